@@ -1,0 +1,149 @@
+/* activation.c - activation functions, their derivatives, and the Activation layer. */
+#include "kernels.h"
+#include "nn_internal.h"
+#include <math.h>
+#include <string.h>
+
+static float act_alpha(int act, float alpha)
+{
+    if (alpha != 0.0f) return alpha;
+    return act == NN_ACT_LEAKY_RELU ? 0.3f : 1.0f; /* TF.js defaults */
+}
+
+void nn_act_forward(int act, float alpha, const float *x, float *y, int rows, int cols)
+{
+    long n = (long)rows * cols;
+    float a = act_alpha(act, alpha);
+    switch (act) {
+    case NN_ACT_RELU: nn_relu(x, y, (int)n); break;
+    case NN_ACT_LEAKY_RELU: /* f(x) = x > 0 ? x : a*x */
+        for (long i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : a * x[i];
+        break;
+    case NN_ACT_ELU: /* f(x) = x > 0 ? x : a*(exp(x)-1) */
+        for (long i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : a * expm1f(x[i]);
+        break;
+    case NN_ACT_SIGMOID: /* f(x) = 1/(1+exp(-x)), written to never overflow */
+        for (long i = 0; i < n; i++) {
+            float v = x[i];
+            if (v >= 0.0f) y[i] = 1.0f / (1.0f + expf(-v));
+            else { float e = expf(v); y[i] = e / (1.0f + e); }
+        }
+        break;
+    case NN_ACT_TANH:
+        for (long i = 0; i < n; i++) y[i] = tanhf(x[i]);
+        break;
+    case NN_ACT_SOFTMAX: /* per row: exp(x - max) / sum */
+        for (int r = 0; r < rows; r++) {
+            const float *xr = x + (long)r * cols;
+            float *yr = y + (long)r * cols;
+            float mx = xr[0];
+            for (int c = 1; c < cols; c++) mx = xr[c] > mx ? xr[c] : mx;
+            float s = 0.0f;
+            for (int c = 0; c < cols; c++) { yr[c] = expf(xr[c] - mx); s += yr[c]; }
+            float inv = 1.0f / s;
+            for (int c = 0; c < cols; c++) yr[c] *= inv;
+        }
+        break;
+    default: /* linear */
+        if (y != x) memcpy(y, x, (size_t)n * sizeof(float));
+    }
+}
+
+void nn_act_backward(int act, float alpha, const float *x, const float *y, const float *dy,
+                     float *dx, int rows, int cols)
+{
+    long n = (long)rows * cols;
+    float a = act_alpha(act, alpha);
+    switch (act) {
+    case NN_ACT_RELU: nn_relu_backward(y, dy, dx, (int)n); break;
+    case NN_ACT_LEAKY_RELU:
+        for (long i = 0; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : a * dy[i];
+        break;
+    case NN_ACT_ELU: /* f' = 1 or f(x) + a */
+        for (long i = 0; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : dy[i] * (y[i] + a);
+        break;
+    case NN_ACT_SIGMOID: /* f' = y(1-y) */
+        for (long i = 0; i < n; i++) dx[i] = dy[i] * y[i] * (1.0f - y[i]);
+        break;
+    case NN_ACT_TANH: /* f' = 1 - y^2 */
+        for (long i = 0; i < n; i++) dx[i] = dy[i] * (1.0f - y[i] * y[i]);
+        break;
+    case NN_ACT_SOFTMAX: /* dx_i = y_i (dy_i - sum_j dy_j y_j) */
+        for (int r = 0; r < rows; r++) {
+            const float *yr = y + (long)r * cols, *dyr = dy + (long)r * cols;
+            float *dxr = dx + (long)r * cols;
+            float s = 0.0f;
+            for (int c = 0; c < cols; c++) s += dyr[c] * yr[c];
+            for (int c = 0; c < cols; c++) dxr[c] = yr[c] * (dyr[c] - s);
+        }
+        break;
+    default:
+        if (dx != dy) memcpy(dx, dy, (size_t)n * sizeof(float));
+    }
+}
+
+static const struct { const char *name; int id; } act_names[] = {
+    {"linear", NN_ACT_LINEAR}, {"relu", NN_ACT_RELU}, {"leakyRelu", NN_ACT_LEAKY_RELU},
+    {"leaky_relu", NN_ACT_LEAKY_RELU}, {"leakyrelu", NN_ACT_LEAKY_RELU}, {"elu", NN_ACT_ELU},
+    {"sigmoid", NN_ACT_SIGMOID}, {"tanh", NN_ACT_TANH}, {"softmax", NN_ACT_SOFTMAX},
+    {"none", NN_ACT_LINEAR}, {"identity", NN_ACT_LINEAR},
+};
+
+int nn_act_from_name(const char *name)
+{
+    if (!name) return -1;
+    for (size_t i = 0; i < sizeof act_names / sizeof act_names[0]; i++)
+        if (!strcmp(name, act_names[i].name)) return act_names[i].id;
+    return -1;
+}
+
+const char *nn_act_name(int act)
+{
+    static const char *names[NN_ACT_COUNT] = {"linear", "relu", "leakyRelu", "elu",
+                                              "sigmoid", "tanh", "softmax"};
+    return act >= 0 && act < NN_ACT_COUNT ? names[act] : "unknown";
+}
+
+/* ---- the Activation layer: y = f(x) ---- */
+
+static int act_setup(nn_layer *L, char *err)
+{
+    if (L->spec.act < 0 || L->spec.act >= NN_ACT_COUNT)
+        return nn_fail_buf(err, NN_ERR_ARG, "activation: unknown activation id %d", L->spec.act);
+    L->out_rank = L->in_rank;
+    memcpy(L->out_shape, L->in_shape, sizeof L->out_shape);
+    L->act = L->spec.act;
+    return NN_OK;
+}
+
+static int act_reserve(nn_layer *L, int cap)
+{
+    float *y = NN_REALLOC(L->y, (size_t)cap * L->out_size * sizeof(float));
+    if (!y) return NN_ERR_NOMEM;
+    L->y = y;
+    return NN_OK;
+}
+
+static int last_dim(const nn_layer *L) { return L->out_shape[L->out_rank - 1]; }
+
+static void act_forward(nn_layer *L, const float *p, const float *x, int n, int training,
+                        nn_rng *rng)
+{
+    int cols = last_dim(L);
+    nn_act_forward(L->act, L->spec.alpha, x, L->y, n * (L->out_size / cols), cols);
+    L->preact = x;
+}
+
+static void act_backward(nn_layer *L, const float *p, float *g, const float *x, const float *dy,
+                         float *dx, int n)
+{
+    if (!dx) return;
+    int cols = last_dim(L);
+    if (L->grad_is_preact) memcpy(dx, dy, (size_t)n * L->out_size * sizeof(float));
+    else nn_act_backward(L->act, L->spec.alpha, x, L->y, dy, dx, n * (L->out_size / cols), cols);
+}
+
+static void act_release(nn_layer *L) { NN_FREE(L->y); L->y = NULL; }
+
+const nn_layer_ops nn_activation_ops = {"Activation", act_setup, NULL, act_reserve,
+                                        act_forward, act_backward, act_release};

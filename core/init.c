@@ -1,0 +1,40 @@
+/* init.c - weight initializers (Glorot/He as in Keras: uniform limit sqrt(k/fan), normal std). */
+#include "nn_internal.h"
+#include <math.h>
+#include <string.h>
+
+void nn_init_fill(int init, float *w, size_t n, int fan_in, int fan_out, nn_rng *rng)
+{
+    float fin = (float)(fan_in > 0 ? fan_in : 1), fout = (float)(fan_out > 0 ? fan_out : 1);
+    float scale = 0.0f;
+    int normal = 0;
+    switch (init) {
+    case NN_INIT_GLOROT_UNIFORM: scale = sqrtf(6.0f / (fin + fout)); break;     /* U(-s, s) */
+    case NN_INIT_GLOROT_NORMAL: scale = sqrtf(2.0f / (fin + fout)); normal = 1; break; /* N(0, s) */
+    case NN_INIT_HE_UNIFORM: scale = sqrtf(6.0f / fin); break;
+    case NN_INIT_HE_NORMAL: scale = sqrtf(2.0f / fin); normal = 1; break;
+    case NN_INIT_ONES: for (size_t i = 0; i < n; i++) w[i] = 1.0f; return;
+    default: memset(w, 0, n * sizeof(float)); return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!normal) { w[i] = (2.0f * nn_rng_uniform(rng) - 1.0f) * scale; continue; }
+        float v; /* truncated at 2 std devs, as Keras's normal initializers */
+        do v = nn_rng_normal(rng); while (v < -2.0f || v > 2.0f);
+        w[i] = v * scale / 0.87962566f; /* std of N(0,1) truncated at +-2 */
+    }
+}
+
+int nn_init_from_name(const char *name)
+{
+    static const struct { const char *n; int id; } t[] = {
+        {"glorotUniform", NN_INIT_GLOROT_UNIFORM}, {"glorot_uniform", NN_INIT_GLOROT_UNIFORM},
+        {"glorotNormal", NN_INIT_GLOROT_NORMAL},   {"glorot_normal", NN_INIT_GLOROT_NORMAL},
+        {"heUniform", NN_INIT_HE_UNIFORM},         {"he_uniform", NN_INIT_HE_UNIFORM},
+        {"heNormal", NN_INIT_HE_NORMAL},           {"he_normal", NN_INIT_HE_NORMAL},
+        {"zeros", NN_INIT_ZEROS},                  {"ones", NN_INIT_ONES},
+    };
+    if (!name) return -1;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (!strcmp(name, t[i].n)) return t[i].id;
+    return -1;
+}

@@ -1,0 +1,38 @@
+/* kernels.h - the SIMD vocabulary: every hot loop of the core goes through these.
+ *
+ * Each has a scalar reference (suffix _ref) that always compiles and that the SIMD versions are
+ * tested against (tests/c/test_kernels.c). The SIMD mappings live in one place, kernels.c:
+ * wasm simd128, x86 AVX2+FMA, x86 SSE2, chosen at build time; -DNN_NO_SIMD forces scalar.
+ * Matrices are row-major with explicit leading dimensions. */
+#ifndef NN_KERNELS_H
+#define NN_KERNELS_H
+
+/* C[M,N] = op(A)[M,K] * op(B)[K,N] + beta*C, op = transpose when ta/tb; beta is 0 or 1. */
+void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
+             int ldb, float beta, float *C, int ldc);
+void nn_gemm_ref(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
+                 int ldb, float beta, float *C, int ldc);
+
+/* sum_i a[i]*b[i] */
+float nn_dot(const float *a, const float *b, int n);
+float nn_dot_ref(const float *a, const float *b, int n);
+/* y += a*x */
+void nn_axpy(int n, float a, const float *x, float *y);
+void nn_axpy_ref(int n, float a, const float *x, float *y);
+/* y[r, :] += b for each of rows rows */
+void nn_add_rows(float *y, const float *b, int rows, int cols);
+void nn_add_rows_ref(float *y, const float *b, int rows, int cols);
+/* out[c] += sum_r x[r, c] (bias gradients) */
+void nn_sum_rows(const float *x, int rows, int cols, float *out);
+void nn_sum_rows_ref(const float *x, int rows, int cols, float *out);
+/* y = max(x, 0) */
+void nn_relu(const float *x, float *y, int n);
+void nn_relu_ref(const float *x, float *y, int n);
+/* dx = y > 0 ? dy : 0 */
+void nn_relu_backward(const float *y, const float *dy, float *dx, int n);
+void nn_relu_backward_ref(const float *y, const float *dy, float *dx, int n);
+/* z = x * y element-wise */
+void nn_vmul(const float *x, const float *y, float *z, int n);
+void nn_vmul_ref(const float *x, const float *y, float *z, int n);
+
+#endif

@@ -1,0 +1,280 @@
+/* nn.h - nnplay: a small neural-network library in C11 (float32).
+ *
+ * One model = an input shape plus a stack of layers. All trainable values live in one
+ * contiguous float array (nn_model_params) and all gradients in another (nn_model_grads).
+ * Data is row-major: a batch of n samples is n consecutive rows of nn_model_input_size floats.
+ * Errors: functions return NN_OK (0) or a negative nn_status, and the message is kept on the
+ * model (nn_model_error). Nothing here aborts on a caller's mistake.
+ *
+ * Example (compiled by tests/c/test_header_example.c, so it cannot go stale):
+ *
+ *     float x[8] = {0,0, 0,1, 1,0, 1,1}, y[4] = {0,1,1,0};
+ *     int in_shape[1] = {2};
+ *     nn_model *m = nn_model_create(1, in_shape, 42);
+ *     nn_model_add(m, nn_dense(8, NN_ACT_TANH));
+ *     nn_model_add(m, nn_dense(1, NN_ACT_SIGMOID));
+ *     nn_optimizer opt = nn_adam(0.05f);
+ *     if (nn_model_compile(m, &opt, NN_LOSS_BCE) != NN_OK) { puts(nn_model_error(m)); }
+ *     nn_fit_opts fo = nn_fit_defaults(); fo.epochs = 300; fo.batch_size = 4;
+ *     nn_model_fit(m, x, y, 4, &fo, NULL, NULL);
+ *     float p[4]; nn_model_predict(m, x, 4, p);   (p is close to y)
+ *     nn_model_free(m);
+ */
+#ifndef NN_H
+#define NN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NN_VERSION "0.1.0"
+#define NN_MAX_RANK 3      /* per-sample shapes: [features] or [h, w, c] (NHWC) */
+#define NN_ERR_LEN 256
+
+typedef enum {
+    NN_OK = 0,
+    NN_ERR_ARG = -1,     /* a bad argument: wrong shape, unknown id, out-of-range value */
+    NN_ERR_NOMEM = -2,   /* an allocation failed (in wasm: the memory cannot grow that far) */
+    NN_ERR_FORMAT = -3,  /* corrupt, truncated or unsupported model bytes / CSV */
+    NN_ERR_IO = -4,      /* a file could not be opened, read or written */
+    NN_ERR_NAN = -5,     /* NaN/Inf in the data, or the loss diverged */
+    NN_ERR_STATE = -6,   /* called in the wrong state (e.g. fit before compile) */
+    NN_STOPPED = 1       /* not an error: a callback asked training to stop */
+} nn_status;
+
+/* Activation ids. They are written into model files: append only. */
+typedef enum {
+    NN_ACT_LINEAR = 0,     /* f(x) = x */
+    NN_ACT_RELU = 1,       /* f(x) = max(0, x) */
+    NN_ACT_LEAKY_RELU = 2, /* f(x) = x > 0 ? x : alpha*x   (alpha default 0.3, as TF.js) */
+    NN_ACT_ELU = 3,        /* f(x) = x > 0 ? x : alpha*(exp(x)-1)   (alpha default 1) */
+    NN_ACT_SIGMOID = 4,    /* f(x) = 1/(1+exp(-x)) */
+    NN_ACT_TANH = 5,       /* f(x) = tanh(x) */
+    NN_ACT_SOFTMAX = 6,    /* f(x)_i = exp(x_i) / sum_j exp(x_j), over the last axis */
+    NN_ACT_COUNT
+} nn_act;
+
+/* Layer type ids. Written into model files: append only. */
+typedef enum {
+    NN_LAYER_DENSE = 1,
+    NN_LAYER_ACTIVATION = 2,
+    NN_LAYER_DROPOUT = 3,
+    NN_LAYER_COUNT
+} nn_layer_type;
+
+/* Initializer ids (written into model files: append only). */
+typedef enum {
+    NN_INIT_GLOROT_UNIFORM = 0,
+    NN_INIT_GLOROT_NORMAL = 1,
+    NN_INIT_HE_UNIFORM = 2,
+    NN_INIT_HE_NORMAL = 3,
+    NN_INIT_ZEROS = 4,
+    NN_INIT_ONES = 5,
+    NN_INIT_COUNT
+} nn_init;
+
+/* Loss ids (written into model files: append only). */
+typedef enum {
+    NN_LOSS_MSE = 0,   /* mean over outputs of (p - y)^2 */
+    NN_LOSS_BCE = 1,   /* -(y log p + (1-y) log(1-p)), mean over outputs */
+    NN_LOSS_CCE = 2,   /* -sum_k y_k log p_k; y one-hot (or soft) */
+    NN_LOSS_SCCE = 3,  /* -log p_y; y holds class indices (one float per sample) */
+    NN_LOSS_MAE = 4,   /* mean over outputs of |p - y| */
+    NN_LOSS_COUNT
+} nn_loss;
+
+/* Optimizer ids (written into model files: append only). */
+typedef enum {
+    NN_OPT_SGD = 0,      /* w -= lr*g; with momentum: v = mu*v - lr*g, w += v (Nesterov: w += mu*v - lr*g) */
+    NN_OPT_ADAM = 1,     /* m,v moments with bias correction: w -= lr*mhat/(sqrt(vhat)+eps) */
+    NN_OPT_RMSPROP = 2,  /* s = rho*s + (1-rho)*g^2; w -= lr*g/(sqrt(s)+eps) (momentum optional) */
+    NN_OPT_ADAGRAD = 3,  /* s += g^2; w -= lr*g/(sqrt(s)+eps) */
+    NN_OPT_COUNT
+} nn_opt;
+
+/* A layer's configuration. Unused fields are ignored by a layer type; all are saved. */
+typedef struct {
+    int type;          /* nn_layer_type */
+    int units;         /* dense: output units */
+    int act;           /* nn_act applied after the layer (dense) or by the layer (activation) */
+    int use_bias;      /* dense: 1 (default) or 0 */
+    int kernel_init;   /* nn_init; dense default glorot uniform (TF.js's default) */
+    int bias_init;     /* nn_init; default zeros */
+    int kernel[2];     /* reserved for conv/pool: kernel or pool size (h, w) */
+    int strides[2];    /* reserved for conv/pool */
+    int padding;       /* reserved for conv/pool: 0 valid, 1 same */
+    float alpha;       /* leaky relu / elu parameter (0 = the activation's default) */
+    float rate;        /* dropout: fraction of inputs dropped while training, in [0, 1) */
+    float l1, l2;      /* kernel regularization: adds l1*sum|w| + l2*sum w^2 to the loss */
+} nn_layer_spec;
+
+typedef struct {
+    int type;          /* nn_opt */
+    float lr;          /* learning rate */
+    float momentum;    /* SGD / RMSprop momentum (0 = none) */
+    int nesterov;      /* SGD: Nesterov momentum */
+    float beta1, beta2;/* Adam */
+    float rho;         /* RMSprop decay */
+    float eps;         /* Adam / RMSprop / AdaGrad epsilon */
+    float initial_accumulator; /* AdaGrad */
+} nn_optimizer;
+
+typedef struct nn_model nn_model;
+
+/* ---- layer and optimizer specs with TF.js's defaults ---- */
+nn_layer_spec nn_dense(int units, nn_act act);
+nn_layer_spec nn_activation(nn_act act);
+nn_layer_spec nn_dropout(float rate);
+nn_optimizer nn_sgd(float lr);
+nn_optimizer nn_momentum(float lr, float momentum, int nesterov);
+nn_optimizer nn_adam(float lr);
+nn_optimizer nn_rmsprop(float lr);
+nn_optimizer nn_adagrad(float lr);
+
+/* ---- names (TF.js spellings and snake_case both accepted); -1 when unknown ---- */
+int nn_act_from_name(const char *name);
+int nn_loss_from_name(const char *name);
+int nn_opt_from_name(const char *name);
+int nn_init_from_name(const char *name);
+const char *nn_act_name(int act);
+const char *nn_loss_name(int loss);
+const char *nn_opt_name(int opt);
+const char *nn_layer_type_name(int type);
+const char *nn_status_name(int status);
+
+/* ---- building ---- */
+/* New empty model with a per-sample input shape; NULL if out of memory or the shape is bad. */
+nn_model *nn_model_create(int rank, const int *shape, uint32_t seed);
+/* Append a layer; its parameters are initialized from the model's RNG at once. NULL m is a no-op error. */
+int nn_model_add(nn_model *m, nn_layer_spec spec);
+/* Choose optimizer and loss; resets optimizer state. from_logits: the output is pre-activation. */
+int nn_model_compile(nn_model *m, const nn_optimizer *opt, nn_loss loss);
+int nn_model_set_from_logits(nn_model *m, int from_logits);
+void nn_model_free(nn_model *m);
+/* The last error message ("" if none). Points into m; valid until the next call on m. */
+const char *nn_model_error(const nn_model *m);
+
+/* ---- inspection ---- */
+int nn_model_input_size(const nn_model *m);
+int nn_model_output_size(const nn_model *m);
+/* Floats per label row: 1 for sparseCategoricalCrossentropy (a class index), else output size. */
+int nn_model_label_size(const nn_model *m);
+int nn_model_input_shape(const nn_model *m, int *shape); /* returns rank */
+int nn_model_num_layers(const nn_model *m);
+const nn_layer_spec *nn_model_layer_spec(const nn_model *m, int i);
+int nn_model_layer_output_shape(const nn_model *m, int i, int *shape); /* returns rank */
+/* Parameter count of layer i, and where its tensors start in nn_model_params. */
+size_t nn_model_layer_num_params(const nn_model *m, int i);
+size_t nn_model_layer_param_offset(const nn_model *m, int i);
+size_t nn_model_num_params(const nn_model *m);
+/* All weights, layer by layer in TF.js order (dense: kernel [in, units] row-major, then bias). */
+float *nn_model_params(nn_model *m);
+float *nn_model_grads(nn_model *m);
+int nn_model_loss(const nn_model *m);
+const nn_optimizer *nn_model_optimizer(const nn_model *m);
+/* Learning rate, settable between epochs (or batches). */
+int nn_model_set_lr(nn_model *m, float lr);
+float nn_model_get_lr(const nn_model *m);
+uint64_t nn_model_step_count(const nn_model *m);
+/* Keras-like summary into buf (always NUL-terminated); returns the length it needed. */
+size_t nn_model_summary(const nn_model *m, char *buf, size_t cap);
+
+/* ---- low-level passes (for GANs and custom loops) ---- */
+/* Forward n samples; the output stays valid until the next forward. training enables dropout. */
+int nn_model_forward(nn_model *m, const float *x, int n, int training);
+const float *nn_model_output(const nn_model *m);
+/* Backward from dL/doutput (n rows, n of the last forward), adding into nn_model_grads.
+ * The x given to that forward must still be valid (it is read, not copied).
+ * dx, when not NULL, receives dL/dinput (n rows of input_size). */
+int nn_model_backward(nn_model *m, const float *dy, float *dx);
+void nn_model_zero_grads(nn_model *m);
+/* One optimizer step with the current gradients (adds L1/L2 terms first). */
+int nn_model_apply_grads(nn_model *m);
+
+/* ---- training ---- */
+/* Label encodings follow the loss: SCCE takes one class index per sample (as float). */
+/* Loss of n samples (mean, plus regularization). */
+int nn_model_train_batch(nn_model *m, const float *x, const float *y, int n, float *loss);
+/* Predict n samples into out (n rows of output_size); works in chunks, any n. */
+int nn_model_predict(nn_model *m, const float *x, int n, float *out);
+
+/* Streaming metrics over predictions: fed batch by batch, then finalized. */
+typedef struct {
+    double loss;          /* mean loss (incl. regularization when training) */
+    double accuracy;      /* argmax (k > 1) or threshold 0.5 (k == 1) */
+    double precision, recall, f1; /* binary: of class 1; multiclass: macro average */
+    double mse, mae, r2;  /* over all outputs */
+    int64_t count;        /* samples seen */
+    int num_classes;      /* size of the confusion matrix */
+    int64_t *confusion;   /* num_classes x num_classes, row = true, col = predicted; owned */
+    /* running sums (internal) */
+    double sum_loss, sse, sae, sum_y, sum_y2;
+    int64_t n_values;
+    int threshold_logits; /* k == 1 and outputs are logits: threshold at 0 */
+    int sparse, k;        /* labels are class indices; outputs per sample */
+} nn_metrics;
+
+/* Prepare for an output of k values and the given loss (which says how labels are encoded). */
+int nn_metrics_init(nn_metrics *mt, int k, int loss, int from_logits);
+/* Add n predictions (n x k) with their labels (n x k, or n class indices for SCCE). */
+int nn_metrics_add(nn_metrics *mt, const float *pred, const float *y, int n, double loss_sum);
+void nn_metrics_finalize(nn_metrics *mt);
+void nn_metrics_free(nn_metrics *mt);
+
+/* Loss and metrics of n samples (batched internally). out must be freed with nn_metrics_free. */
+int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_metrics *out);
+
+/* Run up to n_batches batches of one epoch: samples perm[start ...] (perm NULL = in order),
+ * each batch batch_size rows gathered from x/y. Feeds mt (may be NULL) with pre-update predictions.
+ * Returns the number of samples consumed (>= 0) or a negative nn_status.
+ * This is what fit and the JS API's fit loop call: no allocation once the batch size is known. */
+int nn_model_train_steps(nn_model *m, const float *x, const float *y, int n,
+                         const int32_t *perm, int start, int n_batches, int batch_size,
+                         nn_metrics *mt);
+
+typedef struct {
+    int epochs;              /* default 1 */
+    int batch_size;          /* default 32 */
+    int shuffle;             /* default 1 */
+    float validation_split;  /* last fraction of the data held out (before shuffling), as Keras */
+    const float *val_x, *val_y; int val_n; /* or explicit validation data */
+    int verbose;             /* 1: Keras-style progress lines on stdout */
+} nn_fit_opts;
+
+nn_fit_opts nn_fit_defaults(void);
+
+/* Called at the end of each epoch; return nonzero to stop training. val is NULL without validation. */
+typedef int (*nn_epoch_cb)(nn_model *m, int epoch, const nn_metrics *train,
+                           const nn_metrics *val, void *user);
+
+/* Train; returns NN_OK, NN_STOPPED if the callback stopped it, or an error (NN_ERR_NAN on divergence). */
+int nn_model_fit(nn_model *m, const float *x, const float *y, int n, const nn_fit_opts *opts,
+                 nn_epoch_cb cb, void *user);
+
+/* Fisher-Yates shuffle of perm[0..n) with the model's RNG (perm is filled with 0..n-1 first). */
+void nn_model_permutation(nn_model *m, int32_t *perm, int n);
+
+/* ---- model files: versioned, little-endian; architecture, weights, optimizer state ---- */
+/* Bytes nn_model_save needs. */
+size_t nn_model_save_size(const nn_model *m);
+/* Write into buf (cap bytes); *written gets the size. */
+int nn_model_save(const nn_model *m, void *buf, size_t cap, size_t *written);
+/* Rebuild a model from bytes; NULL with a message in err (NN_ERR_LEN bytes, may be NULL). */
+nn_model *nn_model_load(const void *buf, size_t len, char *err);
+int nn_model_save_file(const nn_model *m, const char *path);
+nn_model *nn_model_load_file(const char *path, char *err);
+
+/* ---- build info ---- */
+/* "wasm-simd128", "x86-avx2-fma", "x86-sse2" or "scalar": the kernels compiled in. */
+const char *nn_simd_name(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#include "nn_data.h"
+
+#endif

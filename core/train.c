@@ -1,0 +1,254 @@
+/* train.c - training, prediction and evaluation on top of the model's passes. */
+#include "nn_internal.h"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define NN_EVAL_CHUNK 256 /* rows per forward when predicting: bounds the caches' size */
+
+int nn_model_label_size(const nn_model *m)
+{
+    if (!m) return 0;
+    return m->loss == NN_LOSS_SCCE ? 1 : nn_model_output_size(m);
+}
+
+static int need_compiled(nn_model *m, const char *what)
+{
+    if (!m) return NN_ERR_ARG;
+    if (!m->compiled) return nn_fail(m, NN_ERR_STATE, "%s: compile the model first", what);
+    return NN_OK;
+}
+
+static int check_data(nn_model *m, const char *what, const float *x, const float *y, int n)
+{
+    if (!x || (y == NULL && what[0] != 'p') || n <= 0)
+        return nn_fail(m, NN_ERR_ARG, "%s: no data (%d samples)", what, n);
+    int bad = nn_check_finite(x, (size_t)n * m->in_size);
+    if (bad >= 0)
+        return nn_fail(m, NN_ERR_NAN, "%s: input contains NaN/Inf at sample %d, feature %d", what,
+                       bad / m->in_size, bad % m->in_size);
+    return y ? nn_loss_check_labels(m, y, n) : NN_OK;
+}
+
+/* Forward, loss, backward, step on n rows already in place; *loss gets the batch loss. */
+static int train_rows(nn_model *m, const float *x, const float *y, int n, double *loss)
+{
+    int st = nn_model_forward(m, x, n, 1);
+    if (st != NN_OK) return st;
+    const nn_layer *last = &m->layers[m->n_layers - 1];
+    int fused, k = last->out_size;
+    double l = nn_loss_compute(m->loss, m->from_logits, last->act, last->y, last->preact, y, n, k,
+                               m->dy, &fused);
+    l += nn_regularization(m, NULL);
+    if (!isfinite(l))
+        return nn_fail(m, NN_ERR_NAN, "the loss became %s after %llu steps: training diverged "
+                       "(try a lower learning rate)", isnan(l) ? "NaN" : "Inf",
+                       (unsigned long long)m->step);
+    nn_model_zero_grads(m);
+    nn_model_backward_fused(m, m->dy, NULL, fused);
+    nn_model_apply_grads(m);
+    *loss = l;
+    return NN_OK;
+}
+
+int nn_model_train_batch(nn_model *m, const float *x, const float *y, int n, float *loss)
+{
+    int st = need_compiled(m, "trainOnBatch");
+    if (st != NN_OK) return st;
+    if ((st = check_data(m, "trainOnBatch", x, y, n)) != NN_OK) return st;
+    double l = 0;
+    if ((st = train_rows(m, x, y, n, &l)) != NN_OK) return st;
+    if (loss) *loss = (float)l;
+    return NN_OK;
+}
+
+int nn_model_predict(nn_model *m, const float *x, int n, float *out)
+{
+    if (!m) return NN_ERR_ARG;
+    if (m->n_layers == 0) return nn_fail(m, NN_ERR_STATE, "predict: the model has no layers");
+    if (!out) return nn_fail(m, NN_ERR_ARG, "predict: no output buffer");
+    int st = check_data(m, "predict", x, NULL, n), k = nn_model_output_size(m);
+    if (st != NN_OK) return st;
+    for (int i = 0; i < n; i += NN_EVAL_CHUNK) {
+        int c = n - i < NN_EVAL_CHUNK ? n - i : NN_EVAL_CHUNK;
+        if ((st = nn_model_forward(m, x + (size_t)i * m->in_size, c, 0)) != NN_OK) return st;
+        memcpy(out + (size_t)i * k, nn_model_output(m), (size_t)c * k * sizeof(float));
+    }
+    m->last_x = NULL; /* x is the caller's and may go away */
+    return NN_OK;
+}
+
+int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_metrics *out)
+{
+    int st = need_compiled(m, "evaluate");
+    if (st != NN_OK) return st;
+    if (!out) return nn_fail(m, NN_ERR_ARG, "evaluate: no metrics struct");
+    memset(out, 0, sizeof *out);
+    if ((st = check_data(m, "evaluate", x, y, n)) != NN_OK) return st;
+    int k = nn_model_output_size(m), ly = nn_model_label_size(m);
+    if (nn_metrics_init(out, k, m->loss, m->from_logits) != NN_OK)
+        return nn_fail(m, NN_ERR_NOMEM, "evaluate: out of memory");
+    double reg = nn_regularization(m, NULL);
+    for (int i = 0; i < n; i += NN_EVAL_CHUNK) {
+        int c = n - i < NN_EVAL_CHUNK ? n - i : NN_EVAL_CHUNK, fused;
+        if ((st = nn_model_forward(m, x + (size_t)i * m->in_size, c, 0)) != NN_OK) {
+            nn_metrics_free(out);
+            return st;
+        }
+        const nn_layer *last = &m->layers[m->n_layers - 1];
+        const float *yc = y + (size_t)i * ly;
+        double l = nn_loss_compute(m->loss, m->from_logits, last->act, last->y, last->preact, yc,
+                                   c, k, NULL, &fused);
+        nn_metrics_add(out, last->y, yc, c, (l + reg) * c);
+    }
+    m->last_x = NULL;
+    nn_metrics_finalize(out);
+    return NN_OK;
+}
+
+void nn_model_permutation(nn_model *m, int32_t *perm, int n)
+{
+    for (int i = 0; i < n; i++) perm[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)nn_rng_below(&m->rng, (uint32_t)i + 1);
+        int32_t t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+    }
+}
+
+static int reserve_gather(nn_model *m, int bs)
+{
+    if (bs <= m->xb_cap) return NN_OK;
+    float *xb = NN_REALLOC(m->xb, (size_t)bs * m->in_size * sizeof(float));
+    if (!xb) return nn_fail(m, NN_ERR_NOMEM, "out of memory for a batch of %d", bs);
+    m->xb = xb;
+    float *yb = NN_REALLOC(m->yb, (size_t)bs * nn_model_output_size(m) * sizeof(float));
+    if (!yb) return nn_fail(m, NN_ERR_NOMEM, "out of memory for a batch of %d", bs);
+    m->yb = yb;
+    m->xb_cap = bs;
+    return nn_model_reserve(m, bs);
+}
+
+int nn_model_train_steps(nn_model *m, const float *x, const float *y, int n,
+                         const int32_t *perm, int start, int n_batches, int batch_size,
+                         nn_metrics *mt)
+{
+    int st = need_compiled(m, "fit");
+    if (st != NN_OK) return st;
+    if (!x || !y || n <= 0) return nn_fail(m, NN_ERR_ARG, "fit: no data");
+    if (batch_size <= 0) return nn_fail(m, NN_ERR_ARG, "fit: batchSize must be positive, got %d", batch_size);
+    if (start < 0 || start > n) return nn_fail(m, NN_ERR_ARG, "fit: start %d is outside 0..%d", start, n);
+    int bs = batch_size < n ? batch_size : n;
+    if ((st = reserve_gather(m, bs)) != NN_OK) return st;
+    int in = m->in_size, ly = nn_model_label_size(m), k = nn_model_output_size(m), pos = start;
+    for (int b = 0; b < n_batches && pos < n; b++) {
+        int c = n - pos < bs ? n - pos : bs;
+        for (int r = 0; r < c; r++) { /* gather the batch's rows */
+            int32_t src = perm ? perm[pos + r] : pos + r;
+            if (src < 0 || src >= n) return nn_fail(m, NN_ERR_ARG, "fit: permutation entry %d out of range", src);
+            memcpy(m->xb + (size_t)r * in, x + (size_t)src * in, (size_t)in * sizeof(float));
+            memcpy(m->yb + (size_t)r * ly, y + (size_t)src * ly, (size_t)ly * sizeof(float));
+        }
+        if (m->loss == NN_LOSS_SCCE)
+            for (int r = 0; r < c; r++)
+                if (!(m->yb[r] >= 0.0f && m->yb[r] < (float)k) || m->yb[r] != (float)(int)m->yb[r])
+                    return nn_fail(m, NN_ERR_ARG, "label %g is out of range: classes are 0..%d",
+                                   (double)m->yb[r], k - 1);
+        double l;
+        if ((st = train_rows(m, m->xb, m->yb, c, &l)) != NN_OK) return st;
+        /* the outputs are still those of this batch's forward pass (before the step) */
+        if (mt) nn_metrics_add(mt, nn_model_output(m), m->yb, c, l * c);
+        pos += c;
+    }
+    return pos - start;
+}
+
+nn_fit_opts nn_fit_defaults(void)
+{
+    nn_fit_opts o;
+    memset(&o, 0, sizeof o);
+    o.epochs = 1;
+    o.batch_size = 32;
+    o.shuffle = 1;
+    return o;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void print_metrics(const char *prefix, const nn_metrics *mt, int regression)
+{
+    printf(" - %sloss: %.4f", prefix, mt->loss);
+    if (regression) printf(" - %smae: %.4f", prefix, mt->mae);
+    else printf(" - %saccuracy: %.4f", prefix, mt->accuracy);
+}
+
+static void print_progress(int done, int total, double secs, const nn_metrics *mt, int final)
+{
+    int w = 30, filled = total ? (int)((long)done * w / total) : w;
+    char bar[32];
+    for (int i = 0; i < w; i++) bar[i] = i < filled ? '=' : '.';
+    if (filled > 0 && filled < w) bar[filled - 1] = '>';
+    bar[w] = 0;
+    printf("\r%d/%d [%s] - %.0fs %.0fms/step", done, total, bar, secs,
+           done ? secs * 1000.0 / done : 0.0);
+    if (!final && mt->count) printf(" - loss: %.4f", mt->sum_loss / (double)mt->count);
+    fflush(stdout);
+}
+
+int nn_model_fit(nn_model *m, const float *x, const float *y, int n, const nn_fit_opts *opts,
+                 nn_epoch_cb cb, void *user)
+{
+    nn_fit_opts o = opts ? *opts : nn_fit_defaults();
+    int st = need_compiled(m, "fit");
+    if (st != NN_OK) return st;
+    if (o.epochs < 0) return nn_fail(m, NN_ERR_ARG, "fit: epochs must be >= 0, got %d", o.epochs);
+    if (o.batch_size <= 0) return nn_fail(m, NN_ERR_ARG, "fit: batchSize must be positive, got %d", o.batch_size);
+    if (!(o.validation_split >= 0.0f && o.validation_split < 1.0f))
+        return nn_fail(m, NN_ERR_ARG, "fit: validationSplit must be in [0, 1), got %g", (double)o.validation_split);
+    if ((st = check_data(m, "fit", x, y, n)) != NN_OK) return st;
+    int ly = nn_model_label_size(m), k = nn_model_output_size(m);
+    int n_val = (int)((double)n * o.validation_split);
+    int n_train = n - n_val;
+    const float *vx = o.val_x, *vy = o.val_y;
+    int vn = o.val_n;
+    if (!vx && n_val > 0) { vx = x + (size_t)n_train * m->in_size; vy = y + (size_t)n_train * ly; vn = n_val; }
+    if (n_train <= 0) return nn_fail(m, NN_ERR_ARG, "fit: no training samples left after the validation split");
+    if (vx && (st = check_data(m, "fit (validation data)", vx, vy, vn)) != NN_OK) return st;
+
+    int32_t *perm = NN_MALLOC((size_t)n_train * sizeof(int32_t));
+    if (!perm) return nn_fail(m, NN_ERR_NOMEM, "fit: out of memory");
+    int steps = (n_train + o.batch_size - 1) / o.batch_size, regression = m->loss == NN_LOSS_MSE || m->loss == NN_LOSS_MAE;
+    for (int e = 0; e < o.epochs && st == NN_OK; e++) {
+        nn_metrics tr, va;
+        memset(&va, 0, sizeof va);
+        if (nn_metrics_init(&tr, k, m->loss, m->from_logits) != NN_OK) { st = nn_fail(m, NN_ERR_NOMEM, "fit: out of memory"); break; }
+        if (o.shuffle) nn_model_permutation(m, perm, n_train);
+        else for (int i = 0; i < n_train; i++) perm[i] = i;
+        if (o.verbose) printf("Epoch %d/%d\n", e + 1, o.epochs);
+        double t0 = now_s(), last = t0;
+        for (int pos = 0, b = 0; pos < n_train && st == NN_OK; b++) {
+            int got = nn_model_train_steps(m, x, y, n_train, perm, pos, 1, o.batch_size, &tr);
+            if (got < 0) { st = got; break; }
+            pos += got;
+            if (o.verbose && now_s() - last > 0.5) { last = now_s(); print_progress(b + 1, steps, last - t0, &tr, 0); }
+        }
+        nn_metrics_finalize(&tr);
+        if (st == NN_OK && vx) st = nn_model_evaluate(m, vx, vy, vn, &va);
+        if (st == NN_OK && o.verbose) {
+            print_progress(steps, steps, now_s() - t0, &tr, 1);
+            print_metrics("", &tr, regression);
+            if (vx) print_metrics("val_", &va, regression);
+            printf("\n");
+        }
+        if (st == NN_OK && cb && cb(m, e, &tr, vx ? &va : NULL, user)) st = NN_STOPPED;
+        nn_metrics_free(&tr);
+        nn_metrics_free(&va);
+    }
+    NN_FREE(perm);
+    return st;
+}

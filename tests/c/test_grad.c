@@ -1,0 +1,200 @@
+/* Finite-difference gradient checks: every layer, activation and loss, the L1/L2 terms and the
+ * gradient with respect to the input. Fixed seeds; a guard that gradients are not all zero. */
+#include "nn_internal.h"
+#include "test.h"
+#include <string.h>
+
+#define N 4 /* samples */
+
+typedef struct { nn_model *m; const float *x, *y; int n; nn_rng rng0; } gc_ctx;
+
+/* Loss exactly as training sees it, with the dropout RNG replayed so masks are identical. */
+static double loss_of(gc_ctx *c, float *dy, int *fused)
+{
+    c->m->rng = c->rng0;
+    nn_model_forward(c->m, c->x, c->n, 1);
+    const nn_layer *last = &c->m->layers[c->m->n_layers - 1];
+    double l = nn_loss_compute(c->m->loss, c->m->from_logits, last->act, last->y, last->preact,
+                               c->y, c->n, last->out_size, dy, fused);
+    return l + nn_regularization(c->m, NULL);
+}
+
+/* Compare analytic dL/dparams and dL/dx with central differences (in double where possible). */
+static void grad_check(nn_model *m, float *x, const float *y, int n, double tol, const char *what)
+{
+    gc_ctx c = {m, x, y, n, m->rng};
+    int k = nn_model_output_size(m), fused;
+    float *dy = malloc(sizeof(float) * n * k), *dx = malloc(sizeof(float) * n * m->in_size);
+    loss_of(&c, dy, &fused);
+    nn_model_zero_grads(m);
+    nn_model_backward_fused(m, dy, dx, fused);
+    nn_regularization(m, m->grads);
+    double worst = 0, gnorm = 0;
+    const float h = 1e-2f;
+    for (size_t i = 0; i < m->n_params; i++) {
+        float w = m->params[i];
+        m->params[i] = w + h; double lp = loss_of(&c, NULL, &fused);
+        m->params[i] = w - h; double lm = loss_of(&c, NULL, &fused);
+        m->params[i] = w;
+        double num = (lp - lm) / (2 * h), an = m->grads[i];
+        double err = fabs(num - an) / fmax(1e-2, fabs(num) + fabs(an));
+        if (err > worst) worst = err;
+        gnorm += fabs(an);
+    }
+    double worst_x = 0, xnorm = 0;
+    for (int i = 0; i < n * m->in_size; i++) {
+        float v = x[i];
+        x[i] = v + h; double lp = loss_of(&c, NULL, &fused);
+        x[i] = v - h; double lm = loss_of(&c, NULL, &fused);
+        x[i] = v;
+        double num = (lp - lm) / (2 * h);
+        double err = fabs(num - dx[i]) / fmax(1e-2, fabs(num) + fabs(dx[i]));
+        if (err > worst_x) worst_x = err;
+        xnorm += fabs(dx[i]);
+    }
+    if (worst > tol || worst_x > tol || gnorm < 1e-3 || xnorm < 1e-4)
+        printf("  %s: worst rel err params %.2e input %.2e, |g| %.3g |dx| %.3g\n", what, worst,
+               worst_x, gnorm, xnorm);
+    CHECK(worst <= tol);
+    CHECK(worst_x <= tol);
+    CHECK(gnorm > 1e-3);  /* the check must have checked something */
+    CHECK(xnorm > 1e-4);
+    free(dy);
+    free(dx);
+}
+
+static nn_model *mlp(int act_hidden, int out_units, int out_act, int loss, uint32_t seed)
+{
+    int shape[1] = {3};
+    nn_model *m = nn_model_create(1, shape, seed);
+    nn_model_add(m, nn_dense(5, act_hidden));
+    nn_model_add(m, nn_dense(out_units, out_act));
+    nn_optimizer o = nn_sgd(0.1f);
+    CHECK(nn_model_compile(m, &o, loss) == NN_OK);
+    return m;
+}
+
+static void inputs(float *x, int n, uint32_t seed)
+{
+    nn_rng r;
+    nn_rng_seed(&r, seed);
+    for (int i = 0; i < n; i++) x[i] = 2.0f * nn_rng_uniform(&r) - 1.0f;
+}
+
+static void test_activations(void)
+{
+    float x[N * 3], y[N];
+    inputs(x, N * 3, 1);
+    for (int i = 0; i < N; i++) y[i] = (float)(i % 3) * 0.4f - 0.3f;
+    for (int a = 0; a < NN_ACT_COUNT; a++) {
+        if (a == NN_ACT_SOFTMAX) continue; /* softmax over a 5-wide hidden layer: below */
+        nn_model *m = mlp(a, 1, NN_ACT_LINEAR, NN_LOSS_MSE, 10 + a);
+        char what[64];
+        snprintf(what, sizeof what, "hidden %s", nn_act_name(a));
+        grad_check(m, x, y, N, 2e-2, what);
+        nn_model_free(m);
+    }
+    nn_model *m = mlp(NN_ACT_SOFTMAX, 1, NN_ACT_LINEAR, NN_LOSS_MSE, 99);
+    grad_check(m, x, y, N, 2e-2, "hidden softmax");
+    nn_model_free(m);
+}
+
+static void test_losses(void)
+{
+    float x[N * 3];
+    inputs(x, N * 3, 2);
+    float yb[N] = {0, 1, 1, 0}, yreg[N * 2] = {0.5f, -1, 2, 0.1f, -0.3f, 0.7f, 1.5f, -2};
+    float yfar[N * 2] = {3, -3, 3, 3, -3, -3, 3, -3};
+    float yoh[N * 3] = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0.2f, 0.3f, 0.5f}, ys[N] = {0, 2, 1, 2};
+    struct { int out, act, loss, logits; const float *y; const char *name; } cases[] = {
+        {2, NN_ACT_LINEAR, NN_LOSS_MSE, 0, yreg, "mse"},
+        {2, NN_ACT_TANH, NN_LOSS_MAE, 0, yfar, "mae"}, /* targets far from tanh's range: no kink */
+        {1, NN_ACT_SIGMOID, NN_LOSS_BCE, 0, yb, "bce fused with sigmoid"},
+        {1, NN_ACT_LINEAR, NN_LOSS_BCE, 1, yb, "bce from logits"},
+        {3, NN_ACT_SOFTMAX, NN_LOSS_CCE, 0, yoh, "cce fused with softmax"},
+        {3, NN_ACT_LINEAR, NN_LOSS_CCE, 1, yoh, "cce from logits"},
+        {3, NN_ACT_SIGMOID, NN_LOSS_CCE, 0, yoh, "cce on probabilities"},
+        {3, NN_ACT_SOFTMAX, NN_LOSS_SCCE, 0, ys, "scce fused"},
+        {3, NN_ACT_LINEAR, NN_LOSS_SCCE, 1, ys, "scce from logits"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nn_model *m = mlp(NN_ACT_TANH, cases[i].out, cases[i].act, cases[i].loss, 20 + (uint32_t)i);
+        CHECK(nn_model_set_from_logits(m, cases[i].logits) == NN_OK);
+        grad_check(m, x, cases[i].y, N, 3e-2, cases[i].name);
+        nn_model_free(m);
+    }
+    /* BCE on probabilities (unfused): sigmoid, then a rate-0 dropout hides it from the loss */
+    int shape[1] = {3};
+    nn_model *m = nn_model_create(1, shape, 31);
+    nn_model_add(m, nn_dense(5, NN_ACT_TANH));
+    nn_model_add(m, nn_dense(1, NN_ACT_SIGMOID));
+    nn_model_add(m, nn_dropout(0.0f));
+    nn_optimizer o = nn_sgd(0.1f);
+    nn_model_compile(m, &o, NN_LOSS_BCE);
+    grad_check(m, x, yb, N, 3e-2, "bce on probabilities");
+    nn_model_free(m);
+}
+
+static void test_layers(void)
+{
+    float x[N * 3], y[N * 2] = {0.5f, -1, 2, 0.1f, -0.3f, 0.7f, 1.5f, -2};
+    inputs(x, N * 3, 3);
+    int shape[1] = {3};
+    /* Activation layer and Dropout (its mask replayed from the saved RNG) */
+    nn_model *m = nn_model_create(1, shape, 5);
+    nn_model_add(m, nn_dense(6, NN_ACT_LINEAR));
+    nn_model_add(m, nn_activation(NN_ACT_ELU));
+    nn_model_add(m, nn_dropout(0.3f));
+    nn_model_add(m, nn_dense(2, NN_ACT_LINEAR));
+    nn_optimizer o = nn_adam(0.01f);
+    nn_model_compile(m, &o, NN_LOSS_MSE);
+    grad_check(m, x, y, N, 2e-2, "activation + dropout layers");
+    nn_model_free(m);
+    /* softmax as a separate Activation layer, fused with the cross-entropy */
+    float ys[N] = {0, 1, 1, 0};
+    m = nn_model_create(1, shape, 6);
+    nn_model_add(m, nn_dense(4, NN_ACT_TANH));
+    nn_model_add(m, nn_dense(2, NN_ACT_LINEAR));
+    nn_model_add(m, nn_activation(NN_ACT_SOFTMAX));
+    nn_model_compile(m, &o, NN_LOSS_SCCE);
+    grad_check(m, x, ys, N, 2e-2, "softmax activation layer + scce");
+    nn_model_free(m);
+    /* dense without bias */
+    m = nn_model_create(1, shape, 7);
+    nn_layer_spec s = nn_dense(4, NN_ACT_SIGMOID);
+    s.use_bias = 0;
+    nn_model_add(m, s);
+    nn_model_add(m, nn_dense(2, NN_ACT_LINEAR));
+    nn_model_compile(m, &o, NN_LOSS_MSE);
+    CHECK(nn_model_num_params(m) == 3 * 4 + 4 * 2 + 2);
+    grad_check(m, x, y, N, 2e-2, "dense without bias");
+    nn_model_free(m);
+}
+
+static void test_regularization(void)
+{
+    float x[N * 3], y[N * 2] = {0.5f, -1, 2, 0.1f, -0.3f, 0.7f, 1.5f, -2};
+    inputs(x, N * 3, 4);
+    int shape[1] = {3};
+    nn_model *m = nn_model_create(1, shape, 8);
+    nn_layer_spec a = nn_dense(5, NN_ACT_TANH), b = nn_dense(2, NN_ACT_LINEAR);
+    a.l2 = 0.05f;
+    b.l1 = 0.02f;
+    nn_model_add(m, a);
+    nn_model_add(m, b);
+    nn_optimizer o = nn_sgd(0.1f);
+    nn_model_compile(m, &o, NN_LOSS_MSE);
+    double pen = nn_regularization(m, NULL);
+    CHECK(pen > 0);
+    grad_check(m, x, y, N, 2e-2, "l1/l2");
+    nn_model_free(m);
+}
+
+int main(void)
+{
+    RUN(test_activations);
+    RUN(test_losses);
+    RUN(test_layers);
+    RUN(test_regularization);
+    return nt_summary("grad");
+}

@@ -1,0 +1,114 @@
+/* Every SIMD kernel against its scalar reference, on awkward sizes. */
+#include "kernels.h"
+#include "nn.h"
+#include "rng.h"
+#include "test.h"
+#include <string.h>
+
+static const int sizes[] = {1, 3, 5, 17, 33, 257};
+#define NS (int)(sizeof sizes / sizeof sizes[0])
+
+static void fill(float *v, int n, nn_rng *r)
+{
+    for (int i = 0; i < n; i++) v[i] = 2.0f * nn_rng_uniform(r) - 1.0f;
+}
+
+static float max_abs_diff(const float *a, const float *b, int n)
+{
+    float m = 0;
+    for (int i = 0; i < n; i++) { float d = fabsf(a[i] - b[i]); if (d > m || d != d) m = d != d ? 1e30f : d; }
+    return m;
+}
+
+static void test_gemm_all_shapes(void)
+{
+    nn_rng r;
+    nn_rng_seed(&r, 7);
+    int cases = 0;
+    for (int ta = 0; ta < 2; ta++)
+        for (int tb = 0; tb < 2; tb++)
+            for (int a = 0; a < NS; a++)
+                for (int b = 0; b < NS; b++)
+                    for (int c = 0; c < NS; c += 2) {
+                        int M = sizes[a], N = sizes[b], K = sizes[c];
+                        float *A = malloc(sizeof(float) * M * K), *B = malloc(sizeof(float) * K * N);
+                        float *C1 = malloc(sizeof(float) * M * N), *C2 = malloc(sizeof(float) * M * N);
+                        fill(A, M * K, &r); fill(B, K * N, &r); fill(C1, M * N, &r);
+                        memcpy(C2, C1, sizeof(float) * M * N);
+                        float beta = (float)((a + b) & 1);
+                        int lda = ta ? M : K, ldb = tb ? K : N;
+                        nn_gemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C1, N);
+                        nn_gemm_ref(ta, tb, M, N, K, A, lda, B, ldb, beta, C2, N);
+                        float d = max_abs_diff(C1, C2, M * N);
+                        CHECK(d <= 1e-4f * (1 + K / 16));
+                        if (d > 1e-4f * (1 + K / 16))
+                            printf("  gemm ta=%d tb=%d M=%d N=%d K=%d diff %g\n", ta, tb, M, N, K, d);
+                        cases++;
+                        free(A); free(B); free(C1); free(C2);
+                    }
+    CHECK(cases == 4 * NS * NS * (NS / 2));
+}
+
+static void test_gemm_leading_dims(void)
+{ /* sub-matrices with lda/ldb/ldc larger than the logical width */
+    nn_rng r;
+    nn_rng_seed(&r, 3);
+    float A[40 * 40], B[40 * 40], C1[40 * 40], C2[40 * 40];
+    fill(A, 1600, &r); fill(B, 1600, &r); fill(C1, 1600, &r);
+    memcpy(C2, C1, sizeof C1);
+    nn_gemm(0, 0, 17, 19, 13, A, 40, B, 40, 1.0f, C1, 40);
+    nn_gemm_ref(0, 0, 17, 19, 13, A, 40, B, 40, 1.0f, C2, 40);
+    CHECK(max_abs_diff(C1, C2, 1600) < 1e-4f);
+}
+
+static void test_vector_kernels(void)
+{
+    nn_rng r;
+    nn_rng_seed(&r, 11);
+    for (int s = 0; s < NS; s++) {
+        int n = sizes[s];
+        float x[257], y[257], y1[257], y2[257], b[257];
+        fill(x, n, &r); fill(y, n, &r); fill(b, n, &r);
+        CHECK_NEAR(nn_dot(x, y, n), nn_dot_ref(x, y, n), 1e-4);
+        memcpy(y1, y, sizeof y); memcpy(y2, y, sizeof y);
+        nn_axpy(n, 0.7f, x, y1); nn_axpy_ref(n, 0.7f, x, y2);
+        CHECK(max_abs_diff(y1, y2, n) < 1e-6f);
+        nn_relu(x, y1, n); nn_relu_ref(x, y2, n);
+        CHECK(max_abs_diff(y1, y2, n) == 0.0f);
+        nn_relu_backward(x, y, y1, n); nn_relu_backward_ref(x, y, y2, n);
+        CHECK(max_abs_diff(y1, y2, n) == 0.0f);
+        nn_vmul(x, y, y1, n); nn_vmul_ref(x, y, y2, n);
+        CHECK(max_abs_diff(y1, y2, n) == 0.0f);
+        /* rows x cols forms */
+        int rows = 3, cols = n;
+        float m1[3 * 257], m2[3 * 257], s1[257] = {0}, s2[257] = {0};
+        fill(m1, rows * cols, &r);
+        memcpy(m2, m1, sizeof m1);
+        nn_add_rows(m1, b, rows, cols); nn_add_rows_ref(m2, b, rows, cols);
+        CHECK(max_abs_diff(m1, m2, rows * cols) == 0.0f);
+        nn_sum_rows(m1, rows, cols, s1); nn_sum_rows_ref(m1, rows, cols, s2);
+        CHECK(max_abs_diff(s1, s2, cols) < 1e-6f);
+    }
+}
+
+static void test_simd_name(void)
+{
+    const char *s = nn_simd_name();
+    printf("  kernels: %s\n", s);
+#if defined(NN_NO_SIMD)
+    CHECK(!strcmp(s, "scalar"));
+#elif defined(__wasm_simd128__)
+    CHECK(!strcmp(s, "wasm-simd128"));
+#elif defined(__x86_64__)
+    CHECK(!strncmp(s, "x86-", 4));
+#endif
+}
+
+int main(void)
+{
+    RUN(test_simd_name);
+    RUN(test_gemm_all_shapes);
+    RUN(test_gemm_leading_dims);
+    RUN(test_vector_kernels);
+    return nt_summary("kernels");
+}

@@ -1,0 +1,323 @@
+/* Model behaviour: training reaches its targets, runs are reproducible, files round-trip, and
+ * every mistake a caller can make returns an error with a message (never an abort). */
+#include "nn.h"
+#include "test.h"
+#include <string.h>
+
+static nn_model *xor_model(uint32_t seed)
+{
+    int shape[1] = {2};
+    nn_model *m = nn_model_create(1, shape, seed);
+    nn_model_add(m, nn_dense(8, NN_ACT_TANH));
+    nn_model_add(m, nn_dense(1, NN_ACT_SIGMOID));
+    nn_optimizer o = nn_adam(0.05f);
+    nn_model_compile(m, &o, NN_LOSS_BCE);
+    return m;
+}
+
+static const float XOR_X[8] = {0, 0, 0, 1, 1, 0, 1, 1}, XOR_Y[4] = {0, 1, 1, 0};
+
+static void test_xor(void)
+{
+    nn_model *m = xor_model(1);
+    nn_fit_opts fo = nn_fit_defaults();
+    fo.epochs = 400;
+    fo.batch_size = 4;
+    CHECK(nn_model_fit(m, XOR_X, XOR_Y, 4, &fo, NULL, NULL) == NN_OK);
+    nn_metrics mt;
+    CHECK(nn_model_evaluate(m, XOR_X, XOR_Y, 4, &mt) == NN_OK);
+    CHECK(mt.accuracy == 1.0);
+    CHECK(mt.loss < 0.1);
+    nn_metrics_free(&mt);
+    nn_model_free(m);
+}
+
+static void test_spiral(void)
+{
+    enum { n = 400 };
+    float x[n * 2], y[n];
+    CHECK(nn_data_generate(NN_DATA_SPIRAL, n, 0.0f, 0, 5, x, y) == 0);
+    int shape[1] = {2};
+    nn_model *m = nn_model_create(1, shape, 3);
+    nn_model_add(m, nn_dense(32, NN_ACT_TANH));
+    nn_model_add(m, nn_dense(32, NN_ACT_TANH));
+    nn_model_add(m, nn_dense(1, NN_ACT_SIGMOID));
+    nn_optimizer o = nn_adam(0.01f);
+    nn_model_compile(m, &o, NN_LOSS_BCE);
+    nn_fit_opts fo = nn_fit_defaults();
+    fo.epochs = 300;
+    fo.batch_size = 16;
+    CHECK(nn_model_fit(m, x, y, n, &fo, NULL, NULL) == NN_OK);
+    nn_metrics mt;
+    nn_model_evaluate(m, x, y, n, &mt);
+    printf("  spiral train accuracy %.4f\n", mt.accuracy);
+    CHECK(mt.accuracy >= 0.98);
+    nn_metrics_free(&mt);
+    nn_model_free(m);
+}
+
+static void test_multiclass_and_metrics(void)
+{
+    enum { n = 300 };
+    float x[n * 2], y[n];
+    CHECK(nn_data_generate(NN_DATA_BLOBS, n, 0.1f, 3, 9, x, y) == 0);
+    int shape[1] = {2};
+    nn_model *m = nn_model_create(1, shape, 4);
+    nn_model_add(m, nn_dense(16, NN_ACT_RELU));
+    nn_model_add(m, nn_dropout(0.1f));
+    nn_model_add(m, nn_dense(3, NN_ACT_SOFTMAX));
+    nn_optimizer o = nn_rmsprop(0.01f);
+    nn_model_compile(m, &o, NN_LOSS_SCCE);
+    nn_fit_opts fo = nn_fit_defaults();
+    fo.epochs = 60;
+    fo.validation_split = 0.2f;
+    CHECK(nn_model_fit(m, x, y, n, &fo, NULL, NULL) == NN_OK);
+    nn_metrics mt;
+    nn_model_evaluate(m, x, y, n, &mt);
+    CHECK(mt.accuracy > 0.9);
+    CHECK(mt.num_classes == 3);
+    int64_t total = 0;
+    for (int i = 0; i < 9; i++) total += mt.confusion[i];
+    CHECK(total == n);
+    CHECK(mt.f1 > 0.85 && mt.precision > 0.85 && mt.recall > 0.85);
+    nn_metrics_free(&mt);
+    /* predictions are probabilities */
+    float p[3];
+    nn_model_predict(m, x, 1, p);
+    CHECK_NEAR(p[0] + p[1] + p[2], 1.0, 1e-5);
+    nn_model_free(m);
+}
+
+static void test_metric_values(void)
+{
+    /* binary: 4 TP, 1 FP, 2 FN, 3 TN */
+    float pred[10] = {.9f, .8f, .7f, .6f, .9f, .1f, .2f, .1f, .2f, .3f};
+    float y[10] = {1, 1, 1, 1, 0, 1, 1, 0, 0, 0};
+    nn_metrics mt;
+    nn_metrics_init(&mt, 1, NN_LOSS_BCE, 0);
+    nn_metrics_add(&mt, pred, y, 10, 0.0);
+    nn_metrics_finalize(&mt);
+    CHECK_NEAR(mt.accuracy, 0.7, 1e-12);
+    CHECK_NEAR(mt.precision, 0.8, 1e-12);
+    CHECK_NEAR(mt.recall, 4.0 / 6.0, 1e-12);
+    CHECK_NEAR(mt.f1, 2 * 0.8 * (4.0 / 6.0) / (0.8 + 4.0 / 6.0), 1e-12);
+    CHECK(mt.confusion[1 * 2 + 1] == 4 && mt.confusion[0 * 2 + 1] == 1);
+    nn_metrics_free(&mt);
+    /* regression: y = 1,2,3,4; p = 1,2,3,5 -> mse .25, mae .25, r2 = 1 - 1/5 */
+    float pr[4] = {1, 2, 3, 5}, yr[4] = {1, 2, 3, 4};
+    nn_metrics_init(&mt, 1, NN_LOSS_MSE, 0);
+    nn_metrics_add(&mt, pr, yr, 4, 1.0);
+    nn_metrics_finalize(&mt);
+    CHECK_NEAR(mt.mse, 0.25, 1e-12);
+    CHECK_NEAR(mt.mae, 0.25, 1e-12);
+    CHECK_NEAR(mt.r2, 0.8, 1e-12);
+    nn_metrics_free(&mt);
+}
+
+static void test_reproducible(void)
+{
+    nn_model *a = xor_model(77), *b = xor_model(77), *c = xor_model(78);
+    nn_fit_opts fo = nn_fit_defaults();
+    fo.epochs = 20;
+    fo.batch_size = 2;
+    nn_model_fit(a, XOR_X, XOR_Y, 4, &fo, NULL, NULL);
+    nn_model_fit(b, XOR_X, XOR_Y, 4, &fo, NULL, NULL);
+    nn_model_fit(c, XOR_X, XOR_Y, 4, &fo, NULL, NULL);
+    size_t n = nn_model_num_params(a);
+    CHECK(!memcmp(nn_model_params(a), nn_model_params(b), n * sizeof(float)));
+    CHECK(memcmp(nn_model_params(a), nn_model_params(c), n * sizeof(float)));
+    nn_model_free(a); nn_model_free(b); nn_model_free(c);
+}
+
+static void test_save_load(void)
+{
+    nn_model *m = xor_model(5);
+    nn_fit_opts fo = nn_fit_defaults();
+    fo.epochs = 10;
+    nn_model_fit(m, XOR_X, XOR_Y, 4, &fo, NULL, NULL);
+    size_t n = nn_model_save_size(m), w = 0;
+    unsigned char *buf = malloc(n);
+    CHECK(nn_model_save(m, buf, n, &w) == NN_OK && w == n);
+    CHECK(nn_model_save(m, buf, n - 1, &w) == NN_ERR_ARG);
+    char err[NN_ERR_LEN];
+    nn_model *r = nn_model_load(buf, n, err);
+    CHECK(r != NULL);
+    if (!r) { free(buf); nn_model_free(m); return; }
+    float p1[4], p2[4];
+    nn_model_predict(m, XOR_X, 4, p1);
+    nn_model_predict(r, XOR_X, 4, p2);
+    CHECK(!memcmp(p1, p2, sizeof p1));
+    CHECK(nn_model_step_count(r) == nn_model_step_count(m));
+    /* optimizer state and RNG travel too: training on continues identically */
+    nn_model_fit(m, XOR_X, XOR_Y, 4, &fo, NULL, NULL);
+    nn_model_fit(r, XOR_X, XOR_Y, 4, &fo, NULL, NULL);
+    CHECK(!memcmp(nn_model_params(m), nn_model_params(r), nn_model_num_params(m) * sizeof(float)));
+    nn_model_free(r);
+    /* every kind of damage is reported, never crashes */
+    CHECK(nn_model_load(buf, 5, err) == NULL && strstr(err, "too short"));
+    CHECK(nn_model_load(buf, n - 7, err) == NULL);
+    for (size_t cut = 1; cut < n; cut += 13) CHECK(nn_model_load(buf, cut, err) == NULL);
+    buf[n / 2] ^= 0x40;
+    CHECK(nn_model_load(buf, n, err) == NULL && strstr(err, "checksum"));
+    buf[n / 2] ^= 0x40;
+    buf[0] = 'X';
+    CHECK(nn_model_load(buf, n, err) == NULL && strstr(err, "magic"));
+    buf[0] = 'N';
+    buf[8] = 99;
+    CHECK(nn_model_load(buf, n, err) == NULL && strstr(err, "version"));
+    buf[8] = 1;
+    CHECK((r = nn_model_load(buf, n, err)) != NULL);
+    nn_model_free(r);
+    /* files */
+    const char *path = "nn_test_model.tmp";
+    CHECK(nn_model_save_file(m, path) == NN_OK);
+    r = nn_model_load_file(path, err);
+    CHECK(r != NULL);
+    nn_model_free(r);
+    remove(path);
+    CHECK(nn_model_load_file("/nonexistent/dir/model.nnm", err) == NULL && strstr(err, "cannot open"));
+    CHECK(nn_model_save_file(m, "/nonexistent/dir/model.nnm") == NN_ERR_IO);
+    free(buf);
+    nn_model_free(m);
+}
+
+static int stop_at_3(nn_model *m, int epoch, const nn_metrics *tr, const nn_metrics *va, void *u)
+{
+    (*(int *)u)++;
+    CHECK(tr->count == 4);
+    CHECK(va == NULL);
+    return epoch == 2;
+}
+
+static void test_callback_stops(void)
+{
+    nn_model *m = xor_model(2);
+    int calls = 0;
+    nn_fit_opts fo = nn_fit_defaults();
+    fo.epochs = 50;
+    CHECK(nn_model_fit(m, XOR_X, XOR_Y, 4, &fo, stop_at_3, &calls) == NN_STOPPED);
+    CHECK(calls == 3);
+    nn_model_free(m);
+}
+
+static void test_errors(void)
+{
+    int shape[1] = {2}, bad[2] = {0, 3};
+    CHECK(nn_model_create(1, bad, 1) == NULL);
+    CHECK(nn_model_create(0, shape, 1) == NULL);
+    CHECK(nn_model_create(4, shape, 1) == NULL);
+    CHECK(nn_model_add(NULL, nn_dense(3, NN_ACT_RELU)) == NN_ERR_ARG);
+    nn_model *m = nn_model_create(1, shape, 1);
+    nn_optimizer o = nn_adam(0.01f);
+    CHECK(nn_model_compile(m, &o, NN_LOSS_MSE) == NN_ERR_STATE);
+    CHECK(strstr(nn_model_error(m), "no layers"));
+    CHECK(nn_model_add(m, nn_dense(0, NN_ACT_RELU)) == NN_ERR_ARG);
+    CHECK(strstr(nn_model_error(m), "units"));
+    CHECK(nn_model_add(m, nn_dense(3, (nn_act)42)) == NN_ERR_ARG);
+    CHECK(strstr(nn_model_error(m), "activation"));
+    CHECK(nn_model_add(m, nn_dropout(1.5f)) == NN_ERR_ARG);
+    nn_layer_spec s = nn_dense(3, NN_ACT_RELU);
+    s.type = 99;
+    CHECK(nn_model_add(m, s) == NN_ERR_ARG);
+    CHECK(nn_model_num_layers(m) == 0);
+    CHECK(nn_model_add(m, nn_dense(3, NN_ACT_SOFTMAX)) == NN_OK);
+    float x[4] = {1, 2, 3, 4}, y[2] = {0, 2}, p[6], l;
+    CHECK(nn_model_train_batch(m, x, y, 2, &l) == NN_ERR_STATE);
+    CHECK(strstr(nn_model_error(m), "compile"));
+    CHECK(nn_model_compile(m, &o, (nn_loss)17) == NN_ERR_ARG);
+    o.lr = -1;
+    CHECK(nn_model_compile(m, &o, NN_LOSS_SCCE) == NN_ERR_ARG);
+    CHECK(strstr(nn_model_error(m), "learning rate"));
+    o = nn_adam(0.01f);
+    CHECK(nn_model_compile(m, &o, NN_LOSS_SCCE) == NN_OK);
+    CHECK(nn_model_train_batch(m, x, y, 2, &l) == NN_OK);
+    y[1] = 3;
+    CHECK(nn_model_train_batch(m, x, y, 2, &l) == NN_ERR_ARG);
+    CHECK(strstr(nn_model_error(m), "out of range"));
+    y[1] = 1.5f;
+    CHECK(nn_model_train_batch(m, x, y, 2, &l) == NN_ERR_ARG);
+    y[1] = 1;
+    x[3] = NAN;
+    CHECK(nn_model_train_batch(m, x, y, 2, &l) == NN_ERR_NAN);
+    CHECK(strstr(nn_model_error(m), "NaN"));
+    CHECK(nn_model_predict(m, x, 2, p) == NN_ERR_NAN);
+    x[3] = 4;
+    CHECK(nn_model_predict(m, x, 0, p) == NN_ERR_ARG);
+    CHECK(nn_model_predict(m, x, 2, NULL) == NN_ERR_ARG);
+    nn_fit_opts fo = nn_fit_defaults();
+    fo.batch_size = 0;
+    CHECK(nn_model_fit(m, x, y, 2, &fo, NULL, NULL) == NN_ERR_ARG);
+    fo = nn_fit_defaults();
+    fo.validation_split = 1.0f;
+    CHECK(nn_model_fit(m, x, y, 2, &fo, NULL, NULL) == NN_ERR_ARG);
+    CHECK(nn_model_backward(m, NULL, NULL) != NN_OK);
+    /* still works after all of that */
+    CHECK(nn_model_train_batch(m, x, y, 2, &l) == NN_OK);
+    CHECK(nn_model_predict(m, x, 2, p) == NN_OK);
+    nn_model_free(m);
+    /* CCE with one unit makes no sense */
+    m = nn_model_create(1, shape, 1);
+    nn_model_add(m, nn_dense(1, NN_ACT_SIGMOID));
+    CHECK(nn_model_compile(m, &o, NN_LOSS_CCE) == NN_ERR_ARG);
+    CHECK(nn_model_set_from_logits(m, 1) == NN_ERR_ARG);
+    nn_model_free(m);
+    nn_model_free(NULL);
+}
+
+static void test_divergence(void)
+{
+    int shape[1] = {1};
+    nn_model *m = nn_model_create(1, shape, 1);
+    nn_model_add(m, nn_dense(4, NN_ACT_LINEAR));
+    nn_model_add(m, nn_dense(1, NN_ACT_LINEAR));
+    nn_optimizer o = nn_sgd(1e4f);
+    nn_model_compile(m, &o, NN_LOSS_MSE);
+    float x[4] = {1, 2, 3, 4}, y[4] = {100, 200, 300, 400};
+    nn_fit_opts fo = nn_fit_defaults();
+    fo.epochs = 100;
+    CHECK(nn_model_fit(m, x, y, 4, &fo, NULL, NULL) == NN_ERR_NAN);
+    CHECK(strstr(nn_model_error(m), "diverged"));
+    nn_model_free(m);
+}
+
+static void test_input_gradient(void)
+{ /* GAN-style: gradient w.r.t. the input through a frozen model */
+    int shape[1] = {3};
+    nn_model *m = nn_model_create(1, shape, 9);
+    nn_model_add(m, nn_dense(1, NN_ACT_LINEAR));
+    float x[3] = {1, 2, 3}, dy[1] = {1}, dx[3];
+    CHECK(nn_model_forward(m, x, 1, 0) == NN_OK);
+    CHECK(nn_model_backward(m, dy, dx) == NN_OK);
+    const float *w = nn_model_params(m);
+    for (int i = 0; i < 3; i++) CHECK_NEAR(dx[i], w[i], 1e-6); /* d(xW+b)/dx = W */
+    nn_model_free(m);
+}
+
+static void test_summary(void)
+{
+    nn_model *m = xor_model(1);
+    char buf[1024];
+    size_t n = nn_model_summary(m, buf, sizeof buf);
+    CHECK(n > 0 && n < sizeof buf);
+    CHECK(strstr(buf, "Dense_1") && strstr(buf, "Total params: 33"));
+    char small[16];
+    nn_model_summary(m, small, sizeof small);
+    CHECK(strlen(small) == 15);
+    nn_model_free(m);
+}
+
+int main(void)
+{
+    RUN(test_xor);
+    RUN(test_spiral);
+    RUN(test_multiclass_and_metrics);
+    RUN(test_metric_values);
+    RUN(test_reproducible);
+    RUN(test_save_load);
+    RUN(test_callback_stops);
+    RUN(test_errors);
+    RUN(test_divergence);
+    RUN(test_input_gradient);
+    RUN(test_summary);
+    return nt_summary("model");
+}

@@ -1,0 +1,61 @@
+// Install whatever the build, the tests or the data need and is missing; does nothing when all
+// is there. Usage: `node tools/setup.mjs` (everything) or `await setup({ browser, data })`.
+// NNPLAY_SKIP_SETUP=1 skips it (for machines set up by hand).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, which, run, isMain, main } from './util.mjs';
+
+export const FASHION_MNIST = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
+
+// [need, apt package, present?]
+const CHECKS = [
+  ['build', 'cmake', () => which('cmake')],
+  ['build', 'make', () => which('make')],
+  ['build', 'gcc', () => which('gcc')],
+  ['build', 'emscripten', () => which('emcc') && which('emcmake')],
+  ['build', 'binaryen', () => which('wasm-dis')],
+  ['browser', 'chromium', () => existsSync('/usr/bin/chromium')],
+  ['data', 'dataset-fashion-mnist', () => existsSync(FASHION_MNIST)],
+];
+
+export async function setup({ build = true, browser = false, data = false } = {}) {
+  if (process.env.NNPLAY_SKIP_SETUP === '1') {
+    console.log('setup: skipped (NNPLAY_SKIP_SETUP=1)');
+    return;
+  }
+  const needs = { build, browser, data };
+  const missing = CHECKS.filter(([need, , ok]) => needs[need] && !ok()).map(([, pkg]) => pkg);
+  if (missing.length) await aptInstall(missing);
+
+  // playwright-core (and later devDependencies) for the JS and browser tests. npm ci when a
+  // lock file exists so CI gets exactly the locked versions.
+  if (!existsSync(path.join(ROOT, 'node_modules', 'playwright-core', 'package.json'))) {
+    const lock = existsSync(path.join(ROOT, 'package-lock.json'));
+    console.log(`setup: installing node modules (npm ${lock ? 'ci' : 'install'})`);
+    await run('npm', [lock ? 'ci' : 'install', '--no-audit', '--no-fund']);
+  }
+}
+
+async function aptInstall(pkgs) {
+  const isRoot = process.getuid?.() === 0;
+  const sudo = isRoot ? [] : which('sudo') ? ['sudo'] : null;
+  const cmd = `apt-get update && apt-get install -y --no-install-recommends ${pkgs.join(' ')}`;
+  if (!sudo) {
+    throw new Error(`missing packages: ${pkgs.join(' ')}\n  not root and no sudo; as root run:\n  ${cmd}`);
+  }
+  if (!which('apt-get')) throw new Error(`missing packages: ${pkgs.join(' ')}, and apt-get is not available`);
+  console.log(`setup: installing ${pkgs.join(' ')}`);
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args) => sudo.length
+    ? run('sudo', ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args])
+    : run('apt-get', args, { env });
+  await apt(['update']);
+  await apt(['install', '-y', '--no-install-recommends', ...pkgs]);
+}
+
+if (isMain(import.meta.url)) {
+  main('setup', async () => {
+    await setup({ build: true, browser: true, data: true });
+    console.log('setup: ok');
+  });
+}
