@@ -270,8 +270,10 @@ int nn_csv_parse(const char *text, size_t len, int header, nn_csv *out)
             int bad = parse_number(f, &row[c]);
             if (!bad) continue;
             char where[96];
-            if (has_header) snprintf(where, sizeof where, "line %d, column %d ('%.40s')", rd.rec_line, c + 1, names[c]);
-            else snprintf(where, sizeof where, "line %d, column %d", rd.rec_line, c + 1);
+            if (has_header)
+                snprintf(where, sizeof where, "line %d, column %d ('%.40s')", rd.rec_line, c + 1, names[c]);
+            else
+                snprintf(where, sizeof where, "line %d, column %d", rd.rec_line, c + 1);
             if (!*f) fail(&rd, "%s: empty field", where);
             else if (bad == 1) fail(&rd, "%s: '%.40s' is not a number", where, f);
             else fail(&rd, "%s: '%.40s' is out of float range", where, f);

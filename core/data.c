@@ -391,7 +391,7 @@ int nn_one_hot(const float *labels, int n, int k, float *out)
     if (n < 0 || k <= 0 || (n > 0 && (!labels || !out))) return -1;
     for (int i = 0; i < n; i++) { /* validate all first so out is untouched on error */
         float l = labels[i];
-        if (!(l >= 0 && l < k && l == floorf(l))) return -1;
+        if (!(l >= 0 && l < (float)k && l == floorf(l))) return -1;
     }
     for (int i = 0; i < n; i++) {
         float *row = out + (size_t)i * k;

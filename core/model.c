@@ -104,9 +104,19 @@ static void tail_shape(const nn_model *m, int *rank, int *shape)
     }
 }
 
+static int add_layer(nn_model *m, nn_layer_spec spec);
+
+/* A failed add is remembered, so a chain of adds can be checked once, at compile. */
 int nn_model_add(nn_model *m, nn_layer_spec spec)
 {
     if (!m) return NN_ERR_ARG;
+    int st = add_layer(m, spec);
+    if (st != NN_OK) m->add_failed = 1;
+    return st;
+}
+
+static int add_layer(nn_model *m, nn_layer_spec spec)
+{
     const nn_layer_ops *ops = nn_layer_ops_for(spec.type);
     if (!ops) return nn_fail(m, NN_ERR_ARG, "unknown layer type %d", spec.type);
     nn_layer L;
@@ -185,6 +195,9 @@ int nn_model_compile(nn_model *m, const nn_optimizer *opt, nn_loss loss)
 {
     if (!m) return NN_ERR_ARG;
     if (!opt) return nn_fail(m, NN_ERR_ARG, "compile: no optimizer given");
+    if (m->add_failed)
+        return nn_fail(m, NN_ERR_STATE, "compile: a layer could not be added, so the model is "
+                       "incomplete (%s)", m->err[0] ? m->err : "see the add that failed");
     if (m->n_layers == 0) return nn_fail(m, NN_ERR_STATE, "compile: the model has no layers");
     if ((int)loss < 0 || loss >= NN_LOSS_COUNT)
         return nn_fail(m, NN_ERR_ARG, "compile: unknown loss id %d", (int)loss);

@@ -75,6 +75,7 @@ struct nn_model {
     float *dy;                  /* loss gradient [cap, out_size] */
     float *xb, *yb;             /* gather buffers for train_steps */
     int xb_cap;
+    int add_failed;             /* a layer could not be added: compile reports it */
     char err[NN_ERR_LEN];
 };
 

@@ -187,15 +187,17 @@ static void print_metrics(const char *prefix, const nn_metrics *mt, int regressi
     else printf(" - %saccuracy: %.4f", prefix, mt->accuracy);
 }
 
-static void print_progress(int done, int total, double secs, const nn_metrics *mt, int final)
+static void print_progress(int done, int total, double secs, const nn_metrics *mt, int final,
+                           int redraw)
 {
     int w = 30, filled = total ? (int)((long)done * w / total) : w;
     char bar[32];
     for (int i = 0; i < w; i++) bar[i] = i < filled ? '=' : '.';
     if (filled > 0 && filled < w) bar[filled - 1] = '>';
     bar[w] = 0;
-    printf("\r%d/%d [%s] - %.0fs %.0fms/step", done, total, bar, secs,
-           done ? secs * 1000.0 / done : 0.0);
+    double per = done ? secs / done : 0.0;
+    printf("%s%d/%d [%s] - %.1fs %.0f%s/step", redraw ? "\r" : "", done, total, bar, secs,
+           per >= 1e-3 ? per * 1e3 : per * 1e6, per >= 1e-3 ? "ms" : "us");
     if (!final && mt->count) printf(" - loss: %.4f", mt->sum_loss / (double)mt->count);
     fflush(stdout);
 }
@@ -212,7 +214,9 @@ int nn_model_fit(nn_model *m, const float *x, const float *y, int n, const nn_fi
         return nn_fail(m, NN_ERR_ARG, "fit: validationSplit must be in [0, 1), got %g", (double)o.validation_split);
     if ((st = check_data(m, "fit", x, y, n)) != NN_OK) return st;
     int ly = nn_model_label_size(m), k = nn_model_output_size(m);
-    int n_val = (int)((double)n * o.validation_split);
+    if (o.val_n && !o.val_x) return nn_fail(m, NN_ERR_ARG, "fit: val_n is set but val_x is NULL");
+    /* explicit validation data wins over the split, as in Keras */
+    int n_val = o.val_x ? 0 : (int)((double)n * o.validation_split);
     int n_train = n - n_val;
     const float *vx = o.val_x, *vy = o.val_y;
     int vn = o.val_n;
@@ -231,16 +235,17 @@ int nn_model_fit(nn_model *m, const float *x, const float *y, int n, const nn_fi
         else for (int i = 0; i < n_train; i++) perm[i] = i;
         if (o.verbose) printf("Epoch %d/%d\n", e + 1, o.epochs);
         double t0 = now_s(), last = t0;
+        int drawn = 0;
         for (int pos = 0, b = 0; pos < n_train && st == NN_OK; b++) {
             int got = nn_model_train_steps(m, x, y, n_train, perm, pos, 1, o.batch_size, &tr);
             if (got < 0) { st = got; break; }
             pos += got;
-            if (o.verbose && now_s() - last > 0.5) { last = now_s(); print_progress(b + 1, steps, last - t0, &tr, 0); }
+            if (o.verbose && now_s() - last > 0.5) { last = now_s(); print_progress(b + 1, steps, last - t0, &tr, 0, drawn); drawn = 1; }
         }
         nn_metrics_finalize(&tr);
         if (st == NN_OK && vx) st = nn_model_evaluate(m, vx, vy, vn, &va);
         if (st == NN_OK && o.verbose) {
-            print_progress(steps, steps, now_s() - t0, &tr, 1);
+            print_progress(steps, steps, now_s() - t0, &tr, 1, drawn);
             print_metrics("", &tr, regression);
             if (vx) print_metrics("val_", &va, regression);
             printf("\n");

@@ -6,7 +6,7 @@
  *
  * Run:  build/spiral [--epochs N] [--batch N] [--seed N] [--noise X]    (noise in [0, 1])
  * The last line is JSON for scripts, e.g.
- *       {"example":"spiral","epochs":200,"train_accuracy":1,"test_accuracy":0.99,...}
+ *       {"example":"spiral","epochs":300,"train_accuracy":1,"test_accuracy":0.99,...}
  */
 #include "nn.h"
 #include <stdio.h>
@@ -32,12 +32,12 @@ static int fail(nn_model *m, const char *what)
 }
 
 /* Whole-string integer in [lo, hi], or exit with a usage message. */
-static long arg_long(const char *opt, const char *s, long lo, long hi)
+static long long arg_long(const char *opt, const char *s, long long lo, long long hi)
 {
     char *end;
-    long v = s ? strtol(s, &end, 10) : 0;
+    long long v = s ? strtoll(s, &end, 10) : 0;
     if (!s || *end || end == s || v < lo || v > hi) {
-        fprintf(stderr, "spiral: %s needs an integer in %ld..%ld\n", opt, lo, hi);
+        fprintf(stderr, "spiral: %s needs an integer in %lld..%lld\n", opt, lo, hi);
         exit(1);
     }
     return v;
@@ -57,14 +57,14 @@ static float arg_float(const char *opt, const char *s, float lo, float hi)
 
 int main(int argc, char **argv)
 {
-    int epochs = 200, batch = 16;
+    int epochs = 300, batch = 32;
     uint32_t seed = 1;
     float noise = 0;
     for (int i = 1; i < argc; i++) {
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(argv[i], "--epochs")) epochs = (int)arg_long("--epochs", val, 1, 1000000);
         else if (!strcmp(argv[i], "--batch")) batch = (int)arg_long("--batch", val, 1, N_POINTS);
-        else if (!strcmp(argv[i], "--seed")) seed = (uint32_t)arg_long("--seed", val, 0, 4294967295L);
+        else if (!strcmp(argv[i], "--seed")) seed = (uint32_t)arg_long("--seed", val, 0, 4294967295LL);
         else if (!strcmp(argv[i], "--noise")) noise = arg_float("--noise", val, 0, 1);
         else {
             fprintf(stderr, "usage: spiral [--epochs N] [--batch N] [--seed N] [--noise X]\n");
@@ -95,7 +95,7 @@ int main(int argc, char **argv)
     int in_shape[1] = {2};
     nn_model *m = nn_model_create(1, in_shape, seed);
     if (!m) { fprintf(stderr, "spiral: cannot create the model (out of memory)\n"); return 1; }
-    nn_optimizer adam = nn_adam(0.01f);
+    nn_optimizer adam = nn_adam(0.03f);
     if (nn_model_add(m, nn_dense(16, NN_ACT_TANH)) != NN_OK ||
         nn_model_add(m, nn_dense(16, NN_ACT_TANH)) != NN_OK ||
         nn_model_add(m, nn_dense(1, NN_ACT_SIGMOID)) != NN_OK ||

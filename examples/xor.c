@@ -30,12 +30,12 @@ static int fail(nn_model *m, const char *what)
 }
 
 /* Whole-string integer in [lo, hi], or exit with a usage message. */
-static long arg_long(const char *opt, const char *s, long lo, long hi)
+static long long arg_long(const char *opt, const char *s, long long lo, long long hi)
 {
     char *end;
-    long v = s ? strtol(s, &end, 10) : 0;
+    long long v = s ? strtoll(s, &end, 10) : 0;
     if (!s || *end || end == s || v < lo || v > hi) {
-        fprintf(stderr, "xor: %s needs an integer in %ld..%ld\n", opt, lo, hi);
+        fprintf(stderr, "xor: %s needs an integer in %lld..%lld\n", opt, lo, hi);
         exit(1);
     }
     return v;
@@ -49,7 +49,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(argv[i], "--epochs")) { epochs = (int)arg_long("--epochs", val, 1, 1000000); i++; }
-        else if (!strcmp(argv[i], "--seed")) { seed = (uint32_t)arg_long("--seed", val, 0, 4294967295L); i++; }
+        else if (!strcmp(argv[i], "--seed")) { seed = (uint32_t)arg_long("--seed", val, 0, 4294967295LL); i++; }
         else if (!strcmp(argv[i], "--save") && val) { save_path = val; i++; }
         else { fprintf(stderr, "usage: xor [--epochs N] [--seed N] [--save PATH]\n"); return 1; }
     }

@@ -221,6 +221,12 @@ static void test_errors(void)
     CHECK(nn_model_add(m, s) == NN_ERR_ARG);
     CHECK(nn_model_num_layers(m) == 0);
     CHECK(nn_model_add(m, nn_dense(3, NN_ACT_SOFTMAX)) == NN_OK);
+    /* the failed adds above are remembered: compile refuses the incomplete model */
+    CHECK(nn_model_compile(m, &o, NN_LOSS_SCCE) == NN_ERR_STATE);
+    CHECK(strstr(nn_model_error(m), "incomplete"));
+    nn_model_free(m);
+    m = nn_model_create(1, shape, 1);
+    CHECK(nn_model_add(m, nn_dense(3, NN_ACT_SOFTMAX)) == NN_OK);
     float x[4] = {1, 2, 3, 4}, y[2] = {0, 2}, p[6], l;
     CHECK(nn_model_train_batch(m, x, y, 2, &l) == NN_ERR_STATE);
     CHECK(strstr(nn_model_error(m), "compile"));
@@ -246,6 +252,9 @@ static void test_errors(void)
     CHECK(nn_model_predict(m, x, 2, NULL) == NN_ERR_ARG);
     nn_fit_opts fo = nn_fit_defaults();
     fo.batch_size = 0;
+    CHECK(nn_model_fit(m, x, y, 2, &fo, NULL, NULL) == NN_ERR_ARG);
+    fo = nn_fit_defaults();
+    fo.val_n = 3;
     CHECK(nn_model_fit(m, x, y, 2, &fo, NULL, NULL) == NN_ERR_ARG);
     fo = nn_fit_defaults();
     fo.validation_split = 1.0f;
