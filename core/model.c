@@ -144,7 +144,11 @@ static int add_layer(nn_model *m, nn_layer_spec spec)
         if (!p) return nn_fail(m, NN_ERR_NOMEM, "out of memory for %zu parameters", need);
         m->params = p;
         float *g = NN_REALLOC(m->grads, cap * sizeof(float));
-        if (!g) return nn_fail(m, NN_ERR_NOMEM, "out of memory for %zu gradients", need);
+        if (!g) { /* give the grown params block back: the model stays as it was */
+            if (!m->params_cap) { NN_FREE(m->params); m->params = NULL; }
+            else { float *q = NN_REALLOC(m->params, m->params_cap * sizeof(float)); if (q) m->params = q; }
+            return nn_fail(m, NN_ERR_NOMEM, "out of memory for %zu gradients", need);
+        }
         m->grads = g;
         m->params_cap = cap;
     }
@@ -165,7 +169,7 @@ static int check_optimizer(nn_model *m, const nn_optimizer *o)
     if (o->type < 0 || o->type >= NN_OPT_COUNT)
         return nn_fail(m, NN_ERR_ARG, "unknown optimizer id %d", o->type);
     if (!(o->lr > 0.0f) || !(o->lr < 1e6f))
-        return nn_fail(m, NN_ERR_ARG, "learning rate must be positive and finite, got %g",
+        return nn_fail(m, NN_ERR_ARG, "learning rate must be positive and below 1e6, got %g",
                        (double)o->lr);
     if (!(o->momentum >= 0.0f && o->momentum < 1.0f))
         return nn_fail(m, NN_ERR_ARG, "momentum must be in [0, 1), got %g", (double)o->momentum);
@@ -269,6 +273,7 @@ size_t nn_model_num_params(const nn_model *m) { return m ? m->n_params : 0; }
 float *nn_model_params(nn_model *m) { return m ? m->params : NULL; }
 float *nn_model_grads(nn_model *m) { return m ? m->grads : NULL; }
 int nn_model_loss(const nn_model *m) { return m ? m->loss : -1; }
+int nn_model_from_logits(const nn_model *m) { return m ? m->from_logits : 0; }
 const nn_optimizer *nn_model_optimizer(const nn_model *m) { return m && m->compiled ? &m->opt : NULL; }
 uint64_t nn_model_step_count(const nn_model *m) { return m ? m->step : 0; }
 
@@ -276,7 +281,7 @@ int nn_model_set_lr(nn_model *m, float lr)
 {
     if (!m) return NN_ERR_ARG;
     if (!(lr > 0.0f) || !(lr < 1e6f))
-        return nn_fail(m, NN_ERR_ARG, "learning rate must be positive and finite, got %g", (double)lr);
+        return nn_fail(m, NN_ERR_ARG, "learning rate must be positive and below 1e6, got %g", (double)lr);
     m->opt.lr = lr;
     return NN_OK;
 }

@@ -174,6 +174,8 @@ size_t nn_model_num_params(const nn_model *m);
 float *nn_model_params(nn_model *m);
 float *nn_model_grads(nn_model *m);
 int nn_model_loss(const nn_model *m);
+/* 1 when the loss takes the output as logits (set with nn_model_set_from_logits). */
+int nn_model_from_logits(const nn_model *m);
 const nn_optimizer *nn_model_optimizer(const nn_model *m);
 /* Learning rate, settable between epochs (or batches). */
 int nn_model_set_lr(nn_model *m, float lr);
@@ -196,6 +198,9 @@ int nn_model_apply_grads(nn_model *m);
 
 /* ---- training ---- */
 /* Label encodings follow the loss: SCCE takes one class index per sample (as float). */
+/* Check n label rows against the loss (class indices in range, values in [0,1] for
+ * cross-entropies, all finite) before training; the message names the first bad sample. */
+int nn_model_check_labels(nn_model *m, const float *y, int n);
 /* Loss of n samples (mean, plus regularization). */
 int nn_model_train_batch(nn_model *m, const float *x, const float *y, int n, float *loss);
 /* Predict n samples into out (n rows of output_size); works in chunks, any n. */

@@ -13,6 +13,14 @@ int nn_model_label_size(const nn_model *m)
     return m->loss == NN_LOSS_SCCE ? 1 : nn_model_output_size(m);
 }
 
+int nn_model_check_labels(nn_model *m, const float *y, int n)
+{
+    if (!m) return NN_ERR_ARG;
+    if (!m->compiled) return nn_fail(m, NN_ERR_STATE, "compile the model first");
+    if (!y || n <= 0) return nn_fail(m, NN_ERR_ARG, "no labels");
+    return nn_loss_check_labels(m, y, n);
+}
+
 static int need_compiled(nn_model *m, const char *what)
 {
     if (!m) return NN_ERR_ARG;

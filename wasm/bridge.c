@@ -59,7 +59,7 @@ int nnw_compile_info(const nn_model *m, float *out)
 {
     const nn_optimizer *o = nn_model_optimizer(m);
     if (!o) return NN_ERR_STATE;
-    float v[11] = {(float)nn_model_loss(m), 0, (float)o->type, o->lr, o->momentum, (float)o->nesterov,
+    float v[11] = {(float)nn_model_loss(m), (float)nn_model_from_logits(m), (float)o->type, o->lr, o->momentum, (float)o->nesterov,
                    o->beta1, o->beta2, o->rho, o->eps, o->initial_accumulator};
     memcpy(out, v, sizeof v);
     return NN_OK;
@@ -78,7 +78,7 @@ nn_metrics *nnw_metrics_new(const nn_model *m)
 {
     nn_metrics *mt = calloc(1, sizeof *mt);
     if (!mt) return NULL;
-    if (nn_metrics_init(mt, nn_model_output_size(m), nn_model_loss(m), 0) != NN_OK) {
+    if (nn_metrics_init(mt, nn_model_output_size(m), nn_model_loss(m), nn_model_from_logits(m)) != NN_OK) {
         free(mt);
         return NULL;
     }

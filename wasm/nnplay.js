@@ -165,6 +165,16 @@ function checkFinite(values, what, rowSize) {
   }
 }
 
+const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'verbose',
+  'initialEpoch', 'yieldEvery', 'callbacks'];
+
+function checkKeys(args, known, what) {
+  if (args == null || typeof args !== 'object') throw new Error(`nnplay: ${what} takes an options object`);
+  for (const k of Object.keys(args)) {
+    if (!known.includes(k)) throw new Error(`nnplay: ${what}: unknown option '${k}' (known: ${known.join(', ')})`);
+  }
+}
+
 // ---- layers, optimizers, regularizers: plain config objects, as TF.js's factories return ----
 function layerConfig(className, config, allowed) {
   const cfg = { ...(config || {}) };
@@ -184,7 +194,7 @@ export const layers = {
   /** y = activation(x). */
   activation: (c) => layerConfig('Activation', c, [...COMMON, 'activation', 'alpha']),
   /** Inverted dropout while training; identity when predicting. */
-  dropout: (c) => layerConfig('Dropout', c, [...COMMON, 'rate', 'seed']),
+  dropout: (c) => layerConfig('Dropout', c, [...COMMON, 'rate']),
 };
 
 export const regularizers = {
@@ -252,7 +262,12 @@ export class Sequential {
     this._busy = false;
     this._disposed = false;
     this.stopTraining = false;
-    for (const l of args.layers || []) this.add(l);
+    try {
+      for (const l of args.layers || []) this.add(l);
+    } catch (err) {
+      this.dispose(); // a half-built model must not hold wasm memory until GC
+      throw err;
+    }
   }
 
   _m() {
@@ -331,6 +346,7 @@ export class Sequential {
   compile(args = {}) {
     const m = this._m();
     this._notBusy('compile');
+    checkKeys(args, ['optimizer', 'loss', 'metrics', 'fromLogits'], 'compile');
     const opt = toOptimizer(args.optimizer);
     if (args.loss == null) throw new Error('nnplay: compile needs a loss, e.g. loss: \'meanSquaredError\'');
     const loss = LOSS[keyOf(LOSS, LOSS_ALIASES, args.loss, 'loss')];
@@ -401,7 +417,11 @@ export class Sequential {
       ? 'one class index per sample' : `${ly} value(s) per sample, the model's output size`;
     const rows = toRows(y, ly, what, hint);
     if (rows.n !== n) throw new Error(`nnplay: x has ${n} samples but ${what} has ${rows.n}`);
-    checkFinite(rows.values, what, ly);
+    const py = copyF32In(rows.values, what);
+    try {
+      const st = C()._nn_model_check_labels(this._ptr, py, n);
+      if (st !== 0) throw this._error(st, what);
+    } finally { free(py); }
     return rows.values;
   }
 
@@ -415,7 +435,6 @@ export class Sequential {
   /** Outputs for x, as one Float32Array of n * outputSize values (row-major). */
   predict(x) {
     const m = this._m();
-    this._notBusy('predict');
     const { values, n } = this._inputs(x);
     const k = this.outputSize;
     const px = copyF32In(values, 'predict inputs');
@@ -457,7 +476,6 @@ export class Sequential {
   /** Loss and every metric on (x, y): { loss, accuracy, precision, recall, f1, mse, mae, r2, confusionMatrix }. */
   evaluate(x, y) {
     this._needCompiled('evaluate');
-    this._notBusy('evaluate');
     const { values, n } = this._inputs(x);
     const yv = this._labels(y, n, 'y');
     const c = C();
@@ -480,7 +498,6 @@ export class Sequential {
   /** One optimizer step on one batch; returns its loss. */
   trainOnBatch(x, y) {
     this._needCompiled('trainOnBatch');
-    this._notBusy('trainOnBatch');
     const { values, n } = this._inputs(x);
     const yv = this._labels(y, n, 'y');
     const px = copyF32In(values, 'batch inputs');
@@ -503,6 +520,7 @@ export class Sequential {
   async fit(x, y, args = {}) {
     this._needCompiled('fit');
     this._notBusy('fit');
+    checkKeys(args, FIT_KEYS, 'fit');
     const { epochs = 1, batchSize = 32, shuffle = true, validationSplit = 0, validationData,
       verbose = 0, initialEpoch = 0, yieldEvery = 16 } = args;
     if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`nnplay: fit: epochs must be an integer >= 0, got ${epochs}`);
@@ -517,6 +535,9 @@ export class Sequential {
     let nTrain = nAll;
     let val = null;
     if (validationData) {
+      if (!Array.isArray(validationData) || validationData.length !== 2) {
+        throw new Error('nnplay: fit: validationData must be [x, y]');
+      }
       const [vx, vy] = validationData;
       const r = this._inputs(vx, 'validationData x');
       val = { x: r.values, y: this._labels(vy, r.n, 'validationData y'), n: r.n };
@@ -639,7 +660,6 @@ export class Sequential {
   /** Set weights from getWeights()'s layout: typed arrays, nested arrays or TF.js tensors. */
   setWeights(weights) {
     const m = this._m();
-    this._notBusy('setWeights');
     const slots = [];
     for (let i = 0; i < this._layers.length; i++) slots.push(...this._tensorsOf(i, this.layerInfo(i)));
     if (!Array.isArray(weights) || weights.length !== slots.length) {
@@ -672,7 +692,6 @@ export class Sequential {
   /** The model file (architecture, weights, optimizer state) as bytes. */
   save() {
     const m = this._m();
-    this._notBusy('save');
     return withAlloc(4, 'size', (ps) => {
       const p = C()._nnw_save(m, ps);
       if (!p) throw new Error(`nnplay: save: out of memory (${cstr(C()._nn_model_error(m)) || 'no message'})`);
@@ -743,7 +762,7 @@ Sequential.prototype._restoreCompile = function restoreCompile() {
     rho: v[8], eps: v[9], initialAccumulator: v[10] });
   const metrics = v[0] === LOSS.meanSquaredError || v[0] === LOSS.meanAbsoluteError
     ? [{ name: 'mae', index: METRIC_INDEX.mae }] : [{ name: 'accuracy', index: METRIC_INDEX.accuracy }];
-  this._compiled = { loss: v[0], lossName: lossName(v[0]), metrics, optimizer: opt, fromLogits: false };
+  this._compiled = { loss: v[0], lossName: lossName(v[0]), metrics, optimizer: opt, fromLogits: !!v[1] };
 };
 
 // ---- data: generators, preprocessing, CSV (all computed by the C core) ----

@@ -1,0 +1,47 @@
+// The Node examples (examples/*.mjs) run and end with the JSON line they promise.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Run examples/NAME with args; returns all stdout lines and the parsed last one. */
+function runExample(name, args = []) {
+  const out = execFileSync(process.execPath, [path.join('examples', name), ...args],
+    { cwd: ROOT, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = out.trimEnd().split('\n');
+  return { lines, result: JSON.parse(lines.at(-1)) };
+}
+
+test('examples/xor.mjs learns XOR', () => {
+  const { lines, result } = runExample('xor.mjs');
+  assert.equal(result.example, 'xor');
+  assert.equal(result.accuracy, 1);
+  assert.ok(result.loss < 0.05, `loss ${result.loss}`);
+  assert.ok(result.samples_per_s > 0);
+  assert.equal(result.simd, 'wasm-simd128');
+  // Keras-style epoch lines, then one line per XOR case
+  assert.ok(lines.includes('Epoch 100/100'), 'no Keras-style epoch lines');
+  assert.match(lines.find((l) => l.startsWith('1/1 [')), /^1\/1 \[=+\] - .*loss: [\d.]+ - accuracy: [\d.]+$/);
+  assert.equal(lines.filter((l) => / xor .* -> /.test(l)).length, 4);
+});
+
+test('examples/xor.mjs rejects a bad option', () => {
+  assert.throws(() => runExample('xor.mjs', ['--epochs', 'lots']), (err) => {
+    assert.equal(err.status, 1);
+    assert.match(err.stderr, /--epochs needs an integer/);
+    return true;
+  });
+});
+
+test('examples/spiral.mjs generalizes on the spiral', () => {
+  const { lines, result } = runExample('spiral.mjs');
+  assert.equal(result.example, 'spiral');
+  assert.equal(result.epochs, 300);
+  assert.equal(result.train_samples, 400);
+  assert.ok(result.train_accuracy >= 0.95, `train accuracy ${result.train_accuracy}`);
+  assert.ok(result.test_accuracy >= 0.95, `test accuracy ${result.test_accuracy}`);
+  assert.match(lines.find((l) => l.startsWith('13/13 [')), /val_loss: [\d.]+ - val_accuracy: [\d.]+$/);
+});
