@@ -26,7 +26,6 @@ const DATASETS = {
 };
 
 let model = null; // the model being trained
-let viewer = null; // same layers; gets the weights to draw while fit() runs (see drawDuringFit)
 let runs = 0; // the seed of run k is k: the first run after loading is reproducible
 let core = false; // nn.ready() has resolved
 
@@ -208,12 +207,8 @@ async function run() {
   const data = makeData(ds, seed);
   const grid = gridInputs(ds);
   model?.dispose();
-  viewer?.dispose();
   model = buildModel(ds, seed);
   model.compile({ optimizer: nn.train.adam(ds.lr), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-  // predict() is refused while fit() runs on a model, so the heatmap during training comes from a
-  // second model holding a copy of the weights (getWeights is allowed mid-fit).
-  viewer = buildModel(ds, seed);
   ui.model.textContent = describe(ds, model);
   ui.testAccuracy.textContent = '–';
   ui.rows.replaceChildren();
@@ -228,8 +223,7 @@ async function run() {
       last = epoch + 1;
       showLogs(last, ds.epochs, logs);
       if (last % drawEvery === 0 && last < ds.epochs) {
-        viewer.setWeights(model.getWeights());
-        draw(ds, data.points, viewer.predict(grid));
+        draw(ds, data.points, model.predict(grid)); // predict is allowed inside fit's callbacks
         await nextFrame();
       }
     },
