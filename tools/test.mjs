@@ -8,7 +8,7 @@ import { ROOT, run, main } from './util.mjs';
 import { setup } from './setup.mjs';
 import { build } from './build.mjs';
 
-const STAGES = ['native', 'wasm', 'js', 'browser'];
+const STAGES = ['native', 'sanitize', 'wasm', 'js', 'browser'];
 const only = (process.env.NNPLAY_TEST_ONLY || STAGES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 const bad = only.filter((s) => !STAGES.includes(s));
 if (bad.length) {
@@ -74,6 +74,13 @@ async function nodeTests(files) {
   }
 }
 
+async function sanitizeBuild() {
+  if (!existsSync(path.join(ROOT, 'build-asan', 'Makefile'))) {
+    await run('cmake', ['-S', '.', '-B', 'build-asan', '-DNN_SANITIZE=ON', '-DCMAKE_BUILD_TYPE=Debug']);
+  }
+  await run('cmake', ['--build', 'build-asan', '-j', process.env.NNPLAY_JOBS || '2']);
+}
+
 main('test', async () => {
   console.log(`test: stages ${only.join(', ')}`);
   const needWasm = want('wasm') || want('js') || want('browser');
@@ -83,6 +90,10 @@ main('test', async () => {
   const wasmBuilt = ready && needWasm && await stage('build wasm', () => build({ native: false, wasm: true }));
 
   if (nativeBuilt) await stage('C tests (native)', () => ctest('build'));
+  // The same C tests under AddressSanitizer + UndefinedBehaviorSanitizer (STYLE.md).
+  if (ready && want('sanitize') && await stage('build native (ASan+UBSan)', sanitizeBuild)) {
+    await stage('C tests (ASan+UBSan)', () => ctest('build-asan'));
+  }
   if (wasmBuilt && want('wasm')) await stage('C tests (wasm under node)', () => ctest('build-wasm'));
 
   const files = [...(want('js') ? testFiles('js') : []), ...(want('browser') ? testFiles('browser') : [])];
