@@ -1,4 +1,4 @@
-// The interim page (web/) and the JS API in headless Chromium, served by tools/serve.mjs.
+// The playground (web/) and the JS API in headless Chromium, served by tools/serve.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -22,91 +22,209 @@ function classPixels(page) {
   });
 }
 
-/** Click Train and wait until the page says it is done (or shows an error). */
-async function train(page) {
-  await page.click('#train');
-  await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: TRAIN_TIMEOUT });
-  const error = await page.textContent('#error');
-  assert.equal(await page.getAttribute('body', 'data-state'), 'done', `the page reported: ${error}`);
+const epochOf = async (page) => Number(await page.textContent('#epoch'));
+
+async function open(page, url, hash = '') {
+  await page.goto(new URL(`web/${hash}`, url).href);
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 20_000 });
 }
 
-test('the page trains XOR to 100% and draws the decision boundary', async () => {
+/** Click a button n times. */
+async function clickN(page, selector, n) {
+  for (let i = 0; i < n; i++) await page.click(selector);
+}
+
+/** Spiral, two hidden layers of 8 tanh neurons, Adam at 0.03. */
+async function setUpSpiral(page) {
+  await page.selectOption('#dataset', 'spiral');
+  await page.selectOption('#activation', 'tanh');
+  await page.selectOption('#lr', '0.03');
+  await page.selectOption('#optimizer', 'adam');
+  await clickN(page, 'button[aria-label="Add a neuron to layer 1"]', 4);
+  await clickN(page, 'button[aria-label="Add a neuron to layer 2"]', 6);
+  assert.equal(await page.textContent('#layer-1-size'), 'L1: 8');
+  assert.equal(await page.textContent('#layer-2-size'), 'L2: 8');
+}
+
+async function waitForTestAccuracy(page, min) {
+  await page.waitForFunction((m) => parseFloat(document.getElementById('test-accuracy').textContent) > m,
+    min, { timeout: TRAIN_TIMEOUT });
+}
+
+test('the playground loads, every control is labelled, and it learns the spiral without blocking the page', async () => {
   await withPage(async ({ page, url, errors }) => {
     await page.goto(url); // `/` redirects to /web/
     assert.match(page.url(), /\/web\/$/);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 20_000 });
     assert.equal(await page.textContent('#simd'), 'wasm-simd128');
     assert.equal(await page.isVisible('#error'), false);
-
-    // live numbers appear while training
-    await page.click('#train');
-    await page.waitForFunction(() => /^\d+ \/ \d+$/.test(document.getElementById('epoch').textContent),
-      null, { timeout: TRAIN_TIMEOUT });
-    await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: TRAIN_TIMEOUT });
-    assert.equal(await page.getAttribute('body', 'data-state'), 'done', await page.textContent('#error'));
-
-    assert.equal(await page.textContent('#accuracy'), '100%');
-    assert.equal(await page.textContent('#epoch'), '200 / 200');
-    assert.match(await page.textContent('#status'), /Done: 200 epochs .*accuracy 100%/);
-    const rows = await page.$$eval('#predictions tbody tr', (trs) => trs.map((tr) => ({
-      cells: [...tr.cells].map((td) => td.textContent), correct: tr.dataset.correct })));
-    assert.equal(rows.length, 4);
-    const want = { '0,0': 0, '0,1': 1, '1,0': 1, '1,1': 0 };
-    for (const { cells, correct } of rows) {
-      const [a, b, label, out] = cells;
-      assert.equal(Number(label), want[`${a},${b}`], `label of ${a} xor ${b}`);
-      assert.equal(correct, 'true', `prediction for ${a} xor ${b}: ${out}`);
-      assert.equal(parseFloat(out) >= 0.5, Number(label) === 1, `output for ${a} xor ${b}: ${out}`);
+    assert.equal(await page.getAttribute('#error', 'role'), 'alert');
+    // the defaults follow TensorFlow Playground: 2-4-2-1, tanh, 0.03, batch 10, 50% training data
+    assert.equal(await page.textContent('#layer-count'), '2 hidden layers');
+    assert.equal(await page.textContent('#layer-1-size'), 'L1: 4');
+    assert.equal(await page.textContent('#layer-2-size'), 'L2: 2');
+    assert.equal(await page.inputValue('#lr'), '0.03');
+    assert.equal(await page.inputValue('#activation'), 'tanh');
+    // every control has an accessible name
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, button')]
+      .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') ||
+        (el.tagName === 'BUTTON' && el.textContent.trim())))
+      .map((el) => el.id || el.outerHTML.slice(0, 60)));
+    assert.deepEqual(unlabelled, []);
+    for (const id of ['heatmap', 'network', 'loss-chart']) {
+      assert.equal(await page.getAttribute(`#${id}`, 'role'), 'img');
+      assert.ok(await page.getAttribute(`#${id}`, 'aria-label'));
     }
 
+    await setUpSpiral(page);
+    assert.match(page.url(), /dataset=spiral/);
+    assert.match(page.url(), /hidden=8%2C8/);
+    await page.click('#play');
+    await page.waitForSelector('body[data-state="playing"]');
+    assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'true');
+
+    // the epoch counter moves while playing, and the main thread keeps drawing frames on time
+    await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) > 0, null, { timeout: 10_000 });
+    const e1 = await epochOf(page);
+    const frames = await page.evaluate(() => new Promise((resolve) => {
+      const times = [];
+      const start = performance.now();
+      const tick = (t) => {
+        times.push(t);
+        if (t - start < 1000) requestAnimationFrame(tick);
+        else resolve(times);
+      };
+      requestAnimationFrame(tick);
+    }));
+    const gaps = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
+    const median = gaps[Math.floor(gaps.length / 2)];
+    assert.ok(median < 25, `median frame interval ${median.toFixed(1)} ms`);
+    const e2 = await epochOf(page);
+    assert.ok(e2 > e1, `epoch ${e1} -> ${e2}`);
+
+    await waitForTestAccuracy(page, 90);
+    const eps = await page.textContent('#eps');
+    assert.ok(parseFloat(eps.replace(/,/g, '')) > 0, `epochs/s: ${eps}`);
+    assert.ok(parseFloat((await page.textContent('#sps')).replace(/,/g, '')) > 0);
+    console.log(`# spiral 2-8-8-1 tanh adam: ${eps} epochs/s, ${await page.textContent('#sps')} samples/s, ` +
+      `test accuracy ${await page.textContent('#test-accuracy')} at epoch ${await epochOf(page)}`);
     const px = await classPixels(page);
     assert.ok(px.orange > px.total * 0.05, `orange (class 0) pixels: ${px.orange} of ${px.total}`);
     assert.ok(px.blue > px.total * 0.05, `blue (class 1) pixels: ${px.blue} of ${px.total}`);
-
-    await page.screenshot({ path: path.join(artifactsDir(), 'xor-page.png'), fullPage: true });
+    await page.check('#show-test');
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: path.join(artifactsDir(), 'playground.png'), fullPage: true });
     assert.deepEqual(errors, []);
   });
 });
 
-test('the page works 375px wide and learns the spiral', async () => {
+test('pause stops the epoch counter, step trains one epoch, reset goes back to 0', async () => {
   await withPage(async ({ page, url, errors }) => {
-    await page.goto(new URL('web/', url).href);
-    await page.waitForSelector('body[data-state="ready"]', { timeout: 20_000 });
+    await open(page, url);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) > 50, null, { timeout: 10_000 });
+    await page.click('#play');
+    await page.waitForSelector('body[data-state="paused"]');
+    assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
+    await page.waitForTimeout(300);
+    const paused = await epochOf(page);
+    await page.waitForTimeout(700);
+    assert.equal(await epochOf(page), paused, 'the epoch counter moved while paused');
+
+    await page.click('#step');
+    await page.waitForFunction((e) => Number(document.getElementById('epoch').textContent) === e + 1, paused);
+
+    await page.click('#reset');
+    await page.waitForFunction(() => document.getElementById('epoch').textContent === '0');
+    await page.waitForTimeout(500);
+    assert.equal(await epochOf(page), 0);
+
+    // changing the network while playing keeps playing with the new network
+    await page.click('#play');
+    await page.click('#add-layer');
+    assert.equal(await page.textContent('#layer-count'), '3 hidden layers');
+    await page.click('#remove-layer');
+    await clickN(page, '#remove-layer', 2);
+    assert.equal(await page.textContent('#layer-count'), '0 hidden layers');
+    assert.equal(await page.isDisabled('#remove-layer'), true);
+    await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) > 10, null, { timeout: 10_000 });
+    await page.click('#play');
+    assert.deepEqual(errors, []);
+  });
+});
+
+test('a regression data set (plane) trains and its loss goes down', async () => {
+  await withPage(async ({ page, url, errors }) => {
+    await open(page, url);
+    await page.selectOption('#dataset', 'plane');
+    assert.equal(await page.textContent('#problem'), 'Regression');
+    await page.waitForFunction(() => document.getElementById('test-loss').textContent !== '\u2013');
+    await page.waitForTimeout(200);
+    const before = parseFloat(await page.textContent('#test-loss'));
+    await page.click('#play');
+    await page.waitForFunction((b) => parseFloat(document.getElementById('test-loss').textContent) < b / 4,
+      before, { timeout: TRAIN_TIMEOUT });
+    assert.equal(await page.textContent('#test-accuracy'), '\u2013');
+    await page.click('#play');
+    assert.deepEqual(errors, []);
+  });
+});
+
+test('three classes (blobs) train with softmax, and the settings come back from the URL', async () => {
+  await withPage(async ({ page, url, errors }) => {
+    await open(page, url, '#dataset=blobs&hidden=6&lr=0.1&activation=relu&features=x1,x2,x1x2&showTest=1');
+    assert.equal(await page.inputValue('#dataset'), 'blobs');
+    assert.equal(await page.inputValue('#activation'), 'relu');
+    assert.equal(await page.inputValue('#lr'), '0.1');
+    assert.equal(await page.textContent('#layer-count'), '1 hidden layer');
+    assert.equal(await page.textContent('#layer-1-size'), 'L1: 6');
+    assert.equal(await page.isChecked('input[value="x1x2"]'), true);
+    assert.equal(await page.isChecked('#show-test'), true);
+    assert.equal(await page.textContent('#problem'), 'Classification (3 classes)');
+    await page.click('#play');
+    await waitForTestAccuracy(page, 85);
+    await page.click('#play');
+    assert.deepEqual(errors, []);
+  });
+});
+
+test('the playground works 375px wide', async () => {
+  await withPage(async ({ page, url, errors }) => {
+    await open(page, url);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
-    assert.equal(await page.getAttribute('#heatmap', 'role'), 'img');
-    assert.ok(await page.getAttribute('#heatmap', 'aria-label'));
-    assert.equal(await page.getAttribute('#error', 'role'), 'alert');
-    assert.equal(await page.textContent('label[for="dataset"]'), 'Data set');
-
-    await page.selectOption('#dataset', 'spiral');
-    await train(page);
-    const testAcc = parseFloat(await page.textContent('#test-accuracy'));
-    assert.ok(testAcc >= 90, `spiral test accuracy ${testAcc}%`);
-    assert.equal(await page.$$eval('#predictions tbody tr', (trs) => trs.length), 6);
-    const px = await classPixels(page);
-    assert.ok(px.orange > 0 && px.blue > 0, JSON.stringify(px));
+    await setUpSpiral(page);
+    await page.click('#play');
+    await waitForTestAccuracy(page, 90);
+    await page.click('#play');
+    await page.waitForSelector('body[data-state="paused"]');
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
-
-    await page.screenshot({ path: path.join(artifactsDir(), 'spiral-page-375.png'), fullPage: true });
+    await page.screenshot({ path: path.join(artifactsDir(), 'playground-375.png'), fullPage: true });
     assert.deepEqual(errors, []);
   }, { viewport: { width: 375, height: 812 } });
 });
 
-test('the page can stop training and train again', async () => {
+test('unchecking every input feature shows an error and the page keeps working', async () => {
   await withPage(async ({ page, url, errors }) => {
-    await page.goto(new URL('web/', url).href);
-    await page.waitForSelector('body[data-state="ready"]', { timeout: 20_000 });
-    await page.selectOption('#dataset', 'spiral');
-    await page.click('#train');
-    await page.waitForSelector('body[data-state="training"]');
-    assert.equal(await page.isDisabled('#dataset'), true);
-    await page.click('#stop');
-    await page.waitForSelector('body[data-state="done"]', { timeout: TRAIN_TIMEOUT });
-    assert.match(await page.textContent('#status'), /^Stopped after \d+ epochs/);
-    await page.selectOption('#dataset', 'xor4');
-    await train(page);
-    assert.equal(await page.textContent('#accuracy'), '100%');
+    await open(page, url);
+    await page.uncheck('input[value="x1"]');
+    await page.uncheck('input[value="x2"]');
+    await page.waitForSelector('#error:not([hidden])');
+    assert.match(await page.textContent('#error'), /at least one input feature/);
+    await page.check('input[value="x1sq"]');
+    await page.waitForSelector('#error', { state: 'hidden' });
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) > 10, null, { timeout: 10_000 });
+    // a learning rate of 10 with plain SGD on a regression problem diverges: the worker says so, pauses, and lives on
+    await page.selectOption('#dataset', 'gaussBumps');
+    await page.selectOption('#lr', '10');
+    await page.waitForSelector('#error:not([hidden])', { timeout: TRAIN_TIMEOUT });
+    assert.match(await page.textContent('#error'), /diverged/);
+    await page.waitForSelector('body[data-state="paused"]');
+    await page.selectOption('#lr', '0.03');
+    await page.click('#play');
+    await page.waitForSelector('#error', { state: 'hidden' });
+    await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) > 10, null, { timeout: 10_000 });
     assert.deepEqual(errors, []);
   });
 });
@@ -182,6 +300,6 @@ test('the page shows an error when the wasm module cannot load', async () => {
     await page.goto(new URL('web/', url).href);
     await page.waitForSelector('#error:not([hidden])', { timeout: 20_000 });
     assert.match(await page.textContent('#error'), /could not load the wasm module/);
-    assert.equal(await page.isDisabled('#train'), true);
+    assert.equal(await page.isDisabled('#play'), true);
   });
 });

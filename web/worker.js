@@ -1,0 +1,230 @@
+// worker.js - the playground's training loop. ALL model work happens here, off the main thread:
+// the worker trains continuously in ~15 ms chunks of whole epochs and posts a snapshot (metrics,
+// heatmap, weights) at most ~30 times a second. Messages in: {type: 'config'|'play'|'pause'|'step'|'reset'}.
+import * as nn from '../wasm/nnplay.js';
+
+const GRID = 64; // the heatmap: one predict() on GRID x GRID points of the input plane
+const VIEW = 6; // the plane drawn is [-VIEW, VIEW]^2, in the data's coordinates
+const N_POINTS = 500;
+const CHUNK_MS = 15;
+const SNAPSHOT_MS = 33;
+
+// Features computed from a 2D point (u, v) in [-6, 6]^2; scaled so a tanh network sees values near [-2, 2].
+const FEATURES = {
+  x1: (u) => u / 3,
+  x2: (u, v) => v / 3,
+  x1sq: (u) => (u / 3) ** 2,
+  x2sq: (u, v) => (v / 3) ** 2,
+  x1x2: (u, v) => (u / 3) * (v / 3),
+  sinx1: (u) => Math.sin(u),
+  sinx2: (u, v) => Math.sin(v),
+};
+
+let config = null;
+let model = null;
+let set = null; // { xTrain, yTrain, xTest, yTest, numClasses, regression, pTrain, pTest } (p*: raw 2D points)
+let grid = null; // features of the heatmap grid
+let epoch = 0;
+let playing = false;
+let looping = false;
+let stepsPerChunk = 1;
+let lastSnapshot = 0;
+let rate = { epochs: 0, samples: 0, t: 0, e: 0 }; // speed, measured over ~0.5 s windows
+let generation = 0; // bumped on every rebuild, so a chunk of a replaced model is ignored
+
+const post = (msg, transfer) => self.postMessage(msg, transfer || []);
+function postError(err, context) {
+  const message = err instanceof Error ? err.message : String(err);
+  post({ type: 'error', message: context ? `${context}: ${message}` : message });
+}
+
+// setTimeout(0) is clamped to 4 ms when nested; a MessageChannel round trip is not.
+const channel = new MessageChannel();
+const waiting = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const yieldNow = () => new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(0); });
+
+function featurize(points, n, features) {
+  const fns = features.map((f) => {
+    const fn = FEATURES[f];
+    if (!fn) throw new Error(`unknown feature '${f}'`);
+    return fn;
+  });
+  const out = new Float32Array(n * fns.length);
+  for (let i = 0; i < n; i++) {
+    const u = points[2 * i];
+    const v = points[2 * i + 1];
+    for (let j = 0; j < fns.length; j++) out[i * fns.length + j] = fns[j](u, v);
+  }
+  return out;
+}
+
+function buildData(c) {
+  const d = nn.data.generate(c.dataset, { n: N_POINTS, noise: c.noise / 100, seed: c.seed,
+    numClasses: c.dataset === 'blobs' || c.dataset === 'multiSpiral' ? 3 : 0 });
+  const s = nn.data.split(d.x, d.y, { testFraction: 1 - c.trainRatio / 100, seed: c.seed });
+  const pts = new Float32Array(GRID * GRID * 2);
+  for (let r = 0; r < GRID; r++) {
+    for (let col = 0; col < GRID; col++) {
+      const i = r * GRID + col;
+      pts[2 * i] = -VIEW + ((col + 0.5) / GRID) * 2 * VIEW; // x grows to the right
+      pts[2 * i + 1] = VIEW - ((r + 0.5) / GRID) * 2 * VIEW; // y grows upwards
+    }
+  }
+  return { ...s, numClasses: d.numClasses, regression: d.regression, pTrain: s.xTrain, pTest: s.xTest, gridPts: pts };
+}
+
+function buildModel(c, s) {
+  const nIn = c.features.length;
+  if (nIn < 1) throw new Error('choose at least one input feature');
+  const reg = c.regularization === 'none' || !(c.regRate > 0) ? undefined
+    : c.regularization === 'L1' ? nn.regularizers.l1({ l1: c.regRate }) : nn.regularizers.l2({ l2: c.regRate });
+  const layers = [];
+  c.hidden.forEach((units, i) => {
+    layers.push(nn.layers.dense({ ...(i === 0 ? { inputShape: [nIn] } : {}), units, activation: c.activation,
+      ...(reg ? { kernelRegularizer: reg } : {}) }));
+  });
+  const multi = s.numClasses > 2;
+  layers.push(nn.layers.dense({ ...(layers.length === 0 ? { inputShape: [nIn] } : {}),
+    units: multi ? s.numClasses : 1, activation: s.regression ? 'linear' : multi ? 'softmax' : 'sigmoid',
+    ...(reg ? { kernelRegularizer: reg } : {}) }));
+  const m = nn.sequential({ seed: c.seed, layers });
+  const opt = { sgd: () => nn.train.sgd(c.lr), momentum: () => nn.train.momentum(c.lr, 0.9),
+    adam: () => nn.train.adam(c.lr), rmsprop: () => nn.train.rmsprop(c.lr) }[c.optimizer];
+  if (!opt) throw new Error(`unknown optimizer '${c.optimizer}'`);
+  m.compile({ optimizer: opt(), loss: s.regression ? 'meanSquaredError'
+    : multi ? 'sparseCategoricalCrossentropy' : 'binaryCrossentropy', metrics: s.regression ? [] : ['accuracy'] });
+  return m;
+}
+
+function rebuild() {
+  generation++;
+  model?.dispose();
+  model = null;
+  epoch = 0;
+  stepsPerChunk = 1;
+  rate = { epochs: 0, samples: 0, t: performance.now(), e: 0 };
+  const s = buildData(config);
+  const f = config.features;
+  set = { ...s, xTrain: featurize(s.pTrain, s.pTrain.length / 2, f), xTest: featurize(s.pTest, s.pTest.length / 2, f) };
+  grid = featurize(s.gridPts, GRID * GRID, f);
+  model = buildModel(config, set);
+}
+
+function snapshot(reset = false) {
+  if (!model || !set) return;
+  const tr = model.evaluate(set.xTrain, set.yTrain);
+  const te = set.yTest.length ? model.evaluate(set.xTest, set.yTest) : { loss: NaN, accuracy: NaN };
+  const heat = model.predict(grid); // GRID*GRID*outputSize values
+  const weights = model.getWeights().map((w) => ({ shape: w.shape, data: Float32Array.from(w) }));
+  const now = performance.now();
+  if (now - rate.t >= 500) {
+    const dt = (now - rate.t) / 1000;
+    rate.epochs = (epoch - rate.e) / dt;
+    rate.samples = rate.epochs * set.yTrain.length;
+    rate.t = now;
+    rate.e = epoch;
+  }
+  if (!playing) rate.epochs = rate.samples = 0;
+  const msg = {
+    type: 'snapshot', reset, epoch, playing,
+    trainLoss: tr.loss, testLoss: te.loss,
+    trainAccuracy: set.regression ? null : tr.accuracy, testAccuracy: set.regression ? null : te.accuracy,
+    epochsPerSec: rate.epochs, samplesPerSec: rate.samples,
+    regression: set.regression, numClasses: set.numClasses, grid: GRID, view: VIEW,
+    heat, outputs: model.outputSize, weights, features: config.features,
+    train: { x: set.pTrain.slice(), y: set.yTrain.slice() }, test: { x: set.pTest.slice(), y: set.yTest.slice() },
+  };
+  lastSnapshot = now;
+  post(msg, [heat.buffer, ...weights.map((w) => w.data.buffer)]);
+  if (!Number.isFinite(tr.loss)) {
+    playing = false;
+    post({ type: 'error', message: 'Training diverged (the loss is not a number). Try a smaller learning rate, then press Reset.' });
+    post({ type: 'state', playing });
+  }
+}
+
+async function trainEpochs(k) {
+  const gen = generation;
+  const m = model;
+  await m.fit(set.xTrain, set.yTrain, { epochs: k, batchSize: Math.min(config.batchSize, set.yTrain.length),
+    shuffle: true, yieldEvery: 1e9 });
+  if (gen === generation) epoch += k;
+}
+
+async function loop() {
+  if (looping) return;
+  looping = true;
+  try {
+    while (playing && model) {
+      const t0 = performance.now();
+      await trainEpochs(stepsPerChunk);
+      const dt = performance.now() - t0;
+      stepsPerChunk = Math.max(1, Math.min(10000, Math.round(stepsPerChunk * Math.min(2, Math.max(0.5, CHUNK_MS / Math.max(dt, 0.01))))));
+      if (performance.now() - lastSnapshot >= SNAPSHOT_MS) snapshot();
+      await yieldNow(); // let config/pause messages in
+    }
+  } catch (err) {
+    playing = false;
+    postError(err, 'Training stopped');
+    post({ type: 'state', playing });
+  } finally {
+    looping = false;
+  }
+}
+
+async function handle(msg) {
+  switch (msg.type) {
+    case 'config':
+      config = msg.config;
+      rebuild();
+      snapshot(true);
+      break;
+    case 'reset':
+      playing = false;
+      post({ type: 'state', playing });
+      rebuild();
+      snapshot(true);
+      break;
+    case 'play':
+      playing = true;
+      rate = { epochs: 0, samples: 0, t: performance.now(), e: epoch };
+      post({ type: 'state', playing });
+      loop();
+      break;
+    case 'pause':
+      playing = false;
+      post({ type: 'state', playing });
+      snapshot();
+      break;
+    case 'step':
+      playing = false;
+      post({ type: 'state', playing });
+      while (looping) await yieldNow();
+      await trainEpochs(1);
+      snapshot();
+      break;
+    default:
+      throw new Error(`unknown message '${msg.type}'`);
+  }
+}
+
+let queue = Promise.resolve();
+let loaded = false;
+self.onmessage = (e) => {
+  queue = queue.then(async () => {
+    if (!loaded) return;
+    try {
+      await handle(e.data);
+    } catch (err) {
+      playing = false;
+      postError(err);
+      post({ type: 'state', playing });
+    }
+  });
+};
+
+queue = queue.then(() => nn.ready()).then(() => {
+  loaded = true;
+  post({ type: 'ready', simd: nn.info().simd, version: nn.version });
+}, (err) => postError(err));
