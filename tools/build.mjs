@@ -5,6 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT, run, isMain, main } from './util.mjs';
 import { setup } from './setup.mjs';
+import { buildSite } from './site.mjs';
 
 // Debian's emcc needs Debian's acorn, which this node does not look for (see shared TOOLCHAIN.md).
 const EMCC_ENV = { NODE_PATH: '/usr/share/nodejs' };
@@ -52,6 +53,7 @@ if (isMain(import.meta.url)) {
   main('build', async () => {
     await setup({ build: true });
     await build();
+    await buildSite(); // site/: the static site (see tools/site.mjs)
     console.log('build: ok');
   });
 }

@@ -1,0 +1,32 @@
+// The static site (tools/site.mjs -> site/) served as plain files: the playground works from there.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { withPage } from './helpers.mjs';
+import { buildSite, SITE } from '../../tools/site.mjs';
+
+test('site/ is self-contained: its index redirects to the playground, which loads and trains', async () => {
+  const { weight } = await buildSite({ quiet: true });
+  assert.ok(weight.bytes > 0 && weight.gzip < weight.bytes);
+  for (const f of ['index.html', 'web/index.html', 'web/embed.js', 'web/embed-mode.js', 'wasm/nnplay.js',
+    'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'examples/tutorial.html']) {
+    assert.ok(existsSync(path.join(SITE, f)), `site/${f} is missing`);
+  }
+  await withPage(async ({ page, url, errors }) => {
+    // The dev server itself redirects `/`; ask for site/index.html to test the site's own redirect.
+    await page.goto(new URL('index.html', url).href);
+    await page.waitForURL(/\/web\/(#.*)?$/);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 20_000 });
+    assert.equal(await page.textContent('#simd'), 'wasm-simd128');
+    const before = Number(await page.textContent('#epoch'));
+    await page.click('#play');
+    await page.waitForFunction((b) => Number(document.getElementById('epoch').textContent) > b + 10, before,
+      { timeout: 20_000 });
+    await page.click('#play'); // pause
+    const tutorial = await page.request.get(new URL('examples/tutorial.html', url).href);
+    assert.equal(tutorial.status(), 200);
+    assert.match(await tutorial.text(), /<nn-playground/);
+    assert.deepEqual(errors, []);
+  }, { root: SITE });
+});

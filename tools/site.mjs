@@ -1,0 +1,74 @@
+// Assemble site/: one self-contained static folder (no server-side rules, no special headers) that
+// any static host serves as is, e.g. GitHub Pages (.github/workflows/pages.yml). It keeps the
+// repository's relative layout so every relative import works unchanged:
+//   site/index.html              redirects to web/
+//   site/web/...                 the playground (index.html, playground.js, worker.js, embed.js, ...)
+//   site/wasm/nnplay.js          the JS API (imported by web/worker.js as ../wasm/nnplay.js)
+//   site/dist/nnplay_core.{js,wasm}
+//   site/examples/tutorial.html  a tutorial page embedding the playground (<nn-playground>)
+// Usage: `node tools/site.mjs` (after `node tools/build.mjs`), or `await buildSite()`.
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ROOT, isMain, main } from './util.mjs';
+
+export const SITE = path.join(ROOT, 'site');
+
+const REDIRECT = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>nnplay playground</title>
+  <meta http-equiv="refresh" content="0; url=web/">
+  <link rel="canonical" href="web/">
+  <script>location.replace('web/' + location.hash);</script>
+</head>
+<body><p><a href="web/">Open the nnplay playground</a></p></body>
+</html>
+`;
+
+/** The files the playground page loads (paths relative to site/). */
+function playgroundFiles(dir) {
+  const html = readFileSync(path.join(dir, 'web', 'index.html'), 'utf8');
+  const files = ['web/index.html', 'web/playground.css', 'web/playground.js', 'web/worker.js',
+    'wasm/nnplay.js', 'dist/nnplay_core.js', 'dist/nnplay_core.wasm'];
+  if (/src="embed-mode\.js"/.test(html)) files.push('web/embed-mode.js');
+  return files;
+}
+
+/** { files: [{ file, bytes, gzip }], bytes, gzip } for what the playground loads from `dir`. */
+export function pageWeight(dir = SITE) {
+  const files = playgroundFiles(dir).map((file) => {
+    const data = readFileSync(path.join(dir, file));
+    return { file, bytes: data.length, gzip: gzipSync(data, { level: 9 }).length };
+  });
+  return { files, bytes: files.reduce((s, f) => s + f.bytes, 0), gzip: files.reduce((s, f) => s + f.gzip, 0) };
+}
+
+export async function buildSite({ out = SITE, quiet = false } = {}) {
+  const log = quiet ? () => {} : console.log;
+  for (const f of ['dist/nnplay_core.js', 'dist/nnplay_core.wasm']) {
+    if (!existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
+  }
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  // web/: every file (no subfolders are needed, but copy them too if they appear).
+  cpSync(path.join(ROOT, 'web'), path.join(out, 'web'), { recursive: true });
+  for (const f of ['wasm/nnplay.js', 'wasm/nnplay.d.ts', 'dist/nnplay_core.js', 'dist/nnplay_core.wasm',
+    'examples/tutorial.html']) {
+    if (!existsSync(path.join(ROOT, f))) continue;
+    mkdirSync(path.dirname(path.join(out, f)), { recursive: true });
+    cpSync(path.join(ROOT, f), path.join(out, f));
+  }
+  writeFileSync(path.join(out, 'index.html'), REDIRECT);
+  writeFileSync(path.join(out, '.nojekyll'), ''); // GitHub Pages: serve files as they are
+  const count = (d) => readdirSync(d).reduce((n, e) => n + (statSync(path.join(d, e)).isDirectory() ? count(path.join(d, e)) : 1), 0);
+  const w = pageWeight(out);
+  const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  log(`site: ${path.relative(ROOT, out) || '.'}/ (${count(out)} files)`);
+  log(`site: page weight ${w.bytes} bytes (${kb(w.bytes)}), ${w.gzip} bytes gzipped (${kb(w.gzip)}) over ${w.files.length} files:`);
+  for (const f of w.files) log(`site:   ${f.file.padEnd(24)} ${String(f.bytes).padStart(8)} B  ${String(f.gzip).padStart(7)} B gz`);
+  return { dir: out, weight: w };
+}
+
+if (isMain(import.meta.url)) main('site', () => buildSite());

@@ -1,0 +1,111 @@
+// embed.js - <nn-playground>: put a live, preconfigured nnplay playground in any page (a tutorial,
+// a blog post) with one line:
+//
+//   <script type="module" src="https://HOST/PATH/web/embed.js"></script>
+//   <nn-playground preset="spiral" hide="optimizer,regularization" height="480"></nn-playground>
+//
+// It renders an iframe (width 100% of its container) on web/index.html next to this file, with the
+// configuration in the URL hash in the playground's own format plus `embed=1` (no page header and
+// footer) and `hide=...` (controls to hide; web/embed-mode.js applies them inside the frame).
+//
+// Attributes
+//   preset     a starting point: circle, xor, gauss, spiral, plane, gaussBumps, blobs, multiSpiral
+//              (the data set, and for spiral a bigger network)
+//   hide       comma-separated names of parts to hide:
+//                dataset, noise, ratio, batch, regenerate, csv       (data panel)
+//                features, layers, network                           (network panel)
+//                learningRate, activation, regularization, regularizationRate, optimizer, problem,
+//                play, step, reset, epoch                            (training bar)
+//                chart, heatmap, stats, display                      (output panel: loss chart,
+//                                                                     output plot, numbers, checkboxes)
+//                header, footer                                      (always hidden in an embed)
+//              a panel whose every part is hidden disappears, and the other panels take its room
+//              aliases: lr / learning-rate = learningRate, reg = regularization
+//   height     frame height: a number of pixels or any CSS length; without it the frame keeps
+//   aspect     this aspect ratio (CSS aspect-ratio, default "4 / 3")
+//   dataset, noise, ratio, batch, features, layers, activation, lr, regularization, reg-rate,
+//   optimizer, seed, show-test, discretize
+//              override single settings, same values as the playground's URL (#...): e.g.
+//              features="x1,x2,x1sq" layers="8,8" (neurons per hidden layer) lr="0.1"
+//              activation="relu" noise="10" regularization="L2" show-test
+//              (aliases: learning-rate = lr, reg = regularization)
+//   src        the playground page to use (default: index.html next to embed.js)
+//   title      the frame's accessible title (default "nnplay playground: <data set>")
+
+// Settings each preset starts from (the playground's defaults fill in the rest).
+export const PRESETS = {
+  circle: { dataset: 'circle' },
+  xor: { dataset: 'xor' },
+  gauss: { dataset: 'gauss' },
+  spiral: { dataset: 'spiral', features: 'x1,x2,sinx1,sinx2', hidden: '8,8' },
+  plane: { dataset: 'plane' },
+  gaussBumps: { dataset: 'gaussBumps' },
+  blobs: { dataset: 'blobs' },
+  multiSpiral: { dataset: 'multiSpiral', features: 'x1,x2,sinx1,sinx2', hidden: '8,8' },
+};
+
+// attribute -> the playground's hash key (web/playground.js saveHash/loadHash)
+const KEYS = {
+  dataset: 'dataset', noise: 'noise', ratio: 'ratio', batch: 'batch', features: 'features',
+  layers: 'hidden', activation: 'activation', lr: 'lr', 'learning-rate': 'lr',
+  reg: 'reg', regularization: 'reg', 'reg-rate': 'regRate', regrate: 'regRate', optimizer: 'optimizer',
+  seed: 'seed', 'show-test': 'showTest', showtest: 'showTest', discretize: 'discretize',
+};
+const FLAGS = new Set(['showTest', 'discretize']);
+
+/** The playground URL for an element's attributes (exported for tests and other hosts). */
+export function playgroundUrl(attrs, base = new URL('./index.html', import.meta.url)) {
+  const get = (n) => (typeof attrs.get === 'function' ? attrs.get(n) : attrs[n]) ?? null;
+  const preset = get('preset');
+  const config = { ...(PRESETS[preset] || (preset ? { dataset: preset } : {})) };
+  for (const [attr, key] of Object.entries(KEYS)) {
+    const v = get(attr);
+    if (v == null) continue;
+    config[key] = FLAGS.has(key) ? (v === '' || v === 'true' || v === '1' ? '1' : '0') : v.replace(/\s+/g, '');
+  }
+  const p = new URLSearchParams(config);
+  p.set('embed', '1');
+  const hide = (get('hide') || '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (hide.length) p.set('hide', hide.join(','));
+  const url = new URL(get('src') || base.href, base);
+  url.hash = p.toString();
+  return url.href;
+}
+
+export class NNPlayground extends HTMLElement {
+  static observedAttributes = ['preset', 'hide', 'height', 'aspect', 'src', 'title', ...Object.keys(KEYS)];
+
+  connectedCallback() {
+    this.render();
+  }
+
+  attributeChangedCallback() {
+    if (this.isConnected) this.render();
+  }
+
+  render() {
+    const attrs = new Map([...this.attributes].map((a) => [a.name.toLowerCase(), a.value]));
+    const url = playgroundUrl(attrs);
+    let frame = this.querySelector(':scope > iframe');
+    if (!frame) {
+      frame = document.createElement('iframe');
+      frame.setAttribute('loading', 'eager');
+      frame.style.cssText = 'display:block;width:100%;border:1px solid #ddd;border-radius:6px;box-sizing:border-box;';
+      this.replaceChildren(frame);
+    }
+    const dataset = new URLSearchParams(new URL(url).hash.slice(1)).get('dataset') || 'circle';
+    frame.title = attrs.get('title') || `nnplay playground: ${dataset}`;
+    const h = attrs.get('height');
+    if (h) {
+      frame.style.height = /^\d+(\.\d+)?$/.test(h) ? `${h}px` : h;
+      frame.style.aspectRatio = '';
+    } else {
+      frame.style.height = 'auto';
+      frame.style.aspectRatio = attrs.get('aspect') || '4 / 3';
+    }
+    if (frame.src !== url) frame.src = url;
+    this.style.display = 'block';
+  }
+}
+
+if (!customElements.get('nn-playground')) customElements.define('nn-playground', NNPlayground);
