@@ -11,13 +11,17 @@ const ui = {
   showTest: $('show-test'), discretize: $('discretize'), testLoss: $('test-loss'), trainLoss: $('train-loss'),
   testAcc: $('test-accuracy'), trainAcc: $('train-accuracy'), eps: $('eps'), sps: $('sps'),
   simd: $('simd'), version: $('version'),
+  csvFile: $('csv-file'), csvColumns: $('csv-columns'), csvX1: $('csv-x1'), csvX2: $('csv-x2'), csvLabel: $('csv-label'),
+  exportCsv: $('export-csv'), exportModel: $('export-model'), modelFile: $('model-file'), savePng: $('save-png'),
+  ioStatus: $('io-status'), confusionBox: $('confusion-box'), confusion: $('confusion'), regMetrics: $('reg-metrics'),
+  testR2: $('test-r2'), testMae: $('test-mae'),
 };
 const featureBoxes = [...document.querySelectorAll('input[name="feature"]')];
 const FEATURE_NAMES = { x1: 'X1', x2: 'X2', x1sq: 'X1²', x2sq: 'X2²', x1x2: 'X1X2', sinx1: 'sin(X1)', sinx2: 'sin(X2)' };
 const MAX_LAYERS = 6;
 const MAX_NEURONS = 64;
 // TensorFlow Playground's orange (class 0 / negative) and blue (class 1 / positive), plus a third class colour.
-const COLORS = [[245, 147, 34], [8, 119, 189], [60, 160, 70]];
+const COLORS = [[245, 147, 34], [8, 119, 189], [60, 160, 70], [150, 80, 190], [200, 50, 60]];
 
 let hidden = [4, 2];
 let seed = 1;
@@ -26,6 +30,8 @@ let workerReady = false;
 let latest = null; // the newest snapshot, drawn at the next animation frame
 let dirty = false;
 let lossHistory = []; // [trainLoss, testLoss] per snapshot
+let csv = null; // the uploaded CSV: { name, text, info } (info: the worker's reply: columns, features, label, ...)
+let customInfo = null; // { regression, numClasses } of the uploaded or edited points
 
 // ---- config and URL state ----
 function readConfig() {
@@ -130,6 +136,28 @@ function onWorkerMessage(msg) {
     case 'error':
       showError(msg.message);
       break;
+    case 'model':
+      download(new Blob([msg.bytes], { type: 'application/octet-stream' }), 'nnplay-model.nnm');
+      setStatus(`Exported the model (${msg.bytes.length} bytes).`);
+      break;
+    case 'imported':
+      clearError();
+      setStatus(`Imported a model with ${msg.inputs} inputs and ${msg.layers} layers; press play to train it further.`);
+      break;
+    case 'csv':
+      onCsvLoaded(msg);
+      break;
+    case 'edited':
+      customInfo = { regression: msg.regression, numClasses: msg.numClasses };
+      if (ui.dataset.value !== 'custom') {
+        csv = null;
+        useCustomOption('Your points');
+        ui.csvColumns.hidden = true;
+        ui.problem.textContent = problemText('custom');
+        saveHash(readConfig());
+      }
+      setStatus(`${msg.n} points.`);
+      break;
     default:
       break;
   }
@@ -150,13 +178,20 @@ function configChanged() {
   clearError();
   saveHash(c);
   renderLayerControls();
-  const problem = c.dataset === 'plane' || c.dataset === 'gaussBumps' ? 'Regression'
-    : c.dataset === 'blobs' || c.dataset === 'multiSpiral' ? 'Classification (3 classes)' : 'Classification';
-  ui.problem.textContent = problem;
+  ui.problem.textContent = problemText(c.dataset);
+  ui.csvColumns.hidden = c.dataset !== 'custom' || !csv?.info;
+  if (c.dataset !== 'custom') setStatus('');
   ui.ratioOut.textContent = `${c.trainRatio}%`;
   ui.noiseOut.textContent = String(c.noise);
   ui.batchOut.textContent = String(c.batchSize);
   send({ type: 'config', config: c });
+}
+
+function problemText(dataset) {
+  return dataset === 'custom' && customInfo ? (customInfo.regression ? 'Regression'
+    : customInfo.numClasses > 2 ? `Classification (${customInfo.numClasses} classes)` : 'Classification')
+    : dataset === 'plane' || dataset === 'gaussBumps' ? 'Regression'
+    : dataset === 'blobs' || dataset === 'multiSpiral' ? 'Classification (3 classes)' : 'Classification';
 }
 
 // ---- layer controls ----
@@ -226,6 +261,137 @@ ui.reset.addEventListener('click', () => {
 for (const el of [ui.showTest, ui.discretize]) {
   el.addEventListener('change', () => { saveHash(readConfig()); dirty = true; });
 }
+
+// ---- files: model export / import, CSV upload / download, heatmap PNG ----
+function download(blob, name) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+}
+function setStatus(text) { ui.ioStatus.textContent = text; }
+
+ui.exportModel.addEventListener('click', () => {
+  if (!workerReady) { showError('The training worker is not ready yet.'); return; }
+  send({ type: 'export' });
+});
+ui.modelFile.addEventListener('change', async () => {
+  const file = ui.modelFile.files[0];
+  ui.modelFile.value = '';
+  if (!file) return;
+  if (!workerReady) { showError('The training worker is not ready yet.'); return; }
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    clearError();
+    setStatus('');
+    worker.postMessage({ type: 'import', bytes }, [bytes.buffer]);
+  } catch (err) {
+    showError(`Could not read ${file.name}: ${err.message}`);
+  }
+});
+
+function fillSelect(sel, columns, value) {
+  sel.replaceChildren(...columns.map((name, i) => {
+    const o = document.createElement('option');
+    o.value = String(i);
+    o.text = name; // never HTML
+    return o;
+  }));
+  sel.value = String(value);
+}
+
+function onCsvLoaded(info) {
+  if (!csv) return;
+  csv.info = info;
+  fillSelect(ui.csvX1, info.columns, info.features[0]);
+  fillSelect(ui.csvX2, info.columns, info.features[1]);
+  fillSelect(ui.csvLabel, info.columns, info.label);
+  customInfo = { regression: info.regression, numClasses: info.numClasses };
+  useCustomOption(`Uploaded: ${csv.name}`);
+  const kind = info.regression ? 'regression' : `${info.numClasses} classes`;
+  setStatus(`Loaded ${info.n} rows from ${csv.name} (${kind}).`);
+  configChanged();
+}
+
+function useCustomOption(text) {
+  let opt = ui.dataset.querySelector('option[value="custom"]');
+  if (!opt) {
+    opt = document.createElement('option');
+    opt.value = 'custom';
+    ui.dataset.prepend(opt);
+  }
+  opt.text = text;
+  ui.dataset.value = 'custom';
+}
+
+// ---- editing points on the heatmap: click adds class 1 (shift: class 0), right- or alt-click removes ----
+function editAt(e, op) {
+  if (!latest || !workerReady) return;
+  const r = ui.heatmap.getBoundingClientRect();
+  const view = latest.view;
+  const u = ((e.clientX - r.left) / r.width) * 2 * view - view;
+  const v = view - ((e.clientY - r.top) / r.height) * 2 * view;
+  const label = latest.regression ? (e.shiftKey ? -1 : 1) : e.shiftKey ? 0 : 1;
+  clearError();
+  send({ type: 'edit', op, u, v, label });
+}
+ui.heatmap.addEventListener('pointerdown', (e) => {
+  if (e.pointerType === 'touch') { e.preventDefault(); editAt(e, 'add'); return; }
+  if (e.button === 2 || (e.button === 0 && e.altKey)) editAt(e, 'remove');
+  else if (e.button === 0) editAt(e, 'add');
+});
+ui.heatmap.addEventListener('contextmenu', (e) => e.preventDefault());
+
+function sendCsv(want) {
+  if (!workerReady || !csv) return;
+  clearError();
+  worker.postMessage({ type: 'csv', text: csv.text, name: csv.name, want });
+}
+
+ui.csvFile.addEventListener('change', async () => {
+  const file = ui.csvFile.files[0];
+  ui.csvFile.value = '';
+  if (!file) return;
+  if (!workerReady) { showError('The training worker is not ready yet.'); return; }
+  try {
+    const text = await file.text();
+    csv = { name: file.name, text, info: csv?.info ?? null };
+    sendCsv(null);
+  } catch (err) {
+    showError(`Could not read ${file.name}: ${err.message}`);
+  }
+});
+for (const sel of [ui.csvX1, ui.csvX2, ui.csvLabel]) {
+  sel.addEventListener('change', () => {
+    const want = { features: [Number(ui.csvX1.value), Number(ui.csvX2.value)], label: Number(ui.csvLabel.value) };
+    if (new Set([...want.features, want.label]).size < 3) {
+      showError('Choose two different feature columns and a different label column.');
+      return;
+    }
+    sendCsv(want);
+  });
+}
+
+ui.exportCsv.addEventListener('click', () => {
+  if (!latest) return;
+  const rows = ['x1,x2,label'];
+  for (const part of [latest.train, latest.test]) {
+    for (let i = 0; i < part.y.length; i++) {
+      rows.push(`${+part.x[2 * i].toFixed(4)},${+part.x[2 * i + 1].toFixed(4)},${+part.y[i].toFixed(4)}`);
+    }
+  }
+  download(new Blob([`${rows.join('\n')}\n`], { type: 'text/csv' }), 'nnplay-points.csv');
+});
+
+ui.savePng.addEventListener('click', () => {
+  ui.heatmap.toBlob((blob) => {
+    if (blob) download(blob, 'nnplay-heatmap.png');
+    else showError('Could not make a PNG of the heatmap.');
+  }, 'image/png');
+});
 
 // ---- drawing ----
 const fmtLoss = (v) => (v == null || !Number.isFinite(v) ? '\u2013' : v.toFixed(3));
@@ -370,6 +536,36 @@ function drawNetwork(s) {
   });
 }
 
+let confusionKey = '';
+function drawExtraMetrics(s) {
+  ui.regMetrics.hidden = !s.regression;
+  if (s.regression) {
+    ui.testR2.textContent = fmtLoss(s.testR2);
+    ui.testMae.textContent = fmtLoss(s.testMae);
+  }
+  const m = s.confusion;
+  ui.confusionBox.hidden = !m;
+  if (!m) return;
+  const key = JSON.stringify(m);
+  if (key === confusionKey) return;
+  confusionKey = key;
+  const cell = (tag, text, cls) => {
+    const el = document.createElement(tag);
+    el.textContent = text;
+    if (cls) el.className = cls;
+    return el;
+  };
+  const caption = ui.confusion.caption;
+  const head = document.createElement('tr');
+  head.append(cell('th', 'true \\ pred'), ...m.map((_, j) => cell('th', String(j))));
+  const rows = m.map((row, i) => {
+    const tr = document.createElement('tr');
+    tr.append(cell('th', String(i)), ...row.map((v, j) => cell('td', String(v), i === j ? 'diag' : '')));
+    return tr;
+  });
+  ui.confusion.replaceChildren(caption, head, ...rows);
+}
+
 function frame() {
   requestAnimationFrame(frame);
   if (!dirty || !latest) return;
@@ -383,6 +579,7 @@ function frame() {
   ui.eps.textContent = fmtRate(s.epochsPerSec);
   ui.sps.textContent = fmtRate(s.samplesPerSec);
   drawHeatmap(s);
+  drawExtraMetrics(s);
   drawLossChart();
   drawNetwork(s);
 }

@@ -1,6 +1,6 @@
 // worker.js - the playground's training loop. ALL model work happens here, off the main thread:
 // the worker trains continuously in ~15 ms chunks of whole epochs and posts a snapshot (metrics,
-// heatmap, weights) at most ~30 times a second. Messages in: {type: 'config'|'play'|'pause'|'step'|'reset'}.
+// heatmap, weights) at most ~30 times a second. Messages in: {type: 'config'|'play'|'pause'|'step'|'reset'|'export'|'import'|'csv'|'edit'}.
 import * as nn from '../wasm/nnplay.js';
 
 const GRID = 64; // the heatmap: one predict() on GRID x GRID points of the input plane
@@ -31,6 +31,7 @@ let stepsPerChunk = 1;
 let lastSnapshot = 0;
 let rate = { epochs: 0, samples: 0, t: 0, e: 0 }; // speed, measured over ~0.5 s windows
 let generation = 0; // bumped on every rebuild, so a chunk of a replaced model is ignored
+let custom = null; // uploaded / hand-edited points: { x (n x 2, in view coordinates), y, numClasses, regression }
 
 const post = (msg, transfer) => self.postMessage(msg, transfer || []);
 function postError(err, context) {
@@ -60,7 +61,8 @@ function featurize(points, n, features) {
 }
 
 function buildData(c) {
-  const d = nn.data.generate(c.dataset, { n: N_POINTS, noise: c.noise / 100, seed: c.seed,
+  if (c.dataset === 'custom' && !custom) throw new Error('no uploaded data: upload a CSV file first');
+  const d = c.dataset === 'custom' ? custom : nn.data.generate(c.dataset, { n: N_POINTS, noise: c.noise / 100, seed: c.seed,
     numClasses: c.dataset === 'blobs' || c.dataset === 'multiSpiral' ? 3 : 0 });
   const s = nn.data.split(d.x, d.y, { testFraction: 1 - c.trainRatio / 100, seed: c.seed });
   const pts = new Float32Array(GRID * GRID * 2);
@@ -97,6 +99,53 @@ function buildModel(c, s) {
   return m;
 }
 
+function rebuildData() {
+  const s = buildData(config);
+  const f = config.features;
+  set = { ...s, xTrain: featurize(s.pTrain, s.pTrain.length / 2, f), xTest: featurize(s.pTest, s.pTest.length / 2, f) };
+  grid = featurize(s.gridPts, GRID * GRID, f);
+}
+
+/** Add a point at (u, v) or remove the one nearest to it; the data becomes the user's own ('custom'). */
+function editPoint({ op, u, v, label }) {
+  if (!set) return null;
+  if (config.dataset !== 'custom' || !custom) {
+    const x = new Float32Array(set.pTrain.length + set.pTest.length);
+    x.set(set.pTrain);
+    x.set(set.pTest, set.pTrain.length);
+    const y = new Float32Array(set.yTrain.length + set.yTest.length);
+    y.set(set.yTrain);
+    y.set(set.yTest, set.yTrain.length);
+    custom = { x, y, n: y.length, numClasses: set.numClasses, regression: set.regression };
+  }
+  const { x, y, n } = custom;
+  if (op === 'remove') {
+    let best = -1;
+    let bestD = 0.8 ** 2; // only a point within 0.8 units of the click
+    for (let i = 0; i < n; i++) {
+      const d = (x[2 * i] - u) ** 2 + (x[2 * i + 1] - v) ** 2;
+      if (d < bestD) { bestD = d; best = i; }
+    }
+    if (best < 0) return { n, changed: false };
+    if (n <= 4) throw new Error('keep at least 4 points');
+    const keep = (_, i) => i !== best;
+    custom = { ...custom, x: x.filter((_, j) => (j >> 1) !== best), y: y.filter(keep), n: n - 1 };
+  } else {
+    const k = custom.regression ? Math.max(-1, Math.min(1, label)) : Math.max(0, Math.min(custom.numClasses - 1, Math.round(label)));
+    const nx = new Float32Array(2 * n + 2);
+    nx.set(x);
+    nx[2 * n] = Math.max(-VIEW, Math.min(VIEW, u));
+    nx[2 * n + 1] = Math.max(-VIEW, Math.min(VIEW, v));
+    const ny = new Float32Array(n + 1);
+    ny.set(y);
+    ny[n] = k;
+    custom = { ...custom, x: nx, y: ny, n: n + 1 };
+  }
+  config = { ...config, dataset: 'custom' };
+  rebuildData(); // the model keeps training on the edited points
+  return { n: custom.n, changed: true, regression: custom.regression, numClasses: custom.numClasses };
+}
+
 function rebuild() {
   generation++;
   model?.dispose();
@@ -128,6 +177,8 @@ function snapshot(reset = false) {
   if (!playing) rate.epochs = rate.samples = 0;
   const msg = {
     type: 'snapshot', reset, epoch, playing,
+    confusion: set.regression || !te.confusionMatrix ? null : te.confusionMatrix,
+    testR2: set.yTest.length ? te.r2 : NaN, testMae: set.yTest.length ? te.mae : NaN,
     trainLoss: tr.loss, testLoss: te.loss,
     trainAccuracy: set.regression ? null : tr.accuracy, testAccuracy: set.regression ? null : te.accuracy,
     epochsPerSec: rate.epochs, samplesPerSec: rate.samples,
@@ -173,8 +224,125 @@ async function loop() {
   }
 }
 
+// ---- CSV upload: two feature columns and a label column, rescaled into the view ----
+const LABEL_NAMES = ['label', 'class', 'y', 'target'];
+function loadCSV(text, want) {
+  const head = nn.data.parseCSV(text); // validates the whole file (ragged rows, non-numbers) and names the columns
+  const cols = head.columns;
+  if (cols.length < 3) throw new Error(`the CSV file needs at least 3 columns (two features and a label); it has ${cols.length}`);
+  if (head.n < 2) throw new Error('the CSV file needs at least 2 data rows');
+  const valid = (i) => Number.isInteger(i) && i >= 0 && i < cols.length;
+  let label = valid(want?.label) ? want.label : cols.findIndex((n) => LABEL_NAMES.includes(n.trim().toLowerCase()));
+  if (label < 0) label = cols.length - 1;
+  let feats = want?.features?.length === 2 && want.features.every(valid) ? want.features
+    : cols.map((_, i) => i).filter((i) => i !== label).slice(0, 2);
+  if (feats[0] === feats[1] || feats.includes(label)) throw new Error('choose two different feature columns and a different label column');
+  const d = nn.data.parseCSV(text, { labelColumn: label, featureColumns: feats });
+  const n = d.n;
+  const x = new Float32Array(2 * n);
+  for (let j = 0; j < 2; j++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) { lo = Math.min(lo, d.x[2 * i + j]); hi = Math.max(hi, d.x[2 * i + j]); }
+    const mid = (lo + hi) / 2;
+    const half = (hi - lo) / 2 || 1;
+    for (let i = 0; i < n; i++) x[2 * i + j] = ((d.x[2 * i + j] - mid) / half) * (VIEW - 0.5);
+  }
+  let y = d.y;
+  let max = 0;
+  const isClass = y.every((v) => Number.isInteger(v) && v >= 0 && v <= 4);
+  if (isClass) for (const v of y) max = Math.max(max, v);
+  const classification = isClass && max >= 1;
+  if (!classification) { // regression: labels rescaled to [-1, 1]
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of y) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    const mid = (lo + hi) / 2;
+    const half = (hi - lo) / 2 || 1;
+    y = y.map((v) => (v - mid) / half);
+  }
+  custom = { x, y, n, numClasses: classification ? max + 1 : 0, regression: !classification };
+  return { columns: cols, features: feats, label, n, regression: custom.regression, numClasses: custom.numClasses };
+}
+
+function importModel(bytes) {
+  const m = nn.loadModel(bytes);
+  try {
+    const nIn = config.features.length;
+    if (m.inputSize !== nIn) {
+      throw new Error(`the model has ${m.inputSize} input${m.inputSize === 1 ? '' : 's'}, but ${nIn} input feature${nIn === 1 ? ' is' : 's are'} selected; select ${m.inputSize} features and import it again`);
+    }
+    const nOut = set.numClasses > 2 ? set.numClasses : 1;
+    if (m.outputSize !== nOut) {
+      throw new Error(`the model has ${m.outputSize} output${m.outputSize === 1 ? '' : 's'}, but this data set needs ${nOut}`);
+    }
+    if (!m.layers.length) throw new Error('the model has no layers');
+    try {
+      m.evaluate(set.xTrain.subarray(0, nIn), set.yTrain.subarray(0, 1)); // saved compiled: keep its optimizer state
+    } catch { // saved uncompiled: train it with the current loss and Adam
+      m.compile({ optimizer: nn.train.adam(config.lr), loss: set.regression ? 'meanSquaredError'
+        : set.numClasses > 2 ? 'sparseCategoricalCrossentropy' : 'binaryCrossentropy', metrics: set.regression ? [] : ['accuracy'] });
+    }
+  } catch (err) {
+    m.dispose();
+    throw err;
+  }
+  generation++;
+  model?.dispose();
+  model = m;
+  epoch = 0;
+  stepsPerChunk = 1;
+  rate = { epochs: 0, samples: 0, t: performance.now(), e: 0 };
+  return { inputs: m.inputSize, layers: m.layers.length };
+}
+
 async function handle(msg) {
   switch (msg.type) {
+    case 'export': {
+      if (!model) throw new Error('there is no model to export yet');
+      const bytes = model.save();
+      post({ type: 'model', bytes }, [bytes.buffer]);
+      break;
+    }
+    case 'import':
+      playing = false;
+      post({ type: 'state', playing });
+      while (looping) await yieldNow();
+      try {
+        const info = importModel(msg.bytes);
+        post({ type: 'imported', ...info });
+      } catch (err) {
+        postError(err, 'Could not import the model');
+        break;
+      }
+      snapshot(true);
+      break;
+    case 'edit': {
+      const wasPlaying = playing;
+      playing = false;
+      while (looping) await yieldNow();
+      const info = editPoint(msg);
+      if (info?.changed) {
+        post({ type: 'edited', ...info });
+        snapshot();
+      }
+      if (wasPlaying) { playing = true; loop(); }
+      break;
+    }
+    case 'csv': {
+      playing = false;
+      post({ type: 'state', playing });
+      while (looping) await yieldNow();
+      let info;
+      try {
+        info = loadCSV(msg.text, msg.want);
+      } catch (err) {
+        postError(err, `Could not use ${msg.name || 'the CSV file'}`);
+        break;
+      }
+      post({ type: 'csv', ...info });
+      break;
+    }
     case 'config':
       config = msg.config;
       rebuild();

@@ -303,3 +303,158 @@ test('the page shows an error when the wasm module cannot load', async () => {
     assert.equal(await page.isDisabled('#play'), true);
   });
 });
+
+// ---- import / export ----
+import { readFile } from 'node:fs/promises';
+
+const PAUSED = 'body[data-state="paused"]';
+
+async function downloadOf(page, selector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return { name: dl.suggestedFilename(), bytes: await readFile(await dl.path()) };
+}
+
+/** Two blobs in a made-up unit system (far outside [-6, 6]), with a column whose name is HTML. */
+function blobsCsv(n = 200) {
+  const rows = ['<img src=x onerror="window.pwned=1">,width,height,label'];
+  let s = 7;
+  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  for (let i = 0; i < n; i++) {
+    const k = i % 2;
+    rows.push(`${(rnd() * 9).toFixed(2)},${(100 + k * 60 + rnd() * 40).toFixed(2)},${(k ? 900 : 500) + rnd() * 200},${k}`);
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+test('export the trained model, re-import it; a wrong-sized or corrupt model shows an error and the page keeps training', async () => {
+  await withPage(async ({ page, url, errors }) => {
+    await open(page, url);
+    await page.click('#play');
+    await waitForTestAccuracy(page, 90);
+    await page.click('#play');
+    await page.waitForSelector(PAUSED);
+    const trained = parseFloat(await page.textContent('#test-accuracy'));
+    const model = await downloadOf(page, '#export-model');
+    assert.equal(model.name, 'nnplay-model.nnm');
+    assert.ok(model.bytes.length > 50, `${model.bytes.length} bytes`);
+
+    await page.click('#reset');
+    await page.waitForFunction(() => document.getElementById('epoch').textContent === '0');
+    await page.setInputFiles('#model-file', { name: 'nnplay-model.nnm', mimeType: 'application/octet-stream', buffer: model.bytes });
+    await page.waitForFunction((a) => parseFloat(document.getElementById('test-accuracy').textContent) >= a - 0.5,
+      trained, { timeout: 10_000 });
+    assert.match(await page.textContent('#io-status'), /Imported a model with 2 inputs/);
+    assert.equal(await page.isVisible('#error'), false);
+
+    // three features selected, the model has two inputs: a clear error, the current model stays
+    await page.check('input[value="x1sq"]');
+    await page.setInputFiles('#model-file', { name: 'nnplay-model.nnm', mimeType: 'application/octet-stream', buffer: model.bytes });
+    await page.waitForSelector('#error:not([hidden])');
+    assert.match(await page.textContent('#error'), /Could not import the model: the model has 2 inputs, but 3 input features are selected/);
+    await page.uncheck('input[value="x1sq"]');
+
+    // a corrupt file
+    const corrupt = Buffer.from(model.bytes);
+    corrupt.fill(0x5a, 0, 16);
+    await page.setInputFiles('#model-file', { name: 'broken.nnm', mimeType: 'application/octet-stream', buffer: corrupt });
+    await page.waitForSelector('#error:not([hidden])');
+    assert.match(await page.textContent('#error'), /Could not import the model: nnplay: loadModel/);
+    await page.setInputFiles('#model-file', { name: 'empty.nnm', mimeType: 'application/octet-stream', buffer: Buffer.alloc(3) });
+    await page.waitForFunction(() => /too short/.test(document.getElementById('error').textContent));
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) > 10, null, { timeout: 10_000 });
+    assert.deepEqual(errors, []);
+  });
+});
+
+test('a CSV upload trains, its columns can be chosen, a malformed CSV names the line; points, PNG and confusion matrix', async () => {
+  await withPage(async ({ page, url, errors }) => {
+    await open(page, url);
+    // confusion matrix for the default (circle, 2 classes): 2x2 counts of the 250 test points
+    await page.waitForSelector('#confusion-box:not([hidden])');
+    const counts = await page.$$eval('#confusion td', (tds) => tds.map((td) => Number(td.textContent)));
+    assert.equal(counts.length, 4);
+    assert.equal(counts.reduce((a, b) => a + b, 0), 250);
+    assert.equal(await page.isVisible('#reg-metrics'), false);
+
+    // clicking the heatmap adds a point (the data becomes the user's own); right-click removes the nearest
+    const box = await page.locator('#heatmap').boundingBox();
+    await page.mouse.click(box.x + box.width * 0.1, box.y + box.height * 0.1);
+    await page.waitForFunction(() => document.getElementById('io-status').textContent === '501 points.');
+    assert.equal(await page.inputValue('#dataset'), 'custom');
+    await page.keyboard.down('Shift');
+    await page.mouse.click(box.x + box.width * 0.9, box.y + box.height * 0.1);
+    await page.keyboard.up('Shift');
+    await page.waitForFunction(() => document.getElementById('io-status').textContent === '502 points.');
+    await page.mouse.click(box.x + box.width * 0.1, box.y + box.height * 0.1, { button: 'right' });
+    await page.waitForFunction(() => document.getElementById('io-status').textContent === '501 points.');
+    const edited = (await downloadOf(page, '#export-csv')).bytes.toString().trim().split('\n');
+    assert.equal(edited.length, 502);
+    assert.ok(edited.some((l) => /^4\.\d+,4\.\d+,0$/.test(l)), 'the shift-clicked class-0 point at (4.8, 4.8)');
+
+    await page.setInputFiles('#csv-file', { name: 'blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(blobsCsv()) });
+    await page.waitForFunction(() => /^Loaded 200 rows/.test(document.getElementById('io-status').textContent));
+    assert.equal(await page.inputValue('#dataset'), 'custom');
+    assert.equal(await page.isVisible('#csv-columns'), true);
+    // defaults: the first two columns as features, 'label' as the label; names are text, never HTML
+    const names = await page.$$eval('#csv-x1 option', (os) => os.map((o) => o.text));
+    assert.deepEqual(names, ['<img src=x onerror="window.pwned=1">', 'width', 'height', 'label']);
+    assert.equal(await page.inputValue('#csv-x1'), '0');
+    assert.equal(await page.inputValue('#csv-x2'), '1');
+    assert.equal(await page.inputValue('#csv-label'), '3');
+    assert.equal(await page.evaluate(() => document.querySelectorAll('img').length + (window.pwned || 0)), 0);
+    assert.match(await page.textContent('#io-status'), /Loaded 200 rows from blobs\.csv \(2 classes\)/);
+    // the label depends on 'width' and 'height': pick those and it learns
+    await page.selectOption('#csv-x1', '2');
+    await page.waitForFunction(() => document.getElementById('csv-x1').value === '2' && document.getElementById('epoch').textContent === '0');
+    await page.click('#play');
+    await waitForTestAccuracy(page, 95);
+    await page.click('#play');
+    await page.waitForSelector(PAUSED);
+    // every point lies inside the [-6, 6]^2 view
+    const points = await downloadOf(page, '#export-csv');
+    assert.equal(points.name, 'nnplay-points.csv');
+    const lines = points.bytes.toString().trim().split('\n');
+    assert.equal(lines[0], 'x1,x2,label');
+    assert.equal(lines.length, 201);
+    for (const l of lines.slice(1)) {
+      const [a, b, y] = l.split(',').map(Number);
+      assert.ok(Math.abs(a) <= 6 && Math.abs(b) <= 6 && (y === 0 || y === 1), l);
+    }
+
+    const png = await downloadOf(page, '#save-png');
+    assert.equal(png.name, 'nnplay-heatmap.png');
+    assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+
+    // a malformed CSV: the parser's message, with the line, in the alert; the uploaded data stays
+    await page.setInputFiles('#csv-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,label\n1,2,0\n3,<b>x</b>,1\n') });
+    await page.waitForSelector('#error:not([hidden])');
+    assert.match(await page.textContent('#error'), /Could not use bad\.csv: .*line 3.*is not a number/);
+    assert.equal(await page.evaluate(() => document.querySelectorAll('#error b').length), 0);
+    await page.setInputFiles('#csv-file', { name: 'ragged.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,label\n1,2,0\n3,1\n') });
+    await page.waitForFunction(() => /line 3 has 2 fields/.test(document.getElementById('error').textContent));
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) > 10, null, { timeout: 10_000 });
+
+    // a real-valued label column is a regression problem: R^2 and MAE instead of the confusion matrix
+    const reg = ['u,v,value', ...Array.from({ length: 120 }, (_, i) => `${i % 11},${(i * 7) % 13},${((i % 11) * 0.37 + 0.5).toFixed(3)}`)].join('\n');
+    await page.setInputFiles('#csv-file', { name: 'reg.csv', mimeType: 'text/csv', buffer: Buffer.from(reg) });
+    await page.waitForFunction(() => document.getElementById('problem').textContent === 'Regression');
+    await page.waitForSelector('#reg-metrics:not([hidden])');
+    await page.waitForSelector('#confusion-box', { state: 'hidden' });
+    await page.click('#play');
+    await page.waitForFunction(() => parseFloat(document.getElementById('test-r2').textContent) > 0.8, null, { timeout: TRAIN_TIMEOUT });
+    await page.click('#play');
+    await page.waitForSelector(PAUSED);
+
+    // back to a 3-class data set: a 3x3 matrix
+    await page.selectOption('#dataset', 'blobs');
+    await page.waitForFunction(() => document.querySelectorAll('#confusion td').length === 9);
+    await page.click('#play');
+    await waitForTestAccuracy(page, 80);
+    await page.click('#play');
+    await page.waitForSelector(PAUSED);
+    await page.screenshot({ path: path.join(artifactsDir(), 'playground-io.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  });
+});
