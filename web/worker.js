@@ -146,13 +146,18 @@ function editPoint({ op, u, v, label }) {
   return { n: custom.n, changed: true, regression: custom.regression, numClasses: custom.numClasses };
 }
 
-function rebuild() {
+// Swap in a new model (or none) and start the training counters over.
+function replaceModel(next) {
   generation++;
   model?.dispose();
-  model = null;
+  model = next;
   epoch = 0;
   stepsPerChunk = 1;
   rate = { epochs: 0, samples: 0, t: performance.now(), e: 0 };
+}
+
+function rebuild() {
+  replaceModel(null);
   const s = buildData(config);
   const f = config.features;
   set = { ...s, xTrain: featurize(s.pTrain, s.pTrain.length / 2, f), xTest: featurize(s.pTest, s.pTest.length / 2, f) };
@@ -287,12 +292,7 @@ function importModel(bytes) {
     m.dispose();
     throw err;
   }
-  generation++;
-  model?.dispose();
-  model = m;
-  epoch = 0;
-  stepsPerChunk = 1;
-  rate = { epochs: 0, samples: 0, t: performance.now(), e: 0 };
+  replaceModel(m);
   return { inputs: m.inputSize, layers: m.layers.length };
 }
 
