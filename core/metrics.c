@@ -93,6 +93,16 @@ void nn_metrics_finalize(nn_metrics *mt)
     }
 }
 
+void nn_metrics_reset(nn_metrics *mt)
+{
+    if (mt->confusion)
+        memset(mt->confusion, 0, (size_t)mt->num_classes * mt->num_classes * sizeof(int64_t));
+    mt->loss = mt->accuracy = mt->precision = mt->recall = mt->f1 = 0;
+    mt->mse = mt->mae = mt->r2 = 0;
+    mt->sum_loss = mt->sse = mt->sae = mt->sum_y = mt->sum_y2 = 0;
+    mt->count = mt->n_values = 0;
+}
+
 void nn_metrics_free(nn_metrics *mt)
 {
     if (!mt) return;

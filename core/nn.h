@@ -227,6 +227,8 @@ int nn_metrics_init(nn_metrics *mt, int k, int loss, int from_logits);
 /* Add n predictions (n x k) with their labels (n x k, or n class indices for SCCE). */
 int nn_metrics_add(nn_metrics *mt, const float *pred, const float *y, int n, double loss_sum);
 void nn_metrics_finalize(nn_metrics *mt);
+/* Zero the counts (e.g. at each epoch), keeping the shape and label encoding; no allocation. */
+void nn_metrics_reset(nn_metrics *mt);
 void nn_metrics_free(nn_metrics *mt);
 
 /* Loss and metrics of n samples (batched internally). out must be freed with nn_metrics_free. */

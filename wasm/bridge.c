@@ -85,15 +85,6 @@ nn_metrics *nnw_metrics_new(const nn_model *m)
     return mt;
 }
 
-int nnw_metrics_reset(nn_metrics *mt)
-{
-    int k = mt->k, sparse = mt->sparse, logits = mt->threshold_logits;
-    nn_metrics_free(mt);
-    int st = nn_metrics_init(mt, k, sparse ? NN_LOSS_SCCE : NN_LOSS_MSE, 0);
-    mt->threshold_logits = logits;
-    return st;
-}
-
 /* loss, accuracy, precision, recall, f1, mse, mae, r2, count, num_classes, sum_loss (finalized). */
 void nnw_metrics_read(nn_metrics *mt, double *out)
 {

@@ -417,12 +417,12 @@ export class Sequential {
       ? 'one class index per sample' : `${ly} value(s) per sample, the model's output size`;
     const rows = toRows(y, ly, what, hint);
     if (rows.n !== n) throw new Error(`nnplay: x has ${n} samples but ${what} has ${rows.n}`);
-    const py = copyF32In(rows.values, what);
-    try {
-      const st = C()._nn_model_check_labels(this._ptr, py, n);
-      if (st !== 0) throw this._error(st, what);
-    } finally { free(py); }
-    return rows.values;
+    return rows.values; // values are checked by the core (evaluate, trainOnBatch) or _checkLabels (fit)
+  }
+
+  _checkLabels(py, n, what) {
+    const st = C()._nn_model_check_labels(this._ptr, py, n);
+    if (st !== 0) throw this._error(st, what);
   }
 
   _inputs(x, what = 'x') {
@@ -565,6 +565,9 @@ export class Sequential {
       const py = put(yAll.subarray(0, nTrain * ly), 'training labels');
       const vx = val ? put(val.x, 'validation inputs') : 0;
       const vy = val ? put(val.y, 'validation labels') : 0;
+      // every label before the first step, so a bad one cannot half-train the model
+      this._checkLabels(py, nTrain, 'y');
+      if (val) this._checkLabels(vy, val.n, 'validationData y');
       const perm = alloc(nTrain * 4, 'the shuffle order');
       mt = c._nnw_metrics_new(m);
       vmt = val ? c._nnw_metrics_new(m) : 0;
@@ -577,7 +580,7 @@ export class Sequential {
         await call('onEpochBegin', epoch, {});
         if (shuffle) c._nn_model_permutation(m, perm, nTrain);
         else { const v = heapI32(); for (let i = 0; i < nTrain; i++) v[(perm >> 2) + i] = i; }
-        c._nnw_metrics_reset(mt);
+        c._nn_metrics_reset(mt);
         const t0 = now();
         let pos = 0;
         let batch = 0;

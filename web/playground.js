@@ -278,11 +278,18 @@ ui.exportModel.addEventListener('click', () => {
   if (!workerReady) { showError('The training worker is not ready yet.'); return; }
   send({ type: 'export' });
 });
+// The file picked in input (cleared, so picking it again fires), or null when there is none to use.
+function takeFile(input) {
+  const file = input.files[0];
+  input.value = '';
+  if (!file) return null;
+  if (!workerReady) { showError('The training worker is not ready yet.'); return null; }
+  return file;
+}
+
 ui.modelFile.addEventListener('change', async () => {
-  const file = ui.modelFile.files[0];
-  ui.modelFile.value = '';
+  const file = takeFile(ui.modelFile);
   if (!file) return;
-  if (!workerReady) { showError('The training worker is not ready yet.'); return; }
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     clearError();
@@ -352,10 +359,8 @@ function sendCsv(want) {
 }
 
 ui.csvFile.addEventListener('change', async () => {
-  const file = ui.csvFile.files[0];
-  ui.csvFile.value = '';
+  const file = takeFile(ui.csvFile);
   if (!file) return;
-  if (!workerReady) { showError('The training worker is not ready yet.'); return; }
   try {
     const text = await file.text();
     csv = { name: file.name, text, info: csv?.info ?? null };

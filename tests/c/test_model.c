@@ -102,6 +102,13 @@ static void test_metric_values(void)
     CHECK_NEAR(mt.recall, 4.0 / 6.0, 1e-12);
     CHECK_NEAR(mt.f1, 2 * 0.8 * (4.0 / 6.0) / (0.8 + 4.0 / 6.0), 1e-12);
     CHECK(mt.confusion[1 * 2 + 1] == 4 && mt.confusion[0 * 2 + 1] == 1);
+    /* reset keeps the shape: the same batch again gives the same figures, not doubled counts */
+    nn_metrics_reset(&mt);
+    CHECK(mt.count == 0 && mt.confusion[1 * 2 + 1] == 0);
+    nn_metrics_add(&mt, pred, y, 10, 0.0);
+    nn_metrics_finalize(&mt);
+    CHECK(mt.count == 10 && mt.confusion[1 * 2 + 1] == 4);
+    CHECK_NEAR(mt.precision, 0.8, 1e-12);
     nn_metrics_free(&mt);
     /* regression: y = 1,2,3,4; p = 1,2,3,5 -> mse .25, mae .25, r2 = 1 - 1/5 */
     float pr[4] = {1, 2, 3, 5}, yr[4] = {1, 2, 3, 4};
