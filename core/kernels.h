@@ -1,7 +1,7 @@
 /* kernels.h - the SIMD vocabulary: every hot loop of the core goes through these.
  *
  * Each has a scalar reference (suffix _ref) that always compiles and that the SIMD versions are
- * tested against (tests/c/test_kernels.c). The SIMD mappings live in one place, kernels.c:
+ * tested against (tests/c/test_kernels.c). The SIMD mappings live in one place, simd.h:
  * wasm simd128, x86 AVX2+FMA, x86 SSE2, chosen at build time; -DNN_NO_SIMD forces scalar.
  * Matrices are row-major with explicit leading dimensions. */
 #ifndef NN_KERNELS_H
