@@ -46,22 +46,14 @@ int main(int argc, char **argv)
         i++; /* the others take a value */
     }
 
-    int rc = 1, n_train = 0, n_test = 0, n_lab = 0, n_tlab = 0, in_size = 0, in_size_t = 0, one = 0, one_t = 0;
+    int rc = 1;
     nn_model *m = NULL;
     nn_metrics te;
     memset(&te, 0, sizeof te);
-    float *x_train = load_idx(dir, "train-images-idx3-ubyte.gz", limit, 1.0f / 255, &n_train, &in_size);
-    float *y_train = x_train ? load_idx(dir, "train-labels-idx1-ubyte.gz", limit, 1.0f, &n_lab, &one) : NULL;
-    float *x_test = y_train ? load_idx(dir, "t10k-images-idx3-ubyte.gz", test_limit, 1.0f / 255, &n_test, &in_size_t) : NULL;
-    float *y_test = x_test ? load_idx(dir, "t10k-labels-idx1-ubyte.gz", test_limit, 1.0f, &n_tlab, &one_t) : NULL;
-    if (!y_test) goto done; /* load_idx said why */
-    if (in_size != 28 * 28 || in_size_t != 28 * 28 || one != 1 || one_t != 1 ||
-        n_lab != n_train || n_tlab != n_test) {
-        fprintf(stderr, "fmnist_cnn: unexpected files in %s: want 28x28 images with one label each\n", dir);
-        goto done;
-    }
-    printf("Fashion-MNIST: %d training and %d test images from %s (kernels: %s)\n",
-           n_train, n_test, dir, nn_simd_name());
+    fmnist_data d;
+    if (fmnist_load(dir, limit, test_limit, &d) != 0) return 1;
+    const float *x_train = d.x_train, *y_train = d.y_train, *x_test = d.x_test, *y_test = d.y_test;
+    int n_train = d.n_train, n_test = d.n_test;
 
     int in_shape[3] = {28, 28, 1};
     m = nn_model_create(3, in_shape, seed);
@@ -113,6 +105,6 @@ int main(int argc, char **argv)
 done:
     nn_metrics_free(&te);
     nn_model_free(m);
-    free(x_train); free(y_train); free(x_test); free(y_test);
+    fmnist_free(&d);
     return rc;
 }

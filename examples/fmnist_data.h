@@ -111,4 +111,35 @@ static float *load_idx(const char *dir, const char *name, int limit, float scale
     return out;
 }
 
+/* The Fashion-MNIST split: images as rows of 784 floats in [0, 1], labels as class indices. */
+typedef struct { float *x_train, *y_train, *x_test, *y_test; int n_train, n_test; } fmnist_data;
+
+static void fmnist_free(fmnist_data *d)
+{
+    free(d->x_train); free(d->y_train); free(d->x_test); free(d->y_test);
+    memset(d, 0, sizeof *d);
+}
+
+/* Load the four files of DIR, the first `limit` training and `test_limit` test images (0 = all).
+ * Returns 0, or -1 after saying why on stderr. */
+static int fmnist_load(const char *dir, int limit, int test_limit, fmnist_data *d)
+{
+    int n_lab = 0, n_tlab = 0, in_size = 0, in_size_t = 0, one = 0, one_t = 0;
+    memset(d, 0, sizeof *d);
+    d->x_train = load_idx(dir, "train-images-idx3-ubyte.gz", limit, 1.0f / 255, &d->n_train, &in_size);
+    d->y_train = d->x_train ? load_idx(dir, "train-labels-idx1-ubyte.gz", limit, 1.0f, &n_lab, &one) : NULL;
+    d->x_test = d->y_train ? load_idx(dir, "t10k-images-idx3-ubyte.gz", test_limit, 1.0f / 255, &d->n_test, &in_size_t) : NULL;
+    d->y_test = d->x_test ? load_idx(dir, "t10k-labels-idx1-ubyte.gz", test_limit, 1.0f, &n_tlab, &one_t) : NULL;
+    if (!d->y_test) { fmnist_free(d); return -1; } /* load_idx said why */
+    if (in_size != 28 * 28 || in_size_t != 28 * 28 || one != 1 || one_t != 1 ||
+        n_lab != d->n_train || n_tlab != d->n_test) {
+        fprintf(stderr, FMNIST_PROG ": unexpected files in %s: want 28x28 images with one label each\n", dir);
+        fmnist_free(d);
+        return -1;
+    }
+    printf("Fashion-MNIST: %d training and %d test images from %s (kernels: %s)\n",
+           d->n_train, d->n_test, dir, nn_simd_name());
+    return 0;
+}
+
 #endif
