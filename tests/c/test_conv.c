@@ -150,6 +150,12 @@ static void test_batchnorm(void)
     y = nn_model_output(m);
     CHECK_NEAR(y[0], 2.0 * (x[0] - st[0]) / sqrt(st[c] + 1e-3) + 0.5, 1e-5);
     CHECK(memcmp(st0, st, sizeof st0) == 0); /* predicting leaves the state alone */
+    /* backward after an inference forward: the statistics are constants, dx = gamma/std * dy */
+    float dy[2 * 4 * c], dx[2 * 4 * c];
+    fill(dy, 2 * 4 * c, 6);
+    CHECK(nn_model_backward(m, dy, dx) == NN_OK);
+    for (int i = 0; i < 2 * 4 * c; i++)
+        CHECK_NEAR(dx[i], p[i % c] * dy[i] / sqrt(st[c + i % c] + 1e-3), 1e-5);
     /* optimizers and L1/L2 never touch the state */
     nn_optimizer o = nn_sgd(0.5f);
     CHECK(nn_model_compile(m, &o, NN_LOSS_MSE) == NN_OK);
