@@ -1,6 +1,7 @@
 /* io.c - the model file: "NNPLAYMD", u32 version, then fixed-width little-endian fields
- * (architecture, compile settings, weights, optimizer state, RNG state), then a CRC-32 of all
- * preceding bytes. Saved to and loaded from memory; the file functions are thin wrappers. */
+ * (architecture, weights, non-trainable state, compile settings, optimizer state, RNG state),
+ * then a CRC-32 of all preceding bytes. Writes version 2; reads 2 and 1 (no state, shorter layer
+ * records). Saved to and loaded from memory; the file functions are thin wrappers. */
 #include "nn_internal.h"
 #include <stdio.h>
 #include <string.h>
