@@ -88,6 +88,8 @@ export class Sequential {
   evaluate(x: Data, y: Data): Evaluation;
   /** n * outputSize values, row-major */
   predict(x: Data): Float32Array;
+  /** Every layer's output (inference): per layer n * units values, shape [n, ...outputShape]; the last equals predict(x). */
+  predictLayers(x: Data): (Float32Array & { shape: number[] })[];
   trainOnBatch(x: Data, y: Data): number;
   /** Per dense layer: kernel [inputs, units] then bias [units] (TF.js's order and layout). */
   getWeights(): (Float32Array & { shape: number[] })[];
