@@ -556,10 +556,11 @@ function nodeColor(v) {
 
 /** Paint g x g values (values[i * stride + offset]) into ctx's box, through a scratch canvas. */
 const scratch = document.createElement('canvas');
+const images = {};
 function paintMap(ctx, g, values, stride, offset, color, x, y, w, h, smooth) {
   if (scratch.width !== g) { scratch.width = g; scratch.height = g; }
   const sctx = scratch.getContext('2d');
-  const img = sctx.createImageData(g, g);
+  const img = (images[g] ||= sctx.createImageData(g, g)); // reused: no garbage per neuron and frame
   for (let i = 0; i < g * g; i++) {
     const [r, gr, b] = color(values, i * stride + offset, i);
     img.data[4 * i] = r; img.data[4 * i + 1] = gr; img.data[4 * i + 2] = b; img.data[4 * i + 3] = 255;
@@ -572,14 +573,22 @@ function paintMap(ctx, g, values, stride, offset, color, x, y, w, h, smooth) {
 
 const sameFocus = (a, b) => !!a && !!b && a.layer === b.layer && a.unit === b.unit;
 
+// The output's colours, painted once per snapshot at grid size; the big heatmap and the diagram's output scale it.
+const outputCanvas = document.createElement('canvas');
+
 function drawHeatmap(s) {
   const c = ui.heatmap;
   const ctx = c.getContext('2d');
   const discretize = ui.discretize.checked;
+  outputCanvas.width = s.grid;
+  outputCanvas.height = s.grid;
+  paintMap(outputCanvas.getContext('2d'), s.grid, s.heat, 1, 0, (_, __, i) => colorAt(s, s.heat, i, discretize), 0, 0, s.grid, s.grid, false);
   if (focus && s.focused && sameFocus(focus, s.focus)) {
     paintMap(ctx, s.grid, s.focused, 1, 0, (v, j) => nodeColor(v[j]), 0, 0, c.width, c.height, true);
   } else {
-    paintMap(ctx, s.grid, s.heat, 1, 0, (_, __, i) => colorAt(s, s.heat, i, discretize), 0, 0, c.width, c.height, !discretize);
+    ctx.imageSmoothingEnabled = !discretize;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(outputCanvas, 0, 0, c.width, c.height);
   }
   const toPx = (v) => ((v + s.view) / (2 * s.view)) * c.width;
   const toPy = (v) => ((s.view - v) / (2 * s.view)) * c.height;
@@ -633,7 +642,7 @@ function drawLossChart() {
 }
 
 function setChartAt(i) {
-  chartAt = lossHistory.length ? Math.max(0, Math.min(lossHistory.length - 1, i)) : -1;
+  chartAt = i < 0 || !lossHistory.length ? -1 : Math.min(lossHistory.length - 1, i);
   drawLossChart();
 }
 ui.lossChart.addEventListener('pointermove', (e) => {
@@ -645,7 +654,7 @@ ui.lossChart.addEventListener('focus', () => setChartAt(lossHistory.length - 1))
 ui.lossChart.addEventListener('blur', () => setChartAt(-1));
 ui.lossChart.addEventListener('keydown', (e) => {
   const step = { ArrowLeft: -1, ArrowRight: 1, PageDown: -10, PageUp: 10 }[e.key];
-  if (step) setChartAt(Math.max(0, chartAt) + step);
+  if (step) setChartAt(Math.max(0, chartAt + step));
   else if (e.key === 'Home') setChartAt(0);
   else if (e.key === 'End') setChartAt(lossHistory.length - 1);
   else return;
@@ -715,7 +724,8 @@ function drawNetwork(s) {
       const x0 = p.x - p.box / 2;
       const y0 = y - p.box / 2;
       if (j === cols - 1 && s.outputs === 1) {
-        paintMap(ctx, s.grid, s.heat, 1, 0, (_, __, i) => colorAt(s, s.heat, i, ui.discretize.checked), x0, y0, p.box, p.box, true);
+        ctx.imageSmoothingEnabled = true;
+        ctx.drawImage(outputCanvas, x0, y0, p.box, p.box);
       } else if (node && node.units === sizes[j] && p.box >= 6) {
         paintMap(ctx, g, node.data, node.units, k, (v, i) => nodeColor(v[i]), x0, y0, p.box, p.box, true);
       } else {
