@@ -14,7 +14,7 @@ const HIDE = {
   csv: ['.data .io', '#csv-file', '#csv-columns', '#export-csv'],
   // network
   features: ['fieldset.features'], layers: ['.layers-bar', '#layers'], network: ['#network', '.net .hint', '#weight-form'],
-  weights: ['#weight-form'], points: ['.point-tools'],
+  weights: ['#weight-form', '#weight-hint'], points: ['.point-tools'],
   // output
   stats: ['dl.stats'], chart: ['#loss-chart', '#loss-readout'], heatmap: ['#heatmap', '#heatmap-caption'],
   display: ['.output .checks'],

@@ -177,6 +177,7 @@ function onWorkerMessage(msg) {
       break;
     case 'imported':
       clearError();
+      setFocus(null);
       setStatus(`Imported a model with ${msg.inputs} inputs and ${msg.layers} layers; press play to train it further.`);
       break;
     case 'csv':
@@ -217,6 +218,8 @@ function configChanged() {
   ui.loss.querySelector('option[value="crossEntropy"]').disabled = regression;
   if (regression && c.loss === 'crossEntropy') { ui.loss.value = 'mse'; c.loss = 'mse'; }
   saveHash(c);
+  focusByKey = false;
+  setFocus(null); // the shown neuron may be gone with the new network
   renderLayerControls();
   renderClassPicker(c.dataset);
   ui.problem.textContent = problemText(c.dataset);
@@ -803,7 +806,7 @@ ui.network.addEventListener('pointermove', (e) => {
 ui.network.addEventListener('pointerleave', () => { if (!focusByKey) setFocus(null); });
 ui.network.addEventListener('click', (e) => {
   const link = linkAt(canvasPoint(ui.network, e));
-  if (!link || !latest) return;
+  if (!link || !latest || ui.weightForm.offsetParent === null) return; // an embed may hide the editor
   selectWeight(link);
   ui.wValue.focus();
   ui.wValue.select();

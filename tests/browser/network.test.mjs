@@ -18,6 +18,15 @@ const pixels = (page, id) => page.evaluate((i) => {
   return h;
 }, id);
 
+/** Wait (up to 10 s) until the canvas's fingerprint differs from `before`. */
+async function pixelsChange(page, id, before) {
+  for (let i = 0; i < 100; i++) {
+    if (await pixels(page, id) !== before) return;
+    await page.waitForTimeout(100);
+  }
+  assert.fail(`#${id} did not change`);
+}
+
 /**
  * Send synthetic `type` events over a grid of points of the network diagram until done() (a
  * function body run in the page) is true; returns that point in page coordinates, or null.
@@ -53,13 +62,7 @@ test('every neuron has a heatmap: hover or the arrow keys show one large; a clic
     await page.waitForFunction(() => document.getElementById('heatmap-caption').textContent === 'Output');
     await page.mouse.move(at.x, at.y);
     await page.waitForFunction(() => /^Neuron \d of hidden layer \d/.test(document.getElementById('heatmap-caption').textContent));
-    await page.waitForFunction((o) => {
-      const c = document.getElementById('heatmap');
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let h = 0;
-      for (let k = 0; k < d.length; k += 7) h = (h * 31 + d[k]) | 0;
-      return h !== o;
-    }, output);
+    await pixelsChange(page, 'heatmap', output);
     await page.screenshot({ path: path.join(artifactsDir(), 'playground-neuron.png') });
     await page.mouse.move(0, 0);
     await page.waitForFunction(() => document.getElementById('heatmap-caption').textContent === 'Output');
@@ -89,13 +92,7 @@ test('every neuron has a heatmap: hover or the arrow keys show one large; a clic
     await page.keyboard.type('4.5');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.getElementById('w-current').textContent === '4.500');
-    await page.waitForFunction((b) => {
-      const c = document.getElementById('heatmap');
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let h = 0;
-      for (let k = 0; k < d.length; k += 7) h = (h * 31 + d[k]) | 0;
-      return h !== b;
-    }, before);
+    await pixelsChange(page, 'heatmap', before);
 
     // the editor by keyboard alone: a bias of the output, then a bad value
     await page.focus('#w-layer');
