@@ -186,6 +186,7 @@ function replaceModel(next) {
   // the model's layers that are hidden neurons: every dense layer but the last (dropout layers have none)
   hiddenLayers = next ? next.layers.map((l, i) => (l.type === 'dense' ? i : -1)).filter((i) => i >= 0).slice(0, -1) : [];
   epoch = 0;
+  pace = { t: performance.now(), e: 0 };
   stepsPerChunk = 1;
   rate = { epochs: 0, samples: 0, t: performance.now(), e: 0 };
 }
@@ -296,6 +297,8 @@ async function loop() {
           continue;
         }
         k = Math.min(k, due);
+        // more than a second behind (a slow machine, a hidden tab): go on from now, without a burst
+        if (due > speed) pace = { t: performance.now(), e: epoch + k };
       }
       const t0 = performance.now();
       await trainEpochs(k);
