@@ -44,7 +44,7 @@ let customInfo = null; // { regression, numClasses } of the uploaded or edited p
 let savedPoints = null; // points from localStorage to hand to the worker when the URL asks for dataset=custom
 let notice = ''; // a message to show once the first configuration is applied
 let focus = null; // { layer, unit } of the neuron shown large (layer -1: an input feature), or null
-let focusByKey = false; // the focus came from the keyboard (it stays until Escape or blur)
+let pinned = false; // the focus came from a click, a tap or the keyboard: it stays until Escape, blur or a click elsewhere
 let chartAt = -1; // index into lossHistory under the pointer (or keyboard cursor) on the loss chart, -1: none
 let netGeom = null; // the network diagram's layout from the last drawing, for hit tests
 let weightKey = ''; // the network's shape the weight editor's lists were made for
@@ -218,7 +218,7 @@ function configChanged() {
   ui.loss.querySelector('option[value="crossEntropy"]').disabled = regression;
   if (regression && c.loss === 'crossEntropy') { ui.loss.value = 'mse'; c.loss = 'mse'; }
   saveHash(c);
-  focusByKey = false;
+  pinned = false;
   setFocus(null); // the shown neuron may be gone with the new network
   renderLayerControls();
   renderClassPicker(c.dataset);
@@ -799,12 +799,16 @@ function setFocus(f) {
 }
 
 ui.network.addEventListener('pointermove', (e) => {
-  if (focusByKey) return;
+  if (pinned) return;
   const n = neuronAt(canvasPoint(ui.network, e));
   setFocus(n && n.j < netGeom.cols - 1 ? { layer: n.j - 1, unit: n.k } : null);
 });
-ui.network.addEventListener('pointerleave', () => { if (!focusByKey) setFocus(null); });
+ui.network.addEventListener('pointerleave', () => { if (!pinned) setFocus(null); });
 ui.network.addEventListener('click', (e) => {
+  // a click (or a tap, where there is no hover) on a neuron pins it large; anywhere else lets go
+  const n = neuronAt(canvasPoint(ui.network, e));
+  pinned = !!n && n.j < netGeom.cols - 1;
+  setFocus(pinned ? { layer: n.j - 1, unit: n.k } : null);
   const link = linkAt(canvasPoint(ui.network, e));
   if (!link || !latest || ui.weightForm.offsetParent === null) return; // an embed may hide the editor
   selectWeight(link);
@@ -817,7 +821,7 @@ ui.network.addEventListener('keydown', (e) => {
   const last = netGeom.cols - 2; // the output column has no small heatmap of its own
   let j = focus ? focus.layer + 1 : 0;
   let k = focus ? focus.unit : 0;
-  if (e.key === 'Escape') { focusByKey = false; setFocus(null); return; }
+  if (e.key === 'Escape') { pinned = false; setFocus(null); return; }
   const moves = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
   if (!moves[e.key] || last < 0) return;
   e.preventDefault();
@@ -825,10 +829,10 @@ ui.network.addEventListener('keydown', (e) => {
     j = Math.max(0, Math.min(last, j + moves[e.key][0]));
     k = Math.max(0, Math.min(netGeom.sizes[j] - 1, k + moves[e.key][1]));
   }
-  focusByKey = true;
+  pinned = true;
   setFocus({ layer: j - 1, unit: Math.min(k, netGeom.sizes[j] - 1) });
 });
-ui.network.addEventListener('blur', () => { if (focusByKey) { focusByKey = false; setFocus(null); } });
+ui.network.addEventListener('blur', () => { if (pinned) { pinned = false; setFocus(null); } });
 
 // ---- the weight editor: pick a link (or click it in the diagram), type a value ----
 function selectedWeight() {

@@ -66,6 +66,12 @@ test('every neuron has a heatmap: hover or the arrow keys show one large; a clic
     await page.screenshot({ path: path.join(artifactsDir(), 'playground-neuron.png') });
     await page.mouse.move(0, 0);
     await page.waitForFunction(() => document.getElementById('heatmap-caption').textContent === 'Output');
+    // a click (a tap on a phone, which has no hover) pins the neuron until a click elsewhere
+    await page.mouse.click(at.x, at.y);
+    await page.mouse.move(0, 0);
+    assert.match(await page.textContent('#heatmap-caption'), /^Neuron/);
+    await page.click('h2#net-h');
+    assert.equal(await page.textContent('#heatmap-caption'), 'Output');
 
     // the keyboard: focus the diagram, the arrows walk inputs and neurons, Escape lets go
     await page.focus('#network');
