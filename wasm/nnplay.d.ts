@@ -121,6 +121,8 @@ export class Sequential {
   evaluate(x: Data, y: Data): Evaluation;
   /** n * outputSize values, row-major */
   predict(x: Data): Float32Array;
+  /** Every layer's output (inference): per layer n * units values, shape [n, ...outputShape]; the last equals predict(x). */
+  predictLayers(x: Data): (Float32Array & { shape: number[] })[];
   trainOnBatch(x: Data, y: Data): number;
   /** TF.js's order and layouts: dense kernel [inputs, units], bias; conv2d kernel [kh, kw, inC, filters],
    * bias; batchNormalization gamma, beta, movingMean, movingVariance. */

@@ -581,6 +581,33 @@ export class Sequential {
     } finally { free(px); }
   }
 
+  /**
+   * Every layer's output for x (inference: dropout off), e.g. to show what hidden neurons compute:
+   * one Float32Array per layer, n * units values (row-major), with `shape` [n, ...outputShape].
+   * The last one equals predict(x).
+   */
+  predictLayers(x) {
+    const m = this._m();
+    const { values, n } = this._inputs(x);
+    const shapes = this._layers.map((_, i) => this.layerInfo(i).outputShape);
+    const sizes = shapes.map((s) => n * s.reduce((a, b) => a * b, 1));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const px = copyF32In(values, 'predictLayers inputs');
+    try {
+      return withAlloc(total * 4, 'layer outputs', (py) => {
+        const st = C()._nnw_predict_layers(m, px, n, py);
+        if (st !== 0) throw this._error(st, 'predictLayers');
+        let at = py >> 2;
+        return sizes.map((size, i) => {
+          const out = heapF32().slice(at, at + size);
+          at += size;
+          out.shape = [n, ...shapes[i]];
+          return out;
+        });
+      });
+    } finally { free(px); }
+  }
+
   _readMetrics(mt, prefix = '', withConfusion = false) {
     return withAlloc(88, 'metrics', (p) => {
       C()._nnw_metrics_read(mt, p);

@@ -8,14 +8,16 @@ const HIDE = {
   // the training bar
   play: ['#play'], step: ['#step'], reset: ['#reset'], epoch: ['#epoch'],
   learningRate: ['#lr'], activation: ['#activation'], regularization: ['#regularization', '#reg-rate'],
-  regularizationRate: ['#reg-rate'], optimizer: ['#optimizer'], problem: ['#problem'],
+  regularizationRate: ['#reg-rate'], optimizer: ['#optimizer'], problem: ['#problem'], loss: ['#loss'], speed: ['#speed'],
   // data
   dataset: ['#dataset'], ratio: ['#ratio'], noise: ['#noise'], batch: ['#batch'], regenerate: ['#regenerate'],
   csv: ['.data .io', '#csv-file', '#csv-columns', '#export-csv'],
   // network
-  features: ['fieldset.features'], layers: ['.layers-bar', '#layers'], network: ['#network', '.net .hint'],
+  features: ['fieldset.features'], layers: ['.layers-bar', '#layers'], network: ['#network', '.net .hint', '#weight-form'],
+  weights: ['#weight-form', '#weight-hint'], points: ['.point-tools'],
   // output
-  stats: ['dl.stats'], chart: ['#loss-chart'], heatmap: ['#heatmap'], display: ['.output .checks'],
+  stats: ['dl.stats'], chart: ['#loss-chart', '#loss-readout'], heatmap: ['#heatmap', '#heatmap-caption'],
+  display: ['.output .checks'],
   header: ['header.top'], footer: ['footer.foot'],
 };
 const ALIASES = { lr: 'learningRate', 'learning-rate': 'learningRate', reg: 'regularization',

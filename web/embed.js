@@ -13,21 +13,24 @@
 //              (the data set, and for spiral a bigger network)
 //   hide       comma-separated names of parts to hide:
 //                dataset, noise, ratio, batch, regenerate, csv       (data panel)
-//                features, layers, network                           (network panel)
-//                learningRate, activation, regularization, regularizationRate, optimizer, problem,
-//                play, step, reset, epoch                            (training bar)
-//                chart, heatmap, stats, display                      (output panel: loss chart,
-//                                                                     output plot, numbers, checkboxes)
+//                features, layers, network, weights                  (network panel; weights: the
+//                                                                     weight editor)
+//                learningRate, activation, regularization, regularizationRate, optimizer, loss,
+//                speed, problem, play, step, reset, epoch            (training bar)
+//                chart, heatmap, stats, display, points              (output panel: loss chart,
+//                                                                     output plot, numbers, checkboxes,
+//                                                                     the class picker for new points)
 //                header, footer                                      (always hidden in an embed)
 //              a panel whose every part is hidden disappears, and the other panels take its room
 //              aliases: lr / learning-rate = learningRate, reg = regularization
 //   height     frame height: a number of pixels or any CSS length; without it the frame keeps
 //   aspect     this aspect ratio (CSS aspect-ratio, default "4 / 3")
 //   dataset, noise, ratio, batch, features, layers, activation, lr, regularization, reg-rate,
-//   optimizer, seed, show-test, discretize
+//   optimizer, loss, speed, layer-activations, dropout, seed, show-test, discretize
 //              override single settings, same values as the playground's URL (#...): e.g.
 //              features="x1,x2,x1sq" layers="8,8" (neurons per hidden layer) lr="0.1"
-//              activation="relu" noise="10" regularization="L2" show-test
+//              activation="relu" noise="10" regularization="L2" show-test loss="mse" (crossEntropy, mse,
+//              mae) speed="60" (epochs/s; 0 = max) layer-activations="relu,tanh" dropout="0.2,0
 //              (aliases: learning-rate = lr, reg = regularization)
 //   src        the playground page to use (default: index.html next to embed.js)
 //   title      the frame's accessible title (default "nnplay playground: <data set>")
@@ -49,7 +52,7 @@ const KEYS = {
   dataset: 'dataset', noise: 'noise', ratio: 'ratio', batch: 'batch', features: 'features',
   layers: 'hidden', activation: 'activation', lr: 'lr', 'learning-rate': 'lr',
   reg: 'reg', regularization: 'reg', 'reg-rate': 'regRate', regrate: 'regRate', optimizer: 'optimizer',
-  seed: 'seed', 'show-test': 'showTest', showtest: 'showTest', discretize: 'discretize',
+  seed: 'seed', loss: 'loss', speed: 'speed', 'layer-activations': 'acts', dropout: 'dropout', 'show-test': 'showTest', showtest: 'showTest', discretize: 'discretize',
 };
 const FLAGS = new Set(['showTest', 'discretize']);
 

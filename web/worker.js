@@ -1,9 +1,11 @@
 // worker.js - the playground's training loop. ALL model work happens here, off the main thread:
 // the worker trains continuously in ~15 ms chunks of whole epochs and posts a snapshot (metrics,
-// heatmap, weights) at most ~30 times a second. Messages in: {type: 'config'|'play'|'pause'|'step'|'reset'|'export'|'import'|'csv'|'edit'}.
+// heatmap, weights, what every neuron computes) at most ~30 times a second. Messages in: {type:
+// 'config'|'play'|'pause'|'step'|'reset'|'speed'|'focus'|'setWeight'|'custom'|'export'|'import'|'csv'|'edit'}.
 import * as nn from '../wasm/nnplay.js';
 
 const GRID = 64; // the heatmap: one predict() on GRID x GRID points of the input plane
+const NODE_GRID = 24; // each neuron's small heatmap: predictLayers() on NODE_GRID x NODE_GRID points
 const VIEW = 6; // the plane drawn is [-VIEW, VIEW]^2, in the data's coordinates
 const N_POINTS = 500;
 const CHUNK_MS = 15;
@@ -24,6 +26,8 @@ let config = null;
 let model = null;
 let set = null; // { xTrain, yTrain, xTest, yTest, numClasses, regression, pTrain, pTest } (p*: raw 2D points)
 let grid = null; // features of the heatmap grid
+let nodeGrid = null; // features of the neurons' small grid
+let hiddenLayers = []; // model layer index of each hidden layer of neurons
 let epoch = 0;
 let playing = false;
 let looping = false;
@@ -32,6 +36,9 @@ let lastSnapshot = 0;
 let rate = { epochs: 0, samples: 0, t: 0, e: 0 }; // speed, measured over ~0.5 s windows
 let generation = 0; // bumped on every rebuild, so a chunk of a replaced model is ignored
 let custom = null; // uploaded / hand-edited points: { x (n x 2, in view coordinates), y, numClasses, regression }
+let speed = 0; // epochs per second while playing; 0: as fast as the core goes
+let pace = { t: 0, e: 0 }; // when and at which epoch the current speed started
+let focus = null; // { layer, unit }: the neuron the page shows large (hidden layer index, or -1 for an input feature)
 
 const post = (msg, transfer) => self.postMessage(msg, transfer || []);
 function postError(err, context) {
@@ -65,15 +72,36 @@ function buildData(c) {
   const d = c.dataset === 'custom' ? custom : nn.data.generate(c.dataset, { n: N_POINTS, noise: c.noise / 100, seed: c.seed,
     numClasses: c.dataset === 'blobs' || c.dataset === 'multiSpiral' ? 3 : 0 });
   const s = nn.data.split(d.x, d.y, { testFraction: 1 - c.trainRatio / 100, seed: c.seed });
-  const pts = new Float32Array(GRID * GRID * 2);
-  for (let r = 0; r < GRID; r++) {
-    for (let col = 0; col < GRID; col++) {
-      const i = r * GRID + col;
-      pts[2 * i] = -VIEW + ((col + 0.5) / GRID) * 2 * VIEW; // x grows to the right
-      pts[2 * i + 1] = VIEW - ((r + 0.5) / GRID) * 2 * VIEW; // y grows upwards
+  return { ...s, numClasses: d.numClasses, regression: d.regression, pTrain: s.xTrain, pTest: s.xTest };
+}
+
+/** The centres of a g x g raster over the view, row by row from the top: n x 2 points. */
+function gridPoints(g) {
+  const pts = new Float32Array(g * g * 2);
+  for (let r = 0; r < g; r++) {
+    for (let col = 0; col < g; col++) {
+      const i = r * g + col;
+      pts[2 * i] = -VIEW + ((col + 0.5) / g) * 2 * VIEW; // x grows to the right
+      pts[2 * i + 1] = VIEW - ((r + 0.5) / g) * 2 * VIEW; // y grows upwards
     }
   }
-  return { ...s, numClasses: d.numClasses, regression: d.regression, pTrain: s.xTrain, pTest: s.xTest, gridPts: pts };
+  return pts;
+}
+const GRID_PTS = gridPoints(GRID);
+const NODE_PTS = gridPoints(NODE_GRID);
+
+// The loss for the problem and the user's choice ('crossEntropy', 'mse' or 'mae'); regression has no cross-entropy.
+function lossFor(c, s) {
+  const choice = s.regression && c.loss === 'crossEntropy' ? 'mse' : c.loss;
+  if (choice === 'mse') return 'meanSquaredError';
+  if (choice === 'mae') return 'meanAbsoluteError';
+  if (choice && choice !== 'crossEntropy') throw new Error(`unknown loss '${choice}'`);
+  return s.regression ? 'meanSquaredError' : s.numClasses > 2 ? 'sparseCategoricalCrossentropy' : 'binaryCrossentropy';
+}
+
+// Labels as the loss wants them: class indices for cross-entropy, one-hot rows for MSE/MAE on 3+ classes.
+function labelsFor(y, s, loss) {
+  return s.numClasses > 2 && loss !== 'sparseCategoricalCrossentropy' ? nn.data.oneHot(y, s.numClasses) : y;
 }
 
 function buildModel(c, s) {
@@ -83,8 +111,10 @@ function buildModel(c, s) {
     : c.regularization === 'L1' ? nn.regularizers.l1({ l1: c.regRate }) : nn.regularizers.l2({ l2: c.regRate });
   const layers = [];
   c.hidden.forEach((units, i) => {
-    layers.push(nn.layers.dense({ ...(i === 0 ? { inputShape: [nIn] } : {}), units, activation: c.activation,
-      ...(reg ? { kernelRegularizer: reg } : {}) }));
+    layers.push(nn.layers.dense({ ...(i === 0 ? { inputShape: [nIn] } : {}), units,
+      activation: c.layerActivations?.[i] || c.activation, ...(reg ? { kernelRegularizer: reg } : {}) }));
+    const rate = c.dropout?.[i] || 0;
+    if (rate > 0) layers.push(nn.layers.dropout({ rate }));
   });
   const multi = s.numClasses > 2;
   layers.push(nn.layers.dense({ ...(layers.length === 0 ? { inputShape: [nIn] } : {}),
@@ -94,16 +124,18 @@ function buildModel(c, s) {
   const opt = { sgd: () => nn.train.sgd(c.lr), momentum: () => nn.train.momentum(c.lr, 0.9),
     adam: () => nn.train.adam(c.lr), rmsprop: () => nn.train.rmsprop(c.lr) }[c.optimizer];
   if (!opt) throw new Error(`unknown optimizer '${c.optimizer}'`);
-  m.compile({ optimizer: opt(), loss: s.regression ? 'meanSquaredError'
-    : multi ? 'sparseCategoricalCrossentropy' : 'binaryCrossentropy', metrics: s.regression ? [] : ['accuracy'] });
+  m.compile({ optimizer: opt(), loss: lossFor(c, s), metrics: s.regression ? [] : ['accuracy'] });
   return m;
 }
 
 function rebuildData() {
   const s = buildData(config);
   const f = config.features;
-  set = { ...s, xTrain: featurize(s.pTrain, s.pTrain.length / 2, f), xTest: featurize(s.pTest, s.pTest.length / 2, f) };
-  grid = featurize(s.gridPts, GRID * GRID, f);
+  const loss = lossFor(config, s);
+  set = { ...s, xTrain: featurize(s.pTrain, s.pTrain.length / 2, f), xTest: featurize(s.pTest, s.pTest.length / 2, f),
+    fitTrain: labelsFor(s.yTrain, s, loss), fitTest: labelsFor(s.yTest, s, loss) };
+  grid = featurize(GRID_PTS, GRID * GRID, f);
+  nodeGrid = featurize(NODE_PTS, NODE_GRID * NODE_GRID, f);
 }
 
 /** Add a point at (u, v) or remove the one nearest to it; the data becomes the user's own ('custom'). */
@@ -151,25 +183,26 @@ function replaceModel(next) {
   generation++;
   model?.dispose();
   model = next;
+  // the model's layers that are hidden neurons: every dense layer but the last (dropout layers have none)
+  hiddenLayers = next ? next.layers.map((l, i) => (l.type === 'dense' ? i : -1)).filter((i) => i >= 0).slice(0, -1) : [];
   epoch = 0;
+  pace = { t: performance.now(), e: 0 };
   stepsPerChunk = 1;
   rate = { epochs: 0, samples: 0, t: performance.now(), e: 0 };
 }
 
 function rebuild() {
   replaceModel(null);
-  const s = buildData(config);
-  const f = config.features;
-  set = { ...s, xTrain: featurize(s.pTrain, s.pTrain.length / 2, f), xTest: featurize(s.pTest, s.pTest.length / 2, f) };
-  grid = featurize(s.gridPts, GRID * GRID, f);
-  model = buildModel(config, set);
+  rebuildData();
+  replaceModel(buildModel(config, set));
 }
 
 function snapshot(reset = false) {
   if (!model || !set) return;
-  const tr = model.evaluate(set.xTrain, set.yTrain);
-  const te = set.yTest.length ? model.evaluate(set.xTest, set.yTest) : { loss: NaN, accuracy: NaN };
-  const heat = model.predict(grid); // GRID*GRID*outputSize values
+  const tr = model.evaluate(set.xTrain, set.fitTrain);
+  const te = set.yTest.length ? model.evaluate(set.xTest, set.fitTest) : { loss: NaN, accuracy: NaN };
+  const { heat, focused } = outputAndFocus();
+  const nodes = neuronMaps();
   const weights = model.getWeights().map((w) => ({ shape: w.shape, data: Float32Array.from(w) }));
   const now = performance.now();
   if (now - rate.t >= 500) {
@@ -188,11 +221,12 @@ function snapshot(reset = false) {
     trainAccuracy: set.regression ? null : tr.accuracy, testAccuracy: set.regression ? null : te.accuracy,
     epochsPerSec: rate.epochs, samplesPerSec: rate.samples,
     regression: set.regression, numClasses: set.numClasses, grid: GRID, view: VIEW,
-    heat, outputs: model.outputSize, weights, features: config.features,
+    heat, outputs: model.outputSize, weights, features: config.features, nodes, nodeGrid: NODE_GRID, focus, focused,
     train: { x: set.pTrain.slice(), y: set.yTrain.slice() }, test: { x: set.pTest.slice(), y: set.yTest.slice() },
   };
   lastSnapshot = now;
-  post(msg, [heat.buffer, ...weights.map((w) => w.data.buffer)]);
+  post(msg, [heat.buffer, ...weights.map((w) => w.data.buffer), ...nodes.map((n) => n.data.buffer),
+    ...(focused ? [focused.buffer] : [])]);
   if (!Number.isFinite(tr.loss)) {
     playing = false;
     post({ type: 'error', message: 'Training diverged (the loss is not a number). Try a smaller learning rate, then press Reset.' });
@@ -200,10 +234,51 @@ function snapshot(reset = false) {
   }
 }
 
+/** Column `unit` of a row-major n x units array. */
+function column(data, units, unit) {
+  const n = data.length / units;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = data[i * units + unit];
+  return out;
+}
+
+/** The output over the big grid, and the focused neuron's (or input feature's) values over it, if any. */
+function outputAndFocus() {
+  const nf = config.features.length;
+  if (focus && focus.layer === -1 && focus.unit < nf) return { heat: model.predict(grid), focused: column(grid, nf, focus.unit) };
+  const li = focus ? hiddenLayers[focus.layer] : undefined;
+  if (li === undefined) return { heat: model.predict(grid), focused: null };
+  const outs = model.predictLayers(grid); // one forward pass gives the output and the neuron
+  const units = outs[li].shape[1];
+  return { heat: outs[outs.length - 1], focused: focus.unit < units ? column(outs[li], units, focus.unit) : null };
+}
+
+/** What every input feature and hidden neuron computes over the small grid: per column of the diagram,
+ *  { units, data } with data[point * units + unit]. */
+function neuronMaps() {
+  const nodes = [{ units: config.features.length, data: nodeGrid.slice() }];
+  if (!hiddenLayers.length) return nodes;
+  const outs = model.predictLayers(nodeGrid);
+  for (const li of hiddenLayers) nodes.push({ units: outs[li].shape[1], data: outs[li] });
+  return nodes;
+}
+
+/** Set one weight: tensor j of getWeights() (dense layer d: kernel 2d, bias 2d + 1), value index k. */
+function setWeight({ tensor, index, value }) {
+  if (!model) throw new Error('there is no model yet');
+  const ws = model.getWeights();
+  if (!Number.isInteger(tensor) || tensor < 0 || tensor >= ws.length || !Number.isInteger(index) || index < 0 || index >= ws[tensor].length) {
+    throw new Error(`there is no weight ${index} in tensor ${tensor}`);
+  }
+  if (!Number.isFinite(value)) throw new Error(`a weight must be a finite number, not ${value}`);
+  ws[tensor][index] = value;
+  model.setWeights(ws);
+}
+
 async function trainEpochs(k) {
   const gen = generation;
   const m = model;
-  await m.fit(set.xTrain, set.yTrain, { epochs: k, batchSize: Math.min(config.batchSize, set.yTrain.length),
+  await m.fit(set.xTrain, set.fitTrain, { epochs: k, batchSize: Math.min(config.batchSize, set.yTrain.length),
     shuffle: true, yieldEvery: 1e9 });
   if (gen === generation) epoch += k;
 }
@@ -213,10 +288,22 @@ async function loop() {
   looping = true;
   try {
     while (playing && model) {
+      let k = stepsPerChunk;
+      if (speed > 0) { // a set pace: train what is due by now, else wait (at most one frame's time)
+        const due = Math.floor(((performance.now() - pace.t) / 1000) * speed) - (epoch - pace.e);
+        if (due <= 0) {
+          if (performance.now() - lastSnapshot >= SNAPSHOT_MS) snapshot();
+          await new Promise((r) => setTimeout(r, Math.min(16, Math.max(1, 1000 / speed))));
+          continue;
+        }
+        k = Math.min(k, due);
+        // more than a second behind (a slow machine, a hidden tab): go on from now, without a burst
+        if (due > speed) pace = { t: performance.now(), e: epoch + k };
+      }
       const t0 = performance.now();
-      await trainEpochs(stepsPerChunk);
+      await trainEpochs(k);
       const dt = performance.now() - t0;
-      stepsPerChunk = Math.max(1, Math.min(10000, Math.round(stepsPerChunk * Math.min(2, Math.max(0.5, CHUNK_MS / Math.max(dt, 0.01))))));
+      if (k === stepsPerChunk) stepsPerChunk = Math.max(1, Math.min(10000, Math.round(k * Math.min(2, Math.max(0.5, CHUNK_MS / Math.max(dt, 0.01))))));
       if (performance.now() - lastSnapshot >= SNAPSHOT_MS) snapshot();
       await yieldNow(); // let config/pause messages in
     }
@@ -270,6 +357,10 @@ function loadCSV(text, want) {
   return { columns: cols, features: feats, label, n, regression: custom.regression, numClasses: custom.numClasses };
 }
 
+/** A copy of the user's own points, for the page to keep (localStorage). */
+const customPoints = () => ({ x: Array.from(custom.x, (v) => +v.toFixed(4)), y: Array.from(custom.y, (v) => +v.toFixed(4)),
+  numClasses: custom.numClasses, regression: custom.regression });
+
 function importModel(bytes) {
   const m = nn.loadModel(bytes);
   try {
@@ -283,10 +374,10 @@ function importModel(bytes) {
     }
     if (!m.layers.length) throw new Error('the model has no layers');
     try {
-      m.evaluate(set.xTrain.subarray(0, nIn), set.yTrain.subarray(0, 1)); // saved compiled: keep its optimizer state
-    } catch { // saved uncompiled: train it with the current loss and Adam
-      m.compile({ optimizer: nn.train.adam(config.lr), loss: set.regression ? 'meanSquaredError'
-        : set.numClasses > 2 ? 'sparseCategoricalCrossentropy' : 'binaryCrossentropy', metrics: set.regression ? [] : ['accuracy'] });
+      // saved compiled, with labels like ours: keep its optimizer state
+      m.evaluate(set.xTrain.subarray(0, nIn), set.fitTrain.subarray(0, set.fitTrain.length / set.yTrain.length));
+    } catch { // saved uncompiled (or for other labels): train it with the current loss and Adam
+      m.compile({ optimizer: nn.train.adam(config.lr), loss: lossFor(config, set), metrics: set.regression ? [] : ['accuracy'] });
     }
   } catch (err) {
     m.dispose();
@@ -323,7 +414,7 @@ async function handle(msg) {
       while (looping) await yieldNow();
       const info = editPoint(msg);
       if (info?.changed) {
-        post({ type: 'edited', ...info });
+        post({ type: 'edited', ...info, points: customPoints() });
         snapshot();
       }
       if (wasPlaying) { playing = true; loop(); }
@@ -340,7 +431,7 @@ async function handle(msg) {
         postError(err, `Could not use ${msg.name || 'the CSV file'}`);
         break;
       }
-      post({ type: 'csv', ...info });
+      post({ type: 'csv', ...info, points: customPoints() });
       break;
     }
     case 'config':
@@ -354,8 +445,32 @@ async function handle(msg) {
       rebuild();
       snapshot(true);
       break;
+    case 'speed':
+      speed = Math.max(0, Number(msg.value) || 0);
+      pace = { t: performance.now(), e: epoch };
+      break;
+    case 'focus':
+      focus = msg.focus && Number.isInteger(msg.focus.layer) && Number.isInteger(msg.focus.unit) ? msg.focus : null;
+      if (!playing) snapshot();
+      break;
+    case 'setWeight':
+      setWeight(msg);
+      snapshot();
+      break;
+    case 'custom': { // points kept by the page (localStorage) from an earlier visit
+      const x = Float32Array.from(msg.x || []);
+      const y = Float32Array.from(msg.y || []);
+      const k = msg.numClasses;
+      if (y.length < 4 || x.length !== 2 * y.length || ![...x, ...y].every(Number.isFinite) ||
+          (!msg.regression && !(Number.isInteger(k) && k >= 2 && k <= 5 && y.every((v) => Number.isInteger(v) && v >= 0 && v < k)))) {
+        throw new Error('the saved points are damaged; upload or add them again');
+      }
+      custom = { x, y, n: y.length, numClasses: msg.regression ? 0 : k, regression: !!msg.regression };
+      break;
+    }
     case 'play':
       playing = true;
+      pace = { t: performance.now(), e: epoch };
       rate = { epochs: 0, samples: 0, t: performance.now(), e: epoch };
       post({ type: 'state', playing });
       loop();

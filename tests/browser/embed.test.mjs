@@ -40,6 +40,7 @@ test('the tutorial embeds two configured playgrounds with the chosen controls hi
     assert.equal(await visible(circle, 'label[for="lr"]'), true);
     for (const sel of ['#dataset', 'label[for="dataset"]', '#noise', '#ratio', '#batch', 'fieldset.features',
       '#layers', '#add-layer', '#activation', '#regularization', '#reg-rate', '#optimizer', '#problem', '#csv-file',
+      '#loss', '#speed', '#weight-form', '#point-class',
       '.panel.data']) {
       assert.equal(await visible(circle, sel), false, `circle: ${sel} should be hidden`);
     }
@@ -62,6 +63,34 @@ test('the tutorial embeds two configured playgrounds with the chosen controls hi
     assert.match(circle.url(), /hide=/);
 
     await page.screenshot({ path: path.join(artifactsDir(), 'tutorial.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  });
+});
+
+test('embed attributes set the loss, speed, per-layer activation and dropout; hide takes the new controls too', async () => {
+  await withPage(async ({ page, url, errors }) => {
+    await page.goto(new URL('web/index.html', url).href);
+    const src = await page.evaluate(async () => {
+      const { playgroundUrl } = await import('/web/embed.js');
+      return playgroundUrl(new Map(Object.entries({ preset: 'blobs', layers: '6', 'layer-activations': 'relu',
+        dropout: '0.2', loss: 'mse', speed: '60', hide: 'loss,speed,weights,points' })));
+    });
+    const hash = new URLSearchParams(new URL(src).hash.slice(1));
+    assert.deepEqual(['dataset', 'hidden', 'acts', 'dropout', 'loss', 'speed', 'embed', 'hide'].map((k) => hash.get(k)),
+      ['blobs', '6', 'relu', '0.2', 'mse', '60', '1', 'loss,speed,weights,points']);
+    await page.goto('about:blank'); // a new document, not a hash change
+    await page.goto(src);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 20_000 });
+    assert.equal(await page.inputValue('#layer-1-act'), 'relu');
+    assert.equal(await page.inputValue('#layer-1-dropout'), '0.2');
+    assert.equal(await page.inputValue('#loss'), 'mse');
+    assert.equal(await page.inputValue('#speed'), '60');
+    for (const sel of ['#loss', 'label[for="loss"]', '#speed', '#weight-form', '#point-class', 'header.top']) {
+      assert.equal(await visible(page, sel), false, `${sel} should be hidden`);
+    }
+    for (const sel of ['#network', '#heatmap', '#layers']) assert.equal(await visible(page, sel), true, `${sel} should be visible`);
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) > 5, null, { timeout: 20_000 });
     assert.deepEqual(errors, []);
   });
 });

@@ -482,6 +482,39 @@ describe('predict, evaluate, trainOnBatch', () => {
     m.dispose();
   });
 
+  test('predictLayers gives every layer\'s output: hidden units by hand, the last equals predict', () => {
+    const m = nn.sequential({ seed: 4, layers: [
+      nn.layers.dense({ inputShape: [2], units: 3, activation: 'tanh' }),
+      nn.layers.dropout({ rate: 0.5 }),
+      nn.layers.dense({ units: 2, activation: 'relu' }),
+      nn.layers.dense({ units: 1, activation: 'sigmoid' })] });
+    // 600 rows: more than one of the bridge's 256-row chunks
+    const x = nn.data.generate('spiral', { n: 600, seed: 2 }).x;
+    const outs = m.predictLayers(x);
+    assert.deepEqual(outs.map((o) => o.shape), [[600, 3], [600, 3], [600, 2], [600, 1]]);
+    assert.ok(outs.every((o, i) => o instanceof Float32Array && o.length === o.shape[0] * o.shape[1]), 'sizes');
+    const [W1, b1, W2, b2] = m.getWeights();
+    const h1 = [];
+    const h2 = [];
+    for (let r = 0; r < 600; r++) {
+      for (let j = 0; j < 3; j++) h1.push(Math.tanh(x[2 * r] * W1[j] + x[2 * r + 1] * W1[3 + j] + b1[j]));
+      for (let j = 0; j < 2; j++) {
+        let z = b2[j];
+        for (let k = 0; k < 3; k++) z += h1[r * 3 + k] * W2[k * 2 + j];
+        h2.push(Math.max(0, z));
+      }
+    }
+    close(Array.from(outs[0]), h1, 1e-5, 'tanh(x W1 + b1)');
+    assert.deepEqual(Array.from(outs[1]), Array.from(outs[0]), 'dropout is the identity when predicting');
+    close(Array.from(outs[2]), h2, 1e-5, 'relu(h1 W2 + b2)');
+    assert.deepEqual(Array.from(outs[3]), Array.from(m.predict(x)), 'the last layer is the prediction');
+    assert.deepEqual(m.predictLayers(x.subarray(1000, 1002)).map((o) => o.shape), [[1, 3], [1, 3], [1, 2], [1, 1]]);
+    assert.throws(() => m.predictLayers([[1, 2, 3]]), /not a whole number of samples of 2/);
+    assert.throws(() => m.predictLayers([[0, NaN]]), /NaN/);
+    m.dispose();
+    assert.throws(() => m.predictLayers(x), /disposed/);
+  });
+
   test('evaluate returns loss, every metric and the confusion matrix', async () => {
     const m = mlp(1);
     m.compile({ optimizer: nn.train.adam(0.1), loss: 'binaryCrossentropy' });
