@@ -245,6 +245,9 @@ int nn_model_check_labels(nn_model *m, const float *y, int n);
 int nn_model_train_batch(nn_model *m, const float *x, const float *y, int n, float *loss);
 /* Predict n samples into out (n rows of output_size); works in chunks, any n. */
 int nn_model_predict(nn_model *m, const float *x, int n, float *out);
+/* Every layer's output for n samples (inference), to show what hidden units compute: out holds
+ * layer 0's n rows of its output size, then layer 1's, ...; the last block equals predict's. */
+int nn_model_predict_layers(nn_model *m, const float *x, int n, float *out);
 
 /* Streaming metrics over predictions: fed batch by batch, then finalized. */
 typedef struct {

@@ -71,20 +71,36 @@ int nn_model_train_batch(nn_model *m, const float *x, const float *y, int n, flo
     return NN_OK;
 }
 
-int nn_model_predict(nn_model *m, const float *x, int n, float *out)
+/* Inference in chunks; copies the last layer's output, or every layer's when all is set. */
+static int predict_chunks(nn_model *m, const char *what, const float *x, int n, float *out, int all)
 {
     if (!m) return NN_ERR_ARG;
-    if (m->n_layers == 0) return nn_fail(m, NN_ERR_STATE, "predict: the model has no layers");
-    if (!out) return nn_fail(m, NN_ERR_ARG, "predict: no output buffer");
-    int st = check_data(m, "predict", x, NULL, n), k = nn_model_output_size(m);
+    if (m->n_layers == 0) return nn_fail(m, NN_ERR_STATE, "%s: the model has no layers", what);
+    if (!out) return nn_fail(m, NN_ERR_ARG, "%s: no output buffer", what);
+    int st = check_data(m, what, x, NULL, n);
     if (st != NN_OK) return st;
     for (int i = 0; i < n; i += NN_EVAL_CHUNK) {
         int c = n - i < NN_EVAL_CHUNK ? n - i : NN_EVAL_CHUNK;
         if ((st = nn_model_forward(m, x + (size_t)i * m->in_size, c, 0)) != NN_OK) return st;
-        memcpy(out + (size_t)i * k, nn_model_output(m), (size_t)c * k * sizeof(float));
+        float *o = out;
+        for (int l = all ? 0 : m->n_layers - 1; l < m->n_layers; l++) {
+            size_t k = (size_t)m->layers[l].out_size;
+            memcpy(o + (size_t)i * k, m->layers[l].y, (size_t)c * k * sizeof(float));
+            o += (size_t)n * k;
+        }
     }
     m->last_x = NULL; /* x is the caller's and may go away */
     return NN_OK;
+}
+
+int nn_model_predict(nn_model *m, const float *x, int n, float *out)
+{
+    return predict_chunks(m, "predict", x, n, out, 0);
+}
+
+int nn_model_predict_layers(nn_model *m, const float *x, int n, float *out)
+{
+    return predict_chunks(m, "predictLayers", x, n, out, 1);
 }
 
 int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_metrics *out)

@@ -2,7 +2,6 @@
  * Everything exported is listed in exports.txt; wasm/nnplay.js is the only caller.
  * Pointers and sizes are 32-bit here; JS owns what it allocates with malloc and frees it. */
 #include "nn.h"
-#include "nn_internal.h" /* nnw_predict_layers reads each layer's output cache */
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,28 +136,6 @@ int nnw_evaluate(nn_model *m, const float *x, const float *y, int n, nn_metrics 
 int nnw_train_batch(nn_model *m, const float *x, const float *y, int n, float *loss)
 {
     return nn_model_train_batch(m, x, y, n, loss);
-}
-
-/* Forward n samples (inference, in chunks) and copy every layer's output into out: layer 0's
- * n rows, then layer 1's, ... (sum over layers of n * out_size floats). For model.predictLayers. */
-int nnw_predict_layers(nn_model *m, const float *x, int n, float *out)
-{
-    enum { CHUNK = 256 }; /* bounds the caches' size, as nn_model_predict does */
-    if (!m) return NN_ERR_ARG;
-    if (m->n_layers == 0) return nn_fail(m, NN_ERR_STATE, "predictLayers: the model has no layers");
-    if (!x || !out || n <= 0) return nn_fail(m, NN_ERR_ARG, "predictLayers: need at least one sample");
-    for (int i = 0; i < n; i += CHUNK) {
-        int c = n - i < CHUNK ? n - i : CHUNK, st;
-        if ((st = nn_model_forward(m, x + (size_t)i * m->in_size, c, 0)) != NN_OK) return st;
-        float *o = out;
-        for (int l = 0; l < m->n_layers; l++) {
-            size_t k = (size_t)m->layers[l].out_size;
-            memcpy(o + (size_t)i * k, m->layers[l].y, (size_t)c * k * sizeof(float));
-            o += (size_t)n * k;
-        }
-    }
-    m->last_x = NULL; /* x is the caller's and may go away */
-    return NN_OK;
 }
 
 /* Save into a fresh malloc'd buffer; *size gets its length. NULL on failure (message on m). */

@@ -595,7 +595,7 @@ export class Sequential {
     const px = copyF32In(values, 'predictLayers inputs');
     try {
       return withAlloc(total * 4, 'layer outputs', (py) => {
-        const st = C()._nnw_predict_layers(m, px, n, py);
+        const st = C()._nn_model_predict_layers(m, px, n, py);
         if (st !== 0) throw this._error(st, 'predictLayers');
         let at = py >> 2;
         return sizes.map((size, i) => {

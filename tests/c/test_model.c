@@ -323,6 +323,32 @@ static void test_summary(void)
     nn_model_free(m);
 }
 
+/* predict_layers: hidden outputs by hand, the last block equals predict, across chunks */
+static void test_predict_layers(void)
+{
+    int in = 2;
+    nn_model *m = nn_model_create(1, &in, 5);
+    nn_model_add(m, nn_dense(3, NN_ACT_RELU));
+    nn_model_add(m, nn_dense(1, NN_ACT_SIGMOID));
+    enum { N = 300 }; /* more than one inference chunk */
+    static float x[N * 2], out[N * (3 + 1)], p[N];
+    for (int i = 0; i < N * 2; i++) x[i] = (float)((i * 37) % 101) / 50.0f - 1.0f;
+    CHECK(nn_model_predict_layers(m, x, N, out) == NN_OK);
+    CHECK(nn_model_predict(m, x, N, p) == NN_OK);
+    const float *w = nn_model_params(m); /* kernel [2,3] then bias [3] */
+    int bad = 0;
+    for (int i = 0; i < N; i++) {
+        for (int u = 0; u < 3; u++) {
+            float z = x[i * 2] * w[u] + x[i * 2 + 1] * w[3 + u] + w[6 + u];
+            if (fabsf((z > 0 ? z : 0) - out[i * 3 + u]) > 1e-5f) bad++;
+        }
+        if (out[N * 3 + i] != p[i]) bad++;
+    }
+    CHECK(bad == 0);
+    CHECK(nn_model_predict_layers(m, x, N, NULL) == NN_ERR_ARG);
+    nn_model_free(m);
+}
+
 int main(void)
 {
     RUN(test_xor);
@@ -336,5 +362,6 @@ int main(void)
     RUN(test_divergence);
     RUN(test_input_gradient);
     RUN(test_summary);
+    RUN(test_predict_layers);
     return nt_summary("model");
 }
