@@ -12,15 +12,20 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { ROOT, isMain, main } from './util.mjs';
 import { setup, FASHION_MNIST } from './setup.mjs';
 import { build } from './build.mjs';
+import { median } from '../bench/lib.mjs';
 
 const USAGE = `usage: npm run bench -- [options]
-  --quick          a smoke run in about a minute: 2 epochs on 10,000 images, shorter timing runs
+  --quick          a smoke run: 2 epochs on 10,000 images, shorter timing runs
   --epochs N       MLP epochs (default 5): test accuracy after epoch 1 and N, samples/s median over epochs
   --limit N        train the MLPs on the first N of the 60,000 images (default: all)
+  --seeds N        train each MLP from N seeds (default 1): accuracies are their means, samples/s
+                   the median over all epochs (seed-to-seed spread after 1 epoch is about 1 point)
   --runs N         timing runs for the tiny net and the TF.js cpu backend (default 5)
   --only IDS       comma-separated systems to run (default: all): ${'%IDS%'}
   --no-setup       do not install or build (also NNPLAY_SKIP_SETUP=1)
-  --out FILE       the JSON report (default bench/results/latest.json)`;
+  --out FILE       the JSON report (default bench/results/latest.json)
+  --report         print the tables of the JSON report again, without running anything
+  --markdown       print the tables as Markdown (for README.md)`;
 
 const node = process.execPath;
 const DATA_DIR = path.dirname(FASHION_MNIST);
@@ -29,18 +34,18 @@ const TFJS = 'node_modules/@tensorflow/tfjs-backend-wasm/package.json';
 // Every system: the command that runs it (given the options) and the files it needs.
 const SYSTEMS = [
   { id: 'nnplay-wasm', group: 'mlp', label: 'nnplay, wasm, JS API (fit)', needs: ['dist/nnplay_core.wasm'],
-    cmd: (o) => [node, 'bench/nnplay-mlp.mjs', ...mlpArgs(o)] },
+    seeded: true, cmd: (o, seed) => [node, 'bench/nnplay-mlp.mjs', ...mlpArgs(o, seed)] },
   { id: 'nnplay-wasm-c', group: 'mlp', label: 'nnplay, wasm, C API', needs: ['build-wasm/bench_mlp.js'],
-    cmd: (o) => [node, 'build-wasm/bench_mlp.js', '--data', o.rawDir, ...mlpArgs(o)] },
+    seeded: true, cmd: (o, seed) => [node, 'build-wasm/bench_mlp.js', '--data', o.rawDir, ...mlpArgs(o, seed)] },
   { id: 'nnplay-native', group: 'mlp', label: 'nnplay, native', needs: ['build/bench_mlp'],
-    cmd: (o) => ['build/bench_mlp', '--data', o.rawDir, ...mlpArgs(o)] },
+    seeded: true, cmd: (o, seed) => ['build/bench_mlp', '--data', o.rawDir, ...mlpArgs(o, seed)] },
   { id: 'tfjs-wasm', group: 'mlp', label: 'TF.js 4.22, wasm (SIMD, 1 thread)', needs: [TFJS],
-    cmd: (o) => [node, 'bench/tfjs-mlp.mjs', '--backend', 'wasm', ...mlpArgs(o)] },
+    seeded: true, cmd: (o, seed) => [node, 'bench/tfjs-mlp.mjs', '--backend', 'wasm', ...mlpArgs(o, seed)] },
   { id: 'tfjs-cpu', group: 'mlp', label: 'TF.js 4.22, cpu (plain JS)', needs: [TFJS],
     cmd: (o) => [node, 'bench/tfjs-mlp.mjs', '--backend', 'cpu', '--batches', String(o.cpuBatches), '--runs', String(o.runs)] },
   { id: 'pytorch', group: 'mlp', label: 'PyTorch, native, 1 thread', needs: ['/usr/bin/python3'],
     env: { OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
-    cmd: (o) => ['/usr/bin/python3', 'bench/torch-mlp.py', ...mlpArgs(o)] },
+    seeded: true, cmd: (o, seed) => ['/usr/bin/python3', 'bench/torch-mlp.py', ...mlpArgs(o, seed)] },
   { id: 'tiny-nnplay', group: 'tiny', label: 'nnplay, wasm, JS API (fit)', needs: ['dist/nnplay_core.wasm'],
     cmd: (o) => [node, 'bench/tiny.mjs', '--impl', 'nnplay', ...tinyArgs(o)] },
   { id: 'tiny-js', group: 'tiny', label: 'plain JS, per sample (Float64Array)', needs: ['dist/nnplay_core.wasm'],
@@ -49,7 +54,7 @@ const SYSTEMS = [
   { id: 'gemm-wasm', group: 'gemm', label: 'wasm', needs: ['build-wasm/bench_gemm.js'],
     cmd: () => [node, 'build-wasm/bench_gemm.js', '--json'] },
 ];
-const mlpArgs = (o) => ['--epochs', String(o.epochs), '--limit', String(o.limit)];
+const mlpArgs = (o, seed) => ['--epochs', String(o.epochs), '--limit', String(o.limit), '--seed', String(seed)];
 const tinyArgs = (o) => ['--epochs', String(o.tinyEpochs), '--runs', String(o.runs)];
 
 function parseOptions(argv) {
@@ -57,8 +62,8 @@ function parseOptions(argv) {
   let values;
   try {
     ({ values } = parseArgs({ args: argv, options: { quick: { type: 'boolean' }, epochs: { type: 'string' },
-      limit: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' }, 'no-setup': { type: 'boolean' },
-      out: { type: 'string' }, help: { type: 'boolean' } } }));
+      limit: { type: 'string' }, seeds: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' }, 'no-setup': { type: 'boolean' },
+      markdown: { type: 'boolean' }, report: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean' } } }));
   } catch (err) {
     throw new Error(`${err.message}\n${usage}`);
   }
@@ -74,10 +79,11 @@ function parseOptions(argv) {
   const unknown = only.filter((id) => !SYSTEMS.some((s) => s.id === id));
   if (unknown.length) throw new Error(`--only: unknown system ${unknown.join(', ')}\n${usage}`);
   return {
-    quick, only,
+    quick, only, markdown: !!values.markdown, reportOnly: !!values.report,
     epochs: int('epochs', quick ? 2 : 5, 1, 100),
     limit: int('limit', quick ? 10000 : 0, 0, 60000),
     runs: int('runs', quick ? 3 : 5, 1, 100),
+    seeds: int('seeds', 1, 1, 20),
     tinyEpochs: quick ? 400 : 2000,
     cpuBatches: quick ? 30 : 100,
     setup: !values['no-setup'] && process.env.NNPLAY_SKIP_SETUP !== '1',
@@ -98,9 +104,10 @@ function rawFashionMnist() {
   return dir;
 }
 
-/** A bench program's JSON: its whole stdout, or else its last line that parses as an object. */
+/** A bench program's JSON: its whole stdout, from its first line opening with '{', or its last such line. */
 function parseResult(stdout) {
-  const attempts = [stdout.trim(), ...stdout.trim().split('\n').reverse()];
+  const text = stdout.trim();
+  const attempts = [text, text.slice(text.indexOf('\n{') + 1), ...text.split('\n').reverse()];
   for (const text of attempts) {
     if (!text.startsWith('{')) continue;
     try { return JSON.parse(text); } catch {}
@@ -108,11 +115,30 @@ function parseResult(stdout) {
   return null;
 }
 
-/** Run one system in a child process: { ...its JSON, seconds } or { error, seconds }. */
-function runSystem(sys, o) {
+/** Run a system: once, or for a seeded MLP once per seed, merged into one result. */
+async function runSystem(sys, o) {
   const missing = sys.needs.find((f) => !existsSync(path.resolve(ROOT, f)));
-  if (missing) return Promise.resolve({ error: `not built: ${missing} is missing`, seconds: 0 });
-  const [cmd, ...args] = sys.cmd(o);
+  if (missing) return { error: `not built: ${missing} is missing`, seconds: 0 };
+  if (!sys.seeded) return runChild(sys, o);
+  const runs = [];
+  for (let seed = 1; seed <= o.seeds; seed++) {
+    const r = await runChild(sys, o, seed);
+    if (r.error) return o.seeds > 1 ? { ...r, error: `seed ${seed}: ${r.error}` } : r;
+    runs.push(r);
+  }
+  if (runs.length === 1) return runs[0];
+  const all = (k) => runs.flatMap((r) => r[k]);
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { ...runs[0], seeds: runs.length,
+    samples_per_s: Math.round(median(all('run_samples_per_s'))), wall_samples_per_s: Math.round(median(all('run_wall_samples_per_s'))),
+    run_samples_per_s: all('run_samples_per_s'), run_wall_samples_per_s: all('run_wall_samples_per_s'),
+    test_accuracy: runs[0].test_accuracy.map((_, e) => Number(mean(runs.map((r) => r.test_accuracy[e])).toFixed(4))),
+    test_accuracy_by_seed: runs.map((r) => r.test_accuracy), seconds: Math.round(runs.reduce((t, r) => t + r.seconds, 0)) };
+}
+
+/** Run one program in a child process: { ...its JSON, seconds } or { error, seconds }. */
+function runChild(sys, o, seed) {
+  const [cmd, ...args] = sys.cmd(o, seed);
   const t0 = performance.now();
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...sys.env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -166,7 +192,8 @@ const ratio = (a, b) => (ok(a) && ok(b) && b.samples_per_s > 0 ? a.samples_per_s
 const fmt = (v, digits = 0) => (v === null || v === undefined ? '-' : Number(v).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const pct = (v) => (v === null || v === undefined ? '-' : `${(v * 100).toFixed(2)}%`);
 
-function table(header, rows) {
+function textTable(header, rows, markdown) {
+  if (markdown) return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
@@ -220,51 +247,66 @@ function summarize(results, o) {
   };
 }
 
-function report(results, summary, info, o) {
-  const r = results;
+function report({ date, machine: info, systems: r, targets }, o) {
   const E = o.epochs;
   const out = [];
+  // A titled table, left out when no system of it was asked for.
+  const section = (title, header, rows) => {
+    if (!rows.length) return;
+    out.push(title, ...(o.markdown ? [''] : []), textTable(header, rows, o.markdown), '');
+  };
   const label = (id) => SYSTEMS.find((s) => s.id === id).label;
-  const mlp = SYSTEMS.filter((s) => s.group === 'mlp' && o.only.includes(s.id));
+  const asked = (group) => SYSTEMS.filter((s) => s.group === group && o.only.includes(s.id)).map((s) => s.id);
+  const failed = (id, width) => [label(id), r[id] ? r[id].error : 'not run', ...Array(width - 2).fill('')];
   const n = ok(r['nnplay-wasm']) ? r['nnplay-wasm'].train_samples : o.limit || 60000;
-  out.push(`MLP 784-128-10 (relu, softmax), Adam 1e-3, batch 32, Fashion-MNIST: ${fmt(n)} training and 10,000 test images,` +
-    ` ${E} epoch${E > 1 ? 's' : ''}.\nsamples/s: median over epochs (TF.js cpu: over ${o.runs} runs of ${o.cpuBatches} batches),` +
-    ' timed in process CPU time; wall-clock beside it (other processes share this machine)');
-  out.push(table(['system', 'samples/s', '(wall)', 'acc. epoch 1', `acc. epoch ${E}`, 'x TF.js wasm', 'x PyTorch'], mlp.map(({ id }) => {
-    const x = r[id];
-    if (!ok(x)) return [label(id), x ? x.error : 'not run', '', '', '', '', ''];
-    return [label(id) + (typeof x.simd === 'string' ? ` [${x.simd}]` : ''), fmt(x.samples_per_s), fmt(x.wall_samples_per_s),
-      pct(x.test_accuracy?.[0]), pct(x.test_accuracy?.[E - 1]),
-      fmt(ratio(x, r['tfjs-wasm']), 2), fmt(ratio(x, r.pytorch), 2)];
-  })));
-  out.push('');
-  out.push(`Tiny net 2-8-8-1 (tanh, sigmoid output, binary cross-entropy), SGD 0.03, batch 10, 250 circle points;` +
-    ` median of ${o.runs} runs of ${o.tinyEpochs} epochs`);
-  out.push(table(['system', 'samples/s', '(wall)', 'train acc.', 'x plain JS'], ['tiny-nnplay', 'tiny-js'].filter((id) => o.only.includes(id)).map((id) => {
-    const x = r[id];
-    if (!ok(x)) return [label(id), x ? x.error : 'not run', '', '', ''];
-    return [label(id), fmt(x.samples_per_s), fmt(x.wall_samples_per_s), pct(x.train_accuracy), fmt(ratio(x, r['tiny-js']), 2)];
-  })));
-  out.push('');
-  const gemm = gemmRows(r);
-  const g = (t) => r[`gemm-${t}`];
-  out.push('GEMM GFLOPS (% of the measured micro-kernel ceiling)' + ['native', 'wasm'].map((t) =>
-    `; ${t}: ${ok(g(t)) ? `${g(t).target ?? ''} ceiling ${fmt(g(t).ceiling_gflops, 1)}` : g(t) ? g(t).error : 'not run'}`).join(''));
-  if (gemm.length) {
+
+  section(`MLP 784-128-10 (relu, softmax), Adam 1e-3, batch 32, Fashion-MNIST: ${fmt(n)} training and 10,000 test ` +
+    `images, ${E} epoch${E > 1 ? 's' : ''}${o.seeds > 1 ? `; test accuracy: mean over seeds 1..${o.seeds}` : ''}.\n` +
+    `samples/s: median over epochs (TF.js cpu: over ${o.runs} runs of ${o.cpuBatches} batches), timed in process CPU ` +
+    'time; wall-clock beside it (other processes share this machine)',
+  ['system', 'samples/s', '(wall)', 'acc. epoch 1', `acc. epoch ${E}`, 'x TF.js wasm', 'x PyTorch'],
+  asked('mlp').map((id) => (!ok(r[id]) ? failed(id, 7) : [
+    label(id) + (typeof r[id].simd === 'string' ? ` [${r[id].simd}]` : ''), fmt(r[id].samples_per_s),
+    fmt(r[id].wall_samples_per_s), pct(r[id].test_accuracy?.[0]), pct(r[id].test_accuracy?.[E - 1]),
+    fmt(ratio(r[id], r['tfjs-wasm']), 2), fmt(ratio(r[id], r.pytorch), 2)])));
+
+  section('Tiny net 2-8-8-1 (tanh, sigmoid output, binary cross-entropy), SGD 0.03, batch 10, 250 circle points; ' +
+    `median of ${o.runs} runs of ${o.tinyEpochs} epochs`,
+  ['system', 'samples/s', '(wall)', 'train acc.', 'x plain JS'],
+  asked('tiny').map((id) => (!ok(r[id]) ? failed(id, 5) : [label(id), fmt(r[id].samples_per_s),
+    fmt(r[id].wall_samples_per_s), pct(r[id].train_accuracy), fmt(ratio(r[id], r['tiny-js']), 2)])));
+
+  if (asked('gemm').length) {
+    const g = (t) => r[`gemm-${t}`];
+    const title = 'GEMM GFLOPS (% of the measured micro-kernel ceiling)' + ['native', 'wasm'].map((t) =>
+      `; ${t}: ${ok(g(t)) ? `${g(t).target ?? ''} ceiling ${fmt(g(t).ceiling_gflops, 1)}` : g(t) ? g(t).error : 'not run'}`).join('');
     const cell = (v) => (v ? `${fmt(v.gflops, 1)} (${v.ratio === null ? '-' : Math.round(v.ratio * 100)}%)` : '-');
-    out.push(table(['shape', 'm', 'n', 'k', 'native', 'wasm'], gemm.map((x) => [x.shape, x.m, x.n, x.k, cell(x.native), cell(x.wasm)])));
+    const rows = gemmRows(r).map((x) => [x.shape, x.m, x.n, x.k, cell(x.native), cell(x.wasm)]);
+    if (rows.length) section(title, ['shape', 'm', 'n', 'k', 'native', 'wasm'], rows);
+    else out.push(title, '');
   }
-  out.push('');
-  out.push(table(['target', 'measured', 'goal', ''], summary.targets.map((t) => [t.name,
+
+  section('Targets (issue 4)', ['target', 'measured', 'goal', 'status'], targets.map((t) => [t.name,
     t.value === null ? '-' : `${fmt(t.value, t.unit === 'ms' ? 3 : 2)} ${t.unit}`, `${t.goal} ${t.unit}`,
-    t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED'])));
-  out.push(`wasm binary: dist/nnplay_core.wasm ${fmt(info.wasm_bytes / 1024, 1)} KiB (${fmt(info.wasm_gzip_bytes / 1024, 1)} KiB gzipped)`);
-  out.push(`machine: ${info.cpu}, ${info.cores} cores (${info.cpu_flags.join(', ') || 'no avx2'}), ${info.os}, Node ${info.node}`);
+    t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED']));
+  out.push(`wasm binary: dist/nnplay_core.wasm ${fmt(info.wasm_bytes / 1024, 1)} KiB ` +
+    `(${fmt(info.wasm_gzip_bytes / 1024, 1)} KiB gzipped)${o.markdown ? '  ' : ''}`);
+  out.push(`measured ${date.slice(0, 16).replace('T', ' ')} UTC on ${info.cpu}, ${info.cores} cores ` +
+    `(${info.cpu_flags.join(', ') || 'no avx2'}), ${info.os}, Node ${info.node}`);
   return out.join('\n');
 }
 
+// What a report's tables depend on; saved in the JSON so --report can print them again.
+const SETTINGS = ['quick', 'only', 'epochs', 'limit', 'seeds', 'runs', 'tinyEpochs', 'cpuBatches'];
+
 export async function bench(argv) {
   const o = parseOptions(argv);
+  if (o.reportOnly) {
+    if (!existsSync(o.out)) throw new Error(`${path.relative(ROOT, o.out)} does not exist yet: run npm run bench first`);
+    const json = JSON.parse(readFileSync(o.out, 'utf8'));
+    console.log(report(json, { ...o, ...json.settings }));
+    return;
+  }
   const t0 = performance.now();
   if (o.setup) {
     await setup({ build: true, data: true, torch: o.only.includes('pytorch') });
@@ -279,17 +321,14 @@ export async function bench(argv) {
     const x = results[sys.id];
     console.log(x.error ? `bench: ${sys.id}: ${x.error}` : `bench: ${sys.id}: done in ${x.seconds} s`);
   }
-  const info = machine(results);
-  const summary = summarize(results, o);
-  console.log(`\n${report(results, summary, info, o)}`);
-  const runtime = Math.round((performance.now() - t0) / 1000);
-  const json = { date: new Date().toISOString(), machine: info,
-    settings: { epochs: o.epochs, train_limit: o.limit || 60000, runs: o.runs, tiny_epochs_per_run: o.tinyEpochs,
-      tfjs_cpu_batches: o.cpuBatches, quick: o.quick },
-    ...summary, systems: results, runtime_s: runtime };
+  const json = { date: new Date().toISOString(), machine: machine(results),
+    settings: Object.fromEntries(SETTINGS.map((k) => [k, o[k]])), ...summarize(results, o), systems: results,
+    runtime_s: Math.round((performance.now() - t0) / 1000) };
+  console.log(`\n${report(json, o)}`);
   mkdirSync(path.dirname(o.out), { recursive: true });
   writeFileSync(o.out, `${JSON.stringify(json, null, 2)}\n`);
-  console.log(`bench: ${Math.floor(runtime / 60)} min ${runtime % 60} s; wrote ${path.relative(ROOT, o.out)}`);
+  const t = json.runtime_s;
+  console.log(`bench: ${Math.floor(t / 60)} min ${t % 60} s; wrote ${path.relative(ROOT, o.out)}`);
 }
 
 if (isMain(import.meta.url)) main('bench', () => bench(process.argv.slice(2)));
