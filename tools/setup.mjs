@@ -1,7 +1,8 @@
 // Install whatever the build, the tests or the data need and is missing; does nothing when all
 // is there. Usage: `node tools/setup.mjs` (everything) or `await setup({ browser, data })`.
 // NNPLAY_SKIP_SETUP=1 skips it (for machines set up by hand).
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, which, run, isMain, main } from './util.mjs';
 
@@ -16,20 +17,23 @@ const CHECKS = [
   ['build', 'binaryen', () => which('wasm-dis')],
   ['browser', 'chromium', () => existsSync('/usr/bin/chromium')],
   ['data', 'dataset-fashion-mnist', () => existsSync(FASHION_MNIST)],
+  // npm run bench's native reference; Debian's python, not whatever python is first on PATH
+  ['torch', 'python3-torch', () => spawnSync('/usr/bin/python3', ['-c', 'import torch']).status === 0],
 ];
 
-export async function setup({ build = true, browser = false, data = false } = {}) {
+export async function setup({ build = true, browser = false, data = false, torch = false } = {}) {
   if (process.env.NNPLAY_SKIP_SETUP === '1') {
     console.log('setup: skipped (NNPLAY_SKIP_SETUP=1)');
     return;
   }
-  const needs = { build, browser, data };
+  const needs = { build, browser, data, torch };
   const missing = CHECKS.filter(([need, , ok]) => needs[need] && !ok()).map(([, pkg]) => pkg);
   if (missing.length) await aptInstall(missing);
 
-  // playwright-core (and later devDependencies) for the JS and browser tests. npm ci when a
-  // lock file exists so CI gets exactly the locked versions.
-  if (!existsSync(path.join(ROOT, 'node_modules', 'playwright-core', 'package.json'))) {
+  // The devDependencies (playwright-core for the browser tests, TF.js for the bench). npm ci
+  // when a lock file exists so CI gets exactly the locked versions.
+  const dev = Object.keys(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies || {});
+  if (dev.some((name) => !existsSync(path.join(ROOT, 'node_modules', name, 'package.json')))) {
     const lock = existsSync(path.join(ROOT, 'package-lock.json'));
     console.log(`setup: installing node modules (npm ${lock ? 'ci' : 'install'})`);
     await run('npm', [lock ? 'ci' : 'install', '--no-audit', '--no-fund']);

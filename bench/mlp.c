@@ -1,0 +1,194 @@
+/* mlp.c - the Fashion-MNIST MLP benchmark through nnplay's C API: natively (build/bench_mlp) and
+ * as wasm under Node without the JS API (node build-wasm/bench_mlp.js), same source.
+ *
+ * 784-128-10 (relu, softmax), Adam 1e-3, batch 32, sparse labels, Glorot uniform kernels and zero
+ * biases (nnplay's defaults). After a warm-up on a throwaway model, one nn_model_fit call trains
+ * all epochs; each epoch is timed up to the epoch callback, which evaluates the test set untimed.
+ * Times are process CPU time (what ranks the systems on a shared machine) and wall time.
+ *
+ * Run:  build/bench_mlp --data DIR [--epochs N] [--limit N] [--seed N]
+ *       DIR holds the four Fashion-MNIST idx files decompressed (train-images-idx3-ubyte, ...);
+ *       tools/bench.mjs (npm run bench) makes it from the .gz files of dataset-fashion-mnist.
+ * Progress goes to stderr; the last line on stdout is one JSON object for tools/bench.mjs.
+ */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#include "nn.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#endif
+
+#define MAX_EPOCHS 100
+
+typedef struct { double cpu, wall; } stamp;
+
+static stamp now(void)
+{
+    struct timespec w;
+    clock_gettime(CLOCK_MONOTONIC, &w);
+    stamp s = {0, (double)w.tv_sec + w.tv_nsec * 1e-9};
+#ifdef __EMSCRIPTEN__
+    /* Emscripten has no CPU-time clock; ask Node for this process's (all threads, as natively) */
+    s.cpu = EM_ASM_DOUBLE({ const u = process.cpuUsage(); return (u.user + u.system) / 1e6; });
+#else
+    struct timespec c;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
+    s.cpu = (double)c.tv_sec + c.tv_nsec * 1e-9;
+#endif
+    return s;
+}
+
+/* DIR/NAME (an idx file of bytes, `item` bytes per item) as floats times `scale`: the first
+ * `limit` items (all if limit <= 0). *n gets the count. NULL after printing why. */
+static float *load_idx(const char *dir, const char *name, int item, int limit, float scale, int *n)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    long len = -1;
+    unsigned char *bytes = NULL;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (bytes = malloc((size_t)len)) && fread(bytes, 1, (size_t)len, f) != (size_t)len) {
+        free(bytes);
+        bytes = NULL;
+    }
+    if (f) fclose(f);
+    if (!bytes) {
+        fprintf(stderr, "bench_mlp: cannot read %s (decompressed Fashion-MNIST idx file)\n", path);
+        return NULL;
+    }
+    int ndim, dims[4], size = 1;
+    const uint8_t *data;
+    float *out = NULL;
+    if (nn_idx_parse(bytes, (size_t)len, &ndim, dims, &data) == NN_OK) {
+        for (int d = 1; d < ndim; d++) size *= dims[d];
+        *n = limit > 0 && limit < dims[0] ? limit : dims[0];
+    }
+    if (size != item) fprintf(stderr, "bench_mlp: %s is not an idx file of %d-byte items\n", path, item);
+    else if (!(out = malloc((size_t)*n * item * sizeof(float)))) fprintf(stderr, "bench_mlp: out of memory\n");
+    else nn_idx_to_float(data, (size_t)*n * item, scale, out);
+    free(bytes);
+    return out;
+}
+
+static nn_model *mlp(uint32_t seed)
+{
+    int in_shape[1] = {784};
+    nn_model *m = nn_model_create(1, in_shape, seed);
+    nn_optimizer adam = nn_adam(1e-3f);
+    if (nn_model_add(m, nn_dense(128, NN_ACT_RELU)) != NN_OK ||
+        nn_model_add(m, nn_dense(10, NN_ACT_SOFTMAX)) != NN_OK ||
+        nn_model_compile(m, &adam, NN_LOSS_SCCE) != NN_OK) {
+        fprintf(stderr, "bench_mlp: building the model: %s\n", m ? nn_model_error(m) : "out of memory");
+        nn_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+typedef struct {
+    const float *x_test, *y_test;
+    int n_test, n_train;
+    stamp mark;                      /* when the current epoch started */
+    double cpu[MAX_EPOCHS], wall[MAX_EPOCHS], accuracy[MAX_EPOCHS]; /* seconds; test accuracy */
+    int done;
+} epoch_log;
+
+static int on_epoch(nn_model *m, int epoch, const nn_metrics *train, const nn_metrics *val, void *user)
+{
+    (void)train, (void)val;
+    epoch_log *lg = user;
+    stamp t = now();
+    nn_metrics te;
+    memset(&te, 0, sizeof te);
+    if (nn_model_evaluate(m, lg->x_test, lg->y_test, lg->n_test, &te) != NN_OK) return 1;
+    lg->cpu[epoch] = t.cpu - lg->mark.cpu;
+    lg->wall[epoch] = t.wall - lg->mark.wall;
+    lg->accuracy[epoch] = te.accuracy;
+    lg->done = epoch + 1;
+    nn_metrics_free(&te);
+    fprintf(stderr, "bench_mlp: epoch %d: %.0f samples/s, test accuracy %.4f\n", epoch + 1,
+            lg->n_train / lg->cpu[epoch], lg->accuracy[epoch]);
+    lg->mark = now();
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Print "name":[rates],"median_name":median for n samples over the given epoch times. */
+static void print_rates(const char *name, const char *median_name, int n, const double *secs, int epochs)
+{
+    double r[MAX_EPOCHS];
+    printf(",\"%s\":[", name);
+    for (int e = 0; e < epochs; e++) printf("%s%.0f", e ? "," : "", r[e] = n / secs[e]);
+    qsort(r, (size_t)epochs, sizeof r[0], cmp_double);
+    printf("],\"%s\":%.0f", median_name, epochs % 2 ? r[epochs / 2] : (r[epochs / 2 - 1] + r[epochs / 2]) / 2);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = NULL;
+    int epochs = 5, limit = 0;
+    uint32_t seed = 1;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--data")) dir = argv[i + 1];
+        else if (!strcmp(argv[i], "--epochs")) epochs = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--limit")) limit = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--seed")) seed = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+        else dir = NULL, i = argc; /* unknown option: usage below */
+    }
+    if (!dir || argc % 2 == 0 || epochs < 1 || epochs > MAX_EPOCHS || limit < 0) {
+        fprintf(stderr, "usage: bench_mlp --data DIR [--epochs 1..%d] [--limit N] [--seed N]\n", MAX_EPOCHS);
+        return 1;
+    }
+
+    int rc = 1, n = 0, n_lab = 0, n_test = 0, n_tlab = 0;
+    nn_model *m = NULL;
+    float *x = load_idx(dir, "train-images-idx3-ubyte", 784, limit, 1.0f / 255, &n);
+    float *y = x ? load_idx(dir, "train-labels-idx1-ubyte", 1, limit, 1.0f, &n_lab) : NULL;
+    float *xt = y ? load_idx(dir, "t10k-images-idx3-ubyte", 784, 0, 1.0f / 255, &n_test) : NULL;
+    float *yt = xt ? load_idx(dir, "t10k-labels-idx1-ubyte", 1, 0, 1.0f, &n_tlab) : NULL;
+    if (!yt) goto done;
+    if (n != n_lab || n_test != n_tlab) {
+        fprintf(stderr, "bench_mlp: images and labels differ in count in %s\n", dir);
+        goto done;
+    }
+
+    nn_fit_opts fo = nn_fit_defaults();
+    fo.batch_size = 32;
+    /* warm-up: caches, page faults, and in wasm V8's optimizing compiler */
+    if (!(m = mlp(seed))) goto done;
+    if (nn_model_fit(m, x, y, n < 4096 ? n : 4096, &fo, NULL, NULL) != NN_OK) {
+        fprintf(stderr, "bench_mlp: warm-up: %s\n", nn_model_error(m));
+        goto done;
+    }
+    nn_model_free(m);
+
+    if (!(m = mlp(seed))) goto done;
+    epoch_log lg = {.x_test = xt, .y_test = yt, .n_test = n_test, .n_train = n};
+    fo.epochs = epochs;
+    lg.mark = now();
+    if (nn_model_fit(m, x, y, n, &fo, on_epoch, &lg) != NN_OK || lg.done != epochs) {
+        fprintf(stderr, "bench_mlp: training: %s\n", nn_model_error(m));
+        goto done;
+    }
+
+    printf("{\"system\":\"nnplay-c\",\"train_samples\":%d,\"epochs\":%d", n, epochs);
+    print_rates("run_samples_per_s", "samples_per_s", n, lg.cpu, epochs);
+    print_rates("run_wall_samples_per_s", "wall_samples_per_s", n, lg.wall, epochs);
+    printf(",\"test_accuracy\":[");
+    for (int e = 0; e < epochs; e++) printf("%s%.4f", e ? "," : "", lg.accuracy[e]);
+    printf("],\"simd\":\"%s\"}\n", nn_simd_name());
+    rc = 0;
+done:
+    nn_model_free(m);
+    free(x); free(y); free(xt); free(yt);
+    return rc;
+}
