@@ -165,7 +165,7 @@ function setModel(m, newSpec, from) {
 
 function resetRun() {
   run = { epoch: 0, pos: 0, order: null, chunk: 4 * settings.batchSize, seen: 0, epochSeen: 0, epochCorrect: 0,
-    window: { t: now(), n: 0 }, rate: 0, fwdMs: 0, stepMs: 0, lastFwd: 0, lastViews: 0, lastVal: 0, val: null, points: [] };
+    lastTrainAcc: null, window: { t: now(), n: 0 }, rate: 0, fwdMs: 0, stepMs: 0, lastFwd: 0, lastViews: 0, lastVal: 0, val: null, points: [] };
 }
 
 function build({ spec: s, seed }) {
@@ -255,7 +255,7 @@ async function trainChunk() {
   }
   if (epochDone || now() - run.lastVal > VALIDATE_MS) validate();
   postProgress(epochDone);
-  if (epochDone) { run.epochSeen = 0; run.epochCorrect = 0; }
+  if (epochDone) { run.lastTrainAcc = run.epochCorrect / run.epochSeen; run.epochSeen = 0; run.epochCorrect = 0; }
   if (now() - run.lastViews > VIEWS_MS) views();
   if (epochDone) testReport();
 }
@@ -268,11 +268,12 @@ function validate() {
   run.lastVal = now() + Math.max(0, (now() - t) * 6 - VALIDATE_MS);
 }
 
+// train accuracy: this epoch's so far (pre-update predictions, as Keras reports), else the last epoch's
 function postProgress(epochDone = false) {
   post({ type: 'progress', epoch: run.epoch, fraction: run.order ? run.pos / run.order.length : 0, seen: run.seen,
     steps: model.steps, rate: run.rate, fwdMs: run.fwdMs, stepMs: run.stepMs,
     bwdMs: run.stepMs && run.fwdMs ? Math.max(0, run.stepMs - run.fwdMs) : 0,
-    trainAcc: run.epochSeen ? run.epochCorrect / run.epochSeen : null, val: run.val, points: run.points.splice(0),
+    trainAcc: run.epochSeen ? run.epochCorrect / run.epochSeen : run.lastTrainAcc, val: run.val, points: run.points.splice(0),
     playing, epochDone });
 }
 

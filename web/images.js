@@ -393,7 +393,7 @@ function stroke(from, to) {
 }
 pad.addEventListener('pointerdown', (e) => {
   e.preventDefault();
-  pad.setPointerCapture?.(e.pointerId);
+  try { pad.setPointerCapture(e.pointerId); } catch { /* synthetic events have no capturable pointer */ }
   drawingNow = true;
   last = padPoint(e);
   stroke(last, [last[0] + 0.01, last[1]]);
