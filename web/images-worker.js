@@ -30,7 +30,8 @@ const FLAT_FIRST = new Set(['dense', 'dropout', 'activation']);
 let ds = null; // { name, labels, pixels, trainCount, numClasses, train: Int32Array, val: {...}, test: {...} }
 let model = null;
 let spec = null; // the editor's layer list for the current model
-let settings = { lr: 0.001, batchSize: 32 };
+let settings = { lr: 0.001, batchSize: 32, augment: false };
+let canAugment = false; // fit's `augment` option (random shifts of image inputs), probed at init
 let origin = 'new'; // 'new' | 'shipped' | 'file'
 let generation = 0;
 let subModels = []; // per layer i: a model of layers 0..i, for activation maps (see activations())
@@ -222,7 +223,8 @@ async function trainChunk() {
   const n = Math.min(run.chunk, run.order.length - run.pos);
   const batch = gather(run.order.subarray(run.pos, run.pos + n));
   const t0 = now();
-  const h = await model.fit(batch.x, batch.y, { epochs: 1, batchSize: bs, shuffle: false, yieldEvery: 1e9 });
+  const augment = settings.augment && canAugment && model.inputShape.length === 3 ? { augment: { shift: 2 } } : {};
+  const h = await model.fit(batch.x, batch.y, { epochs: 1, batchSize: bs, shuffle: false, yieldEvery: 1e9, ...augment });
   const dt = now() - t0;
   const loss = h.history.loss[0];
   const acc = h.history.accuracy[0];
@@ -263,7 +265,7 @@ async function trainChunk() {
 function validate() {
   const t = now();
   const e = model.evaluate(ds.val.x, ds.val.y);
-  run.val = { loss: e.loss, accuracy: e.accuracy };
+  run.val = { loss: e.loss, accuracy: e.accuracy, at: run.epoch + (run.order ? run.pos / run.order.length : 0), steps: model.steps };
   // keep validation under ~15% of the time: wait longer when it is slow
   run.lastVal = now() + Math.max(0, (now() - t) * 6 - VALIDATE_MS);
 }
@@ -415,7 +417,13 @@ function refreshAll() {
 const handlers = {
   async init() {
     await nn.ready();
-    post({ type: 'ready', simd: nn.info().simd, version: nn.version, layerTypes: Object.keys(nn.layers) });
+    const probe = nn.sequential({ seed: 1, layers: [nn.layers.dense({ units: 1, inputShape: [1] })] });
+    try {
+      probe.compile({ optimizer: 'sgd', loss: 'mse' });
+      await probe.fit([[0]], [[0]], { epochs: 0, augment: { shift: 0 } });
+      canAugment = true;
+    } catch { /* this build's fit has no augment option */ } finally { probe.dispose(); }
+    post({ type: 'ready', simd: nn.info().simd, version: nn.version, layerTypes: Object.keys(nn.layers), canAugment });
   },
   async dataset({ name }) {
     await loadDataset(name);
@@ -431,7 +439,8 @@ const handlers = {
     load(msg);
     refreshAll();
   },
-  settings({ lr, batchSize }) {
+  settings({ lr, batchSize, augment }) {
+    if (augment !== undefined) settings.augment = !!augment;
     if (batchSize) { settings.batchSize = batchSize; if (run) run.chunk = 4 * batchSize; }
     if (lr && model) { settings.lr = lr; model.learningRate = lr; }
   },

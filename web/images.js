@@ -94,6 +94,8 @@ worker.onmessage = ({ data: m }) => {
   switch (m.type) {
     case 'ready':
       state.layerTypes = m.layerTypes;
+      $('augment').disabled = !m.canAugment;
+      if (!m.canAugment) $('augment').parentElement.title = 'This build of nnplay has no fit() augment option';
       $('simd').textContent = m.simd;
       $('version').textContent = m.version;
       state.ready.worker = true;
@@ -157,7 +159,8 @@ function onProgress(m) {
   updateStats(m);
   for (const p of m.points) state.points.push(p);
   if (m.points.length) $('loss').textContent = m.points[m.points.length - 1][1].toFixed(4);
-  if (m.val && m.points.length) state.vals.push([m.points[m.points.length - 1][0], m.val.accuracy]);
+  const lastVal = state.vals[state.vals.length - 1];
+  if (m.val && m.val.steps > 0 && (!lastVal || m.val.steps !== lastVal[2])) state.vals.push([m.val.at, m.val.accuracy, m.val.steps]);
   // keep the chart's data small: merge neighbours when it grows
   if (state.points.length > 1200) state.points = state.points.filter((_, i) => i % 2 === 0);
   if (state.vals.length > 600) state.vals = state.vals.filter((_, i) => i % 2 === 0);
@@ -201,6 +204,7 @@ $('preset').addEventListener('change', () => {
 });
 $('lr').addEventListener('change', () => send({ type: 'settings', lr: Number($('lr').value) }));
 $('batch').addEventListener('change', () => send({ type: 'settings', batchSize: Number($('batch').value) }));
+$('augment').addEventListener('change', () => send({ type: 'settings', augment: $('augment').checked }));
 $('save').addEventListener('click', () => send({ type: 'save' }));
 $('model-file').addEventListener('change', async () => {
   const f = $('model-file').files[0];
