@@ -66,6 +66,7 @@ async function fetchBytes(url, what) {
   let bytes = new Uint8Array(await res.arrayBuffer());
   // The files are gzipped; a host may also have inflated them already (Content-Encoding).
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    if (typeof DecompressionStream === 'undefined') throw new Error('this browser cannot inflate gzip files (no DecompressionStream); use a current Chrome, Edge, Firefox or Safari');
     const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
     bytes = new Uint8Array(await new Response(stream).arrayBuffer());
   }
