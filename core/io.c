@@ -6,9 +6,12 @@
 #include <string.h>
 
 #define NN_FILE_MAGIC "NNPLAYMD"
-#define NN_FILE_VERSION 1u
-#define NN_SPEC_INTS 11
-#define NN_SPEC_FLOATS 4
+#define NN_FILE_VERSION 2u
+/* version 2 added the reshape target and batchnorm fields to each layer, and the state array */
+#define NN_SPEC_INTS 14
+#define NN_SPEC_FLOATS 6
+#define NN_SPEC_INTS_V1 11
+#define NN_SPEC_FLOATS_V1 4
 
 static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
 {
@@ -53,8 +56,9 @@ static void spec_fields(const nn_layer_spec *s, int32_t *iv, float *fv)
 {
     int32_t i[NN_SPEC_INTS] = {s->units, s->act, s->use_bias, s->kernel_init, s->bias_init,
                                s->kernel[0], s->kernel[1], s->strides[0], s->strides[1],
-                               s->padding, 0};
-    float f[NN_SPEC_FLOATS] = {s->alpha, s->rate, s->l1, s->l2};
+                               s->padding, s->target_rank, s->target_shape[0],
+                               s->target_shape[1], s->target_shape[2]};
+    float f[NN_SPEC_FLOATS] = {s->alpha, s->rate, s->l1, s->l2, s->momentum, s->epsilon};
     memcpy(iv, i, sizeof i);
     memcpy(fv, f, sizeof f);
 }
@@ -77,6 +81,8 @@ static void write_model(const nn_model *m, wbuf *w)
     }
     put_u64(w, m->n_params);
     put_floats(w, m->params, m->n_params);
+    put_u64(w, m->n_state);
+    put_floats(w, m->state, m->n_state);
     /* compile settings and optimizer state */
     put_u32(w, (uint32_t)m->compiled);
     put_i32(w, m->loss);
@@ -157,8 +163,8 @@ nn_model *nn_model_load(const void *buf, size_t len, char *err)
     }
     rbuf r = {b, len, 8, 0};
     uint32_t version = get_u32(&r);
-    if (version != NN_FILE_VERSION) {
-        nn_fail_buf(err, NN_ERR_FORMAT, "unsupported model file version %u (this build reads %u)",
+    if (version < 1 || version > NN_FILE_VERSION) {
+        nn_fail_buf(err, NN_ERR_FORMAT, "unsupported model file version %u (this build reads 1 to %u)",
                     version, NN_FILE_VERSION);
         return NULL;
     }
@@ -185,15 +191,20 @@ nn_model *nn_model_load(const void *buf, size_t len, char *err)
         nn_layer_spec s;
         memset(&s, 0, sizeof s);
         s.type = (int)get_u32(&r);
-        int32_t iv[NN_SPEC_INTS];
-        float fv[NN_SPEC_FLOATS];
-        for (int i = 0; i < NN_SPEC_INTS; i++) iv[i] = get_i32(&r);
-        for (int i = 0; i < NN_SPEC_FLOATS; i++) fv[i] = get_f32(&r);
+        int32_t iv[NN_SPEC_INTS] = {0};
+        float fv[NN_SPEC_FLOATS] = {0};
+        int ni = version == 1 ? NN_SPEC_INTS_V1 : NN_SPEC_INTS;
+        int nf = version == 1 ? NN_SPEC_FLOATS_V1 : NN_SPEC_FLOATS;
+        for (int i = 0; i < ni; i++) iv[i] = get_i32(&r);
+        for (int i = 0; i < nf; i++) fv[i] = get_f32(&r);
+        if (version == 1) iv[10] = 0; /* a reserved slot then */
         if (r.bad) { nn_fail_buf(err, NN_ERR_FORMAT, "truncated model bytes (layer %u)", l); goto fail; }
         s.units = iv[0]; s.act = iv[1]; s.use_bias = iv[2]; s.kernel_init = iv[3];
         s.bias_init = iv[4]; s.kernel[0] = iv[5]; s.kernel[1] = iv[6]; s.strides[0] = iv[7];
-        s.strides[1] = iv[8]; s.padding = iv[9];
+        s.strides[1] = iv[8]; s.padding = iv[9]; s.target_rank = iv[10];
+        s.target_shape[0] = iv[11]; s.target_shape[1] = iv[12]; s.target_shape[2] = iv[13];
         s.alpha = fv[0]; s.rate = fv[1]; s.l1 = fv[2]; s.l2 = fv[3];
+        s.momentum = fv[4]; s.epsilon = fv[5];
         if (nn_model_add(m, s) != NN_OK) {
             nn_fail_buf(err, NN_ERR_FORMAT, "corrupt model: layer %u: %s", l, m->err);
             goto fail;
@@ -206,6 +217,15 @@ nn_model *nn_model_load(const void *buf, size_t len, char *err)
         goto fail;
     }
     if (!get_floats(&r, m->params, m->n_params)) { nn_fail_buf(err, NN_ERR_FORMAT, "truncated model bytes (weights)"); goto fail; }
+    if (version >= 2) {
+        uint64_t ns_ = get_u64(&r);
+        if (r.bad || ns_ != m->n_state) {
+            nn_fail_buf(err, NN_ERR_FORMAT, "corrupt model: %llu state values stored, the layers need %zu",
+                        (unsigned long long)ns_, m->n_state);
+            goto fail;
+        }
+        if (!get_floats(&r, m->state, m->n_state)) { nn_fail_buf(err, NN_ERR_FORMAT, "truncated model bytes (state)"); goto fail; }
+    }
     int compiled = (int)get_u32(&r);
     int loss = get_i32(&r), from_logits = (int)get_u32(&r);
     nn_optimizer o;

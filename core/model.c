@@ -88,6 +88,8 @@ void nn_model_free(nn_model *m)
     NN_FREE(m->grads);
     NN_FREE(m->opt_m);
     NN_FREE(m->opt_v);
+    NN_FREE(m->state);
+    NN_FREE(m->aug_tmp);
     NN_FREE(m);
 }
 
@@ -152,11 +154,21 @@ static int add_layer(nn_model *m, nn_layer_spec spec)
         m->grads = g;
         m->params_cap = cap;
     }
+    size_t need_s = m->n_state + L.n_state;
+    if (need_s > m->state_cap) {
+        float *st2 = NN_REALLOC(m->state, need_s * sizeof(float));
+        if (!st2) return nn_fail(m, NN_ERR_NOMEM, "out of memory for %zu state values", need_s);
+        m->state = st2;
+        m->state_cap = need_s;
+    }
     L.p_off = m->n_params;
+    L.s_off = m->n_state;
+    L.state = m->state ? m->state + L.s_off : NULL;
     if (ops->init_params) ops->init_params(&L, m->params + L.p_off, &m->rng);
-    memset(m->grads + L.p_off, 0, L.n_params * sizeof(float));
+    if (L.n_params) memset(m->grads + L.p_off, 0, L.n_params * sizeof(float));
     m->layers[m->n_layers++] = L;
     m->n_params = need;
+    m->n_state = need_s;
     /* the new layer has no caches yet, and optimizer state no longer matches */
     free_buffers(m);
     m->compiled = 0;
@@ -270,6 +282,18 @@ size_t nn_model_layer_param_offset(const nn_model *m, int i)
 }
 
 size_t nn_model_num_params(const nn_model *m) { return m ? m->n_params : 0; }
+size_t nn_model_num_state(const nn_model *m) { return m ? m->n_state : 0; }
+float *nn_model_state(nn_model *m) { return m ? m->state : NULL; }
+
+size_t nn_model_layer_num_state(const nn_model *m, int i)
+{
+    return m && i >= 0 && i < m->n_layers ? m->layers[i].n_state : 0;
+}
+
+size_t nn_model_layer_state_offset(const nn_model *m, int i)
+{
+    return m && i >= 0 && i < m->n_layers ? m->layers[i].s_off : 0;
+}
 float *nn_model_params(nn_model *m) { return m ? m->params : NULL; }
 float *nn_model_grads(nn_model *m) { return m ? m->grads : NULL; }
 int nn_model_loss(const nn_model *m) { return m ? m->loss : -1; }
@@ -325,6 +349,7 @@ int nn_model_forward(nn_model *m, const float *x, int n, int training)
     const float *in = x;
     for (int l = 0; l < m->n_layers; l++) {
         nn_layer *L = &m->layers[l];
+        L->state = m->state ? m->state + L->s_off : NULL; /* the array may have moved */
         L->ops->forward(L, m->params + L->p_off, in, n, training, &m->rng);
         in = L->y;
     }
@@ -395,16 +420,21 @@ size_t nn_model_summary(const nn_model *m, char *buf, size_t cap)
     EMIT("%.60s\n", "============================================================");
     for (int l = 0; l < m->n_layers; l++) {
         const nn_layer *L = &m->layers[l];
-        char name[40], shape[40];
+        char name[64], shape[40];
         snprintf(name, sizeof name, "%s_%d (%s)", L->ops->name, l + 1, L->ops->name);
         int o = snprintf(shape, sizeof shape, "[null");
         for (int i = 0; i < L->out_rank && o < (int)sizeof shape; i++)
             o += snprintf(shape + o, sizeof shape - (size_t)o, ",%d", L->out_shape[i]);
         if (o < (int)sizeof shape) snprintf(shape + o, sizeof shape - (size_t)o, "]");
-        EMIT("%-28s %-20s %10zu\n", name, shape, L->n_params);
+        EMIT("%-28s %-20s %10zu\n", name, shape, L->n_params + L->n_state);
     }
     EMIT("%.60s\n", "============================================================");
-    EMIT("Total params: %zu\n", m->n_params);
+    /* Keras counts non-trainable weights (batchnorm's moving statistics) in the total */
+    EMIT("Total params: %zu\n", m->n_params + m->n_state);
+    if (m->n_state) {
+        EMIT("Trainable params: %zu\n", m->n_params);
+        EMIT("Non-trainable params: %zu\n", m->n_state);
+    }
 #undef EMIT
     if (buf && cap) buf[len < cap ? len : cap - 1] = 0;
     return len;

@@ -62,6 +62,13 @@ typedef enum {
     NN_LAYER_DENSE = 1,
     NN_LAYER_ACTIVATION = 2,
     NN_LAYER_DROPOUT = 3,
+    NN_LAYER_CONV2D = 4,          /* 2D convolution over [h, w, c] */
+    NN_LAYER_MAXPOOL2D = 5,
+    NN_LAYER_AVGPOOL2D = 6,
+    NN_LAYER_GLOBALAVGPOOL2D = 7, /* [h, w, c] -> [c] */
+    NN_LAYER_FLATTEN = 8,         /* any shape -> [size] */
+    NN_LAYER_RESHAPE = 9,         /* -> spec.target_shape */
+    NN_LAYER_BATCHNORM = 10,      /* over the last axis */
     NN_LAYER_COUNT
 } nn_layer_type;
 
@@ -95,20 +102,30 @@ typedef enum {
     NN_OPT_COUNT
 } nn_opt;
 
+/* Padding of conv/pool layers, as TF's 'valid' and 'same'. */
+typedef enum {
+    NN_PAD_VALID = 0,  /* no padding: out = floor((in - k) / s) + 1 */
+    NN_PAD_SAME = 1    /* zero padding: out = ceil(in / s), the extra row/column at the end */
+} nn_padding;
+
 /* A layer's configuration. Unused fields are ignored by a layer type; all are saved. */
 typedef struct {
     int type;          /* nn_layer_type */
-    int units;         /* dense: output units */
-    int act;           /* nn_act applied after the layer (dense) or by the layer (activation) */
-    int use_bias;      /* dense: 1 (default) or 0 */
-    int kernel_init;   /* nn_init; dense default glorot uniform (TF.js's default) */
+    int units;         /* dense: output units; conv2d: filters */
+    int act;           /* nn_act applied after the layer (dense, conv2d) or by the layer (activation) */
+    int use_bias;      /* dense, conv2d: 1 (default) or 0 */
+    int kernel_init;   /* nn_init; dense/conv2d default glorot uniform (TF.js's default) */
     int bias_init;     /* nn_init; default zeros */
-    int kernel[2];     /* reserved for conv/pool: kernel or pool size (h, w) */
-    int strides[2];    /* reserved for conv/pool */
-    int padding;       /* reserved for conv/pool: 0 valid, 1 same */
+    int kernel[2];     /* conv2d: kernel size; pooling: pool size (h, w) */
+    int strides[2];    /* conv2d (default 1, 1), pooling (default = pool size) */
+    int padding;       /* conv2d, pooling: nn_padding */
+    int target_rank;   /* reshape: rank of target_shape (1..3) */
+    int target_shape[NN_MAX_RANK]; /* reshape: per-sample shape; one entry may be -1 (inferred) */
     float alpha;       /* leaky relu / elu parameter (0 = the activation's default) */
     float rate;        /* dropout: fraction of inputs dropped while training, in [0, 1) */
     float l1, l2;      /* kernel regularization: adds l1*sum|w| + l2*sum w^2 to the loss */
+    float momentum;    /* batchnorm: moving average momentum (default 0.99) */
+    float epsilon;     /* batchnorm: added to the variance (default 1e-3) */
 } nn_layer_spec;
 
 typedef struct {
@@ -128,6 +145,18 @@ typedef struct nn_model nn_model;
 nn_layer_spec nn_dense(int units, nn_act act);
 nn_layer_spec nn_activation(nn_act act);
 nn_layer_spec nn_dropout(float rate);
+/* filters kernels of kh x kw over [h, w, c] inputs; kernel layout [kh, kw, c, filters] (TF.js). */
+nn_layer_spec nn_conv2d(int filters, int kh, int kw, int stride, nn_padding pad, nn_act act);
+/* Pooling windows of ph x pw, strides = pool size (change spec.strides for others). */
+nn_layer_spec nn_maxpool2d(int ph, int pw, nn_padding pad);
+nn_layer_spec nn_avgpool2d(int ph, int pw, nn_padding pad);
+nn_layer_spec nn_globalavgpool2d(void);
+nn_layer_spec nn_flatten(void);
+/* Reshape each sample to shape[rank]; one entry may be -1 (inferred from the input size). */
+nn_layer_spec nn_reshape(int rank, const int *shape);
+/* y = gamma * (x - mean) / sqrt(var + epsilon) + beta over the last axis; batch statistics
+ * while training, moving ones (non-trainable state) when predicting. momentum 0.99, epsilon 1e-3. */
+nn_layer_spec nn_batchnorm(void);
 nn_optimizer nn_sgd(float lr);
 nn_optimizer nn_momentum(float lr, float momentum, int nesterov);
 nn_optimizer nn_adam(float lr);
@@ -170,9 +199,20 @@ int nn_model_layer_output_shape(const nn_model *m, int i, int *shape); /* return
 size_t nn_model_layer_num_params(const nn_model *m, int i);
 size_t nn_model_layer_param_offset(const nn_model *m, int i);
 size_t nn_model_num_params(const nn_model *m);
-/* All weights, layer by layer in TF.js order (dense: kernel [in, units] row-major, then bias). */
+/* All weights, layer by layer in TF.js order (dense: kernel [in, units] row-major, then bias;
+ * conv2d: kernel [kh, kw, in_c, filters], then bias; batchnorm: gamma, beta). */
 float *nn_model_params(nn_model *m);
 float *nn_model_grads(nn_model *m);
+/* Non-trainable state (batchnorm: moving mean, then moving variance, per layer), one contiguous
+ * array apart from the parameters: optimizers and L1/L2 never touch it; files save it. */
+float *nn_model_state(nn_model *m);
+size_t nn_model_num_state(const nn_model *m);
+size_t nn_model_layer_num_state(const nn_model *m, int i);
+size_t nn_model_layer_state_offset(const nn_model *m, int i);
+/* Image augmentation in nn_model_train_steps (and so in fit and the JS fit) for [h, w, c] inputs: each training
+ * sample is shifted by up to `shift` pixels in x and y (zero fill) and, with flip, mirrored
+ * left-right half of the time. Uses the model's RNG; 0, 0 turns it off (the default). */
+int nn_model_set_augment(nn_model *m, int shift, int flip);
 int nn_model_loss(const nn_model *m);
 /* 1 when the loss takes the output as logits (set with nn_model_set_from_logits). */
 int nn_model_from_logits(const nn_model *m);

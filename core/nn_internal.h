@@ -23,7 +23,7 @@ typedef struct {
     const char *name;
     /* Validate the spec against in_shape; set out_shape and param counts. */
     int (*setup)(nn_layer *L, char *err);
-    /* Fill the layer's parameters (p points at its first one). */
+    /* Fill the layer's parameters (p points at its first one) and its state (L->state). */
     void (*init_params)(nn_layer *L, float *p, nn_rng *rng);
     /* Make room in the caches for cap samples. */
     int (*reserve)(nn_layer *L, int cap);
@@ -45,11 +45,17 @@ struct nn_layer {
     int out_rank, out_shape[NN_MAX_RANK], out_size;
     size_t p_off, n_params;     /* where the layer's parameters sit in the model's array */
     size_t reg_off, reg_n;      /* the part L1/L2 apply to (a dense kernel), relative to p_off */
+    size_t s_off, n_state;      /* where its non-trainable state sits in the model's state array */
+    float *state;               /* = model state + s_off, set by the model before each pass */
     int cap;                    /* samples the caches hold */
     float *y;                   /* output [cap, out_size]; may alias z */
     float *z;                   /* pre-activation [cap, out_size] (dense) */
     float *dz;                  /* scratch for dL/dz */
     float *mask;                /* dropout mask */
+    float *col;                 /* conv2d: im2col rows [cap * oh * ow, kh * kw * in_c] */
+    int *idx;                   /* maxpool: the input index each output came from */
+    float *stat;                /* batchnorm: per-channel mean and 1/std of the last forward */
+    int training;               /* the mode of the last forward (batchnorm backward needs it) */
     int act;                    /* activation applied last (linear if none) */
     const float *preact;        /* after forward: the values act was applied to */
     int grad_is_preact;         /* backward receives dL/dpreact (fused softmax/sigmoid loss) */
@@ -61,6 +67,10 @@ struct nn_model {
     int n_layers, layers_cap;
     float *params, *grads;
     size_t n_params, params_cap;
+    float *state;               /* non-trainable state (batchnorm moving statistics) */
+    size_t n_state, state_cap;
+    int aug_shift, aug_flip;    /* image augmentation in train_steps (0, 0 = off) */
+    float *aug_tmp;             /* one sample of scratch for it */
     uint32_t seed;
     nn_rng rng;
     int compiled, loss, from_logits;
@@ -90,6 +100,23 @@ int nn_shape_size(int rank, const int *shape);
 
 /* Backward where dy may already be w.r.t. the last layer's pre-activation (fused losses). */
 int nn_model_backward_fused(nn_model *m, const float *dy, float *dx, int fused);
+
+/* ---- conv/pool geometry (conv2d.c) ---- */
+/* An [h, w, c] input seen through kh x kw windows at strides sh, sw: an oh x ow output, with
+ * pt rows and pl columns of (virtual) padding before the first window. */
+typedef struct { int h, w, c, kh, kw, sh, sw, oh, ow, pt, pl; } nn_geo;
+/* Output size and the padding before the first element along one axis, TF's arithmetic. */
+int nn_conv_out(int in, int k, int s, int pad, int *pad_before);
+/* Check the [h, w, c] input, window and strides of a conv/pool layer; sets out_shape[0..1]. */
+int nn_conv_geometry(nn_layer *L, const char *what, const char *window, char *err);
+nn_geo nn_geo_of(const nn_layer *L);
+
+/* A reserve for layers whose only cache is their output y (reshape.c). */
+int nn_layer_reserve_y(nn_layer *L, int cap);
+
+/* ---- image augmentation (augment.c) ---- */
+/* Shift and flip n gathered [h, w, c] rows in place as m->aug_shift/aug_flip ask. */
+void nn_augment_rows(nn_model *m, float *x, int n);
 
 /* ---- activations (activation.c) ---- */
 /* y = f(x) over n rows of `cols` values (softmax works per row); x may equal y. */

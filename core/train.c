@@ -157,6 +157,7 @@ int nn_model_train_steps(nn_model *m, const float *x, const float *y, int n,
             memcpy(m->xb + (size_t)r * in, x + (size_t)src * in, (size_t)in * sizeof(float));
             memcpy(m->yb + (size_t)r * ly, y + (size_t)src * ly, (size_t)ly * sizeof(float));
         }
+        nn_augment_rows(m, m->xb, c); /* a no-op unless nn_model_set_augment turned it on */
         if (m->loss == NN_LOSS_SCCE)
             for (int r = 0; r < c; r++)
                 if (!(m->yb[r] >= 0.0f && m->yb[r] < (float)k) || m->yb[r] != (float)(int)m->yb[r])

@@ -23,6 +23,21 @@ int nnw_model_add(nn_model *m, int type, int units, int act, int use_bias, int k
     return nn_model_add(m, s);
 }
 
+/* Any layer: iv = type, units, act, use_bias, kernel_init, bias_init, kernel[2], strides[2],
+ * padding, target_rank, target_shape[3]; fv = alpha, rate, l1, l2, momentum, epsilon. */
+int nnw_model_add_spec(nn_model *m, const int32_t *iv, const float *fv)
+{
+    nn_layer_spec s;
+    memset(&s, 0, sizeof s);
+    s.type = iv[0]; s.units = iv[1]; s.act = iv[2]; s.use_bias = iv[3];
+    s.kernel_init = iv[4]; s.bias_init = iv[5];
+    s.kernel[0] = iv[6]; s.kernel[1] = iv[7]; s.strides[0] = iv[8]; s.strides[1] = iv[9];
+    s.padding = iv[10]; s.target_rank = iv[11];
+    s.target_shape[0] = iv[12]; s.target_shape[1] = iv[13]; s.target_shape[2] = iv[14];
+    s.alpha = fv[0]; s.rate = fv[1]; s.l1 = fv[2]; s.l2 = fv[3]; s.momentum = fv[4]; s.epsilon = fv[5];
+    return nn_model_add(m, s);
+}
+
 int nnw_model_compile(nn_model *m, int type, float lr, float momentum, int nesterov, float beta1,
                       float beta2, float rho, float eps, float initial_accumulator, int loss,
                       int from_logits)
@@ -32,25 +47,29 @@ int nnw_model_compile(nn_model *m, int type, float lr, float momentum, int neste
     return st == NN_OK ? nn_model_set_from_logits(m, from_logits) : st;
 }
 
-/* Layer i as ints: type, units, act, use_bias, out_rank, out_shape[3], n_params, param_offset. */
+/* Layer i as 17 ints: type, units, act, use_bias, out_rank, out_shape[3], n_params, param_offset,
+ * kernel[2], strides[2], padding, n_state, state_offset. */
 int nnw_layer_info(const nn_model *m, int i, int32_t *out)
 {
     const nn_layer_spec *s = nn_model_layer_spec(m, i);
     if (!s) return NN_ERR_ARG;
     int shape[NN_MAX_RANK] = {0};
     int rank = nn_model_layer_output_shape(m, i, shape);
-    int32_t v[10] = {s->type, s->units, s->act, s->use_bias, rank, shape[0], shape[1], shape[2],
-                     (int32_t)nn_model_layer_num_params(m, i), (int32_t)nn_model_layer_param_offset(m, i)};
+    int32_t v[17] = {s->type, s->units, s->act, s->use_bias, rank, shape[0], shape[1], shape[2],
+                     (int32_t)nn_model_layer_num_params(m, i), (int32_t)nn_model_layer_param_offset(m, i),
+                     s->kernel[0], s->kernel[1], s->strides[0], s->strides[1], s->padding,
+                     (int32_t)nn_model_layer_num_state(m, i), (int32_t)nn_model_layer_state_offset(m, i)};
     memcpy(out, v, sizeof v);
     return NN_OK;
 }
 
-/* Layer i's floats: alpha, rate, l1, l2. */
+/* Layer i's floats: alpha, rate, l1, l2, momentum, epsilon. */
 int nnw_layer_floats(const nn_model *m, int i, float *out)
 {
     const nn_layer_spec *s = nn_model_layer_spec(m, i);
     if (!s) return NN_ERR_ARG;
     out[0] = s->alpha; out[1] = s->rate; out[2] = s->l1; out[3] = s->l2;
+    out[4] = s->momentum; out[5] = s->epsilon;
     return NN_OK;
 }
 

@@ -15,7 +15,9 @@ export type LossName = 'meanSquaredError' | 'mse' | 'binaryCrossentropy' | 'cate
 export type MetricName = 'accuracy' | 'acc' | 'precision' | 'recall' | 'f1' | 'mse' | 'mae' | 'r2';
 export type InitializerName = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'zeros' | 'ones';
 
-export interface LayerConfig { readonly className: 'Dense' | 'Activation' | 'Dropout'; readonly config: object }
+export type ClassName = 'Dense' | 'Activation' | 'Dropout' | 'Conv2D' | 'MaxPooling2D' | 'AveragePooling2D' |
+  'GlobalAveragePooling2D' | 'Flatten' | 'Reshape' | 'BatchNormalization';
+export interface LayerConfig { readonly className: ClassName; readonly config: object }
 interface CommonLayerArgs { inputShape?: number[]; batchInputShape?: (number | null)[]; inputDim?: number; name?: string }
 export interface Regularizer { l1: number; l2: number }
 
@@ -25,7 +27,27 @@ export const layers: {
     l1?: number; l2?: number; alpha?: number }): LayerConfig;
   activation(args: CommonLayerArgs & { activation: ActivationName; alpha?: number }): LayerConfig;
   dropout(args: CommonLayerArgs & { rate: number }): LayerConfig;
+  /** Channels-last 2D convolution; kernel [kh, kw, inChannels, filters] as TF.js. */
+  conv2d(args: CommonLayerArgs & { filters: number; kernelSize: number | [number, number];
+    strides?: number | [number, number]; padding?: Padding; activation?: ActivationName; useBias?: boolean;
+    kernelInitializer?: InitializerName; biasInitializer?: InitializerName; kernelRegularizer?: Regularizer;
+    dataFormat?: 'channelsLast'; l1?: number; l2?: number; alpha?: number }): LayerConfig;
+  maxPooling2d(args?: CommonLayerArgs & PoolArgs): LayerConfig;
+  averagePooling2d(args?: CommonLayerArgs & PoolArgs): LayerConfig;
+  maxPool2d(args?: CommonLayerArgs & PoolArgs): LayerConfig;
+  avgPool2d(args?: CommonLayerArgs & PoolArgs): LayerConfig;
+  globalAveragePooling2d(args?: CommonLayerArgs & { dataFormat?: 'channelsLast' }): LayerConfig;
+  globalAvgPool2d(args?: CommonLayerArgs & { dataFormat?: 'channelsLast' }): LayerConfig;
+  flatten(args?: CommonLayerArgs & { dataFormat?: 'channelsLast' }): LayerConfig;
+  /** One entry of targetShape may be -1 (inferred). */
+  reshape(args: CommonLayerArgs & { targetShape: number[] }): LayerConfig;
+  /** Over the last axis; momentum 0.99, epsilon 1e-3 by default (TF.js's). */
+  batchNormalization(args?: CommonLayerArgs & { axis?: -1; momentum?: number; epsilon?: number }): LayerConfig;
 };
+export type Padding = 'valid' | 'same';
+/** strides default to poolSize (default 2). */
+export interface PoolArgs { poolSize?: number | [number, number]; strides?: number | [number, number];
+  padding?: Padding; dataFormat?: 'channelsLast' }
 
 export const regularizers: {
   l1(args?: { l1?: number }): Regularizer;
@@ -58,6 +80,9 @@ export interface FitArgs {
   initialEpoch?: number;
   /** Milliseconds of training between yields to the event loop (default 16). */
   yieldEvery?: number;
+  /** Image inputs [h, w, c]: random shifts by up to `shift` pixels (zero fill) and left-right
+   * flips of each training sample, from the model's seed. Off by default; lasts this call. */
+  augment?: { shift?: number; flip?: boolean };
 }
 
 export interface History { epoch: number[]; history: { [key: string]: number[] }; params: object }
@@ -71,8 +96,16 @@ export interface Evaluation {
 }
 
 export interface LayerInfo {
-  type: 'dense' | 'activation' | 'dropout'; units: number; activation: ActivationName; useBias: boolean;
+  type: 'dense' | 'activation' | 'dropout' | 'conv2d' | 'maxPooling2d' | 'averagePooling2d' |
+    'globalAveragePooling2d' | 'flatten' | 'reshape' | 'batchNormalization';
+  className: ClassName; units: number; activation: ActivationName; useBias: boolean;
   outputShape: number[]; numParams: number; paramOffset: number; alpha: number; rate: number; l1: number; l2: number;
+  /** Non-trainable values (batchnorm's moving mean and variance) and where they start. */
+  numState: number; stateOffset: number;
+  /** conv2d and pooling */
+  kernelSize?: [number, number]; strides?: [number, number]; padding?: Padding; filters?: number;
+  /** batchNormalization */
+  momentum?: number; epsilon?: number;
 }
 
 export class Sequential {
@@ -89,7 +122,8 @@ export class Sequential {
   /** n * outputSize values, row-major */
   predict(x: Data): Float32Array;
   trainOnBatch(x: Data, y: Data): number;
-  /** Per dense layer: kernel [inputs, units] then bias [units] (TF.js's order and layout). */
+  /** TF.js's order and layouts: dense kernel [inputs, units], bias; conv2d kernel [kh, kw, inC, filters],
+   * bias; batchNormalization gamma, beta, movingMean, movingVariance. */
   getWeights(): (Float32Array & { shape: number[] })[];
   setWeights(weights: Data[]): void;
   summary(printFn?: ((text: string) => void) | null): string;
@@ -104,6 +138,7 @@ export class Sequential {
   readonly outputShape: number[];
   readonly layers: (LayerConfig & LayerInfo)[];
   layerInfo(i: number): LayerInfo;
+  /** Trainable weights plus batchnorm's moving statistics, as TF.js counts them. */
   countParams(): number;
 }
 

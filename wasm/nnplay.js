@@ -37,7 +37,13 @@ function C() {
 }
 
 // ---- ids shared with core/nn.h (append-only there) ----
-const LAYER = { dense: 1, activation: 2, dropout: 3 };
+const LAYER = { dense: 1, activation: 2, dropout: 3, conv2d: 4, maxPooling2d: 5, averagePooling2d: 6,
+  globalAveragePooling2d: 7, flatten: 8, reshape: 9, batchNormalization: 10 };
+const CLASS_OF = { dense: 'Dense', activation: 'Activation', dropout: 'Dropout', conv2d: 'Conv2D',
+  maxPooling2d: 'MaxPooling2D', averagePooling2d: 'AveragePooling2D',
+  globalAveragePooling2d: 'GlobalAveragePooling2D', flatten: 'Flatten', reshape: 'Reshape',
+  batchNormalization: 'BatchNormalization' };
+const PADDING = { valid: 0, same: 1 };
 const ACT = { linear: 0, relu: 1, leakyRelu: 2, elu: 3, sigmoid: 4, tanh: 5, softmax: 6 };
 const ACT_ALIASES = { leaky_relu: 'leakyRelu', leakyrelu: 'leakyRelu', none: 'linear', identity: 'linear' };
 const LOSS = { meanSquaredError: 0, binaryCrossentropy: 1, categoricalCrossentropy: 2,
@@ -166,7 +172,17 @@ function checkFinite(values, what, rowSize) {
 }
 
 const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'verbose',
-  'initialEpoch', 'yieldEvery', 'callbacks'];
+  'initialEpoch', 'yieldEvery', 'callbacks', 'augment'];
+
+/** fit's augment option: {shift: pixels (0), flip: boolean (false)} for image inputs. */
+function augmentOptions(a) {
+  if (a == null || a === false) return { shift: 0, flip: 0 };
+  checkKeys(a, ['shift', 'flip'], 'fit: augment');
+  const { shift = 0, flip = false } = a;
+  if (!Number.isInteger(shift) || shift < 0) throw new Error(`nnplay: fit: augment.shift must be an integer >= 0, got ${shift}`);
+  if (typeof flip !== 'boolean') throw new Error(`nnplay: fit: augment.flip must be true or false, got ${flip}`);
+  return { shift, flip: flip ? 1 : 0 };
+}
 
 function checkKeys(args, known, what) {
   if (args == null || typeof args !== 'object') throw new Error(`nnplay: ${what} takes an options object`);
@@ -195,7 +211,112 @@ export const layers = {
   activation: (c) => layerConfig('Activation', c, [...COMMON, 'activation', 'alpha']),
   /** Inverted dropout while training; identity when predicting. */
   dropout: (c) => layerConfig('Dropout', c, [...COMMON, 'rate']),
+  /** 2D convolution over [height, width, channels] (channels last); kernel [kh, kw, inC, filters]. */
+  conv2d: (c) => layerConfig('Conv2D', c, [...COMMON, 'filters', 'kernelSize', 'strides', 'padding',
+    'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'dataFormat',
+    'alpha', 'l1', 'l2']),
+  /** Max over poolSize windows (strides default to poolSize). */
+  maxPooling2d: (c) => layerConfig('MaxPooling2D', c, [...COMMON, 'poolSize', 'strides', 'padding', 'dataFormat']),
+  /** Mean over poolSize windows (padding is not counted). */
+  averagePooling2d: (c) => layerConfig('AveragePooling2D', c, [...COMMON, 'poolSize', 'strides', 'padding', 'dataFormat']),
+  /** [height, width, channels] -> [channels], the mean over all pixels. */
+  globalAveragePooling2d: (c) => layerConfig('GlobalAveragePooling2D', c, [...COMMON, 'dataFormat']),
+  /** Any shape -> one flat vector per sample. */
+  flatten: (c) => layerConfig('Flatten', c, [...COMMON, 'dataFormat']),
+  /** The same values under targetShape (one entry may be -1). */
+  reshape: (c) => layerConfig('Reshape', c, [...COMMON, 'targetShape']),
+  /** Normalize over the last axis: batch statistics when training, moving ones when predicting. */
+  batchNormalization: (c) => layerConfig('BatchNormalization', c, [...COMMON, 'axis', 'momentum', 'epsilon']),
 };
+// TF.js's shorter aliases
+layers.maxPool2d = layers.maxPooling2d;
+layers.avgPool2d = layers.averagePooling2d;
+layers.globalAvgPool2d = layers.globalAveragePooling2d;
+
+/** A size option given as n or [h, w]: returns [h, w] of positive integers. */
+function pair(v, what, cls) {
+  const p = typeof v === 'number' ? [v, v] : v;
+  if (!Array.isArray(p) || p.length !== 2 || !p.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new Error(`nnplay: ${cls} layer: ${what} must be a positive integer or [height, width], got ${JSON.stringify(v)}`);
+  }
+  return p;
+}
+
+function paddingId(v, cls) {
+  if (v == null) return PADDING.valid;
+  if (!(v in PADDING)) throw new Error(`nnplay: ${cls} layer: padding must be 'valid' or 'same', got ${JSON.stringify(v)}`);
+  return PADDING[v];
+}
+
+function channelsLast(cfg, cls) {
+  if (cfg.dataFormat != null && cfg.dataFormat !== 'channelsLast') {
+    throw new Error(`nnplay: ${cls} layer: only dataFormat 'channelsLast' (NHWC) is supported, got '${cfg.dataFormat}'`);
+  }
+}
+
+/** The spec of a layer added through nnw_model_add_spec: ints and floats as bridge.c lists them. */
+function specOf(layer, l1, l2) {
+  const cfg = layer.config;
+  const cls = layer.className;
+  const iv = new Int32Array(15);
+  const fv = new Float32Array(6);
+  iv[0] = LAYER[Object.keys(CLASS_OF).find((k) => CLASS_OF[k] === cls)];
+  iv[3] = cfg.useBias === false ? 0 : 1;
+  switch (cls) {
+    case 'Conv2D': {
+      channelsLast(cfg, cls);
+      if (!Number.isInteger(cfg.filters) || cfg.filters <= 0) {
+        throw new Error(`nnplay: conv2d layer: filters must be a positive integer, got ${cfg.filters}`);
+      }
+      if (cfg.kernelSize == null) throw new Error('nnplay: conv2d layer: kernelSize is missing, e.g. kernelSize: 3');
+      const k = pair(cfg.kernelSize, 'kernelSize', 'conv2d');
+      const st = pair(cfg.strides ?? 1, 'strides', 'conv2d');
+      iv.set([cfg.filters, actId(cfg.activation)], 1);
+      iv.set([initId(cfg.kernelInitializer, INIT.glorotUniform), initId(cfg.biasInitializer, INIT.zeros),
+        k[0], k[1], st[0], st[1], paddingId(cfg.padding, 'conv2d')], 4);
+      fv.set([cfg.alpha || 0, 0, l1, l2]);
+      break;
+    }
+    case 'MaxPooling2D': case 'AveragePooling2D': {
+      const what = cls === 'MaxPooling2D' ? 'maxPooling2d' : 'averagePooling2d';
+      channelsLast(cfg, what);
+      const k = pair(cfg.poolSize ?? 2, 'poolSize', what);
+      const st = pair(cfg.strides ?? k, 'strides', what);
+      iv.set([k[0], k[1], st[0], st[1], paddingId(cfg.padding, what)], 6);
+      break;
+    }
+    case 'GlobalAveragePooling2D': case 'Flatten':
+      channelsLast(cfg, cls);
+      break;
+    case 'Reshape': {
+      const t = cfg.targetShape;
+      if (!Array.isArray(t) || t.length < 1 || t.length > 3 || !t.every((d) => Number.isInteger(d) && (d > 0 || d === -1))) {
+        throw new Error(`nnplay: reshape layer: targetShape must be 1 to 3 positive integers (one may be -1), got ${JSON.stringify(t)}`);
+      }
+      iv[11] = t.length;
+      iv.set(t, 12);
+      break;
+    }
+    case 'BatchNormalization': {
+      if (cfg.axis != null && cfg.axis !== -1) {
+        throw new Error(`nnplay: batchNormalization layer: only axis -1 (the last, channels) is supported, got ${cfg.axis}`);
+      }
+      const { momentum = 0.99, epsilon = 1e-3 } = cfg;
+      if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
+        throw new Error(`nnplay: batchNormalization layer: momentum must be in [0, 1], got ${momentum}`);
+      }
+      if (typeof epsilon !== 'number' || !(epsilon > 0)) {
+        throw new Error(`nnplay: batchNormalization layer: epsilon must be a positive number, got ${epsilon}`);
+      }
+      fv[4] = momentum;
+      fv[5] = epsilon;
+      break;
+    }
+    default:
+      throw new Error(`nnplay: unknown layer type '${cls}'`);
+  }
+  return { iv, fv };
+}
 
 export const regularizers = {
   l1: ({ l1 = 0.01 } = {}) => ({ l1, l2: 0 }),
@@ -333,8 +454,14 @@ export class Sequential {
         st = c._nnw_model_add(this._ptr, LAYER.dropout, 0, 0, 0, 0, 0, 0, rate, 0, 0);
         break;
       }
-      default:
-        throw new Error(`nnplay: unknown layer type '${layer.className}'`);
+      default: {
+        const { iv, fv } = specOf(layer, l1, l2);
+        st = withAlloc(84, 'layer spec', (p) => {
+          heapI32().set(iv, p >> 2);
+          heapF32().set(fv, (p >> 2) + 15);
+          return c._nnw_model_add_spec(this._ptr, p, p + 60);
+        });
+      }
     }
     if (st !== 0) throw this._error(st, `adding a ${layer.className} layer`);
     this._layers.push(layer);
@@ -384,19 +511,26 @@ export class Sequential {
   /** Type, units, activation, output shape and parameter count of layer i. */
   layerInfo(i) {
     const m = this._m();
-    return withAlloc(56, 'layer info', (p) => {
+    return withAlloc(68, 'layer info', (p) => {
       if (C()._nnw_layer_info(m, i, p) !== 0) throw new Error(`nnplay: no layer ${i}`);
-      const v = heapI32().slice(p >> 2, (p >> 2) + 10);
+      const v = heapI32().slice(p >> 2, (p >> 2) + 17);
       const type = Object.keys(LAYER).find((k) => LAYER[k] === v[0]);
       C()._nnw_layer_floats(m, i, p);
-      const f = heapF32().slice(p >> 2, (p >> 2) + 4);
-      return { type, units: v[1], activation: actName(v[2]), useBias: !!v[3],
+      const f = heapF32().slice(p >> 2, (p >> 2) + 6);
+      const info = { type, className: CLASS_OF[type], units: v[1], activation: actName(v[2]), useBias: !!v[3],
         outputShape: Array.from(v.subarray(5, 5 + v[4])), numParams: v[8], paramOffset: v[9],
-        alpha: f[0], rate: f[1], l1: f[2], l2: f[3] };
+        numState: v[15], stateOffset: v[16], alpha: f[0], rate: f[1], l1: f[2], l2: f[3] };
+      if (type === 'conv2d' || type === 'maxPooling2d' || type === 'averagePooling2d') {
+        Object.assign(info, { kernelSize: [v[10], v[11]], strides: [v[12], v[13]], padding: v[14] ? 'same' : 'valid' });
+      }
+      if (type === 'conv2d') info.filters = v[1];
+      if (type === 'batchNormalization') Object.assign(info, { momentum: f[4], epsilon: f[5] });
+      return info;
     });
   }
 
-  countParams() { return C()._nn_model_num_params(this._m()); }
+  /** All weights, as TF.js counts them: trainable ones plus batchnorm's moving statistics. */
+  countParams() { return C()._nn_model_num_params(this._m()) + C()._nn_model_num_state(this._ptr); }
 
   /** The learning rate, settable between epochs or batches. */
   get learningRate() { this._needCompiled('learningRate'); return C()._nn_model_get_lr(this._ptr); }
@@ -526,6 +660,7 @@ export class Sequential {
     if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`nnplay: fit: epochs must be an integer >= 0, got ${epochs}`);
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`nnplay: fit: batchSize must be a positive integer, got ${batchSize}`);
     if (!(validationSplit >= 0 && validationSplit < 1)) throw new Error(`nnplay: fit: validationSplit must be in [0, 1), got ${validationSplit}`);
+    const aug = augmentOptions(args.augment);
     const cbs = [].concat(args.callbacks || []);
     const { values: xv, n: nAll } = this._inputs(x);
     const yAll = this._labels(y, nAll, 'y');
@@ -550,6 +685,7 @@ export class Sequential {
 
     const c = C();
     const m = this._ptr;
+    if (c._nn_model_set_augment(m, aug.shift, aug.flip) !== 0) throw this._error(-1, 'fit');
     const ptrs = [];
     const alloc = (bytes, what) => { const p = malloc(bytes, what); ptrs.push(p); return p; };
     const put = (arr, what) => { const p = alloc(arr.length * 4, what); heapF32().set(arr, p >> 2); return p; };
@@ -614,6 +750,7 @@ export class Sequential {
       return history;
     } finally {
       this._busy = false;
+      if (!this._disposed) c._nn_model_set_augment(m, 0, 0); // augmentation lasts one fit call
       for (const p of ptrs) free(p);
       if (mt) c._nnw_metrics_free(mt);
       if (vmt) c._nnw_metrics_free(vmt);
@@ -635,15 +772,19 @@ export class Sequential {
       `${(ms / 1000).toFixed(1)}s ${Math.round((ms * 1000) / steps)}us/step - ${parts.join(' - ')}`);
   }
 
-  /** Weights in TF.js's order: per layer, kernel [inputs, units] then bias [units]. */
+  /**
+   * Weights in TF.js's order and layouts: dense kernel [inputs, units], bias [units]; conv2d kernel
+   * [kh, kw, inChannels, filters], bias [filters]; batchNormalization gamma, beta, movingMean,
+   * movingVariance [channels] (the last two are non-trainable state).
+   */
   getWeights() {
     const m = this._m();
     const out = [];
     for (let i = 0; i < this._layers.length; i++) {
       const info = this.layerInfo(i);
-      for (const { shape, offset } of this._tensorsOf(i, info)) {
+      for (const { shape, offset, state } of this._tensorsOf(i, info)) {
         const size = shape.reduce((a, b) => a * b, 1);
-        const base = (C()._nn_model_params(m) >> 2) + offset;
+        const base = ((state ? C()._nn_model_state(m) : C()._nn_model_params(m)) >> 2) + offset;
         const w = heapF32().slice(base, base + size);
         w.shape = shape;
         out.push(w);
@@ -653,11 +794,31 @@ export class Sequential {
   }
 
   _tensorsOf(i, info) {
-    if (info.type !== 'dense') return [];
-    const inSize = i === 0 ? this.inputSize : this.layerInfo(i - 1).outputShape.reduce((a, b) => a * b, 1);
-    const t = [{ shape: [inSize, info.units], offset: info.paramOffset }];
-    if (info.useBias) t.push({ shape: [info.units], offset: info.paramOffset + inSize * info.units });
-    return t;
+    const inShape = i === 0 ? this.inputShape : this.layerInfo(i - 1).outputShape;
+    const inSize = inShape.reduce((a, b) => a * b, 1);
+    const o = info.paramOffset;
+    switch (info.type) {
+      case 'dense': {
+        const t = [{ shape: [inSize, info.units], offset: o }];
+        if (info.useBias) t.push({ shape: [info.units], offset: o + inSize * info.units });
+        return t;
+      }
+      case 'conv2d': {
+        const [kh, kw] = info.kernelSize;
+        const k = kh * kw * inShape[2] * info.units;
+        const t = [{ shape: [kh, kw, inShape[2], info.units], offset: o }];
+        if (info.useBias) t.push({ shape: [info.units], offset: o + k });
+        return t;
+      }
+      case 'batchNormalization': {
+        const ch = inShape[inShape.length - 1];
+        const s = info.stateOffset;
+        return [{ shape: [ch], offset: o }, { shape: [ch], offset: o + ch },
+          { shape: [ch], offset: s, state: true }, { shape: [ch], offset: s + ch, state: true }];
+      }
+      default:
+        return [];
+    }
   }
 
   /** Set weights from getWeights()'s layout: typed arrays, nested arrays or TF.js tensors. */
@@ -666,7 +827,7 @@ export class Sequential {
     const slots = [];
     for (let i = 0; i < this._layers.length; i++) slots.push(...this._tensorsOf(i, this.layerInfo(i)));
     if (!Array.isArray(weights) || weights.length !== slots.length) {
-      throw new Error(`nnplay: setWeights needs ${slots.length} arrays (kernel and bias per dense layer), ` +
+      throw new Error(`nnplay: setWeights needs ${slots.length} arrays (as getWeights() returns them), ` +
         `got ${Array.isArray(weights) ? weights.length : typeof weights}`);
     }
     const vals = weights.map((w, j) => {
@@ -680,7 +841,8 @@ export class Sequential {
       return values;
     });
     const base = C()._nn_model_params(m) >> 2;
-    vals.forEach((v, j) => heapF32().set(v, base + slots[j].offset));
+    const sbase = C()._nn_model_state(m) >> 2;
+    vals.forEach((v, j) => heapF32().set(v, (slots[j].state ? sbase : base) + slots[j].offset));
   }
 
   /** Keras-style summary; printed with printFn (console.log by default) and returned. */
@@ -747,12 +909,27 @@ export function loadModel(bytes) {
     if (finalizer) finalizer.register(model, ptr, model);
     for (let i = 0; i < c._nn_model_num_layers(ptr); i++) {
       const info = model.layerInfo(i);
-      const className = { dense: 'Dense', activation: 'Activation', dropout: 'Dropout' }[info.type];
-      model._layers.push(Object.freeze({ className, config: { units: info.units, activation: info.activation, rate: info.rate } }));
+      model._layers.push(Object.freeze({ className: info.className, config: configOf(info) }));
     }
     model._restoreCompile();
     return model;
   } finally { free(pb); free(pe); }
+}
+
+/** A loaded layer's config in TF.js's names (what nn.layers.* would have been given). */
+function configOf(info) {
+  switch (info.type) {
+    case 'dense': return { units: info.units, activation: info.activation, useBias: info.useBias };
+    case 'activation': return { activation: info.activation };
+    case 'dropout': return { rate: info.rate };
+    case 'conv2d': return { filters: info.units, kernelSize: info.kernelSize, strides: info.strides,
+      padding: info.padding, activation: info.activation, useBias: info.useBias };
+    case 'maxPooling2d': case 'averagePooling2d':
+      return { poolSize: info.kernelSize, strides: info.strides, padding: info.padding };
+    case 'reshape': return { targetShape: info.outputShape };
+    case 'batchNormalization': return { momentum: info.momentum, epsilon: info.epsilon };
+    default: return {};
+  }
 }
 
 Sequential.prototype._restoreCompile = function restoreCompile() {

@@ -190,8 +190,82 @@ static void test_regularization(void)
     nn_model_free(m);
 }
 
+/* An image model: input [5, 6, 2] (odd sizes, several channels), then `mid` layers, then
+ * flatten and a dense head of 2 outputs trained on MSE. */
+static void image_check(const nn_layer_spec *mid, int n_mid, float *x, uint32_t seed, double tol,
+                        const char *what)
+{
+    static const float y[N * 2] = {0.5f, -1, 2, 0.1f, -0.3f, 0.7f, 1.5f, -2};
+    int shape[3] = {5, 6, 2};
+    nn_model *m = nn_model_create(3, shape, seed);
+    for (int i = 0; i < n_mid; i++) CHECK(nn_model_add(m, mid[i]) == NN_OK);
+    nn_model_add(m, nn_flatten());
+    nn_model_add(m, nn_dense(2, NN_ACT_LINEAR));
+    nn_optimizer o = nn_sgd(0.1f);
+    CHECK(nn_model_compile(m, &o, NN_LOSS_MSE) == NN_OK);
+    /* small non-zero biases, so a bias that were ignored would show */
+    for (size_t i = 0; i < m->n_params; i++)
+        if (m->params[i] == 0.0f) m->params[i] = 0.05f * (float)((int)(i % 7) - 3);
+    grad_check(m, x, y, N, tol, what);
+    nn_model_free(m);
+}
+
+static void test_conv_layers(void)
+{
+    float x[N * 60];
+    inputs(x, N * 60, 5);
+    nn_layer_spec c1 = nn_conv2d(3, 3, 3, 1, NN_PAD_VALID, NN_ACT_TANH);
+    image_check(&c1, 1, x, 40, 2e-2, "conv2d 3x3 valid stride 1");
+    nn_layer_spec c2 = nn_conv2d(3, 3, 2, 2, NN_PAD_SAME, NN_ACT_LINEAR);
+    image_check(&c2, 1, x, 41, 2e-2, "conv2d 3x2 same stride 2");
+    nn_layer_spec c3[2] = {nn_conv2d(4, 2, 3, 2, NN_PAD_VALID, NN_ACT_SIGMOID),
+                           nn_conv2d(2, 1, 1, 1, NN_PAD_VALID, NN_ACT_TANH)};
+    c3[0].strides[1] = 1;
+    c3[1].use_bias = 0;
+    image_check(c3, 2, x, 42, 2e-2, "conv2d strides 2x1, then 1x1 without bias");
+    nn_layer_spec c4 = nn_conv2d(2, 4, 4, 1, NN_PAD_SAME, NN_ACT_TANH); /* even kernel: uneven padding */
+    image_check(&c4, 1, x, 43, 2e-2, "conv2d 4x4 same");
+    nn_layer_spec c5[2] = {nn_conv2d(3, 3, 3, 1, NN_PAD_SAME, NN_ACT_TANH), nn_avgpool2d(2, 2, NN_PAD_VALID)};
+    image_check(c5, 2, x, 44, 2e-2, "avgpool 2x2 valid");
+    nn_layer_spec c6[2] = {nn_conv2d(3, 2, 2, 1, NN_PAD_VALID, NN_ACT_TANH), nn_avgpool2d(3, 3, NN_PAD_SAME)};
+    c6[1].strides[0] = c6[1].strides[1] = 2;
+    image_check(c6, 2, x, 45, 2e-2, "avgpool 3x3 same stride 2 (partial windows)");
+    nn_layer_spec c7[2] = {nn_conv2d(3, 3, 3, 1, NN_PAD_SAME, NN_ACT_TANH), nn_globalavgpool2d()};
+    image_check(c7, 2, x, 46, 2e-2, "global average pooling");
+    nn_layer_spec c8[3] = {nn_conv2d(3, 3, 3, 1, NN_PAD_SAME, NN_ACT_LINEAR), nn_batchnorm(),
+                           nn_activation(NN_ACT_TANH)};
+    image_check(c8, 3, x, 47, 3e-2, "batchnorm over channels (training mode)");
+
+    /* max pooling on distinct, well separated inputs: no tie is within the finite difference */
+    float xm[N * 60];
+    int32_t perm[N * 60];
+    nn_model *tmp = nn_model_create(1, (int[]){1}, 9);
+    nn_model_permutation(tmp, perm, N * 60);
+    nn_model_free(tmp);
+    for (int i = 0; i < N * 60; i++) xm[i] = 0.05f * (float)perm[i] - 6.0f;
+    nn_layer_spec p1 = nn_maxpool2d(2, 2, NN_PAD_VALID);
+    image_check(&p1, 1, xm, 48, 2e-2, "maxpool 2x2 valid");
+    nn_layer_spec p2 = nn_maxpool2d(3, 2, NN_PAD_SAME);
+    p2.strides[0] = 2; p2.strides[1] = 1;
+    image_check(&p2, 1, xm, 49, 2e-2, "maxpool 3x2 same strides 2x1");
+
+    /* reshape a flat input into an image; batchnorm on flat features */
+    float yv[N * 2] = {0.5f, -1, 2, 0.1f, -0.3f, 0.7f, 1.5f, -2};
+    nn_model *m = nn_model_create(1, (int[]){12}, 50);
+    nn_model_add(m, nn_reshape(3, (int[]){3, -1, 2}));
+    nn_model_add(m, nn_conv2d(2, 2, 2, 1, NN_PAD_VALID, NN_ACT_TANH));
+    nn_model_add(m, nn_flatten());
+    nn_model_add(m, nn_batchnorm());
+    nn_model_add(m, nn_dense(2, NN_ACT_LINEAR));
+    nn_optimizer o = nn_adam(0.01f);
+    CHECK(nn_model_compile(m, &o, NN_LOSS_MSE) == NN_OK);
+    grad_check(m, x, yv, N, 3e-2, "reshape, conv2d, flatten, batchnorm on features");
+    nn_model_free(m);
+}
+
 int main(void)
 {
+    RUN(test_conv_layers);
     RUN(test_activations);
     RUN(test_losses);
     RUN(test_layers);

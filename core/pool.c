@@ -1,0 +1,187 @@
+/* pool.c - MaxPooling2D, AveragePooling2D and GlobalAveragePooling2D over NHWC inputs.
+ * Windows never read the padding of 'same' (TF's convention): a max ignores it and an average
+ * divides by the number of real pixels in its window. The channel loop is innermost and
+ * contiguous, so the compiler vectorizes it. */
+#include "kernels.h"
+#include "nn_internal.h"
+#include <string.h>
+
+/* The window of output (oy, ox) clipped to the input: rows [y0, y1), columns [x0, x1). */
+static void window(const nn_geo *g, int oy, int ox, int *y0, int *y1, int *x0, int *x1)
+{
+    *y0 = oy * g->sh - g->pt; *y1 = *y0 + g->kh;
+    *x0 = ox * g->sw - g->pl; *x1 = *x0 + g->kw;
+    if (*y0 < 0) *y0 = 0;
+    if (*x0 < 0) *x0 = 0;
+    if (*y1 > g->h) *y1 = g->h;
+    if (*x1 > g->w) *x1 = g->w;
+}
+
+static int pool_setup(nn_layer *L, char *err)
+{
+    nn_layer_spec *s = &L->spec;
+    const char *what = s->type == NN_LAYER_MAXPOOL2D ? "maxPooling2d" : "averagePooling2d";
+    /* strides 0 = the pool size, Keras's default */
+    if (s->strides[0] == 0 && s->strides[1] == 0) { s->strides[0] = s->kernel[0]; s->strides[1] = s->kernel[1]; }
+    int st = nn_conv_geometry(L, what, "pool size", err);
+    if (st != NN_OK) return st;
+    L->out_shape[2] = L->in_shape[2];
+    return NN_OK;
+}
+
+static int pool_reserve(nn_layer *L, int cap)
+{
+    size_t n = (size_t)cap * L->out_size;
+    float *y = NN_REALLOC(L->y, n * sizeof(float));
+    if (!y) return NN_ERR_NOMEM;
+    L->y = y;
+    if (L->spec.type == NN_LAYER_MAXPOOL2D) {
+        int *idx = NN_REALLOC(L->idx, n * sizeof(int));
+        if (!idx) return NN_ERR_NOMEM;
+        L->idx = idx;
+    }
+    return NN_OK;
+}
+
+/* y = max over the window; idx remembers where each maximum came from (index within the sample). */
+static void maxpool_forward(nn_layer *L, const float *p, const float *x, int n, int training,
+                            nn_rng *rng)
+{
+    nn_geo g = nn_geo_of(L);
+    int c = g.c;
+    for (int b = 0; b < n; b++) {
+        const float *xb = x + (size_t)b * L->in_size;
+        for (int oy = 0; oy < g.oh; oy++)
+            for (int ox = 0; ox < g.ow; ox++) {
+                size_t o = (size_t)b * L->out_size + ((size_t)oy * g.ow + ox) * c;
+                float *yo = L->y + o;
+                int *io = L->idx + o, y0, y1, x0, x1;
+                window(&g, oy, ox, &y0, &y1, &x0, &x1);
+                int first = (y0 * g.w + x0) * c;
+                memcpy(yo, xb + first, (size_t)c * sizeof(float));
+                for (int k = 0; k < c; k++) io[k] = first + k;
+                for (int iy = y0; iy < y1; iy++)
+                    for (int ix = x0; ix < x1; ix++) {
+                        int base = (iy * g.w + ix) * c;
+                        const float *xi = xb + base;
+                        for (int k = 0; k < c; k++) {
+                            int gt = xi[k] > yo[k];
+                            yo[k] = gt ? xi[k] : yo[k];
+                            io[k] = gt ? base + k : io[k];
+                        }
+                    }
+            }
+    }
+    L->preact = L->y;
+}
+
+static void maxpool_backward(nn_layer *L, const float *p, float *g, const float *x,
+                             const float *dy, float *dx, int n)
+{
+    if (!dx) return;
+    memset(dx, 0, (size_t)n * L->in_size * sizeof(float));
+    for (int b = 0; b < n; b++) {
+        float *db = dx + (size_t)b * L->in_size;
+        const float *dyb = dy + (size_t)b * L->out_size;
+        const int *ib = L->idx + (size_t)b * L->out_size;
+        for (int k = 0; k < L->out_size; k++) db[ib[k]] += dyb[k];
+    }
+}
+
+/* y = mean over the window's real pixels */
+static void avgpool_forward(nn_layer *L, const float *p, const float *x, int n, int training,
+                            nn_rng *rng)
+{
+    nn_geo g = nn_geo_of(L);
+    int c = g.c;
+    for (int b = 0; b < n; b++) {
+        const float *xb = x + (size_t)b * L->in_size;
+        for (int oy = 0; oy < g.oh; oy++)
+            for (int ox = 0; ox < g.ow; ox++) {
+                float *yo = L->y + (size_t)b * L->out_size + ((size_t)oy * g.ow + ox) * c;
+                int y0, y1, x0, x1;
+                window(&g, oy, ox, &y0, &y1, &x0, &x1);
+                memset(yo, 0, (size_t)c * sizeof(float));
+                for (int iy = y0; iy < y1; iy++)
+                    for (int ix = x0; ix < x1; ix++) nn_axpy(c, 1.0f, xb + (iy * g.w + ix) * c, yo);
+                float inv = 1.0f / (float)((y1 - y0) * (x1 - x0));
+                for (int k = 0; k < c; k++) yo[k] *= inv;
+            }
+    }
+    L->preact = L->y;
+}
+
+static void avgpool_backward(nn_layer *L, const float *p, float *g, const float *x,
+                             const float *dy, float *dx, int n)
+{
+    if (!dx) return;
+    nn_geo ge = nn_geo_of(L);
+    int c = ge.c;
+    memset(dx, 0, (size_t)n * L->in_size * sizeof(float));
+    for (int b = 0; b < n; b++) {
+        float *db = dx + (size_t)b * L->in_size;
+        for (int oy = 0; oy < ge.oh; oy++)
+            for (int ox = 0; ox < ge.ow; ox++) {
+                const float *d = dy + (size_t)b * L->out_size + ((size_t)oy * ge.ow + ox) * c;
+                int y0, y1, x0, x1;
+                window(&ge, oy, ox, &y0, &y1, &x0, &x1);
+                float inv = 1.0f / (float)((y1 - y0) * (x1 - x0));
+                for (int iy = y0; iy < y1; iy++)
+                    for (int ix = x0; ix < x1; ix++) nn_axpy(c, inv, d, db + (iy * ge.w + ix) * c);
+            }
+    }
+}
+
+static void pool_release(nn_layer *L)
+{
+    NN_FREE(L->y);
+    NN_FREE(L->idx);
+    L->y = NULL;
+    L->idx = NULL;
+}
+
+/* ---- global average pooling: [h, w, c] -> [c], y_c = mean over all pixels ---- */
+static int gap_setup(nn_layer *L, char *err)
+{
+    if (L->in_rank != 3)
+        return nn_fail_buf(err, NN_ERR_ARG, "globalAveragePooling2d: input must be [height, width, "
+                           "channels] (rank 3), got rank %d", L->in_rank);
+    L->out_rank = 1;
+    L->out_shape[0] = L->in_shape[2];
+    return NN_OK;
+}
+
+static void gap_forward(nn_layer *L, const float *p, const float *x, int n, int training,
+                        nn_rng *rng)
+{
+    int c = L->in_shape[2], hw = L->in_shape[0] * L->in_shape[1];
+    float inv = 1.0f / (float)hw;
+    for (int b = 0; b < n; b++) {
+        float *yo = L->y + (size_t)b * c;
+        memset(yo, 0, (size_t)c * sizeof(float));
+        nn_sum_rows(x + (size_t)b * L->in_size, hw, c, yo);
+        for (int k = 0; k < c; k++) yo[k] *= inv;
+    }
+    L->preact = L->y;
+}
+
+static void gap_backward(nn_layer *L, const float *p, float *g, const float *x, const float *dy,
+                         float *dx, int n)
+{
+    if (!dx) return;
+    int c = L->in_shape[2], hw = L->in_shape[0] * L->in_shape[1];
+    float inv = 1.0f / (float)hw;
+    for (int b = 0; b < n; b++) {
+        float *db = dx + (size_t)b * L->in_size;
+        const float *d = dy + (size_t)b * c;
+        for (int k = 0; k < c; k++) db[k] = d[k] * inv;
+        for (int i = 1; i < hw; i++) memcpy(db + (size_t)i * c, db, (size_t)c * sizeof(float));
+    }
+}
+
+const nn_layer_ops nn_maxpool2d_ops = {"MaxPooling2D", pool_setup, NULL, pool_reserve,
+                                       maxpool_forward, maxpool_backward, pool_release};
+const nn_layer_ops nn_avgpool2d_ops = {"AveragePooling2D", pool_setup, NULL, pool_reserve,
+                                       avgpool_forward, avgpool_backward, pool_release};
+const nn_layer_ops nn_globalavgpool2d_ops = {"GlobalAveragePooling2D", gap_setup, NULL, nn_layer_reserve_y,
+                                             gap_forward, gap_backward, pool_release};
