@@ -7,7 +7,7 @@
 //   site/dist/nnplay_core.{js,wasm}
 //   site/examples/tutorial.html  a tutorial page embedding the playground (<nn-playground>)
 //   site/web/images.html         the images page, with web/data/*.nnds.gz (made by tools/data.mjs)
-//                                and the pretrained web/models/digits-*.nnplay
+//                                and the pretrained web/models/digits-cnn.nnplay
 // Usage: `node tools/site.mjs` (after `node tools/build.mjs`), or `await buildSite()`.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -39,12 +39,11 @@ function playgroundFiles(dir) {
   return files;
 }
 
-/** What the images page loads at startup: its code, the wasm, the digits and one pretrained model
- *  (the CNN's file when it is there, which the page prefers). Fashion-MNIST loads only on demand. */
+/** What the images page loads at startup: its code, the wasm, the digits and the pretrained CNN.
+ *  Fashion-MNIST loads only on demand. */
 function imagesFiles(dir) {
-  const model = ['web/models/digits-cnn.nnplay', 'web/models/digits-mlp.nnplay'].find((f) => existsSync(path.join(dir, f)));
   return ['web/images.html', 'web/images.css', 'web/images.js', 'web/images-worker.js', 'wasm/nnplay.js',
-    'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', ...(model ? [model] : [])];
+    'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'];
 }
 
 /** { files: [{ file, bytes, gzip }], bytes, gzip } for what a page loads from `dir` (the playground by default). */

@@ -101,6 +101,8 @@ test('images page: the pretrained model reads drawn digits; training updates the
 test('images page: the layer editor validates, presets build or say what this build lacks, models save and load', async () => {
   await withPage(async ({ page, url, errors }) => {
     await open(page, url);
+    await page.selectOption('#preset', 'mlp');
+    await page.waitForFunction(() => /101,770 parameters.*new random weights/.test(document.getElementById('model-info').textContent));
     // an output layer of the wrong size is refused with a sentence naming the rule
     await page.fill('#layer-2-units', '5');
     await page.dispatchEvent('#layer-2-units', 'change');
@@ -128,6 +130,10 @@ test('images page: the layer editor validates, presets build or say what this bu
       await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replace(/,/g, '')) > 20, null, { timeout: 60_000 });
       await page.click('#play');
       assert.match(await page.textContent('#filters-title'), /filters \(8 of 5×5/);
+      assert.ok(await page.locator('#activations canvas').count() >= 4, 'conv and pooling activation maps');
+      // the issue's CNN: 320 + 18,496 + 204,928 + 1,290 parameters
+      await page.selectOption('#preset', 'cnn');
+      await page.waitForFunction(() => /225,034 parameters/.test(document.getElementById('model-info').textContent), null, { timeout: 20_000 });
     } else {
       assert.match(await page.textContent('#editor-error'), /no conv2d layer/);
       await page.selectOption('#preset', 'mlp');
