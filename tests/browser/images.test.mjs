@@ -126,6 +126,8 @@ test('images page: the layer editor validates, presets build or say what this bu
     if (hasConv) {
       await page.waitForFunction(() => /new random weights/.test(document.getElementById('model-info').textContent) &&
         /conv2d/i.test(document.getElementById('summary').textContent), null, { timeout: 20_000 });
+      assert.equal(await page.isDisabled('#augment'), false, 'fit has the augment option');
+      await page.check('#augment'); // random shifts while training
       await page.click('#play');
       await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replace(/,/g, '')) > 20, null, { timeout: 60_000 });
       await page.click('#play');
