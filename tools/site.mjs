@@ -6,11 +6,14 @@
 //   site/wasm/nnplay.js          the JS API (imported by web/worker.js as ../wasm/nnplay.js)
 //   site/dist/nnplay_core.{js,wasm}
 //   site/examples/tutorial.html  a tutorial page embedding the playground (<nn-playground>)
+//   site/web/images.html         the images page, with web/data/*.nnds.gz (made by tools/data.mjs)
+//                                and the pretrained web/models/digits-cnn.nnplay
 // Usage: `node tools/site.mjs` (after `node tools/build.mjs`), or `await buildSite()`.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT, isMain, main } from './util.mjs';
+import { buildData } from './data.mjs';
 
 export const SITE = path.join(ROOT, 'site');
 
@@ -36,11 +39,19 @@ function playgroundFiles(dir) {
   return files;
 }
 
-/** { files: [{ file, bytes, gzip }], bytes, gzip } for what the playground loads from `dir`. */
-export function pageWeight(dir = SITE) {
-  const files = playgroundFiles(dir).map((file) => {
+/** What the images page loads at startup: its code, the wasm, the digits and the pretrained CNN.
+ *  Fashion-MNIST loads only on demand. */
+function imagesFiles(dir) {
+  return ['web/images.html', 'web/images.css', 'web/images.js', 'web/images-worker.js', 'wasm/nnplay.js',
+    'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'];
+}
+
+/** { files: [{ file, bytes, gzip }], bytes, gzip } for what a page loads from `dir` (the playground by default). */
+export function pageWeight(dir = SITE, list = playgroundFiles(dir)) {
+  const files = list.map((file) => {
     const data = readFileSync(path.join(dir, file));
-    return { file, bytes: data.length, gzip: gzipSync(data, { level: 9 }).length };
+    // *.gz files are sent as they are (the page inflates them itself)
+    return { file, bytes: data.length, gzip: file.endsWith('.gz') ? data.length : gzipSync(data, { level: 9 }).length };
   });
   return { files, bytes: files.reduce((s, f) => s + f.bytes, 0), gzip: files.reduce((s, f) => s + f.gzip, 0) };
 }
@@ -50,6 +61,7 @@ export async function buildSite({ out = SITE, quiet = false } = {}) {
   for (const f of ['dist/nnplay_core.js', 'dist/nnplay_core.wasm']) {
     if (!existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
   }
+  await buildData({ quiet }); // web/data/ (nothing to do when it is up to date)
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   // web/: every file (no subfolders are needed, but copy them too if they appear).
@@ -67,8 +79,13 @@ export async function buildSite({ out = SITE, quiet = false } = {}) {
   const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
   log(`site: ${path.relative(ROOT, out) || '.'}/ (${count(out)} files)`);
   log(`site: page weight ${w.bytes} bytes (${kb(w.bytes)}), ${w.gzip} bytes gzipped (${kb(w.gzip)}) over ${w.files.length} files:`);
-  for (const f of w.files) log(`site:   ${f.file.padEnd(24)} ${String(f.bytes).padStart(8)} B  ${String(f.gzip).padStart(7)} B gz`);
-  return { dir: out, weight: w };
+  for (const f of w.files) log(`site:   ${f.file.padEnd(30)} ${String(f.bytes).padStart(8)} B  ${String(f.gzip).padStart(7)} B gz`);
+  const images = pageWeight(out, imagesFiles(out));
+  log(`site: images page weight ${images.bytes} bytes (${kb(images.bytes)}), ${images.gzip} bytes over the wire (${kb(images.gzip)}):`);
+  for (const f of images.files) log(`site:   ${f.file.padEnd(30)} ${String(f.bytes).padStart(8)} B  ${String(f.gzip).padStart(7)} B gz`);
+  const fashion = pageWeight(out, ['web/data/fashion.nnds.gz']).files[0];
+  log(`site:   on demand: web/data/fashion.nnds.gz ${fashion.bytes} B (already gzipped)`);
+  return { dir: out, weight: w, images };
 }
 
 if (isMain(import.meta.url)) main('site', () => buildSite());
