@@ -12,6 +12,11 @@ void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const
              int ldb, float beta, float *C, int ldc);
 void nn_gemm_ref(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
                  int ldb, float beta, float *C, int ldc);
+/* The register tile of nn_gemm's micro-kernel: *mr rows x *nr columns of C. */
+void nn_gemm_tile_shape(int *mr, int *nr);
+/* The micro-kernel alone (bench/gemm.c measures its ceiling): C[mr x nr] (row stride ldc) +=
+ * Ap Bp over kc, Ap packed k-major with mr floats per k, Bp with nr floats per k. */
+void nn_gemm_microkernel(int kc, const float *Ap, const float *Bp, float *C, int ldc);
 
 /* sum_i a[i]*b[i] */
 float nn_dot(const float *a, const float *b, int n);
