@@ -61,12 +61,13 @@ void nn_gemm_microkernel(int kc, const float *Ap, const float *Bp, float *C, int
 #define MC (MR * 16)
 #define NC 512
 
-/* Packing pays when a sliver of op(B) is reused by more than this many rows of C, a sliver of
- * op(A) by more than this many columns (measured: bench/gemm.c, the MLP's shapes). Reading in
- * place also suffers from leading dimensions that are powers of two (a 4 KB stride maps every
- * k of a sliver to the same L1 set): packing op(A) = A^T took TN 1024 from 62 to 98 GFLOPS. */
-#define PACK_B_MIN_M 64
-#define PACK_A_MIN_N 64
+/* Packing pays when a sliver of op(B) is reused by more than PACK_MIN rows of C, a sliver of
+ * op(A) by more than PACK_MIN columns (measured with bench/gemm.c on the MLP's shapes: the
+ * batch-32 forward pass x W runs faster reading x in place than transposing it into slivers).
+ * Reading in place suffers from leading dimensions that are powers of two, though (a 4 KB
+ * stride maps every k of an A^T sliver to one L1 set): so A^T is packed whenever it is reused,
+ * which took TN 1024 from 62 to 98 GFLOPS. */
+#define PACK_MIN 64
 
 static _Thread_local _Alignas(64) float pack_a[MC * KC], pack_b[KC * NC];
 static _Thread_local _Alignas(64) float edge_a[MR * KC], edge_b[KC * NR];
@@ -192,7 +193,7 @@ void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const
     /* op(A)[i][k] = A[i*a_vs + k*a_ks], op(B)[k][j] = B[k*b_ks + j*b_vs] */
     long a_ks = ta ? lda : 1, a_vs = ta ? 1 : lda;
     long b_ks = tb ? 1 : ldb, b_vs = tb ? ldb : 1;
-    int pack_B = tb || M > PACK_B_MIN_M, pack_A = N > PACK_A_MIN_N;
+    int pack_B = tb || M > PACK_MIN, pack_A = N > PACK_MIN && (ta || M > PACK_MIN);
     for (int jc = 0; jc < N; jc += NC) {
         int nc = N - jc < NC ? N - jc : NC, n_strips = (nc + NR - 1) / NR;
         for (int pc = 0; pc < K; pc += KC) {

@@ -1,8 +1,9 @@
 /* simd.h - the one place that maps SIMD intrinsics, per target, to a small macro vocabulary.
  *
  * A target defines: vf (a vector of VW floats), VZERO, VLOAD, VSTORE, VSPLAT, VSPLATP(p) (splat
- * of *p, one load), VADD, VMUL, VFMA(a,b,c) = a*b + c, VMAX, VGT0MASK(y,d) = y > 0 ? d : 0, VSUM
- * (horizontal sum), NN_SIMD_NAME, and for the GEMM's packing the 128-bit transpose
+ * of *p, one load), VADD, VSUB, VMUL, VDIV, VSQRT, VFMA(a,b,c) = a*b + c, VMAX,
+ * VGT0MASK(y,d) = y > 0 ? d : 0, VSUM (horizontal sum), NN_SIMD_NAME, and for the GEMM's
+ * packing the 128-bit transpose
  * TRANSPOSE4(src, lds, dst, ldd): dst[c*ldd + r] = src[r*lds + c] for r, c < 4.
  * Without a target (or with -DNN_NO_SIMD) VW is undefined and the kernels written over these
  * macros fall back to their scalar _ref. Private to core/: include only from the
@@ -21,7 +22,10 @@ typedef v128_t vf;
 #define VSPLAT(x) wasm_f32x4_splat(x)
 #define VSPLATP(p) wasm_v128_load32_splat(p)
 #define VADD(a, b) wasm_f32x4_add(a, b)
+#define VSUB(a, b) wasm_f32x4_sub(a, b)
 #define VMUL(a, b) wasm_f32x4_mul(a, b)
+#define VDIV(a, b) wasm_f32x4_div(a, b)
+#define VSQRT(a) wasm_f32x4_sqrt(a)
 /* no usable FMA in Node 20's wasm: mul then add */
 #define VFMA(a, b, c) wasm_f32x4_add(wasm_f32x4_mul(a, b), c)
 #define VMAX(a, b) wasm_f32x4_pmax(a, b)
@@ -53,7 +57,10 @@ typedef __m256 vf;
 #define VSPLAT(x) _mm256_set1_ps(x)
 #define VSPLATP(p) _mm256_broadcast_ss(p)
 #define VADD(a, b) _mm256_add_ps(a, b)
+#define VSUB(a, b) _mm256_sub_ps(a, b)
 #define VMUL(a, b) _mm256_mul_ps(a, b)
+#define VDIV(a, b) _mm256_div_ps(a, b)
+#define VSQRT(a) _mm256_sqrt_ps(a)
 #define VFMA(a, b, c) _mm256_fmadd_ps(a, b, c)
 #define VMAX(a, b) _mm256_max_ps(a, b)
 #define VGT0MASK(y, d) _mm256_and_ps(_mm256_cmp_ps(y, _mm256_setzero_ps(), _CMP_GT_OQ), d)
@@ -75,7 +82,10 @@ typedef __m128 vf;
 #define VSPLAT(x) _mm_set1_ps(x)
 #define VSPLATP(p) _mm_load1_ps(p)
 #define VADD(a, b) _mm_add_ps(a, b)
+#define VSUB(a, b) _mm_sub_ps(a, b)
 #define VMUL(a, b) _mm_mul_ps(a, b)
+#define VDIV(a, b) _mm_div_ps(a, b)
+#define VSQRT(a) _mm_sqrt_ps(a)
 #define VFMA(a, b, c) _mm_add_ps(_mm_mul_ps(a, b), c)
 #define VMAX(a, b) _mm_max_ps(a, b)
 #define VGT0MASK(y, d) _mm_and_ps(_mm_cmpgt_ps(y, _mm_setzero_ps()), d)
