@@ -190,6 +190,10 @@ void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const
             for (int i = 0; i < M; i++) memset(C + (long)i * ldc, 0, (size_t)N * sizeof(float));
         return;
     }
+    if (N <= 2 && (long)M * K <= 4096) { /* one or two columns (a regression head): a tile */
+        nn_gemm_ref(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc); /* would be mostly padding */
+        return;
+    }
     /* op(A)[i][k] = A[i*a_vs + k*a_ks], op(B)[k][j] = B[k*b_ks + j*b_vs] */
     long a_ks = ta ? lda : 1, a_vs = ta ? 1 : lda;
     long b_ks = tb ? 1 : ldb, b_vs = tb ? ldb : 1;
