@@ -4,6 +4,7 @@
 #include "kernels.h"
 #include "nn.h"
 #include "simd.h"
+#include <string.h>
 
 const char *nn_simd_name(void) { return NN_SIMD_NAME; }
 
@@ -119,5 +120,91 @@ void nn_adam_update(size_t n, float lr, float b1, float b2, float c1, float c2, 
         VSTORE(w + i, VSUB(VLOAD(w + i), step));
     }
     if (i < n) nn_adam_update_ref(n - i, lr, b1, b2, c1, c2, eps, w + i, g + i, m + i, v + i);
+}
+#endif
+
+/* ---- the transcendental maps (the algorithm is described in kernels.h) ---- */
+#ifndef VW
+void nn_exp(const float *x, float *y, int n) { nn_exp_ref(x, y, n); }
+void nn_tanh(const float *x, float *y, int n) { nn_tanh_ref(x, y, n); }
+void nn_sigmoid(const float *x, float *y, int n) { nn_sigmoid_ref(x, y, n); }
+void nn_elu(const float *x, float *y, int n, float a) { nn_elu_ref(x, y, n, a); }
+#else
+/* x = n ln2 + r for x already clamped; returns n (integers held as floats) */
+static inline vf v_exp_reduce(vf x, vf *r)
+{
+    vf n = VSUB(VFMA(x, VSPLAT(NN_LOG2E), VSPLAT(NN_ROUND_MAGIC)), VSPLAT(NN_ROUND_MAGIC));
+    *r = VSUB(VSUB(x, VMUL(n, VSPLAT(NN_LN2_HI))), VMUL(n, VSPLAT(NN_LN2_LO)));
+    return n;
+}
+
+/* r + r^2 P(r) = expm1(r) for |r| <= ln2/2 */
+static inline vf v_expm1_poly(vf r)
+{
+    vf p = VFMA(VSPLAT(NN_EXP_P4), r, VSPLAT(NN_EXP_P3));
+    p = VFMA(p, r, VSPLAT(NN_EXP_P2));
+    p = VFMA(p, r, VSPLAT(NN_EXP_P1));
+    p = VFMA(p, r, VSPLAT(NN_EXP_P0));
+    return VFMA(VMUL(r, r), p, r);
+}
+
+static inline vf v_exp(vf x)
+{
+    vf r, n = v_exp_reduce(VCLAMP(x, VSPLAT(NN_EXP_LO), VSPLAT(NN_EXP_HI)), &r);
+    /* 2^n in two normal steps, 2^h 2^(n-h); a NaN lane stays NaN through the polynomial */
+    vf h = VSUB(VADD(VMUL(n, VSPLAT(0.5f)), VSPLAT(NN_ROUND_MAGIC)), VSPLAT(NN_ROUND_MAGIC));
+    vf e = VADD(VSPLAT(1.0f), v_expm1_poly(r));
+    return VMUL(VMUL(e, VPOW2I(h)), VPOW2I(VSUB(n, h)));
+}
+
+static inline vf v_tanh(vf x)
+{
+    vf z = VZERO(), a = VMAX(x, VSUB(z, x)), x2 = VMUL(x, x);
+    vf q = VFMA(VSPLAT(NN_TANH_Q4), x2, VSPLAT(NN_TANH_Q3));
+    q = VFMA(q, x2, VSPLAT(NN_TANH_Q2));
+    q = VFMA(q, x2, VSPLAT(NN_TANH_Q1));
+    q = VFMA(q, x2, VSPLAT(NN_TANH_Q0));
+    vf small = VFMA(VMUL(x, x2), q, x);
+    vf t = VSUB(VSPLAT(1.0f), VDIV(VSPLAT(2.0f), VADD(v_exp(VADD(a, a)), VSPLAT(1.0f))));
+    t = VSEL(VLT(x, z), VSUB(z, t), t);
+    return VSEL(VLT(a, VSPLAT(NN_TANH_SMALL)), small, t);
+}
+
+static inline vf v_sigmoid(vf x)
+{
+    vf z = VZERO(), e = v_exp(VSUB(z, VMAX(x, VSUB(z, x)))); /* exp(-|x|) */
+    vf s = VDIV(VSPLAT(1.0f), VADD(VSPLAT(1.0f), e));
+    return VSEL(VLT(x, z), VMUL(e, s), s);
+}
+
+static inline vf v_elu(vf x, vf a)
+{
+    vf r, k = v_exp_reduce(VCLAMP(x, VSPLAT(-30.0f), VZERO()), &r), s = VPOW2I(k);
+    vf neg = VMUL(a, VFMA(s, v_expm1_poly(r), VSUB(s, VSPLAT(1.0f))));
+    return VSEL(VLT(VZERO(), x), x, neg);
+}
+
+/* y[i] = F(x[i]) over full vectors, then the tail through one zero-padded vector */
+#define MAP(F, x, y, n)                                                                        \
+    do {                                                                                       \
+        int i_ = 0;                                                                            \
+        for (; i_ + VW <= (n); i_ += VW) VSTORE((y) + i_, F(VLOAD((x) + i_)));                 \
+        if (i_ < (n)) {                                                                        \
+            float t_[VW] = {0};                                                                \
+            memcpy(t_, (x) + i_, (size_t)((n) - i_) * sizeof(float));                          \
+            VSTORE(t_, F(VLOAD(t_)));                                                          \
+            memcpy((y) + i_, t_, (size_t)((n) - i_) * sizeof(float));                          \
+        }                                                                                      \
+    } while (0)
+
+void nn_exp(const float *x, float *y, int n) { MAP(v_exp, x, y, n); }
+void nn_tanh(const float *x, float *y, int n) { MAP(v_tanh, x, y, n); }
+void nn_sigmoid(const float *x, float *y, int n) { MAP(v_sigmoid, x, y, n); }
+void nn_elu(const float *x, float *y, int n, float a)
+{
+    vf va = VSPLAT(a);
+#define ELU_A(v) v_elu(v, va)
+    MAP(ELU_A, x, y, n);
+#undef ELU_A
 }
 #endif
