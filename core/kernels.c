@@ -208,3 +208,66 @@ void nn_elu(const float *x, float *y, int n, float a)
 #undef ELU_A
 }
 #endif
+
+/* ---- a small dense layer's products: vectors along the units, scalar leftovers ---- */
+#ifndef VW
+void nn_small_xw(int n, int in, int u, const float *x, const float *W, const float *b, float *z)
+{
+    nn_small_xw_ref(n, in, u, x, W, b, z);
+}
+void nn_small_xtd(int n, int in, int u, const float *x, const float *d, float *gW)
+{
+    nn_small_xtd_ref(n, in, u, x, d, gW);
+}
+void nn_small_dwt(int n, int in, int u, const float *d, const float *W, float *dx)
+{
+    nn_small_dwt_ref(n, in, u, d, W, dx);
+}
+#else
+void nn_small_xw(int n, int in, int u, const float *x, const float *W, const float *b, float *z)
+{
+    for (int r = 0; r < n; r++, x += in, z += u) {
+        int j = 0;
+        for (; j + VW <= u; j += VW) {
+            vf s = b ? VLOAD(b + j) : VZERO();
+            for (int i = 0; i < in; i++) s = VFMA(VSPLATP(x + i), VLOAD(W + (long)i * u + j), s);
+            VSTORE(z + j, s);
+        }
+        for (; j < u; j++) {
+            float s = b ? b[j] : 0.0f;
+            for (int i = 0; i < in; i++) s += x[i] * W[(long)i * u + j];
+            z[j] = s;
+        }
+    }
+}
+
+void nn_small_xtd(int n, int in, int u, const float *x, const float *d, float *gW)
+{
+    for (int i = 0; i < in; i++, gW += u) {
+        int j = 0;
+        for (; j + VW <= u; j += VW) {
+            vf s = VLOAD(gW + j);
+            for (int r = 0; r < n; r++) s = VFMA(VSPLATP(x + (long)r * in + i), VLOAD(d + (long)r * u + j), s);
+            VSTORE(gW + j, s);
+        }
+        for (; j < u; j++) {
+            float s = gW[j];
+            for (int r = 0; r < n; r++) s += x[(long)r * in + i] * d[(long)r * u + j];
+            gW[j] = s;
+        }
+    }
+}
+
+void nn_small_dwt(int n, int in, int u, const float *d, const float *W, float *dx)
+{
+    float wt[256]; /* W^T, so that dx = d W^T runs as nn_small_xw: vectors along dx's rows */
+    if ((long)in * u > 256) {
+        for (int r = 0; r < n; r++, d += u, dx += in)
+            for (int i = 0; i < in; i++) dx[i] = nn_dot(d, W + (long)i * u, u);
+        return;
+    }
+    for (int i = 0; i < in; i++)
+        for (int j = 0; j < u; j++) wt[j * in + i] = W[i * u + j];
+    nn_small_xw(n, u, in, d, wt, NULL, dx);
+}
+#endif

@@ -66,6 +66,19 @@ void nn_sigmoid_ref(const float *x, float *y, int n);
 void nn_elu(const float *x, float *y, int n, float a);
 void nn_elu_ref(const float *x, float *y, int n, float a);
 
+/* ---- a small dense layer's three products (at most a few hundred weights, as TF Playground's
+ * nets): loops along the units with the weights in L1, none of nn_gemm's tiling and packing,
+ * which costs more than the multiply-adds at these sizes. W is [in, u] row-major. ---- */
+/* z[r, :] = x[r, :] W + b for n rows (b may be NULL) */
+void nn_small_xw(int n, int in, int u, const float *x, const float *W, const float *b, float *z);
+void nn_small_xw_ref(int n, int in, int u, const float *x, const float *W, const float *b, float *z);
+/* gW += x^T d: the weight gradient of n rows, d [n, u] */
+void nn_small_xtd(int n, int in, int u, const float *x, const float *d, float *gW);
+void nn_small_xtd_ref(int n, int in, int u, const float *x, const float *d, float *gW);
+/* dx = d W^T: the input gradient of n rows */
+void nn_small_dwt(int n, int in, int u, const float *d, const float *W, float *dx);
+void nn_small_dwt_ref(int n, int in, int u, const float *d, const float *W, float *dx);
+
 /* The approximations the maps above share (kernels.c, kernels_ref.c).
  * exp: x = n ln2 + r, |r| <= ln2/2 (ln2 split in two so n*HI is exact without FMA), then
  * exp(r) = 1 + r + r^2 P(r) with P of degree 4, fitted to about 3e-9 relative error; exp(x)

@@ -142,3 +142,19 @@ void nn_elu_ref(const float *x, float *y, int n, float a)
         y[i] = a * (s * expm1_poly(r) + (s - 1.0f));
     }
 }
+
+void nn_small_xw_ref(int n, int in, int u, const float *x, const float *W, const float *b, float *z)
+{
+    nn_gemm_ref(0, 0, n, u, in, x, in, W, u, 0.0f, z, u);
+    if (b) nn_add_rows_ref(z, b, n, u);
+}
+
+void nn_small_xtd_ref(int n, int in, int u, const float *x, const float *d, float *gW)
+{
+    nn_gemm_ref(1, 0, in, u, n, x, in, d, u, 1.0f, gW, u);
+}
+
+void nn_small_dwt_ref(int n, int in, int u, const float *d, const float *W, float *dx)
+{
+    nn_gemm_ref(0, 1, n, in, u, d, u, W, u, 0.0f, dx, in);
+}

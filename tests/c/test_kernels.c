@@ -224,6 +224,35 @@ static void test_maps_lengths(void)
     CHECK(y == 7.0f);
 }
 
+static void test_small_dense(void)
+{ /* the small dense products against their references, ragged unit and input counts */
+    static const int dims[] = {1, 2, 3, 5, 8, 9, 16};
+    nn_rng r;
+    nn_rng_seed(&r, 19);
+    for (int a = 0; a < 7; a++)
+        for (int b = 0; b < 7; b++) {
+            int in = dims[a], u = dims[b], n = 7;
+            float x[7 * 16], W[16 * 16], bias[16], d[7 * 16], z1[7 * 16], z2[7 * 16];
+            float g1[16 * 16], g2[16 * 16];
+            fill(x, n * in, &r); fill(W, in * u, &r); fill(bias, u, &r); fill(d, n * u, &r);
+            fill(g1, in * u, &r);
+            memcpy(g2, g1, sizeof g1);
+            nn_small_xw(n, in, u, x, W, bias, z1); nn_small_xw_ref(n, in, u, x, W, bias, z2);
+            CHECK(max_abs_diff(z1, z2, n * u) < 1e-5f);
+            nn_small_xw(n, in, u, x, W, NULL, z1); nn_small_xw_ref(n, in, u, x, W, NULL, z2);
+            CHECK(max_abs_diff(z1, z2, n * u) < 1e-5f);
+            nn_small_xtd(n, in, u, x, d, g1); nn_small_xtd_ref(n, in, u, x, d, g2);
+            CHECK(max_abs_diff(g1, g2, in * u) < 1e-5f);
+            nn_small_dwt(n, in, u, d, W, z1); nn_small_dwt_ref(n, in, u, d, W, z2);
+            CHECK(max_abs_diff(z1, z2, n * in) < 1e-5f);
+        }
+    /* above 256 weights dwt takes its other path */
+    static float W[20 * 20], d[3 * 20], dx1[3 * 20], dx2[3 * 20];
+    fill(W, 400, &r); fill(d, 60, &r);
+    nn_small_dwt(3, 20, 20, d, W, dx1); nn_small_dwt_ref(3, 20, 20, d, W, dx2);
+    CHECK(max_abs_diff(dx1, dx2, 60) < 1e-5f);
+}
+
 int main(void)
 {
     RUN(test_simd_name);
@@ -233,5 +262,6 @@ int main(void)
     RUN(test_adam_update);
     RUN(test_maps_accuracy);
     RUN(test_maps_lengths);
+    RUN(test_small_dense);
     return nt_summary("kernels");
 }
