@@ -157,6 +157,14 @@ static inline vf v_exp(vf x)
     return VMUL(VMUL(e, VPOW2I(h)), VPOW2I(VSUB(n, h)));
 }
 
+/* expm1(x) = 2^n (1 + expm1(r)) - 1 = 2^n expm1(r) + (2^n - 1), exact in form for n = 0 (no
+ * cancellation near 0), for x clamped to [lo, hi] within [-30, 30] (2^n stays normal) */
+static inline vf v_expm1(vf x, float lo, float hi)
+{
+    vf r, k = v_exp_reduce(VCLAMP(x, VSPLAT(lo), VSPLAT(hi)), &r), s = VPOW2I(k);
+    return VFMA(s, v_expm1_poly(r), VSUB(s, VSPLAT(1.0f)));
+}
+
 static inline vf v_tanh(vf x)
 {
     vf z = VZERO(), a = VMAX(x, VSUB(z, x)), x2 = VMUL(x, x);
@@ -179,9 +187,7 @@ static inline vf v_sigmoid(vf x)
 
 static inline vf v_elu(vf x, vf a)
 {
-    vf r, k = v_exp_reduce(VCLAMP(x, VSPLAT(-30.0f), VZERO()), &r), s = VPOW2I(k);
-    vf neg = VMUL(a, VFMA(s, v_expm1_poly(r), VSUB(s, VSPLAT(1.0f))));
-    return VSEL(VLT(VZERO(), x), x, neg);
+    return VSEL(VLT(VZERO(), x), x, VMUL(a, v_expm1(x, -30.0f, 0.0f)));
 }
 
 /* y[i] = F(x[i]) over full vectors, then the tail through one zero-padded vector */

@@ -83,7 +83,8 @@ void nn_small_dwt_ref(int n, int in, int u, const float *d, const float *W, floa
  * exp: x = n ln2 + r, |r| <= ln2/2 (ln2 split in two so n*HI is exact without FMA), then
  * exp(r) = 1 + r + r^2 P(r) with P of degree 4, fitted to about 3e-9 relative error; exp(x)
  * saturates to 0 below -104 and to inf above 89 (the clamp keeps 2^n representable in two
- * steps). expm1(r) = r + r^2 P(r) is the same polynomial (elu).
+ * steps). expm1(r) = r + r^2 P(r) is the same polynomial, and expm1(x) = 2^n expm1(r) + 2^n - 1
+ * has no cancellation near 0 (elu).
  * tanh: |x| < 0.625: x + x^3 Q(x^2) with Q of degree 4, fitted to about 4e-9 relative error;
  * above, 1 - 2/(exp(2|x|) + 1), which has no cancellation there. */
 #define NN_EXP_LO (-104.0f)

@@ -100,6 +100,14 @@ static float exp1(float x)
     return ldexpf(ldexpf(1.0f + expm1_poly(r), h), (int)n - h);
 }
 
+/* expm1(x) = 2^n expm1(r) + (2^n - 1) for x clamped to [lo, hi] within [-30, 30] */
+static float expm1_1(float x, float lo, float hi)
+{
+    if (x != x) return x + x;
+    float r, k = exp_reduce(clampf(x, lo, hi), &r), s = ldexpf(1.0f, (int)k);
+    return s * expm1_poly(r) + (s - 1.0f);
+}
+
 static float tanh1(float x)
 {
     float a = fabsf(x), x2 = x * x;
@@ -135,12 +143,7 @@ void nn_sigmoid_ref(const float *x, float *y, int n)
 
 void nn_elu_ref(const float *x, float *y, int n, float a)
 {
-    for (int i = 0; i < n; i++) {
-        if (!(x[i] <= 0.0f)) { y[i] = x[i] > 0.0f ? x[i] : x[i] + x[i]; continue; } /* or NaN */
-        /* expm1(x) = 2^n (1 + expm1(r)) - 1 = 2^n expm1(r) + (2^n - 1): exact for n = 0 */
-        float r, k = exp_reduce(clampf(x[i], -30.0f, 0.0f), &r), s = ldexpf(1.0f, (int)k);
-        y[i] = a * (s * expm1_poly(r) + (s - 1.0f));
-    }
+    for (int i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : a * expm1_1(x[i], -30.0f, 0.0f);
 }
 
 void nn_small_xw_ref(int n, int in, int u, const float *x, const float *W, const float *b, float *z)

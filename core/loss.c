@@ -42,7 +42,8 @@ double nn_loss_compute(int loss, int from_logits, int act, const float *out, con
                 for (int c = 0; c < k; c++) {
                     float t = yr ? yr[c] : (float)(c == label);
                     if (t != 0.0f) total += t * (lse - zr[c]);
-                    if (dr) dr[c] = ((float)exp(zr[c] - lse) - t) * inv_n;
+                    if (dr) /* fused, out already is softmax(z) */
+                        dr[c] = ((from_logits ? (float)exp(zr[c] - lse) : out[(long)r * k + c]) - t) * inv_n;
                 }
             } else { /* probabilities from some other activation: clamp */
                 const float *pr = out + (long)r * k;
@@ -61,9 +62,10 @@ double nn_loss_compute(int loss, int from_logits, int act, const float *out, con
         *fused = !from_logits && z != NULL;
         float inv = 1.0f / (float)nk;
         if (z) {
-            if (dy) { /* dL/dz = (sigmoid(z) - y) / nk */
-                nn_sigmoid(z, dy, (int)nk);
-                for (long i = 0; i < nk; i++) dy[i] = (dy[i] - y[i]) * inv;
+            if (dy) { /* dL/dz = (sigmoid(z) - y) / nk; fused, out already is sigmoid(z) */
+                if (from_logits) nn_sigmoid(z, dy, (int)nk);
+                const float *p = from_logits ? dy : out;
+                for (long i = 0; i < nk; i++) dy[i] = (p[i] - y[i]) * inv;
             }
             for (long i = 0; i < nk; i++) total += bce_logit(z[i], y[i]);
         } else {
