@@ -19,27 +19,19 @@ void nn_act_forward(int act, float alpha, const float *x, float *y, int rows, in
     case NN_ACT_LEAKY_RELU: /* f(x) = x > 0 ? x : a*x */
         for (long i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : a * x[i];
         break;
-    case NN_ACT_ELU: /* f(x) = x > 0 ? x : a*(exp(x)-1) */
-        for (long i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : a * expm1f(x[i]);
-        break;
-    case NN_ACT_SIGMOID: /* f(x) = 1/(1+exp(-x)), written to never overflow */
-        for (long i = 0; i < n; i++) {
-            float v = x[i];
-            if (v >= 0.0f) y[i] = 1.0f / (1.0f + expf(-v));
-            else { float e = expf(v); y[i] = e / (1.0f + e); }
-        }
-        break;
-    case NN_ACT_TANH:
-        for (long i = 0; i < n; i++) y[i] = tanhf(x[i]);
-        break;
+    case NN_ACT_ELU: nn_elu(x, y, (int)n, a); break;         /* f(x) = x > 0 ? x : a*(exp(x)-1) */
+    case NN_ACT_SIGMOID: nn_sigmoid(x, y, (int)n); break;    /* f(x) = 1/(1+exp(-x)) */
+    case NN_ACT_TANH: nn_tanh(x, y, (int)n); break;          /* f(x) = tanh(x) */
     case NN_ACT_SOFTMAX: /* per row: exp(x - max) / sum */
         for (int r = 0; r < rows; r++) {
             const float *xr = x + (long)r * cols;
             float *yr = y + (long)r * cols;
             float mx = xr[0];
             for (int c = 1; c < cols; c++) mx = xr[c] > mx ? xr[c] : mx;
+            for (int c = 0; c < cols; c++) yr[c] = xr[c] - mx;
+            nn_exp(yr, yr, cols);
             float s = 0.0f;
-            for (int c = 0; c < cols; c++) { yr[c] = expf(xr[c] - mx); s += yr[c]; }
+            for (int c = 0; c < cols; c++) s += yr[c];
             float inv = 1.0f / s;
             for (int c = 0; c < cols; c++) yr[c] *= inv;
         }

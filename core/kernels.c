@@ -4,6 +4,7 @@
 #include "kernels.h"
 #include "nn.h"
 #include "simd.h"
+#include <string.h>
 
 const char *nn_simd_name(void) { return NN_SIMD_NAME; }
 
@@ -119,5 +120,160 @@ void nn_adam_update(size_t n, float lr, float b1, float b2, float c1, float c2, 
         VSTORE(w + i, VSUB(VLOAD(w + i), step));
     }
     if (i < n) nn_adam_update_ref(n - i, lr, b1, b2, c1, c2, eps, w + i, g + i, m + i, v + i);
+}
+#endif
+
+/* ---- the transcendental maps (the algorithm is described in kernels.h) ---- */
+#ifndef VW
+void nn_exp(const float *x, float *y, int n) { nn_exp_ref(x, y, n); }
+void nn_tanh(const float *x, float *y, int n) { nn_tanh_ref(x, y, n); }
+void nn_sigmoid(const float *x, float *y, int n) { nn_sigmoid_ref(x, y, n); }
+void nn_elu(const float *x, float *y, int n, float a) { nn_elu_ref(x, y, n, a); }
+#else
+/* x = n ln2 + r for x already clamped; returns n (integers held as floats) */
+static inline vf v_exp_reduce(vf x, vf *r)
+{
+    vf n = VSUB(VFMA(x, VSPLAT(NN_LOG2E), VSPLAT(NN_ROUND_MAGIC)), VSPLAT(NN_ROUND_MAGIC));
+    *r = VSUB(VSUB(x, VMUL(n, VSPLAT(NN_LN2_HI))), VMUL(n, VSPLAT(NN_LN2_LO)));
+    return n;
+}
+
+/* r + r^2 P(r) = expm1(r) for |r| <= ln2/2 */
+static inline vf v_expm1_poly(vf r)
+{
+    vf p = VFMA(VSPLAT(NN_EXP_P4), r, VSPLAT(NN_EXP_P3));
+    p = VFMA(p, r, VSPLAT(NN_EXP_P2));
+    p = VFMA(p, r, VSPLAT(NN_EXP_P1));
+    p = VFMA(p, r, VSPLAT(NN_EXP_P0));
+    return VFMA(VMUL(r, r), p, r);
+}
+
+static inline vf v_exp(vf x)
+{
+    vf r, n = v_exp_reduce(VCLAMP(x, VSPLAT(NN_EXP_LO), VSPLAT(NN_EXP_HI)), &r);
+    /* 2^n in two normal steps, 2^h 2^(n-h); a NaN lane stays NaN through the polynomial */
+    vf h = VSUB(VADD(VMUL(n, VSPLAT(0.5f)), VSPLAT(NN_ROUND_MAGIC)), VSPLAT(NN_ROUND_MAGIC));
+    vf e = VADD(VSPLAT(1.0f), v_expm1_poly(r));
+    return VMUL(VMUL(e, VPOW2I(h)), VPOW2I(VSUB(n, h)));
+}
+
+/* expm1(x) = 2^n (1 + expm1(r)) - 1 = 2^n expm1(r) + (2^n - 1), exact in form for n = 0 (no
+ * cancellation near 0), for x clamped to [lo, hi] within [-30, 30] (2^n stays normal) */
+static inline vf v_expm1(vf x, float lo, float hi)
+{
+    vf r, k = v_exp_reduce(VCLAMP(x, VSPLAT(lo), VSPLAT(hi)), &r), s = VPOW2I(k);
+    return VFMA(s, v_expm1_poly(r), VSUB(s, VSPLAT(1.0f)));
+}
+
+static inline vf v_tanh(vf x)
+{
+    vf z = VZERO(), a = VMAX(x, VSUB(z, x)), x2 = VMUL(x, x);
+    vf q = VFMA(VSPLAT(NN_TANH_Q4), x2, VSPLAT(NN_TANH_Q3));
+    q = VFMA(q, x2, VSPLAT(NN_TANH_Q2));
+    q = VFMA(q, x2, VSPLAT(NN_TANH_Q1));
+    q = VFMA(q, x2, VSPLAT(NN_TANH_Q0));
+    vf small = VFMA(VMUL(x, x2), q, x);
+    vf t = VSUB(VSPLAT(1.0f), VDIV(VSPLAT(2.0f), VADD(v_exp(VADD(a, a)), VSPLAT(1.0f))));
+    t = VSEL(VLT(x, z), VSUB(z, t), t);
+    return VSEL(VLT(a, VSPLAT(NN_TANH_SMALL)), small, t);
+}
+
+static inline vf v_sigmoid(vf x)
+{
+    vf z = VZERO(), e = v_exp(VSUB(z, VMAX(x, VSUB(z, x)))); /* exp(-|x|) */
+    vf s = VDIV(VSPLAT(1.0f), VADD(VSPLAT(1.0f), e));
+    return VSEL(VLT(x, z), VMUL(e, s), s);
+}
+
+static inline vf v_elu(vf x, vf a)
+{
+    return VSEL(VLT(VZERO(), x), x, VMUL(a, v_expm1(x, -30.0f, 0.0f)));
+}
+
+/* y[i] = F(x[i]) over full vectors, then the tail through one zero-padded vector */
+#define MAP(F, x, y, n)                                                                        \
+    do {                                                                                       \
+        int i_ = 0;                                                                            \
+        for (; i_ + VW <= (n); i_ += VW) VSTORE((y) + i_, F(VLOAD((x) + i_)));                 \
+        if (i_ < (n)) {                                                                        \
+            float t_[VW] = {0};                                                                \
+            memcpy(t_, (x) + i_, (size_t)((n) - i_) * sizeof(float));                          \
+            VSTORE(t_, F(VLOAD(t_)));                                                          \
+            memcpy((y) + i_, t_, (size_t)((n) - i_) * sizeof(float));                          \
+        }                                                                                      \
+    } while (0)
+
+void nn_exp(const float *x, float *y, int n) { MAP(v_exp, x, y, n); }
+void nn_tanh(const float *x, float *y, int n) { MAP(v_tanh, x, y, n); }
+void nn_sigmoid(const float *x, float *y, int n) { MAP(v_sigmoid, x, y, n); }
+void nn_elu(const float *x, float *y, int n, float a)
+{
+    vf va = VSPLAT(a);
+#define ELU_A(v) v_elu(v, va)
+    MAP(ELU_A, x, y, n);
+#undef ELU_A
+}
+#endif
+
+/* ---- a small dense layer's products: vectors along the units, scalar leftovers ---- */
+#ifndef VW
+void nn_small_xw(int n, int in, int u, const float *x, const float *W, const float *b, float *z)
+{
+    nn_small_xw_ref(n, in, u, x, W, b, z);
+}
+void nn_small_xtd(int n, int in, int u, const float *x, const float *d, float *gW)
+{
+    nn_small_xtd_ref(n, in, u, x, d, gW);
+}
+void nn_small_dwt(int n, int in, int u, const float *d, const float *W, float *dx)
+{
+    nn_small_dwt_ref(n, in, u, d, W, dx);
+}
+#else
+void nn_small_xw(int n, int in, int u, const float *x, const float *W, const float *b, float *z)
+{
+    for (int r = 0; r < n; r++, x += in, z += u) {
+        int j = 0;
+        for (; j + VW <= u; j += VW) {
+            vf s = b ? VLOAD(b + j) : VZERO();
+            for (int i = 0; i < in; i++) s = VFMA(VSPLATP(x + i), VLOAD(W + (long)i * u + j), s);
+            VSTORE(z + j, s);
+        }
+        for (; j < u; j++) {
+            float s = b ? b[j] : 0.0f;
+            for (int i = 0; i < in; i++) s += x[i] * W[(long)i * u + j];
+            z[j] = s;
+        }
+    }
+}
+
+void nn_small_xtd(int n, int in, int u, const float *x, const float *d, float *gW)
+{
+    for (int i = 0; i < in; i++, gW += u) {
+        int j = 0;
+        for (; j + VW <= u; j += VW) {
+            vf s = VLOAD(gW + j);
+            for (int r = 0; r < n; r++) s = VFMA(VSPLATP(x + (long)r * in + i), VLOAD(d + (long)r * u + j), s);
+            VSTORE(gW + j, s);
+        }
+        for (; j < u; j++) {
+            float s = gW[j];
+            for (int r = 0; r < n; r++) s += x[(long)r * in + i] * d[(long)r * u + j];
+            gW[j] = s;
+        }
+    }
+}
+
+void nn_small_dwt(int n, int in, int u, const float *d, const float *W, float *dx)
+{
+    float wt[256]; /* W^T, so that dx = d W^T runs as nn_small_xw: vectors along dx's rows */
+    if ((long)in * u > 256) {
+        for (int r = 0; r < n; r++, d += u, dx += in)
+            for (int i = 0; i < in; i++) dx[i] = nn_dot(d, W + (long)i * u, u);
+        return;
+    }
+    for (int i = 0; i < in; i++)
+        for (int j = 0; j < u; j++) wt[j * in + i] = W[i * u + j];
+    nn_small_xw(n, u, in, d, wt, NULL, dx);
 }
 #endif

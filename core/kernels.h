@@ -48,4 +48,61 @@ void nn_adam_update(size_t n, float lr, float b1, float b2, float c1, float c2, 
 void nn_adam_update_ref(size_t n, float lr, float b1, float b2, float c1, float c2, float eps,
                         float *w, const float *g, float *m, float *v);
 
+/* ---- element-wise transcendental maps (activations, softmax, fused losses) ----
+ * Accurate to a few float ulps (about 3e-7 relative, tests/c/test_kernels.c checks 1e-6
+ * against libm) over the whole float range: exact limits at +-inf and for large |x|, NaN in ->
+ * NaN out. The SIMD and scalar versions run the same algorithm, so results agree across
+ * builds up to FMA rounding; the SIMD ones run a ragged tail through one padded vector. */
+/* y = exp(x) */
+void nn_exp(const float *x, float *y, int n);
+void nn_exp_ref(const float *x, float *y, int n);
+/* y = tanh(x) */
+void nn_tanh(const float *x, float *y, int n);
+void nn_tanh_ref(const float *x, float *y, int n);
+/* y = 1/(1+exp(-x)) */
+void nn_sigmoid(const float *x, float *y, int n);
+void nn_sigmoid_ref(const float *x, float *y, int n);
+/* y = x > 0 ? x : a*(exp(x)-1) */
+void nn_elu(const float *x, float *y, int n, float a);
+void nn_elu_ref(const float *x, float *y, int n, float a);
+
+/* ---- a small dense layer's three products (at most a few hundred weights, as TF Playground's
+ * nets): loops along the units with the weights in L1, none of nn_gemm's tiling and packing,
+ * which costs more than the multiply-adds at these sizes. W is [in, u] row-major. ---- */
+/* z[r, :] = x[r, :] W + b for n rows (b may be NULL) */
+void nn_small_xw(int n, int in, int u, const float *x, const float *W, const float *b, float *z);
+void nn_small_xw_ref(int n, int in, int u, const float *x, const float *W, const float *b, float *z);
+/* gW += x^T d: the weight gradient of n rows, d [n, u] */
+void nn_small_xtd(int n, int in, int u, const float *x, const float *d, float *gW);
+void nn_small_xtd_ref(int n, int in, int u, const float *x, const float *d, float *gW);
+/* dx = d W^T: the input gradient of n rows */
+void nn_small_dwt(int n, int in, int u, const float *d, const float *W, float *dx);
+void nn_small_dwt_ref(int n, int in, int u, const float *d, const float *W, float *dx);
+
+/* The approximations the maps above share (kernels.c, kernels_ref.c).
+ * exp: x = n ln2 + r, |r| <= ln2/2 (ln2 split in two so n*HI is exact without FMA), then
+ * exp(r) = 1 + r + r^2 P(r) with P of degree 4, fitted to about 3e-9 relative error; exp(x)
+ * saturates to 0 below -104 and to inf above 89 (the clamp keeps 2^n representable in two
+ * steps). expm1(r) = r + r^2 P(r) is the same polynomial, and expm1(x) = 2^n expm1(r) + 2^n - 1
+ * has no cancellation near 0 (elu).
+ * tanh: |x| < 0.625: x + x^3 Q(x^2) with Q of degree 4, fitted to about 4e-9 relative error;
+ * above, 1 - 2/(exp(2|x|) + 1), which has no cancellation there. */
+#define NN_EXP_LO (-104.0f)
+#define NN_EXP_HI 89.0f
+#define NN_LOG2E 1.44269504f
+#define NN_LN2_HI 0.693145752f  /* 0x3f317200: 15 significant bits */
+#define NN_LN2_LO 1.42860682e-6f
+#define NN_EXP_P0 0.49999994f
+#define NN_EXP_P1 0.16666521f
+#define NN_EXP_P2 0.04166839f
+#define NN_EXP_P3 0.00836871f
+#define NN_EXP_P4 0.0013814613f
+#define NN_TANH_SMALL 0.625f
+#define NN_TANH_Q0 (-0.3333328f)
+#define NN_TANH_Q1 0.13331442f
+#define NN_TANH_Q2 (-0.053739715f)
+#define NN_TANH_Q3 0.020639084f
+#define NN_TANH_Q4 (-0.005704984f)
+#define NN_ROUND_MAGIC 12582912.0f /* 1.5 * 2^23: (v + M) - M rounds v to an integer (|v| < 2^22) */
+
 #endif

@@ -67,3 +67,97 @@ void nn_adam_update_ref(size_t n, float lr, float b1, float b2, float c1, float 
         w[i] -= lr * (mi * c1) / (sqrtf(vi * c2) + eps);
     }
 }
+
+/* ---- the transcendental maps: the algorithm of kernels.h, one value at a time ---- */
+
+/* n and r with x = n ln2 + r, |r| <= ln2/2, for x already clamped to [NN_EXP_LO, NN_EXP_HI] */
+static float exp_reduce(float x, float *r)
+{
+    float n = (x * NN_LOG2E + NN_ROUND_MAGIC) - NN_ROUND_MAGIC;
+    *r = (x - n * NN_LN2_HI) - n * NN_LN2_LO;
+    return n;
+}
+
+/* r + r^2 P(r) = expm1(r) for |r| <= ln2/2 */
+static float expm1_poly(float r)
+{
+    float p = NN_EXP_P4;
+    p = p * r + NN_EXP_P3;
+    p = p * r + NN_EXP_P2;
+    p = p * r + NN_EXP_P1;
+    p = p * r + NN_EXP_P0;
+    return (r * r) * p + r;
+}
+
+/* clamp keeping NaN */
+static float clampf(float x, float lo, float hi) { return x < lo ? lo : (x > hi ? hi : x); }
+
+static float exp1(float x)
+{
+    if (x != x) return x + x; /* NaN (and no float-to-int conversion of it below) */
+    float r, n = exp_reduce(clampf(x, NN_EXP_LO, NN_EXP_HI), &r);
+    int h = (int)n / 2; /* 2^n in two steps: both stay normal down to n = -150 */
+    return ldexpf(ldexpf(1.0f + expm1_poly(r), h), (int)n - h);
+}
+
+/* expm1(x) = 2^n expm1(r) + (2^n - 1) for x clamped to [lo, hi] within [-30, 30] */
+static float expm1_1(float x, float lo, float hi)
+{
+    if (x != x) return x + x;
+    float r, k = exp_reduce(clampf(x, lo, hi), &r), s = ldexpf(1.0f, (int)k);
+    return s * expm1_poly(r) + (s - 1.0f);
+}
+
+static float tanh1(float x)
+{
+    float a = fabsf(x), x2 = x * x;
+    if (a < NN_TANH_SMALL) {
+        float q = NN_TANH_Q4;
+        q = q * x2 + NN_TANH_Q3;
+        q = q * x2 + NN_TANH_Q2;
+        q = q * x2 + NN_TANH_Q1;
+        q = q * x2 + NN_TANH_Q0;
+        return (x * x2) * q + x;
+    }
+    float t = 1.0f - 2.0f / (exp1(a + a) + 1.0f);
+    return x < 0.0f ? -t : t;
+}
+
+void nn_exp_ref(const float *x, float *y, int n)
+{
+    for (int i = 0; i < n; i++) y[i] = exp1(x[i]);
+}
+
+void nn_tanh_ref(const float *x, float *y, int n)
+{
+    for (int i = 0; i < n; i++) y[i] = tanh1(x[i]);
+}
+
+void nn_sigmoid_ref(const float *x, float *y, int n)
+{
+    for (int i = 0; i < n; i++) { /* e = exp(-|x|) never overflows; x < 0: e/(1+e) */
+        float e = exp1(-fabsf(x[i])), s = 1.0f / (1.0f + e);
+        y[i] = x[i] < 0.0f ? e * s : s;
+    }
+}
+
+void nn_elu_ref(const float *x, float *y, int n, float a)
+{
+    for (int i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : a * expm1_1(x[i], -30.0f, 0.0f);
+}
+
+void nn_small_xw_ref(int n, int in, int u, const float *x, const float *W, const float *b, float *z)
+{
+    nn_gemm_ref(0, 0, n, u, in, x, in, W, u, 0.0f, z, u);
+    if (b) nn_add_rows_ref(z, b, n, u);
+}
+
+void nn_small_xtd_ref(int n, int in, int u, const float *x, const float *d, float *gW)
+{
+    nn_gemm_ref(1, 0, in, u, n, x, in, d, u, 1.0f, gW, u);
+}
+
+void nn_small_dwt_ref(int n, int in, int u, const float *d, const float *W, float *dx)
+{
+    nn_gemm_ref(0, 1, n, in, u, d, u, W, u, 0.0f, dx, in);
+}

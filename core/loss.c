@@ -1,6 +1,7 @@
 /* loss.c - losses and their gradients. Softmax + cross-entropy and sigmoid + binary
  * cross-entropy are fused: computed from the pre-activation, so they stay finite and the
  * gradient is simply p - y. */
+#include "kernels.h"
 #include "nn_internal.h"
 #include <math.h>
 #include <string.h>
@@ -11,13 +12,6 @@
 static double bce_logit(float z, float y)
 {
     return (z > 0.0f ? z : 0.0f) - z * y + log1p(exp(-fabs((double)z)));
-}
-
-static float sigmoidf(float z)
-{
-    if (z >= 0.0f) return 1.0f / (1.0f + expf(-z));
-    float e = expf(z);
-    return e / (1.0f + e);
 }
 
 double nn_loss_compute(int loss, int from_logits, int act, const float *out, const float *preact,
@@ -48,7 +42,8 @@ double nn_loss_compute(int loss, int from_logits, int act, const float *out, con
                 for (int c = 0; c < k; c++) {
                     float t = yr ? yr[c] : (float)(c == label);
                     if (t != 0.0f) total += t * (lse - zr[c]);
-                    if (dr) dr[c] = ((float)exp(zr[c] - lse) - t) * inv_n;
+                    if (dr) /* fused, out already is softmax(z) */
+                        dr[c] = ((from_logits ? (float)exp(zr[c] - lse) : out[(long)r * k + c]) - t) * inv_n;
                 }
             } else { /* probabilities from some other activation: clamp */
                 const float *pr = out + (long)r * k;
@@ -66,11 +61,15 @@ double nn_loss_compute(int loss, int from_logits, int act, const float *out, con
         const float *z = from_logits ? out : (act == NN_ACT_SIGMOID ? preact : NULL);
         *fused = !from_logits && z != NULL;
         float inv = 1.0f / (float)nk;
-        for (long i = 0; i < nk; i++) {
-            if (z) {
-                total += bce_logit(z[i], y[i]);
-                if (dy) dy[i] = (sigmoidf(z[i]) - y[i]) * inv;
-            } else {
+        if (z) {
+            if (dy) { /* dL/dz = (sigmoid(z) - y) / nk; fused, out already is sigmoid(z) */
+                if (from_logits) nn_sigmoid(z, dy, (int)nk);
+                const float *p = from_logits ? dy : out;
+                for (long i = 0; i < nk; i++) dy[i] = (p[i] - y[i]) * inv;
+            }
+            for (long i = 0; i < nk; i++) total += bce_logit(z[i], y[i]);
+        } else {
+            for (long i = 0; i < nk; i++) {
                 float p = out[i];
                 p = p < NN_PROB_EPS ? NN_PROB_EPS : (p > 1.0f - NN_PROB_EPS ? 1.0f - NN_PROB_EPS : p);
                 total -= y[i] * log(p) + (1.0f - y[i]) * log(1.0f - p);

@@ -112,4 +112,27 @@ static inline float VSUM(vf v)
     } while (0)
 #endif
 
+/* For the transcendental kernels (kernels.c: exp, tanh, sigmoid, elu), per target:
+ * VCLAMP(x, lo, hi) = min(max(x, lo), hi) with NaN kept NaN; VLT(a, b) = the lane mask a < b;
+ * VSEL(m, a, b) = m ? a : b per lane (m a mask from VLT); VPOW2I(n) = 2^n for lanes holding
+ * integers in [-126, 127]. */
+#if defined(VW) && defined(__wasm_simd128__)
+/* pmax(a, b) = a < b ? b : a and pmin(a, b) = b < a ? b : a both return a when a lane is NaN */
+#define VCLAMP(x, lo, hi) wasm_f32x4_pmin(wasm_f32x4_pmax(x, lo), hi)
+#define VLT(a, b) wasm_f32x4_lt(a, b)
+#define VSEL(m, a, b) wasm_v128_bitselect(a, b, m)
+#define VPOW2I(n) wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23)
+#elif defined(VW) && VW == 8
+/* maxps/minps return their second operand when a lane is NaN */
+#define VCLAMP(x, lo, hi) _mm256_min_ps(hi, _mm256_max_ps(lo, x))
+#define VLT(a, b) _mm256_cmp_ps(a, b, _CMP_LT_OQ)
+#define VSEL(m, a, b) _mm256_blendv_ps(b, a, m)
+#define VPOW2I(n) _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(n), _mm256_set1_epi32(127)), 23))
+#elif defined(VW)
+#define VCLAMP(x, lo, hi) _mm_min_ps(hi, _mm_max_ps(lo, x))
+#define VLT(a, b) _mm_cmplt_ps(a, b)
+#define VSEL(m, a, b) _mm_or_ps(_mm_and_ps(m, a), _mm_andnot_ps(m, b))
+#define VPOW2I(n) _mm_castsi128_ps(_mm_slli_epi32(_mm_add_epi32(_mm_cvttps_epi32(n), _mm_set1_epi32(127)), 23))
+#endif
+
 #endif

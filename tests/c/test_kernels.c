@@ -3,6 +3,7 @@
 #include "nn.h"
 #include "rng.h"
 #include "test.h"
+#include <float.h>
 #include <string.h>
 
 static const int sizes[] = {1, 3, 5, 17, 33, 257};
@@ -128,6 +129,130 @@ static void test_adam_update(void)
     }
 }
 
+/* ---- the transcendental maps: SIMD vs reference vs libm (double) ---- */
+
+/* The exact value of map k at x, in double: 0 exp, 1 tanh, 2 sigmoid, 3 elu (alpha 1.5). */
+static double map_exact(int k, float x)
+{
+    double v = x;
+    switch (k) {
+    case 0: return exp(v);
+    case 1: return tanh(v);
+    case 2: return 1.0 / (1.0 + exp(-v));
+    default: return v > 0.0 ? v : 1.5 * expm1(v);
+    }
+}
+
+static void map_run(int k, int simd, const float *x, float *y, int n)
+{
+    switch (k) {
+    case 0: (simd ? nn_exp : nn_exp_ref)(x, y, n); break;
+    case 1: (simd ? nn_tanh : nn_tanh_ref)(x, y, n); break;
+    case 2: (simd ? nn_sigmoid : nn_sigmoid_ref)(x, y, n); break;
+    default: (simd ? nn_elu : nn_elu_ref)(x, y, n, 1.5f);
+    }
+}
+
+/* |got - want| within rel relative (plus an absolute floor far below FLT_MIN for results that
+ * are subnormal); NaN and inf exactly. */
+static int map_ok(float got, double want, double rel)
+{
+    if (isnan(want)) return isnan(got);
+    if (isinf(want)) return got == (float)want;
+    if (fabs(want) >= FLT_MAX) return fabsf(got) >= FLT_MAX && (got > 0) == (want > 0); /* overflow */
+    return fabs((double)got - want) <= rel * fabs(want) + 1e-40;
+}
+
+#define MAP_N 60000
+static void test_maps_accuracy(void)
+{ /* a dense sweep of [-120, 120], denser near 0, plus the special values, per map */
+    static float x[MAP_N], y1[MAP_N], y2[MAP_N];
+    static const char *names[4] = {"exp", "tanh", "sigmoid", "elu"};
+    int n = 0;
+    for (int i = 0; i < 24000; i++) x[n++] = -120.0f + 240.0f * (float)i / 24000.0f;
+    for (int i = 0; i < 24000; i++) x[n++] = (float)((i - 12000) * 1e-4);        /* [-1.2, 1.2] */
+    for (int e = -45; e <= 38; e++) { x[n++] = powf(10.0f, (float)e); x[n++] = -powf(10.0f, (float)e); }
+    const float special[] = {0.0f, -0.0f, 0.625f, -0.625f, 0.62499994f, 88.0f, 88.72f, 88.73f,
+                             89.0f, 89.5f, -87.3f, -100.0f, -103.9f, -104.0f, -105.0f, 44.0f,
+                             -44.0f, 3.4e38f, -3.4e38f, 1e-30f, -1e-30f, 1e-45f, INFINITY,
+                             -INFINITY, NAN, -NAN};
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) x[n++] = special[i];
+    for (int k = 0; k < 4; k++) {
+        map_run(k, 1, x, y1, n);
+        map_run(k, 0, x, y2, n);
+        int bad_simd = 0, bad_ref = 0, bad_agree = 0;
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            double w = map_exact(k, x[i]);
+            if (!map_ok(y1[i], w, 1e-6)) { if (bad_simd++ < 3) printf("  %s(%g): simd %.9g, exact %.9g\n", names[k], (double)x[i], (double)y1[i], w); }
+            if (!map_ok(y2[i], w, 1e-6)) { if (bad_ref++ < 3) printf("  %s(%g): ref %.9g, exact %.9g\n", names[k], (double)x[i], (double)y2[i], w); }
+            if (!map_ok(y1[i], y2[i], 5e-7)) bad_agree++; /* the same algorithm up to FMA rounding */
+            if (fabs(w) < FLT_MAX && fabs(w) > 1e-37) {
+                double e = fabs(y1[i] - w) / fabs(w);
+                if (e > worst) worst = e;
+            }
+        }
+        printf("  %s: worst relative error %.3g over %d values\n", names[k], worst, n);
+        CHECK(bad_simd == 0);
+        CHECK(bad_ref == 0);
+        CHECK(bad_agree == 0);
+    }
+}
+
+static void test_maps_lengths(void)
+{ /* ragged tails and in-place calls give what full vectors give */
+    nn_rng r;
+    nn_rng_seed(&r, 17);
+    for (int s = 0; s < NS; s++) {
+        int n = sizes[s];
+        float x[257], y1[257], y2[257], big[264];
+        for (int i = 0; i < n; i++) x[i] = 8.0f * (2.0f * nn_rng_uniform(&r) - 1.0f);
+        for (int k = 0; k < 4; k++) {
+            memset(big, 0, sizeof big);
+            memcpy(big, x, (size_t)n * sizeof(float));
+            map_run(k, 1, big, big, 264 - 264 % 8); /* whole vectors, in place */
+            memcpy(y1, x, sizeof x);
+            map_run(k, 1, y1, y1, n);                 /* n values, in place */
+            map_run(k, 0, x, y2, n);
+            int same = 1;
+            for (int i = 0; i < n; i++) same &= y1[i] == big[i] && map_ok(y1[i], y2[i], 5e-7);
+            CHECK(same);
+        }
+    }
+    float y = 7.0f;
+    nn_tanh(&y, &y, 0); /* n = 0 touches nothing */
+    CHECK(y == 7.0f);
+}
+
+static void test_small_dense(void)
+{ /* the small dense products against their references, ragged unit and input counts */
+    static const int dims[] = {1, 2, 3, 5, 8, 9, 16};
+    nn_rng r;
+    nn_rng_seed(&r, 19);
+    for (int a = 0; a < 7; a++)
+        for (int b = 0; b < 7; b++) {
+            int in = dims[a], u = dims[b], n = 7;
+            float x[7 * 16], W[16 * 16], bias[16], d[7 * 16], z1[7 * 16], z2[7 * 16];
+            float g1[16 * 16], g2[16 * 16];
+            fill(x, n * in, &r); fill(W, in * u, &r); fill(bias, u, &r); fill(d, n * u, &r);
+            fill(g1, in * u, &r);
+            memcpy(g2, g1, sizeof g1);
+            nn_small_xw(n, in, u, x, W, bias, z1); nn_small_xw_ref(n, in, u, x, W, bias, z2);
+            CHECK(max_abs_diff(z1, z2, n * u) < 1e-5f);
+            nn_small_xw(n, in, u, x, W, NULL, z1); nn_small_xw_ref(n, in, u, x, W, NULL, z2);
+            CHECK(max_abs_diff(z1, z2, n * u) < 1e-5f);
+            nn_small_xtd(n, in, u, x, d, g1); nn_small_xtd_ref(n, in, u, x, d, g2);
+            CHECK(max_abs_diff(g1, g2, in * u) < 1e-5f);
+            nn_small_dwt(n, in, u, d, W, z1); nn_small_dwt_ref(n, in, u, d, W, z2);
+            CHECK(max_abs_diff(z1, z2, n * in) < 1e-5f);
+        }
+    /* above 256 weights dwt takes its other path */
+    static float W[20 * 20], d[3 * 20], dx1[3 * 20], dx2[3 * 20];
+    fill(W, 400, &r); fill(d, 60, &r);
+    nn_small_dwt(3, 20, 20, d, W, dx1); nn_small_dwt_ref(3, 20, 20, d, W, dx2);
+    CHECK(max_abs_diff(dx1, dx2, 60) < 1e-5f);
+}
+
 int main(void)
 {
     RUN(test_simd_name);
@@ -135,5 +260,8 @@ int main(void)
     RUN(test_gemm_leading_dims);
     RUN(test_vector_kernels);
     RUN(test_adam_update);
+    RUN(test_maps_accuracy);
+    RUN(test_maps_lengths);
+    RUN(test_small_dense);
     return nt_summary("kernels");
 }
