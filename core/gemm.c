@@ -1,6 +1,23 @@
-/* gemm.c - C = op(A) op(B) + beta C over the macros of simd.h; scalar builds use nn_gemm_ref. */
+/* gemm.c - C = op(A) op(B) + beta C: packed, register-blocked, over the macros of simd.h.
+ *
+ * The GotoBLAS/BLIS layout: C is cut into NC-column x KC-deep x MC-row blocks, and the
+ * micro-kernel computes one MR x NR tile of C from an MR-row sliver of op(A) and an NR-column
+ * sliver of op(B), both k-major (MR resp. NR consecutive floats per k), streamed with unit stride
+ * from L1 while the MR x NR accumulators stay in registers. Transposes never materialize:
+ * packing reads op(A) and op(B) through their strides (4x4 register transposes where the source
+ * runs along k), so A*B, A*B^T and A^T*B all end in the same micro-kernel.
+ *
+ * Packing copies O(MK + KN) floats and pays only when a sliver is reused enough. When it is not
+ * (few rows of C, as in a batch-32 training step), operands read in place: op(B) = B row-major
+ * already has NR consecutive floats per k (stride ldb), op(A) = A^T has MR per k (stride lda),
+ * and op(A) = A is read as MR row streams. Only a ragged last sliver is then packed, zero-padded,
+ * so the kernel never reads past an operand; ragged tiles of C go through a small local tile.
+ *
+ * The packing buffers are fixed-size and per thread (_Thread_local): nn_gemm never allocates,
+ * and concurrent calls from different threads are safe. Scalar builds use nn_gemm_ref. */
 #include "kernels.h"
 #include "simd.h"
+#include <string.h>
 
 #ifndef VW
 
@@ -10,81 +27,157 @@ void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const
     nn_gemm_ref(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
 }
 
-#else
-
-/* C rows [i, i+R) x columns [j, j+2*VW): R x 2 vectors of accumulators over all of K.
- * A's element (row r, k) is at A[r*ars + k*aks], which covers op(A) = A and A^T alike. */
-#define GEMM_TILE(R)                                                                           \
-    static void gemm_tile##R(int K, const float *A, long ars, long aks, const float *B,       \
-                             long ldb, float beta, float *C, long ldc)                         \
-    {                                                                                          \
-        vf c0[R], c1[R];                                                                       \
-        for (int r = 0; r < R; r++) { c0[r] = VZERO(); c1[r] = VZERO(); }                      \
-        for (int k = 0; k < K; k++) {                                                          \
-            vf b0 = VLOAD(B + k * ldb), b1 = VLOAD(B + k * ldb + VW);                          \
-            for (int r = 0; r < R; r++) {                                                      \
-                vf a = VSPLAT(A[r * ars + k * aks]);                                           \
-                c0[r] = VFMA(a, b0, c0[r]);                                                    \
-                c1[r] = VFMA(a, b1, c1[r]);                                                    \
-            }                                                                                  \
-        }                                                                                      \
-        for (int r = 0; r < R; r++) {                                                          \
-            float *c = C + r * ldc;                                                            \
-            if (beta != 0.0f) { c0[r] = VADD(c0[r], VLOAD(c)); c1[r] = VADD(c1[r], VLOAD(c + VW)); } \
-            VSTORE(c, c0[r]);                                                                  \
-            VSTORE(c + VW, c1[r]);                                                             \
-        }                                                                                      \
-    }
-GEMM_TILE(4)
-GEMM_TILE(1)
-
-/* op(B) = B: broadcast A, stream B rows (the forward pass and the weight gradient). */
-static void gemm_nn(int ta, int M, int N, int K, const float *A, int lda, const float *B, int ldb,
-                    float beta, float *C, int ldc)
+void nn_gemm_tile_shape(int *mr, int *nr)
 {
-    long ars = ta ? 1 : lda, aks = ta ? lda : 1;
-    int jv = N - N % (2 * VW);
-    for (int j = 0; j < jv; j += 2 * VW) {
-        int i = 0;
-        for (; i + 4 <= M; i += 4)
-            gemm_tile4(K, A + i * ars, ars, aks, B + j, ldb, beta, C + (long)i * ldc + j, ldc);
-        for (; i < M; i++)
-            gemm_tile1(K, A + i * ars, ars, aks, B + j, ldb, beta, C + (long)i * ldc + j, ldc);
-    }
-    if (jv < N) /* columns left over: the reference on that slice */
-        nn_gemm_ref(ta, 0, M, N - jv, K, A, lda, B + jv, ldb, beta, C + jv, ldc);
+    *mr = 4;
+    *nr = 4;
 }
 
-/* op(B) = B^T: C[i,j] = dot(A row i, B row j); four B rows share each A load (input gradient). */
-static void gemm_nt(int M, int N, int K, const float *A, int lda, const float *B, int ldb,
-                    float beta, float *C, int ldc)
+void nn_gemm_microkernel(int kc, const float *Ap, const float *Bp, float *C, int ldc)
 {
-    for (int i = 0; i < M; i++) {
-        const float *a = A + (long)i * lda;
-        float *c = C + (long)i * ldc;
-        int j = 0;
-        for (; j + 4 <= N; j += 4) {
-            const float *b0 = B + (long)j * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
-            vf s0 = VZERO(), s1 = VZERO(), s2 = VZERO(), s3 = VZERO();
-            int k = 0;
-            for (; k + VW <= K; k += VW) {
-                vf va = VLOAD(a + k);
-                s0 = VFMA(va, VLOAD(b0 + k), s0);
-                s1 = VFMA(va, VLOAD(b1 + k), s1);
-                s2 = VFMA(va, VLOAD(b2 + k), s2);
-                s3 = VFMA(va, VLOAD(b3 + k), s3);
-            }
-            float t0 = VSUM(s0), t1 = VSUM(s1), t2 = VSUM(s2), t3 = VSUM(s3);
-            for (; k < K; k++) {
-                t0 += a[k] * b0[k]; t1 += a[k] * b1[k]; t2 += a[k] * b2[k]; t3 += a[k] * b3[k];
-            }
-            if (beta != 0.0f) { t0 += c[j]; t1 += c[j + 1]; t2 += c[j + 2]; t3 += c[j + 3]; }
-            c[j] = t0; c[j + 1] = t1; c[j + 2] = t2; c[j + 3] = t3;
+    float t[16] = {0};
+    for (int k = 0; k < kc; k++, Ap += 4, Bp += 4)
+        for (int r = 0; r < 4; r++)
+            for (int c = 0; c < 4; c++) t[r * 4 + c] += Ap[r] * Bp[c];
+    for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 4; c++) C[(long)r * ldc + c] += t[r * 4 + c];
+}
+
+#else
+
+/* Tile and blocks, per target (bench/gemm.c measured them on this project's machine).
+ * MR x NR: AVX2 has 16 ymm registers: 6 x 16 uses 12 accumulators, 2 B vectors, 1 A splat.
+ * 128-bit targets (wasm, SSE2) 4 x 8: V8 keeps 8 accumulators and the operands in registers.
+ * KC: a KC x NR sliver of op(B) stays in L1; MC x KC of op(A) and KC x NC of op(B) in L2. */
+#define NR (2 * VW)
+#if VW == 8
+#define MR 6
+#define ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5)
+#else
+#define MR 4
+#define ROWS(X) X(0) X(1) X(2) X(3)
+#endif
+#define KC 256
+#define MC (MR * 16)
+#define NC 512
+
+/* Packing pays when a sliver of op(B) is reused by more than PACK_MIN rows of C, a sliver of
+ * op(A) by more than PACK_MIN columns (measured with bench/gemm.c on the MLP's shapes: the
+ * batch-32 forward pass x W runs faster reading x in place than transposing it into slivers).
+ * Reading in place suffers from leading dimensions that are powers of two, though (a 4 KB
+ * stride maps every k of an A^T sliver to one L1 set): so A^T is packed whenever it is reused,
+ * which took TN 1024 from 62 to 98 GFLOPS. */
+#define PACK_MIN 64
+
+static _Thread_local _Alignas(64) float pack_a[MC * KC], pack_b[KC * NC];
+static _Thread_local _Alignas(64) float edge_a[MR * KC], edge_b[KC * NR];
+
+/* The MR x NR tile C = (acc ? C : 0) + sum_k a(r, k) b(k, :). Two variants of how a(r, k) is
+ * addressed: a[r + k*aks] (packed slivers, and A^T in place) or a[r*ars + k] (A in place). */
+#define K_DECL(r) vf c##r##0 = VZERO(), c##r##1 = VZERO();
+#define K_FMA(r, p)                                                                            \
+    {                                                                                          \
+        vf a_ = VSPLATP(p);                                                                    \
+        c##r##0 = VFMA(a_, b0, c##r##0);                                                       \
+        c##r##1 = VFMA(a_, b1, c##r##1);                                                       \
+    }
+#define K_STEP_K(r) K_FMA(r, a + r)
+#define K_STEP_R(r) K_FMA(r, a + r * ars)
+#define K_STORE(r)                                                                             \
+    {                                                                                          \
+        float *c_ = C + r * ldc;                                                               \
+        if (acc) {                                                                             \
+            c##r##0 = VADD(c##r##0, VLOAD(c_));                                                \
+            c##r##1 = VADD(c##r##1, VLOAD(c_ + VW));                                           \
+        }                                                                                      \
+        VSTORE(c_, c##r##0);                                                                   \
+        VSTORE(c_ + VW, c##r##1);                                                              \
+    }
+
+static void kernel_k(int kc, const float *a, long aks, const float *b, long bks, float *C,
+                     long ldc, int acc)
+{
+    ROWS(K_DECL)
+    for (int k = 0; k < kc; k++, a += aks, b += bks) {
+        vf b0 = VLOAD(b), b1 = VLOAD(b + VW);
+        ROWS(K_STEP_K)
+    }
+    ROWS(K_STORE)
+}
+
+static void kernel_r(int kc, const float *a, long ars, const float *b, long bks, float *C,
+                     long ldc, int acc)
+{
+    ROWS(K_DECL)
+    for (int k = 0; k < kc; k++, a++, b += bks) {
+        vf b0 = VLOAD(b), b1 = VLOAD(b + VW);
+        ROWS(K_STEP_R)
+    }
+    ROWS(K_STORE)
+}
+
+void nn_gemm_tile_shape(int *mr, int *nr)
+{
+    *mr = MR;
+    *nr = NR;
+}
+
+void nn_gemm_microkernel(int kc, const float *Ap, const float *Bp, float *C, int ldc)
+{
+    kernel_k(kc, Ap, MR, Bp, NR, C, ldc, 1);
+}
+
+/* dst[k*W + v] = src[k*ks + v*vs] for k < kc, v < w, and 0 for w <= v < W: one sliver, k-major.
+ * Either vs == 1 (the sliver's rows are contiguous) or ks == 1 (its columns are: transpose). */
+static void pack_sliver(float *dst, int W, const float *src, long ks, long vs, int kc, int w)
+{
+    if (vs == 1) {
+        for (int k = 0; k < kc; k++) {
+            const float *s = src + k * ks;
+            float *d = dst + (long)k * W;
+            int v = 0;
+            for (; v + VW <= w; v += VW) VSTORE(d + v, VLOAD(s + v));
+            for (; v < w; v++) d[v] = s[v];
+            for (; v < W; v++) d[v] = 0.0f;
         }
-        for (; j < N; j++) {
-            float t = nn_dot(a, B + (long)j * ldb, K);
-            c[j] = beta != 0.0f ? c[j] + t : t;
-        }
+        return;
+    }
+    int v = 0;
+    for (; v + 4 <= w; v += 4) {
+        int k = 0;
+        for (; k + 4 <= kc; k += 4) TRANSPOSE4(src + v * vs + k, vs, dst + (long)k * W + v, W);
+        for (; k < kc; k++)
+            for (int u = v; u < v + 4; u++) dst[(long)k * W + u] = src[u * vs + k];
+    }
+    for (; v < w; v++)
+        for (int k = 0; k < kc; k++) dst[(long)k * W + v] = src[v * vs + k];
+    for (; v < W; v++)
+        for (int k = 0; k < kc; k++) dst[(long)k * W + v] = 0.0f;
+}
+
+/* How the micro-kernel reads an MR-row sliver of op(A): a[r + k*s] (kernel_k) or a[r*s + k]. */
+typedef struct {
+    const float *p;
+    long s;
+    int rows_major; /* 1: a[r*s + k] */
+} sliver;
+
+/* One mr x nr tile of C (mr <= MR, nr <= NR); a ragged one through a local full tile. */
+static void tile(int kc, sliver a, const float *b, long bks, float *C, long ldc, int acc, int mr,
+                 int nr)
+{
+    if (mr == MR && nr == NR) {
+        if (a.rows_major) kernel_r(kc, a.p, a.s, b, bks, C, ldc, acc);
+        else kernel_k(kc, a.p, a.s, b, bks, C, ldc, acc);
+        return;
+    }
+    _Alignas(64) float t[MR * NR];
+    /* a ragged sliver of A is always packed, so only full ones can be row-major */
+    if (a.rows_major) kernel_r(kc, a.p, a.s, b, bks, t, NR, 0);
+    else kernel_k(kc, a.p, a.s, b, bks, t, NR, 0);
+    for (int r = 0; r < mr; r++) {
+        float *c = C + r * ldc;
+        for (int j = 0; j < nr; j++) c[j] = acc ? c[j] + t[r * NR + j] : t[r * NR + j];
     }
 }
 
@@ -92,9 +185,60 @@ void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const
              int ldb, float beta, float *C, int ldc)
 {
     if (M <= 0 || N <= 0) return;
-    if (!tb) gemm_nn(ta, M, N, K, A, lda, B, ldb, beta, C, ldc);
-    else if (!ta) gemm_nt(M, N, K, A, lda, B, ldb, beta, C, ldc);
-    else nn_gemm_ref(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc); /* unused by the layers */
+    if (K <= 0) { /* an empty sum: C = beta C */
+        if (beta == 0.0f)
+            for (int i = 0; i < M; i++) memset(C + (long)i * ldc, 0, (size_t)N * sizeof(float));
+        return;
+    }
+    if (N <= 2 && (long)M * K <= 4096) { /* one or two columns (a regression head): a tile */
+        nn_gemm_ref(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc); /* would be mostly padding */
+        return;
+    }
+    /* op(A)[i][k] = A[i*a_vs + k*a_ks], op(B)[k][j] = B[k*b_ks + j*b_vs] */
+    long a_ks = ta ? lda : 1, a_vs = ta ? 1 : lda;
+    long b_ks = tb ? 1 : ldb, b_vs = tb ? ldb : 1;
+    int pack_B = tb || M > PACK_MIN, pack_A = N > PACK_MIN && (ta || M > PACK_MIN);
+    for (int jc = 0; jc < N; jc += NC) {
+        int nc = N - jc < NC ? N - jc : NC, n_strips = (nc + NR - 1) / NR;
+        for (int pc = 0; pc < K; pc += KC) {
+            int kc = K - pc < KC ? K - pc : KC, acc = pc > 0 || beta != 0.0f;
+            const float *Bb = B + pc * b_ks + jc * b_vs;
+            if (pack_B) {
+                for (int t = 0; t < n_strips; t++) {
+                    int w = nc - t * NR < NR ? nc - t * NR : NR;
+                    pack_sliver(pack_b + (long)t * NR * kc, NR, Bb + t * NR * b_vs, b_ks, b_vs, kc, w);
+                }
+            } else if (nc % NR) {
+                pack_sliver(edge_b, NR, Bb + (n_strips - 1) * NR, b_ks, 1, kc, nc % NR);
+            }
+            for (int ic = 0; ic < M; ic += MC) {
+                int mc = M - ic < MC ? M - ic : MC, m_strips = (mc + MR - 1) / MR;
+                const float *Ab = A + ic * a_vs + pc * a_ks;
+                if (pack_A) {
+                    for (int s = 0; s < m_strips; s++) {
+                        int h = mc - s * MR < MR ? mc - s * MR : MR;
+                        pack_sliver(pack_a + (long)s * MR * kc, MR, Ab + s * MR * a_vs, a_ks, a_vs, kc, h);
+                    }
+                } else if (mc % MR) {
+                    pack_sliver(edge_a, MR, Ab + (m_strips - 1) * MR * a_vs, a_ks, a_vs, kc, mc % MR);
+                }
+                for (int t = 0; t < n_strips; t++) {
+                    int nr = nc - t * NR < NR ? nc - t * NR : NR;
+                    const float *b = pack_B ? pack_b + (long)t * NR * kc : nr < NR ? edge_b : Bb + t * NR;
+                    long bks = pack_B || nr < NR ? NR : ldb;
+                    for (int s = 0; s < m_strips; s++) {
+                        int mr = mc - s * MR < MR ? mc - s * MR : MR;
+                        sliver a;
+                        if (pack_A) a = (sliver){pack_a + (long)s * MR * kc, MR, 0};
+                        else if (mr < MR) a = (sliver){edge_a, MR, 0};
+                        else a = (sliver){Ab + s * MR * a_vs, lda, !ta};
+                        tile(kc, a, b, bks, C + (long)(ic + s * MR) * ldc + jc + t * NR, ldc, acc,
+                             mr, nr);
+                    }
+                }
+            }
+        }
+    }
 }
 
 #endif

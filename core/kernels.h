@@ -7,11 +7,18 @@
 #ifndef NN_KERNELS_H
 #define NN_KERNELS_H
 
+#include <stddef.h>
+
 /* C[M,N] = op(A)[M,K] * op(B)[K,N] + beta*C, op = transpose when ta/tb; beta is 0 or 1. */
 void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
              int ldb, float beta, float *C, int ldc);
 void nn_gemm_ref(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
                  int ldb, float beta, float *C, int ldc);
+/* The register tile of nn_gemm's micro-kernel: *mr rows x *nr columns of C. */
+void nn_gemm_tile_shape(int *mr, int *nr);
+/* The micro-kernel alone (bench/gemm.c measures its ceiling): C[mr x nr] (row stride ldc) +=
+ * Ap Bp over kc, Ap packed k-major with mr floats per k, Bp with nr floats per k. */
+void nn_gemm_microkernel(int kc, const float *Ap, const float *Bp, float *C, int ldc);
 
 /* sum_i a[i]*b[i] */
 float nn_dot(const float *a, const float *b, int n);
@@ -34,5 +41,11 @@ void nn_relu_backward_ref(const float *y, const float *dy, float *dx, int n);
 /* z = x * y element-wise */
 void nn_vmul(const float *x, const float *y, float *z, int n);
 void nn_vmul_ref(const float *x, const float *y, float *z, int n);
+/* Adam on n values: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; w -= lr (m c1)/(sqrt(v c2) + eps),
+ * with c1, c2 the bias corrections 1/(1 - b1^t), 1/(1 - b2^t) */
+void nn_adam_update(size_t n, float lr, float b1, float b2, float c1, float c2, float eps,
+                    float *w, const float *g, float *m, float *v);
+void nn_adam_update_ref(size_t n, float lr, float b1, float b2, float c1, float c2, float eps,
+                        float *w, const float *g, float *m, float *v);
 
 #endif

@@ -1,5 +1,6 @@
 /* kernels_ref.c - scalar reference kernels: the definition of what kernels.c must compute. */
 #include "kernels.h"
+#include <math.h>
 
 void nn_gemm_ref(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
                  int ldb, float beta, float *C, int ldc)
@@ -54,4 +55,15 @@ void nn_relu_backward_ref(const float *y, const float *dy, float *dx, int n)
 void nn_vmul_ref(const float *x, const float *y, float *z, int n)
 {
     for (int i = 0; i < n; i++) z[i] = x[i] * y[i];
+}
+
+void nn_adam_update_ref(size_t n, float lr, float b1, float b2, float c1, float c2, float eps,
+                        float *w, const float *g, float *m, float *v)
+{
+    for (size_t i = 0; i < n; i++) {
+        float gi = g[i];
+        float mi = m[i] = b1 * m[i] + (1.0f - b1) * gi;
+        float vi = v[i] = b2 * v[i] + (1.0f - b2) * gi * gi;
+        w[i] -= lr * (mi * c1) / (sqrtf(vi * c2) + eps);
+    }
 }

@@ -1,4 +1,5 @@
 /* optim.c - optimizers: one loop over the model's whole parameter array. */
+#include "kernels.h"
 #include "nn_internal.h"
 #include <math.h>
 #include <string.h>
@@ -48,12 +49,7 @@ void nn_optim_step(const nn_optimizer *o, uint64_t t, float *w, const float *g, 
         float b1 = o->beta1, b2 = o->beta2;
         float c1 = 1.0f / (1.0f - (float)pow(b1, (double)t));
         float c2 = 1.0f / (1.0f - (float)pow(b2, (double)t));
-        for (size_t i = 0; i < n; i++) {
-            float gi = g[i];
-            float m = s1[i] = b1 * s1[i] + (1.0f - b1) * gi;
-            float v = s2[i] = b2 * s2[i] + (1.0f - b2) * gi * gi;
-            w[i] -= lr * (m * c1) / (sqrtf(v * c2) + eps);
-        }
+        nn_adam_update(n, lr, b1, b2, c1, c2, eps, w, g, s1, s2);
         break;
     }
     case NN_OPT_RMSPROP: { /* s = rho s + (1-rho) g^2; step = lr g/(sqrt(s)+eps) (+ momentum) */

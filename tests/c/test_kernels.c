@@ -104,11 +104,36 @@ static void test_simd_name(void)
 #endif
 }
 
+static void test_adam_update(void)
+{ /* the vector Adam step against its reference, awkward sizes, several steps in a row */
+    nn_rng r;
+    nn_rng_seed(&r, 13);
+    for (int s = 0; s < NS; s++) {
+        int n = sizes[s];
+        float w0[257], w1[257], w2[257], g[257], m1[257] = {0}, m2[257] = {0}, v1[257] = {0},
+              v2[257] = {0};
+        fill(w0, n, &r);
+        memcpy(w1, w0, sizeof w0);
+        memcpy(w2, w0, sizeof w0);
+        for (int t = 1; t <= 3; t++) {
+            fill(g, n, &r);
+            float c1 = 1.0f / (1.0f - powf(0.9f, (float)t)), c2 = 1.0f / (1.0f - powf(0.999f, (float)t));
+            nn_adam_update((size_t)n, 1e-3f, 0.9f, 0.999f, c1, c2, 1e-7f, w1, g, m1, v1);
+            nn_adam_update_ref((size_t)n, 1e-3f, 0.9f, 0.999f, c1, c2, 1e-7f, w2, g, m2, v2);
+        }
+        CHECK(max_abs_diff(w1, w2, n) < 1e-6f);
+        CHECK(max_abs_diff(m1, m2, n) < 1e-6f);
+        CHECK(max_abs_diff(v1, v2, n) < 1e-6f);
+        CHECK(max_abs_diff(w1, w0, n) > 1e-4f); /* the step moved the weights */
+    }
+}
+
 int main(void)
 {
     RUN(test_simd_name);
     RUN(test_gemm_all_shapes);
     RUN(test_gemm_leading_dims);
     RUN(test_vector_kernels);
+    RUN(test_adam_update);
     return nt_summary("kernels");
 }

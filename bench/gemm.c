@@ -1,0 +1,180 @@
+/* gemm.c - GEMM throughput next to the micro-kernel's ceiling, native and wasm.
+ *
+ * The ceiling is the register-tile micro-kernel alone on L1-resident packed panels: what
+ * nn_gemm could reach if packing, cache misses and edges cost nothing. Then nn_gemm for the
+ * three training shapes (NN: C = A B, forward; NT: C = A B^T, input gradient; TN: C = A^T B,
+ * weight gradient) at square sizes and at the shapes of a 784-128-10 MLP with batch 32.
+ * Every figure is the median of several timed runs after a warm-up (V8 first runs wasm from
+ * its baseline compiler), each run long enough for the clock.
+ *
+ * Run:  build/bench_gemm [--json] [--quick]      (native)
+ *       node build-wasm/bench_gemm.js [--json] [--quick]   (wasm)
+ * --json prints one object: {"target": ..., "ceiling_gflops": x, "results": [{"shape": "NN",
+ * "m": .., "n": .., "k": .., "gflops": .., "ratio": ..}, ...]}, ratio = gflops / ceiling.
+ * --quick times fewer and shorter runs (a smoke test, not a measurement). */
+#define _POSIX_C_SOURCE 200809L
+#include "kernels.h"
+#include "nn.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int n_runs = 7;             /* timed runs per figure; the median is reported */
+static double min_run_s = 0.02;    /* each run repeats the operation for at least this long */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+typedef void (*op_fn)(void *ctx);
+
+/* Median seconds per call of op(ctx): calibrate a repeat count, warm up, time n_runs runs. */
+static double median_seconds(op_fn op, void *ctx)
+{
+    long reps = 1;
+    for (;;) { /* calibrate (doubles as warm-up) */
+        double t0 = now_s();
+        for (long r = 0; r < reps; r++) op(ctx);
+        double t = now_s() - t0;
+        if (t >= min_run_s) break;
+        reps = t > 0 ? (long)(reps * (1.2 * min_run_s / t)) + 1 : reps * 10;
+    }
+    double runs[32];
+    for (int i = 0; i < n_runs; i++) {
+        double t0 = now_s();
+        for (long r = 0; r < reps; r++) op(ctx);
+        runs[i] = (now_s() - t0) / (double)reps;
+    }
+    qsort(runs, (size_t)n_runs, sizeof runs[0], cmp_double);
+    return runs[n_runs / 2];
+}
+
+/* ---- the ceiling: the micro-kernel on packed panels that stay in L1 */
+typedef struct {
+    int kc, ldc;
+    float *ap, *bp, *c;
+} micro_ctx;
+
+static void run_micro(void *p)
+{
+    micro_ctx *m = p;
+    for (int i = 0; i < 64; i++) nn_gemm_microkernel(m->kc, m->ap, m->bp, m->c, m->ldc);
+}
+
+static double ceiling_gflops(void)
+{
+    int mr, nr;
+    nn_gemm_tile_shape(&mr, &nr);
+    micro_ctx m = {256, nr, NULL, NULL, NULL};
+    m.ap = malloc(sizeof(float) * mr * m.kc);
+    m.bp = malloc(sizeof(float) * nr * m.kc);
+    m.c = calloc((size_t)mr * nr, sizeof(float));
+    for (int i = 0; i < mr * m.kc; i++) m.ap[i] = 1e-3f * (float)(i % 7);
+    for (int i = 0; i < nr * m.kc; i++) m.bp[i] = 1e-3f * (float)(i % 5);
+    double t0 = now_s();
+    while (now_s() - t0 < 4 * min_run_s) run_micro(&m); /* let an optimizing tier take over */
+    double s = median_seconds(run_micro, &m);
+    free(m.ap); free(m.bp); free(m.c);
+    return 64.0 * 2.0 * mr * nr * m.kc / s * 1e-9;
+}
+
+/* ---- nn_gemm on one shape */
+typedef struct {
+    int ta, tb, m, n, k;
+    float *a, *b, *c;
+} gemm_ctx;
+
+static void run_gemm(void *p)
+{
+    gemm_ctx *g = p;
+    int lda = g->ta ? g->m : g->k, ldb = g->tb ? g->k : g->n;
+    /* beta 1 where training accumulates (the weight gradient), 0 elsewhere */
+    nn_gemm(g->ta, g->tb, g->m, g->n, g->k, g->a, lda, g->b, ldb, g->ta ? 1.0f : 0.0f, g->c, g->n);
+}
+
+static double gemm_gflops(int ta, int tb, int m, int n, int k)
+{
+    gemm_ctx g = {ta, tb, m, n, k, malloc(sizeof(float) * m * k), malloc(sizeof(float) * k * n),
+                  calloc((size_t)m * n, sizeof(float))};
+    if (!g.a || !g.b || !g.c) {
+        fprintf(stderr, "bench_gemm: out of memory for %d x %d x %d\n", m, n, k);
+        exit(1);
+    }
+    for (int i = 0; i < m * k; i++) g.a[i] = 1e-3f * (float)(i % 13) - 6e-3f;
+    for (int i = 0; i < k * n; i++) g.b[i] = 1e-3f * (float)(i % 11) - 5e-3f;
+    double s = median_seconds(run_gemm, &g);
+    free(g.a); free(g.b); free(g.c);
+    return 2.0 * m * n * k / s * 1e-9;
+}
+
+typedef struct {
+    const char *shape;
+    int m, n, k;
+    const char *what; /* "" for the square sizes */
+} bench_case;
+
+int main(int argc, char **argv)
+{
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) json = 1;
+        else if (!strcmp(argv[i], "--quick")) { n_runs = 3; min_run_s = 0.002; }
+        else {
+            fprintf(stderr, "usage: bench_gemm [--json] [--quick]\n");
+            return 2;
+        }
+    }
+    static const int squares[] = {32, 64, 128, 256, 512, 1024};
+    static const char *shapes[] = {"NN", "NT", "TN"};
+    bench_case cases[64];
+    int nc = 0;
+    for (int s = 0; s < 3; s++)
+        for (int i = 0; i < 6; i++)
+            cases[nc++] = (bench_case){shapes[s], squares[i], squares[i], squares[i], ""};
+    /* a 784-128-10 MLP, batch 32: forward x W, input gradient dz W^T, weight gradient x^T dz */
+    cases[nc++] = (bench_case){"NN", 32, 128, 784, "mlp: hidden forward"};
+    cases[nc++] = (bench_case){"NN", 32, 10, 128, "mlp: output forward"};
+    cases[nc++] = (bench_case){"NT", 32, 128, 10, "mlp: output dx"};
+    cases[nc++] = (bench_case){"NT", 32, 784, 128, "mlp: hidden dx (deeper nets)"};
+    cases[nc++] = (bench_case){"TN", 784, 128, 32, "mlp: hidden dW"};
+    cases[nc++] = (bench_case){"TN", 128, 10, 32, "mlp: output dW"};
+
+    /* the machine may be shared: the ceiling is the better of a median before and one after */
+    double ceiling = ceiling_gflops();
+    int mr, nr;
+    nn_gemm_tile_shape(&mr, &nr);
+    double gflops[64];
+    for (int i = 0; i < nc; i++) {
+        bench_case c = cases[i];
+        gflops[i] = gemm_gflops(c.shape[0] == 'T', c.shape[1] == 'T', c.m, c.n, c.k);
+        if (!json) fprintf(stderr, ".");
+    }
+    if (!json) fprintf(stderr, "\n");
+    double again = ceiling_gflops();
+    if (again > ceiling) ceiling = again;
+    if (json) {
+        printf("{\"target\":\"%s\",\"ceiling_gflops\":%.2f,\"results\":[", nn_simd_name(), ceiling);
+        for (int i = 0; i < nc; i++)
+            printf("%s{\"shape\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,\"gflops\":%.2f,\"ratio\":%.3f}",
+                   i ? "," : "", cases[i].shape, cases[i].m, cases[i].n, cases[i].k, gflops[i],
+                   gflops[i] / ceiling);
+        printf("]}\n");
+    } else {
+        printf("target %s, tile %dx%d: micro-kernel ceiling %.1f GFLOPS\n\n"
+               "shape     m     n     k   GFLOPS  of ceiling\n", nn_simd_name(), mr, nr, ceiling);
+        for (int i = 0; i < nc; i++)
+            printf("%-5s %5d %5d %5d %8.1f %10.0f%%  %s\n", cases[i].shape, cases[i].m, cases[i].n,
+                   cases[i].k, gflops[i], 100.0 * gflops[i] / ceiling, cases[i].what);
+    }
+    return 0;
+}
