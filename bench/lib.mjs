@@ -132,3 +132,18 @@ export function mlpResult(system, nTrain, epochs, extra = {}) {
   return { system, train_samples: nTrain, epochs: epochs.length, ...rates(nTrain, epochs),
     test_accuracy: epochs.map((e) => Number(e.accuracy.toFixed(4))), ...extra };
 }
+
+/**
+ * The CNN benches' speed figure: `runs` timed calls of `trainOnce()` (each trains `count` samples,
+ * the same model going on learning), logged as they come; returns rates() of them.
+ */
+export async function timedRuns(name, count, runs, trainOnce) {
+  const times = [];
+  for (let r = 0; r < runs; r++) {
+    const lap = stopwatch();
+    await trainOnce();
+    times.push(lap());
+    log(`${name}: run ${r + 1}: ${Math.round(count / times.at(-1).cpu)} samples/s over ${count} samples`);
+  }
+  return rates(count, times);
+}

@@ -12,67 +12,11 @@
  * Progress goes to stderr; the last line on stdout is one JSON object for tools/bench.mjs.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
-#include "nn.h"
-#include <stdio.h>
-#include <stdlib.h>
+#define BENCH_PROG "bench_mlp"
+#include "bench_util.h"
 #include <string.h>
-#include <time.h>
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-#endif
 
 #define MAX_EPOCHS 100
-
-typedef struct { double cpu, wall; } stamp;
-
-static stamp now(void)
-{
-    struct timespec w;
-    clock_gettime(CLOCK_MONOTONIC, &w);
-    stamp s = {0, (double)w.tv_sec + w.tv_nsec * 1e-9};
-#ifdef __EMSCRIPTEN__
-    /* Emscripten has no CPU-time clock; ask Node for this process's (all threads, as natively) */
-    s.cpu = EM_ASM_DOUBLE({ const u = process.cpuUsage(); return (u.user + u.system) / 1e6; });
-#else
-    struct timespec c;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
-    s.cpu = (double)c.tv_sec + c.tv_nsec * 1e-9;
-#endif
-    return s;
-}
-
-/* DIR/NAME (an idx file of bytes, `item` bytes per item) as floats times `scale`: the first
- * `limit` items (all if limit <= 0). *n gets the count. NULL after printing why. */
-static float *load_idx(const char *dir, const char *name, int item, int limit, float scale, int *n)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    long len = -1;
-    unsigned char *bytes = NULL;
-    if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (bytes = malloc((size_t)len)) && fread(bytes, 1, (size_t)len, f) != (size_t)len) {
-        free(bytes);
-        bytes = NULL;
-    }
-    if (f) fclose(f);
-    if (!bytes) {
-        fprintf(stderr, "bench_mlp: cannot read %s (decompressed Fashion-MNIST idx file)\n", path);
-        return NULL;
-    }
-    int ndim, dims[4], size = 1;
-    const uint8_t *data;
-    float *out = NULL;
-    if (nn_idx_parse(bytes, (size_t)len, &ndim, dims, &data) == NN_OK) {
-        for (int d = 1; d < ndim; d++) size *= dims[d];
-        *n = limit > 0 && limit < dims[0] ? limit : dims[0];
-    }
-    if (size != item) fprintf(stderr, "bench_mlp: %s is not an idx file of %d-byte items\n", path, item);
-    else if (!(out = malloc((size_t)*n * item * sizeof(float)))) fprintf(stderr, "bench_mlp: out of memory\n");
-    else nn_idx_to_float(data, (size_t)*n * item, scale, out);
-    free(bytes);
-    return out;
-}
 
 static nn_model *mlp(uint32_t seed)
 {
@@ -114,22 +58,6 @@ static int on_epoch(nn_model *m, int epoch, const nn_metrics *train, const nn_me
             lg->n_train / lg->cpu[epoch], lg->accuracy[epoch]);
     lg->mark = now();
     return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Print "name":[rates],"median_name":median for n samples over the given epoch times. */
-static void print_rates(const char *name, const char *median_name, int n, const double *secs, int epochs)
-{
-    double r[MAX_EPOCHS];
-    printf(",\"%s\":[", name);
-    for (int e = 0; e < epochs; e++) printf("%s%.0f", e ? "," : "", r[e] = n / secs[e]);
-    qsort(r, (size_t)epochs, sizeof r[0], cmp_double);
-    printf("],\"%s\":%.0f", median_name, epochs % 2 ? r[epochs / 2] : (r[epochs / 2 - 1] + r[epochs / 2]) / 2);
 }
 
 int main(int argc, char **argv)
