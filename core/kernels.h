@@ -48,4 +48,20 @@ void nn_adam_update(size_t n, float lr, float b1, float b2, float c1, float c2, 
 void nn_adam_update_ref(size_t n, float lr, float b1, float b2, float c1, float c2, float eps,
                         float *w, const float *g, float *m, float *v);
 
+/* ---- convolution and pooling kernels (conv2d.c, pool.c) ---- */
+/* y[r, :] = max(y[r, :] + b, 0) kept in z too: z += b per row, then y = relu(z) (z and y may be
+ * the same array); one pass instead of add_rows then relu */
+void nn_bias_relu(float *z, const float *b, float *y, int rows, int cols);
+void nn_bias_relu_ref(float *z, const float *b, float *y, int rows, int cols);
+/* y = max(x, y) element-wise (max pooling); with NaN in x which one is kept depends on the target */
+void nn_vmax(int n, const float *x, float *y);
+void nn_vmax_ref(int n, const float *x, float *y);
+/* Max pooling's backward for one window of rows x cols pixels (c channels each; rows row_stride
+ * floats apart) whose maximum is y: dx += dy at the first pixel (in row order) holding the
+ * maximum of each channel, as a stored argmax would send it ("holding" = y - x > 0 fails). */
+void nn_maxpool_window_backward(int c, int rows, int cols, int row_stride, const float *x,
+                                const float *y, const float *dy, float *dx);
+void nn_maxpool_window_backward_ref(int c, int rows, int cols, int row_stride, const float *x,
+                                    const float *y, const float *dy, float *dx);
+
 #endif

@@ -128,6 +128,46 @@ static void test_adam_update(void)
     }
 }
 
+/* ---- convolution and pooling kernels (conv2d.c, pool.c) ---- */
+static void test_conv_pool_kernels(void)
+{ /* SIMD against scalar on awkward sizes; the max pooling pair on windows with ties */
+    nn_rng r;
+    nn_rng_seed(&r, 29);
+    for (int s = 0; s < NS; s++) {
+        int n = sizes[s], rows = 3;
+        float z1[3 * 257], z2[3 * 257], y1[3 * 257], y2[3 * 257], b[257];
+        fill(z1, rows * n, &r); fill(b, n, &r);
+        memcpy(z2, z1, sizeof z1);
+        nn_bias_relu(z1, b, y1, rows, n); nn_bias_relu_ref(z2, b, y2, rows, n);
+        CHECK(max_abs_diff(z1, z2, rows * n) == 0.0f);
+        CHECK(max_abs_diff(y1, y2, rows * n) == 0.0f);
+        CHECK(y1[0] == (z1[0] > 0.0f ? z1[0] : 0.0f));
+        nn_bias_relu(z2, b, z2, rows, n); /* in place, as conv2d runs it without a separate y */
+        nn_bias_relu_ref(z1, b, z1, rows, n);
+        CHECK(max_abs_diff(z1, z2, rows * n) == 0.0f);
+
+        /* a window of 4 positions; values on a coarse grid so ties happen */
+        float win[4][257], m1[257], m2[257], dy[257];
+        for (int p = 0; p < 4; p++)
+            for (int i = 0; i < n; i++) win[p][i] = (float)(nn_rng_uniform(&r) < 0.5f ? 0 : (int)(4 * nn_rng_uniform(&r)));
+        fill(dy, n, &r);
+        memcpy(m1, win[0], sizeof m1); memcpy(m2, win[0], sizeof m2);
+        for (int p = 1; p < 4; p++) { nn_vmax(n, win[p], m1); nn_vmax_ref(n, win[p], m2); }
+        CHECK(max_abs_diff(m1, m2, n) == 0.0f);
+        /* the same 4 positions as a 2x2 window: rows 2 pixels apart, each pixel n channels */
+        float img[4 * 257], dx1[4 * 257] = {0}, dx2[4 * 257] = {0};
+        for (int p = 0; p < 4; p++) memcpy(img + p * n, win[p], (size_t)n * sizeof(float));
+        nn_maxpool_window_backward(n, 2, 2, 2 * n, img, m1, dy, dx1);
+        nn_maxpool_window_backward_ref(n, 2, 2, 2 * n, img, m2, dy, dx2);
+        CHECK(max_abs_diff(dx1, dx2, 4 * n) == 0.0f);
+        for (int i = 0; i < n; i++) { /* all of dy went to the first position holding the max */
+            int first = 0;
+            while (win[first][i] != m1[i]) first++;
+            for (int p = 0; p < 4; p++) CHECK(dx1[p * n + i] == (p == first ? dy[i] : 0.0f));
+        }
+    }
+}
+
 int main(void)
 {
     RUN(test_simd_name);
@@ -135,5 +175,6 @@ int main(void)
     RUN(test_gemm_leading_dims);
     RUN(test_vector_kernels);
     RUN(test_adam_update);
+    RUN(test_conv_pool_kernels); /* convolution and pooling block */
     return nt_summary("kernels");
 }
