@@ -1,17 +1,20 @@
 /* bench_util.h - what the C bench programs share (bench/mlp.c, bench/cnn.c): a clock of process
- * CPU time and wall time, the decompressed Fashion-MNIST idx reader, and medians. Header-only,
- * static; define BENCH_PROG (the program's name, for messages) and _POSIX_C_SOURCE 200809L
- * (clock_gettime) before including it. */
+ * CPU time and wall time, the decompressed Fashion-MNIST idx reader, the epoch callback that times
+ * epochs and scores the test set, and medians. Header-only, static; define BENCH_PROG (the
+ * program's name, for messages) and _POSIX_C_SOURCE 200809L (clock_gettime) before including it. */
 #ifndef BENCH_UTIL_H
 #define BENCH_UTIL_H
 
 #include "nn.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #ifdef __EMSCRIPTEN__
 #include <emscripten.h>
 #endif
+
+#define BENCH_MAX_EPOCHS 100
 
 typedef struct { double cpu, wall; } stamp;
 
@@ -80,6 +83,35 @@ static void print_rates(const char *name, const char *median_name, int count, co
     qsort(r, (size_t)n, sizeof r[0], cmp_double);
     printf("],\"%s\":%.0f", median_name, n % 2 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2);
     free(r);
+}
+
+/* The epochs of one nn_model_fit, each timed up to the epoch callback, which scores the test
+ * set untimed (on_epoch is the callback, an epoch_log its user data). */
+typedef struct {
+    const float *x_test, *y_test;
+    int n_test, n_train;
+    stamp mark;                      /* when the current epoch started */
+    double cpu[BENCH_MAX_EPOCHS], wall[BENCH_MAX_EPOCHS], accuracy[BENCH_MAX_EPOCHS]; /* seconds; test accuracy */
+    int done;
+} epoch_log;
+
+static int on_epoch(nn_model *m, int epoch, const nn_metrics *train, const nn_metrics *val, void *user)
+{
+    (void)train, (void)val;
+    epoch_log *lg = user;
+    stamp t = now();
+    nn_metrics te;
+    memset(&te, 0, sizeof te);
+    if (nn_model_evaluate(m, lg->x_test, lg->y_test, lg->n_test, &te) != NN_OK) return 1;
+    lg->cpu[epoch] = t.cpu - lg->mark.cpu;
+    lg->wall[epoch] = t.wall - lg->mark.wall;
+    lg->accuracy[epoch] = te.accuracy;
+    lg->done = epoch + 1;
+    nn_metrics_free(&te);
+    fprintf(stderr, BENCH_PROG ": epoch %d: %.0f samples/s, test accuracy %.4f\n", epoch + 1,
+            lg->n_train / lg->cpu[epoch], lg->accuracy[epoch]);
+    lg->mark = now();
+    return 0;
 }
 
 #endif

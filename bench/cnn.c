@@ -16,9 +16,8 @@
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #define BENCH_PROG "bench_cnn"
 #include "bench_util.h"
-#include <string.h>
 
-#define MAX_RUNS 100
+#define MAX_RUNS BENCH_MAX_EPOCHS
 #define BATCH 32
 
 static nn_model *cnn(uint32_t seed)
@@ -39,33 +38,6 @@ static nn_model *cnn(uint32_t seed)
         return NULL;
     }
     return m;
-}
-
-typedef struct {
-    const float *x_test, *y_test;
-    int n_test, n_train;
-    stamp mark;                                          /* when the current epoch started */
-    double cpu[MAX_RUNS], wall[MAX_RUNS], accuracy[MAX_RUNS]; /* seconds; test accuracy */
-    int done;
-} epoch_log;
-
-static int on_epoch(nn_model *m, int epoch, const nn_metrics *train, const nn_metrics *val, void *user)
-{
-    (void)train, (void)val;
-    epoch_log *lg = user;
-    stamp t = now();
-    nn_metrics te;
-    memset(&te, 0, sizeof te);
-    if (nn_model_evaluate(m, lg->x_test, lg->y_test, lg->n_test, &te) != NN_OK) return 1;
-    lg->cpu[epoch] = t.cpu - lg->mark.cpu;
-    lg->wall[epoch] = t.wall - lg->mark.wall;
-    lg->accuracy[epoch] = te.accuracy;
-    lg->done = epoch + 1;
-    nn_metrics_free(&te);
-    fprintf(stderr, "bench_cnn: epoch %d: %.0f samples/s, test accuracy %.4f\n", epoch + 1,
-            lg->n_train / lg->cpu[epoch], lg->accuracy[epoch]);
-    lg->mark = now();
-    return 0;
 }
 
 int main(int argc, char **argv)

@@ -118,8 +118,9 @@ export function stopwatch() {
 
 /** Median rates of `count` samples over timed runs [{ cpu, wall }] (seconds), plus the runs' rates. */
 export function rates(count, runs) {
-  const per = (k) => runs.map((r) => Math.round(count / r[k]));
-  return { samples_per_s: Math.round(median(per('cpu'))), wall_samples_per_s: Math.round(median(per('wall'))),
+  const round = (v) => (v < 100 ? Math.round(v * 10) / 10 : Math.round(v)); // TF.js cpu's CNN: a few per s
+  const per = (k) => runs.map((r) => round(count / r[k]));
+  return { samples_per_s: round(median(per('cpu'))), wall_samples_per_s: round(median(per('wall'))),
     run_samples_per_s: per('cpu'), run_wall_samples_per_s: per('wall') };
 }
 

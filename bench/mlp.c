@@ -14,9 +14,6 @@
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #define BENCH_PROG "bench_mlp"
 #include "bench_util.h"
-#include <string.h>
-
-#define MAX_EPOCHS 100
 
 static nn_model *mlp(uint32_t seed)
 {
@@ -33,33 +30,6 @@ static nn_model *mlp(uint32_t seed)
     return m;
 }
 
-typedef struct {
-    const float *x_test, *y_test;
-    int n_test, n_train;
-    stamp mark;                      /* when the current epoch started */
-    double cpu[MAX_EPOCHS], wall[MAX_EPOCHS], accuracy[MAX_EPOCHS]; /* seconds; test accuracy */
-    int done;
-} epoch_log;
-
-static int on_epoch(nn_model *m, int epoch, const nn_metrics *train, const nn_metrics *val, void *user)
-{
-    (void)train, (void)val;
-    epoch_log *lg = user;
-    stamp t = now();
-    nn_metrics te;
-    memset(&te, 0, sizeof te);
-    if (nn_model_evaluate(m, lg->x_test, lg->y_test, lg->n_test, &te) != NN_OK) return 1;
-    lg->cpu[epoch] = t.cpu - lg->mark.cpu;
-    lg->wall[epoch] = t.wall - lg->mark.wall;
-    lg->accuracy[epoch] = te.accuracy;
-    lg->done = epoch + 1;
-    nn_metrics_free(&te);
-    fprintf(stderr, "bench_mlp: epoch %d: %.0f samples/s, test accuracy %.4f\n", epoch + 1,
-            lg->n_train / lg->cpu[epoch], lg->accuracy[epoch]);
-    lg->mark = now();
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     const char *dir = NULL;
@@ -72,8 +42,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--seed")) seed = (uint32_t)strtoul(argv[i + 1], NULL, 10);
         else dir = NULL, i = argc; /* unknown option: usage below */
     }
-    if (!dir || argc % 2 == 0 || epochs < 1 || epochs > MAX_EPOCHS || limit < 0) {
-        fprintf(stderr, "usage: bench_mlp --data DIR [--epochs 1..%d] [--limit N] [--seed N]\n", MAX_EPOCHS);
+    if (!dir || argc % 2 == 0 || epochs < 1 || epochs > BENCH_MAX_EPOCHS || limit < 0) {
+        fprintf(stderr, "usage: bench_mlp --data DIR [--epochs 1..%d] [--limit N] [--seed N]\n", BENCH_MAX_EPOCHS);
         return 1;
     }
 

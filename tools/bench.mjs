@@ -322,6 +322,7 @@ function report({ date, machine: info, systems: r, targets }, o) {
 
   if (asked('cnn').length) {
     const E = o.cnnEpochs;
+    const rate = (v) => fmt(v, v < 100 ? 1 : 0); // TF.js cpu trains a few samples per second
     section('CNN Conv2D(32, 3x3, relu) -> MaxPool(2) -> Conv2D(64, 3x3, relu) -> MaxPool(2) -> Dense(128, relu) -> ' +
       'Dense(10, softmax), Adam 1e-3, batch 32, Fashion-MNIST 28x28x1.\n' +
       `samples/s: median of ${o.runs} runs of ${o.cnnBatches} batches after ${CNN_WARMUP} warm-up batches (TF.js cpu: ` +
@@ -329,8 +330,8 @@ function report({ date, machine: info, systems: r, targets }, o) {
       (E ? `; test accuracy after ${E} epoch${E > 1 ? 's' : ''} over all 60,000 images, with that epoch's own samples/s` : ''),
     ['system', 'samples/s', '(wall)', ...(E ? [`acc. epoch ${E}`, 'epoch samples/s'] : []), 'x PyTorch', 'x TF.js cpu'],
     asked('cnn').map((id) => (!ok(r[id]) ? failed(id, E ? 7 : 5) : [
-      label(id) + (typeof r[id].simd === 'string' ? ` [${r[id].simd}]` : ''), fmt(r[id].samples_per_s),
-      fmt(r[id].wall_samples_per_s),
+      label(id) + (typeof r[id].simd === 'string' ? ` [${r[id].simd}]` : ''), rate(r[id].samples_per_s),
+      rate(r[id].wall_samples_per_s),
       ...(E ? [cnnAcc(r[id], E) === null ? '-' : `${cnnAcc(r[id], E).toFixed(2)}%`, fmt(r[id].epoch_median_samples_per_s)] : []),
       fmt(ratio(r[id], r['cnn-pytorch']), 2), fmt(ratio(r[id], r['cnn-tfjs-cpu']), 0)])));
   }
