@@ -128,9 +128,9 @@ void nn_adam_update(size_t n, float lr, float b1, float b2, float c1, float c2, 
 void nn_bias_relu(float *z, const float *b, float *y, int r, int c) { nn_bias_relu_ref(z, b, y, r, c); }
 void nn_vmax(int n, const float *x, float *y) { nn_vmax_ref(n, x, y); }
 void nn_maxpool_window_backward(int c, int rows, int cols, int row_stride, const float *x,
-                                const float *y, const float *dy, float *dx)
+                                const float *y, const float *dy, float *dx, int add)
 {
-    nn_maxpool_window_backward_ref(c, rows, cols, row_stride, x, y, dy, dx);
+    nn_maxpool_window_backward_ref(c, rows, cols, row_stride, x, y, dy, dx, add);
 }
 #else
 void nn_bias_relu(float *z, const float *b, float *y, int rows, int cols)
@@ -157,7 +157,7 @@ void nn_vmax(int n, const float *x, float *y)
 
 /* dy stays in a register while it walks the window */
 void nn_maxpool_window_backward(int c, int rows, int cols, int row_stride, const float *x,
-                                const float *y, const float *dy, float *dx)
+                                const float *y, const float *dy, float *dx, int add)
 {
     int k = 0;
     for (; k + VW <= c; k += VW) {
@@ -165,8 +165,8 @@ void nn_maxpool_window_backward(int c, int rows, int cols, int row_stride, const
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++) {
                 long at = (long)i * row_stride + (long)j * c + k;
-                vf keep = VGT0MASK(VSUB(ym, VLOAD(x + at)), rem);
-                VSTORE(dx + at, VADD(VLOAD(dx + at), VSUB(rem, keep)));
+                vf keep = VGT0MASK(VSUB(ym, VLOAD(x + at)), rem), got = VSUB(rem, keep);
+                VSTORE(dx + at, add ? VADD(VLOAD(dx + at), got) : got);
                 rem = keep;
             }
     }
@@ -176,7 +176,7 @@ void nn_maxpool_window_backward(int c, int rows, int cols, int row_stride, const
             for (int j = 0; j < cols; j++) {
                 long at = (long)i * row_stride + (long)j * c + k;
                 float keep = y[k] - x[at] > 0.0f ? rem : 0.0f;
-                dx[at] += rem - keep;
+                dx[at] = add ? dx[at] + (rem - keep) : rem - keep;
                 rem = keep;
             }
     }

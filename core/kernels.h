@@ -57,11 +57,12 @@ void nn_bias_relu_ref(float *z, const float *b, float *y, int rows, int cols);
 void nn_vmax(int n, const float *x, float *y);
 void nn_vmax_ref(int n, const float *x, float *y);
 /* Max pooling's backward for one window of rows x cols pixels (c channels each; rows row_stride
- * floats apart) whose maximum is y: dx += dy at the first pixel (in row order) holding the
- * maximum of each channel, as a stored argmax would send it ("holding" = y - x > 0 fails). */
+ * floats apart) whose maximum is y: each channel's dy goes to the first pixel (in row order)
+ * holding the maximum ("holding" = y - x > 0 fails), 0 to the others; added into dx when add,
+ * else stored (windows that do not overlap). */
 void nn_maxpool_window_backward(int c, int rows, int cols, int row_stride, const float *x,
-                                const float *y, const float *dy, float *dx);
+                                const float *y, const float *dy, float *dx, int add);
 void nn_maxpool_window_backward_ref(int c, int rows, int cols, int row_stride, const float *x,
-                                    const float *y, const float *dy, float *dx);
+                                    const float *y, const float *dy, float *dx, int add);
 
 #endif

@@ -84,7 +84,7 @@ void nn_vmax_ref(int n, const float *x, float *y)
 }
 
 void nn_maxpool_window_backward_ref(int c, int rows, int cols, int row_stride, const float *x,
-                                    const float *y, const float *dy, float *dx)
+                                    const float *y, const float *dy, float *dx, int add)
 {
     for (int k = 0; k < c; k++) {
         float rem = dy[k]; /* still to route: zero once the maximum is found */
@@ -92,7 +92,7 @@ void nn_maxpool_window_backward_ref(int c, int rows, int cols, int row_stride, c
             for (int j = 0; j < cols; j++) {
                 long at = (long)i * row_stride + (long)j * c + k;
                 float keep = y[k] - x[at] > 0.0f ? rem : 0.0f;
-                dx[at] += rem - keep;
+                dx[at] = add ? dx[at] + (rem - keep) : rem - keep;
                 rem = keep;
             }
     }

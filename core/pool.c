@@ -52,25 +52,53 @@ static void maxpool_forward(nn_layer *L, const float *p, const float *x, int n, 
     L->preact = L->y;
 }
 
+/* Zero the pixels of one sample's dx that no window reads (the right and bottom edge when the
+ * stride does not divide the size, gaps when the stride exceeds the pool). Windows do not overlap
+ * here and come in row order. */
+static void zero_unread(const nn_geo *g, float *db)
+{
+    size_t px = (size_t)g->c * sizeof(float);
+    int next_y = 0;
+    for (int oy = 0; oy <= g->oh; oy++) {
+        int y0 = g->h, y1 = g->h, x0, x1;
+        if (oy < g->oh) window(g, oy, 0, &y0, &y1, &x0, &x1);
+        if (y0 > next_y) memset(db + (size_t)next_y * g->w * g->c, 0, (size_t)(y0 - next_y) * g->w * px);
+        for (int iy = y0; iy < y1; iy++) {
+            float *row = db + (size_t)iy * g->w * g->c;
+            int next_x = 0;
+            for (int ox = 0; ox <= g->ow; ox++) {
+                int a0 = g->w, a1 = g->w, b0, b1;
+                if (ox < g->ow) window(g, oy, ox, &b0, &b1, &a0, &a1);
+                if (a0 > next_x) memset(row + (size_t)next_x * g->c, 0, (size_t)(a0 - next_x) * px);
+                next_x = a1;
+            }
+        }
+        if (y1 > next_y) next_y = y1;
+    }
+}
+
 /* dL/dy of each output goes to the first pixel of its window (in row order) that holds the
- * maximum, as with a stored argmax; overlapping windows add up. */
+ * maximum, as with a stored argmax. Windows that overlap add up into a zeroed dx; windows that
+ * do not (the usual pool size = stride) store their values, and only unread pixels are zeroed. */
 static void maxpool_backward(nn_layer *L, const float *p, float *g, const float *x,
                              const float *dy, float *dx, int n)
 {
     if (!dx) return;
     nn_geo ge = nn_geo_of(L);
-    int c = ge.c;
-    memset(dx, 0, (size_t)n * L->in_size * sizeof(float));
+    int c = ge.c, add = ge.sh < ge.kh || ge.sw < ge.kw;
+    if (add) memset(dx, 0, (size_t)n * L->in_size * sizeof(float));
     for (int b = 0; b < n; b++) {
         const float *xb = x + (size_t)b * L->in_size;
         float *db = dx + (size_t)b * L->in_size;
+        if (!add) zero_unread(&ge, db);
         for (int oy = 0; oy < ge.oh; oy++)
             for (int ox = 0; ox < ge.ow; ox++) {
                 size_t o = (size_t)b * L->out_size + ((size_t)oy * ge.ow + ox) * c;
                 int y0, y1, x0, x1;
                 window(&ge, oy, ox, &y0, &y1, &x0, &x1);
                 size_t at = ((size_t)y0 * ge.w + x0) * c;
-                nn_maxpool_window_backward(c, y1 - y0, x1 - x0, ge.w * c, xb + at, L->y + o, dy + o, db + at);
+                nn_maxpool_window_backward(c, y1 - y0, x1 - x0, ge.w * c, xb + at, L->y + o,
+                                           dy + o, db + at, add);
             }
     }
 }

@@ -155,15 +155,18 @@ static void test_conv_pool_kernels(void)
         for (int p = 1; p < 4; p++) { nn_vmax(n, win[p], m1); nn_vmax_ref(n, win[p], m2); }
         CHECK(max_abs_diff(m1, m2, n) == 0.0f);
         /* the same 4 positions as a 2x2 window: rows 2 pixels apart, each pixel n channels */
-        float img[4 * 257], dx1[4 * 257] = {0}, dx2[4 * 257] = {0};
+        float img[4 * 257], dx1[4 * 257], dx2[4 * 257];
         for (int p = 0; p < 4; p++) memcpy(img + p * n, win[p], (size_t)n * sizeof(float));
-        nn_maxpool_window_backward(n, 2, 2, 2 * n, img, m1, dy, dx1);
-        nn_maxpool_window_backward_ref(n, 2, 2, 2 * n, img, m2, dy, dx2);
-        CHECK(max_abs_diff(dx1, dx2, 4 * n) == 0.0f);
-        for (int i = 0; i < n; i++) { /* all of dy went to the first position holding the max */
-            int first = 0;
-            while (win[first][i] != m1[i]) first++;
-            for (int p = 0; p < 4; p++) CHECK(dx1[p * n + i] == (p == first ? dy[i] : 0.0f));
+        for (int add = 0; add <= 1; add++) { /* stored over stale values, then added to 1s */
+            for (int i = 0; i < 4 * n; i++) dx1[i] = dx2[i] = add ? 1.0f : 99.0f;
+            nn_maxpool_window_backward(n, 2, 2, 2 * n, img, m1, dy, dx1, add);
+            nn_maxpool_window_backward_ref(n, 2, 2, 2 * n, img, m2, dy, dx2, add);
+            CHECK(max_abs_diff(dx1, dx2, 4 * n) == 0.0f);
+            for (int i = 0; i < n; i++) { /* all of dy went to the first position holding the max */
+                int first = 0;
+                while (win[first][i] != m1[i]) first++;
+                for (int p = 0; p < 4; p++) CHECK(dx1[p * n + i] == (float)add + (p == first ? dy[i] : 0.0f));
+            }
         }
     }
 }
