@@ -323,7 +323,7 @@ function report({ date, machine: info, systems: r, targets }, o) {
   if (asked('cnn').length) {
     const E = o.cnnEpochs;
     const rate = (v) => fmt(v, v < 100 ? 1 : 0); // TF.js cpu trains a few samples per second
-    section('CNN Conv2D(32, 3x3, relu) -> MaxPool(2) -> Conv2D(64, 3x3, relu) -> MaxPool(2) -> Dense(128, relu) -> ' +
+    section('CNN Conv2D(32, 3x3, relu) -> MaxPool(2) -> Conv2D(64, 3x3, relu) -> MaxPool(2) -> Flatten -> Dense(128, relu) -> ' +
       'Dense(10, softmax), Adam 1e-3, batch 32, Fashion-MNIST 28x28x1.\n' +
       `samples/s: median of ${o.runs} runs of ${o.cnnBatches} batches after ${CNN_WARMUP} warm-up batches (TF.js cpu: ` +
       `${o.cnnCpuRuns} run${o.cnnCpuRuns > 1 ? 's' : ''} of ${o.cnnCpuBatches} after 1), process CPU time, wall-clock beside it` +
