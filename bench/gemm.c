@@ -5,12 +5,16 @@
  * three training shapes (NN: C = A B, forward; NT: C = A B^T, input gradient; TN: C = A^T B,
  * weight gradient) at square sizes and at the shapes of a 784-128-10 MLP with batch 32.
  * Every figure is the median of several timed runs after a warm-up (V8 first runs wasm from
- * its baseline compiler), each run long enough for the clock.
+ * its baseline compiler), each run long enough for the clock. The machine may be shared: each
+ * case's runs are interleaved with runs of the micro-kernel, so the ratio compares two figures
+ * taken under the same load.
  *
  * Run:  build/bench_gemm [--json] [--quick]      (native)
  *       node build-wasm/bench_gemm.js [--json] [--quick]   (wasm)
  * --json prints one object: {"target": ..., "ceiling_gflops": x, "results": [{"shape": "NN",
- * "m": .., "n": .., "k": .., "gflops": .., "ratio": ..}, ...]}, ratio = gflops / ceiling.
+ * "m": .., "n": .., "k": .., "gflops": .., "ratio": .., "ceiling_gflops": ..}, ...]}: each
+ * result's ratio = gflops / its ceiling_gflops (the micro-kernel timed alongside it); the top
+ * ceiling_gflops is the median of those.
  * --quick times fewer and shorter runs (a smoke test, not a measurement). */
 #define _POSIX_C_SOURCE 200809L
 #include "kernels.h"
@@ -38,31 +42,51 @@ static int cmp_double(const void *a, const void *b)
 
 typedef void (*op_fn)(void *ctx);
 
-/* Median seconds per call of op(ctx): calibrate a repeat count, warm up, time n_runs runs. */
-static double median_seconds(op_fn op, void *ctx)
+/* A repeat count for op(ctx) that makes one run last min_run_s; calibrating warms it up. */
+static long calibrate(op_fn op, void *ctx)
 {
     long reps = 1;
-    for (;;) { /* calibrate (doubles as warm-up) */
+    for (;;) {
         double t0 = now_s();
         for (long r = 0; r < reps; r++) op(ctx);
         double t = now_s() - t0;
-        if (t >= min_run_s) break;
+        if (t >= min_run_s) return reps;
         reps = t > 0 ? (long)(reps * (1.2 * min_run_s / t)) + 1 : reps * 10;
     }
-    double runs[32];
+}
+
+static double run_seconds(op_fn op, void *ctx, long reps)
+{
+    double t0 = now_s();
+    for (long r = 0; r < reps; r++) op(ctx);
+    return (now_s() - t0) / (double)reps;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof v[0], cmp_double);
+    return v[n / 2];
+}
+
+/* Median seconds per call of op and of ref, their runs interleaved: the machine may be shared,
+ * and a load that changes during the benchmark then weighs on both alike. */
+static void paired_medians(op_fn op, void *ctx, op_fn ref, void *rctx, double *op_s, double *ref_s)
+{
+    long reps = calibrate(op, ctx), rreps = calibrate(ref, rctx);
+    double a[32], b[32];
     for (int i = 0; i < n_runs; i++) {
-        double t0 = now_s();
-        for (long r = 0; r < reps; r++) op(ctx);
-        runs[i] = (now_s() - t0) / (double)reps;
+        a[i] = run_seconds(op, ctx, reps);
+        b[i] = run_seconds(ref, rctx, rreps);
     }
-    qsort(runs, (size_t)n_runs, sizeof runs[0], cmp_double);
-    return runs[n_runs / 2];
+    *op_s = median(a, n_runs);
+    *ref_s = median(b, n_runs);
 }
 
 /* ---- the ceiling: the micro-kernel on packed panels that stay in L1 */
 typedef struct {
     int kc, ldc;
     float *ap, *bp, *c;
+    double flops; /* per run_micro call */
 } micro_ctx;
 
 static void run_micro(void *p)
@@ -71,21 +95,22 @@ static void run_micro(void *p)
     for (int i = 0; i < 64; i++) nn_gemm_microkernel(m->kc, m->ap, m->bp, m->c, m->ldc);
 }
 
-static double ceiling_gflops(void)
+static int micro_init(micro_ctx *m)
 {
     int mr, nr;
     nn_gemm_tile_shape(&mr, &nr);
-    micro_ctx m = {256, nr, NULL, NULL, NULL};
-    m.ap = malloc(sizeof(float) * mr * m.kc);
-    m.bp = malloc(sizeof(float) * nr * m.kc);
-    m.c = calloc((size_t)mr * nr, sizeof(float));
-    for (int i = 0; i < mr * m.kc; i++) m.ap[i] = 1e-3f * (float)(i % 7);
-    for (int i = 0; i < nr * m.kc; i++) m.bp[i] = 1e-3f * (float)(i % 5);
+    m->kc = 256;
+    m->ldc = nr;
+    m->ap = malloc(sizeof(float) * mr * m->kc);
+    m->bp = malloc(sizeof(float) * nr * m->kc);
+    m->c = calloc((size_t)mr * nr, sizeof(float));
+    if (!m->ap || !m->bp || !m->c) return 0;
+    for (int i = 0; i < mr * m->kc; i++) m->ap[i] = 1e-3f * (float)(i % 7);
+    for (int i = 0; i < nr * m->kc; i++) m->bp[i] = 1e-3f * (float)(i % 5);
+    m->flops = 64.0 * 2.0 * mr * nr * m->kc;
     double t0 = now_s();
-    while (now_s() - t0 < 4 * min_run_s) run_micro(&m); /* let an optimizing tier take over */
-    double s = median_seconds(run_micro, &m);
-    free(m.ap); free(m.bp); free(m.c);
-    return 64.0 * 2.0 * mr * nr * m.kc / s * 1e-9;
+    while (now_s() - t0 < 0.2) run_micro(m); /* let V8's optimizing tier take over */
+    return 1;
 }
 
 /* ---- nn_gemm on one shape */
@@ -102,7 +127,8 @@ static void run_gemm(void *p)
     nn_gemm(g->ta, g->tb, g->m, g->n, g->k, g->a, lda, g->b, ldb, g->ta ? 1.0f : 0.0f, g->c, g->n);
 }
 
-static double gemm_gflops(int ta, int tb, int m, int n, int k)
+/* GFLOPS of nn_gemm on one shape, and (*ceiling) of the micro-kernel timed alongside it. */
+static double gemm_gflops(int ta, int tb, int m, int n, int k, micro_ctx *micro, double *ceiling)
 {
     gemm_ctx g = {ta, tb, m, n, k, malloc(sizeof(float) * m * k), malloc(sizeof(float) * k * n),
                   calloc((size_t)m * n, sizeof(float))};
@@ -112,8 +138,10 @@ static double gemm_gflops(int ta, int tb, int m, int n, int k)
     }
     for (int i = 0; i < m * k; i++) g.a[i] = 1e-3f * (float)(i % 13) - 6e-3f;
     for (int i = 0; i < k * n; i++) g.b[i] = 1e-3f * (float)(i % 11) - 5e-3f;
-    double s = median_seconds(run_gemm, &g);
+    double s, cs;
+    paired_medians(run_gemm, &g, run_micro, micro, &s, &cs);
     free(g.a); free(g.b); free(g.c);
+    *ceiling = micro->flops / cs * 1e-9;
     return 2.0 * m * n * k / s * 1e-9;
 }
 
@@ -149,32 +177,39 @@ int main(int argc, char **argv)
     cases[nc++] = (bench_case){"TN", 784, 128, 32, "mlp: hidden dW"};
     cases[nc++] = (bench_case){"TN", 128, 10, 32, "mlp: output dW"};
 
-    /* the machine may be shared: the ceiling is the better of a median before and one after */
-    double ceiling = ceiling_gflops();
+    micro_ctx micro;
+    if (!micro_init(&micro)) {
+        fprintf(stderr, "bench_gemm: out of memory\n");
+        return 1;
+    }
     int mr, nr;
     nn_gemm_tile_shape(&mr, &nr);
-    double gflops[64];
+    double gflops[64], ceil_at[64];
     for (int i = 0; i < nc; i++) {
         bench_case c = cases[i];
-        gflops[i] = gemm_gflops(c.shape[0] == 'T', c.shape[1] == 'T', c.m, c.n, c.k);
+        gflops[i] = gemm_gflops(c.shape[0] == 'T', c.shape[1] == 'T', c.m, c.n, c.k, &micro,
+                                &ceil_at[i]);
         if (!json) fprintf(stderr, ".");
     }
     if (!json) fprintf(stderr, "\n");
-    double again = ceiling_gflops();
-    if (again > ceiling) ceiling = again;
+    double sorted[64];
+    memcpy(sorted, ceil_at, sizeof(double) * nc);
+    double ceiling = median(sorted, nc);
+    free(micro.ap); free(micro.bp); free(micro.c);
     if (json) {
         printf("{\"target\":\"%s\",\"ceiling_gflops\":%.2f,\"results\":[", nn_simd_name(), ceiling);
         for (int i = 0; i < nc; i++)
-            printf("%s{\"shape\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,\"gflops\":%.2f,\"ratio\":%.3f}",
-                   i ? "," : "", cases[i].shape, cases[i].m, cases[i].n, cases[i].k, gflops[i],
-                   gflops[i] / ceiling);
+            printf("%s{\"shape\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,\"gflops\":%.2f,\"ratio\":%.3f,"
+                   "\"ceiling_gflops\":%.2f}", i ? "," : "", cases[i].shape, cases[i].m, cases[i].n,
+                   cases[i].k, gflops[i], gflops[i] / ceil_at[i], ceil_at[i]);
         printf("]}\n");
     } else {
         printf("target %s, tile %dx%d: micro-kernel ceiling %.1f GFLOPS\n\n"
-               "shape     m     n     k   GFLOPS  of ceiling\n", nn_simd_name(), mr, nr, ceiling);
+               "shape     m     n     k   GFLOPS  ceiling  ratio\n", nn_simd_name(), mr, nr, ceiling);
         for (int i = 0; i < nc; i++)
-            printf("%-5s %5d %5d %5d %8.1f %10.0f%%  %s\n", cases[i].shape, cases[i].m, cases[i].n,
-                   cases[i].k, gflops[i], 100.0 * gflops[i] / ceiling, cases[i].what);
+            printf("%-5s %5d %5d %5d %8.1f %8.1f %6.0f%%  %s\n", cases[i].shape, cases[i].m,
+                   cases[i].n, cases[i].k, gflops[i], ceil_at[i], 100.0 * gflops[i] / ceil_at[i],
+                   cases[i].what);
     }
     return 0;
 }
