@@ -118,8 +118,9 @@ export function stopwatch() {
 
 /** Median rates of `count` samples over timed runs [{ cpu, wall }] (seconds), plus the runs' rates. */
 export function rates(count, runs) {
-  const per = (k) => runs.map((r) => Math.round(count / r[k]));
-  return { samples_per_s: Math.round(median(per('cpu'))), wall_samples_per_s: Math.round(median(per('wall'))),
+  const round = (v) => (v < 100 ? Math.round(v * 10) / 10 : Math.round(v)); // TF.js cpu's CNN: a few per s
+  const per = (k) => runs.map((r) => round(count / r[k]));
+  return { samples_per_s: round(median(per('cpu'))), wall_samples_per_s: round(median(per('wall'))),
     run_samples_per_s: per('cpu'), run_wall_samples_per_s: per('wall') };
 }
 
@@ -131,4 +132,19 @@ export function rates(count, runs) {
 export function mlpResult(system, nTrain, epochs, extra = {}) {
   return { system, train_samples: nTrain, epochs: epochs.length, ...rates(nTrain, epochs),
     test_accuracy: epochs.map((e) => Number(e.accuracy.toFixed(4))), ...extra };
+}
+
+/**
+ * The CNN benches' speed figure: `runs` timed calls of `trainOnce()` (each trains `count` samples,
+ * the same model going on learning), logged as they come; returns rates() of them.
+ */
+export async function timedRuns(name, count, runs, trainOnce) {
+  const times = [];
+  for (let r = 0; r < runs; r++) {
+    const lap = stopwatch();
+    await trainOnce();
+    times.push(lap());
+    log(`${name}: run ${r + 1}: ${Math.round(count / times.at(-1).cpu)} samples/s over ${count} samples`);
+  }
+  return rates(count, times);
 }

@@ -175,9 +175,13 @@ static void conv_forward(nn_layer *L, const float *p, const float *x, int n, int
     const float *a = x;
     if (!is_pointwise(&g)) { im2col(&g, x, n, L->col); a = L->col; }
     nn_gemm(0, 0, rows, f, K, a, K, p, f, 0.0f, L->z, f); /* z = col W */
-    if (L->spec.use_bias) nn_add_rows(L->z, p + (size_t)K * f, rows, f);
     if (L->act == NN_ACT_LINEAR) L->y = L->z;
-    else nn_act_forward(L->act, L->spec.alpha, L->z, L->y, rows, f);
+    if (L->spec.use_bias && L->act == NN_ACT_RELU) { /* one pass over z instead of two */
+        nn_bias_relu(L->z, p + (size_t)K * f, L->y, rows, f);
+    } else {
+        if (L->spec.use_bias) nn_add_rows(L->z, p + (size_t)K * f, rows, f);
+        if (L->act != NN_ACT_LINEAR) nn_act_forward(L->act, L->spec.alpha, L->z, L->y, rows, f);
+    }
     L->preact = L->z;
 }
 

@@ -277,3 +277,64 @@ void nn_small_dwt(int n, int in, int u, const float *d, const float *W, float *d
     nn_small_xw(n, u, in, d, wt, NULL, dx);
 }
 #endif
+
+/* ---- convolution and pooling kernels: the passes around the convolution's GEMMs (the scalar
+ * max pooling with its stored argmax cost a fifth of a CNN's training step) ---- */
+#ifndef VW
+void nn_bias_relu(float *z, const float *b, float *y, int r, int c) { nn_bias_relu_ref(z, b, y, r, c); }
+void nn_vmax(int n, const float *x, float *y) { nn_vmax_ref(n, x, y); }
+void nn_maxpool_window_backward(int c, int rows, int cols, int row_stride, const float *x,
+                                const float *y, const float *dy, float *dx, int add)
+{
+    nn_maxpool_window_backward_ref(c, rows, cols, row_stride, x, y, dy, dx, add);
+}
+#else
+void nn_bias_relu(float *z, const float *b, float *y, int rows, int cols)
+{
+    vf zero = VZERO();
+    for (int r = 0; r < rows; r++) {
+        float *zr = z + (long)r * cols, *yr = y + (long)r * cols;
+        int c = 0;
+        for (; c + VW <= cols; c += VW) {
+            vf v = VADD(VLOAD(zr + c), VLOAD(b + c));
+            VSTORE(zr + c, v);
+            VSTORE(yr + c, VMAX(v, zero));
+        }
+        if (c < cols) nn_bias_relu_ref(zr + c, b + c, yr + c, 1, cols - c);
+    }
+}
+
+void nn_vmax(int n, const float *x, float *y)
+{
+    int i = 0;
+    for (; i + VW <= n; i += VW) VSTORE(y + i, VMAX(VLOAD(x + i), VLOAD(y + i)));
+    for (; i < n; i++) y[i] = x[i] > y[i] ? x[i] : y[i];
+}
+
+/* dy stays in a register while it walks the window */
+void nn_maxpool_window_backward(int c, int rows, int cols, int row_stride, const float *x,
+                                const float *y, const float *dy, float *dx, int add)
+{
+    int k = 0;
+    for (; k + VW <= c; k += VW) {
+        vf rem = VLOAD(dy + k), ym = VLOAD(y + k);
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) {
+                long at = (long)i * row_stride + (long)j * c + k;
+                vf keep = VGT0MASK(VSUB(ym, VLOAD(x + at)), rem), got = VSUB(rem, keep);
+                VSTORE(dx + at, add ? VADD(VLOAD(dx + at), got) : got);
+                rem = keep;
+            }
+    }
+    for (; k < c; k++) { /* the last channels one at a time (pixels stay c apart) */
+        float rem = dy[k];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) {
+                long at = (long)i * row_stride + (long)j * c + k;
+                float keep = y[k] - x[at] > 0.0f ? rem : 0.0f;
+                dx[at] = add ? dx[at] + (rem - keep) : rem - keep;
+                rem = keep;
+            }
+    }
+}
+#endif

@@ -105,4 +105,21 @@ void nn_small_dwt_ref(int n, int in, int u, const float *d, const float *W, floa
 #define NN_TANH_Q4 (-0.005704984f)
 #define NN_ROUND_MAGIC 12582912.0f /* 1.5 * 2^23: (v + M) - M rounds v to an integer (|v| < 2^22) */
 
+/* ---- convolution and pooling kernels (conv2d.c, pool.c) ---- */
+/* y[r, :] = max(y[r, :] + b, 0) kept in z too: z += b per row, then y = relu(z) (z and y may be
+ * the same array); one pass instead of add_rows then relu */
+void nn_bias_relu(float *z, const float *b, float *y, int rows, int cols);
+void nn_bias_relu_ref(float *z, const float *b, float *y, int rows, int cols);
+/* y = max(x, y) element-wise (max pooling); with NaN in x which one is kept depends on the target */
+void nn_vmax(int n, const float *x, float *y);
+void nn_vmax_ref(int n, const float *x, float *y);
+/* Max pooling's backward for one window of rows x cols pixels (c channels each; rows row_stride
+ * floats apart) whose maximum is y: each channel's dy goes to the first pixel (in row order)
+ * holding the maximum ("holding" = y - x > 0 fails), 0 to the others; added into dx when add,
+ * else stored (windows that do not overlap). */
+void nn_maxpool_window_backward(int c, int rows, int cols, int row_stride, const float *x,
+                                const float *y, const float *dy, float *dx, int add);
+void nn_maxpool_window_backward_ref(int c, int rows, int cols, int row_stride, const float *x,
+                                    const float *y, const float *dy, float *dx, int add);
+
 #endif

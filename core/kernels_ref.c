@@ -161,3 +161,33 @@ void nn_small_dwt_ref(int n, int in, int u, const float *d, const float *W, floa
 {
     nn_gemm_ref(0, 1, n, in, u, d, u, W, u, 0.0f, dx, in);
 }
+
+/* ---- convolution and pooling kernels ---- */
+void nn_bias_relu_ref(float *z, const float *b, float *y, int rows, int cols)
+{
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            float v = z[(long)r * cols + c] += b[c];
+            y[(long)r * cols + c] = v > 0.0f ? v : 0.0f;
+        }
+}
+
+void nn_vmax_ref(int n, const float *x, float *y)
+{
+    for (int i = 0; i < n; i++) y[i] = x[i] > y[i] ? x[i] : y[i];
+}
+
+void nn_maxpool_window_backward_ref(int c, int rows, int cols, int row_stride, const float *x,
+                                    const float *y, const float *dy, float *dx, int add)
+{
+    for (int k = 0; k < c; k++) {
+        float rem = dy[k]; /* still to route: zero once the maximum is found */
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) {
+                long at = (long)i * row_stride + (long)j * c + k;
+                float keep = y[k] - x[at] > 0.0f ? rem : 0.0f;
+                dx[at] = add ? dx[at] + (rem - keep) : rem - keep;
+                rem = keep;
+            }
+    }
+}

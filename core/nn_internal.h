@@ -53,7 +53,6 @@ struct nn_layer {
     float *dz;                  /* scratch for dL/dz */
     float *mask;                /* dropout mask */
     float *col;                 /* conv2d: im2col rows [cap * oh * ow, kh * kw * in_c] */
-    int *idx;                   /* maxpool: the input index each output came from */
     float *stat;                /* batchnorm: per-channel mean and 1/std of the last forward */
     int training;               /* the mode of the last forward (batchnorm backward needs it) */
     int act;                    /* activation applied last (linear if none) */

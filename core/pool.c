@@ -1,7 +1,7 @@
 /* pool.c - MaxPooling2D, AveragePooling2D and GlobalAveragePooling2D over NHWC inputs.
  * Windows never read the padding of 'same' (TF's convention): a max ignores it and an average
  * divides by the number of real pixels in its window. The channel loop is innermost and
- * contiguous, so the compiler vectorizes it. */
+ * contiguous: the kernels of kernels.h run it as vectors. */
 #include "kernels.h"
 #include "nn_internal.h"
 #include <string.h>
@@ -29,21 +29,8 @@ static int pool_setup(nn_layer *L, char *err)
     return NN_OK;
 }
 
-static int pool_reserve(nn_layer *L, int cap)
-{
-    size_t n = (size_t)cap * L->out_size;
-    float *y = NN_REALLOC(L->y, n * sizeof(float));
-    if (!y) return NN_ERR_NOMEM;
-    L->y = y;
-    if (L->spec.type == NN_LAYER_MAXPOOL2D) {
-        int *idx = NN_REALLOC(L->idx, n * sizeof(int));
-        if (!idx) return NN_ERR_NOMEM;
-        L->idx = idx;
-    }
-    return NN_OK;
-}
-
-/* y = max over the window; idx remembers where each maximum came from (index within the sample). */
+/* y = max over the window, channels as vectors. No argmax is stored: backward finds it again in
+ * x, which the model keeps for it (a stored index cost a compare-and-branch per value). */
 static void maxpool_forward(nn_layer *L, const float *p, const float *x, int n, int training,
                             nn_rng *rng)
 {
@@ -53,38 +40,66 @@ static void maxpool_forward(nn_layer *L, const float *p, const float *x, int n, 
         const float *xb = x + (size_t)b * L->in_size;
         for (int oy = 0; oy < g.oh; oy++)
             for (int ox = 0; ox < g.ow; ox++) {
-                size_t o = (size_t)b * L->out_size + ((size_t)oy * g.ow + ox) * c;
-                float *yo = L->y + o;
-                int *io = L->idx + o, y0, y1, x0, x1;
+                float *yo = L->y + (size_t)b * L->out_size + ((size_t)oy * g.ow + ox) * c;
+                int y0, y1, x0, x1;
                 window(&g, oy, ox, &y0, &y1, &x0, &x1);
-                int first = (y0 * g.w + x0) * c;
-                memcpy(yo, xb + first, (size_t)c * sizeof(float));
-                for (int k = 0; k < c; k++) io[k] = first + k;
+                memcpy(yo, xb + ((size_t)y0 * g.w + x0) * c, (size_t)c * sizeof(float));
                 for (int iy = y0; iy < y1; iy++)
-                    for (int ix = x0; ix < x1; ix++) {
-                        int base = (iy * g.w + ix) * c;
-                        const float *xi = xb + base;
-                        for (int k = 0; k < c; k++) {
-                            int gt = xi[k] > yo[k];
-                            yo[k] = gt ? xi[k] : yo[k];
-                            io[k] = gt ? base + k : io[k];
-                        }
-                    }
+                    for (int ix = iy == y0 ? x0 + 1 : x0; ix < x1; ix++)
+                        nn_vmax(c, xb + ((size_t)iy * g.w + ix) * c, yo);
             }
     }
     L->preact = L->y;
 }
 
+/* Zero the pixels of one sample's dx that no window reads (the right and bottom edge when the
+ * stride does not divide the size, gaps when the stride exceeds the pool). Windows do not overlap
+ * here and come in row order. */
+static void zero_unread(const nn_geo *g, float *db)
+{
+    size_t px = (size_t)g->c * sizeof(float);
+    int next_y = 0;
+    for (int oy = 0; oy <= g->oh; oy++) {
+        int y0 = g->h, y1 = g->h, x0, x1;
+        if (oy < g->oh) window(g, oy, 0, &y0, &y1, &x0, &x1);
+        if (y0 > next_y) memset(db + (size_t)next_y * g->w * g->c, 0, (size_t)(y0 - next_y) * g->w * px);
+        for (int iy = y0; iy < y1; iy++) {
+            float *row = db + (size_t)iy * g->w * g->c;
+            int next_x = 0;
+            for (int ox = 0; ox <= g->ow; ox++) {
+                int a0 = g->w, a1 = g->w, b0, b1;
+                if (ox < g->ow) window(g, oy, ox, &b0, &b1, &a0, &a1);
+                if (a0 > next_x) memset(row + (size_t)next_x * g->c, 0, (size_t)(a0 - next_x) * px);
+                next_x = a1;
+            }
+        }
+        if (y1 > next_y) next_y = y1;
+    }
+}
+
+/* dL/dy of each output goes to the first pixel of its window (in row order) that holds the
+ * maximum, as with a stored argmax. Windows that overlap add up into a zeroed dx; windows that
+ * do not (the usual pool size = stride) store their values, and only unread pixels are zeroed. */
 static void maxpool_backward(nn_layer *L, const float *p, float *g, const float *x,
                              const float *dy, float *dx, int n)
 {
     if (!dx) return;
-    memset(dx, 0, (size_t)n * L->in_size * sizeof(float));
+    nn_geo ge = nn_geo_of(L);
+    int c = ge.c, add = ge.sh < ge.kh || ge.sw < ge.kw;
+    if (add) memset(dx, 0, (size_t)n * L->in_size * sizeof(float));
     for (int b = 0; b < n; b++) {
+        const float *xb = x + (size_t)b * L->in_size;
         float *db = dx + (size_t)b * L->in_size;
-        const float *dyb = dy + (size_t)b * L->out_size;
-        const int *ib = L->idx + (size_t)b * L->out_size;
-        for (int k = 0; k < L->out_size; k++) db[ib[k]] += dyb[k];
+        if (!add) zero_unread(&ge, db);
+        for (int oy = 0; oy < ge.oh; oy++)
+            for (int ox = 0; ox < ge.ow; ox++) {
+                size_t o = (size_t)b * L->out_size + ((size_t)oy * ge.ow + ox) * c;
+                int y0, y1, x0, x1;
+                window(&ge, oy, ox, &y0, &y1, &x0, &x1);
+                size_t at = ((size_t)y0 * ge.w + x0) * c;
+                nn_maxpool_window_backward(c, y1 - y0, x1 - x0, ge.w * c, xb + at, L->y + o,
+                                           dy + o, db + at, add);
+            }
     }
 }
 
@@ -135,9 +150,7 @@ static void avgpool_backward(nn_layer *L, const float *p, float *g, const float 
 static void pool_release(nn_layer *L)
 {
     NN_FREE(L->y);
-    NN_FREE(L->idx);
     L->y = NULL;
-    L->idx = NULL;
 }
 
 /* ---- global average pooling: [h, w, c] -> [c], y_c = mean over all pixels ---- */
@@ -179,9 +192,9 @@ static void gap_backward(nn_layer *L, const float *p, float *g, const float *x, 
     }
 }
 
-const nn_layer_ops nn_maxpool2d_ops = {"MaxPooling2D", pool_setup, NULL, pool_reserve,
+const nn_layer_ops nn_maxpool2d_ops = {"MaxPooling2D", pool_setup, NULL, nn_layer_reserve_y,
                                        maxpool_forward, maxpool_backward, pool_release};
-const nn_layer_ops nn_avgpool2d_ops = {"AveragePooling2D", pool_setup, NULL, pool_reserve,
+const nn_layer_ops nn_avgpool2d_ops = {"AveragePooling2D", pool_setup, NULL, nn_layer_reserve_y,
                                        avgpool_forward, avgpool_backward, pool_release};
 const nn_layer_ops nn_globalavgpool2d_ops = {"GlobalAveragePooling2D", gap_setup, NULL, nn_layer_reserve_y,
                                              gap_forward, gap_backward, pool_release};

@@ -1,5 +1,5 @@
 // `npm run bench`: nnplay against TensorFlow.js and PyTorch, side by side, in one run on this
-// machine (issue 4). Installs what is missing (TF.js 4.22 from npm, Debian's python3-torch and
+// machine (issues 4 and 5: the MLP, the tiny net, the GEMM and the CNN). Installs what is missing (TF.js 4.22 from npm, Debian's python3-torch and
 // Fashion-MNIST), builds, then runs every system in its own child process, one after another, so
 // a crash or a missing piece becomes a row with its reason instead of stopping the bench.
 // Prints the tables and writes bench/results/latest.json. Options: see USAGE.
@@ -20,7 +20,10 @@ const USAGE = `usage: npm run bench -- [options]
   --limit N        train the MLPs on the first N of the 60,000 images (default: all)
   --seeds N        train each MLP from N seeds (default 1): accuracies are their means, samples/s
                    the median over all epochs (seed-to-seed spread after 1 epoch is about 1 point)
-  --runs N         timing runs for the tiny net and the TF.js cpu backend (default 5)
+  --runs N         timing runs for the tiny net, the TF.js cpu backend and the CNN (default 5)
+  --cnn-batches N  CNN speed: each timed run trains N batches of 32 (default 100)
+  --cnn-epochs N   CNN accuracy: nnplay and PyTorch then train N epochs over all 60,000 images and
+                   score the test set (default 1, 0 with --quick; 0 skips it)
   --only IDS       comma-separated systems to run (default: all): ${'%IDS%'}
   --no-setup       do not install or build (also NNPLAY_SKIP_SETUP=1)
   --out FILE       the JSON report (default bench/results/latest.json)
@@ -53,8 +56,22 @@ const SYSTEMS = [
   { id: 'gemm-native', group: 'gemm', label: 'native', needs: ['build/bench_gemm'], cmd: () => ['build/bench_gemm', '--json'] },
   { id: 'gemm-wasm', group: 'gemm', label: 'wasm', needs: ['build-wasm/bench_gemm.js'],
     cmd: () => [node, 'build-wasm/bench_gemm.js', '--json'] },
+  { id: 'cnn-nnplay-wasm', group: 'cnn', label: 'nnplay, wasm, JS API (fit)', needs: ['dist/nnplay_core.wasm'],
+    cmd: (o) => [node, 'bench/nnplay-cnn.mjs', ...cnnArgs(o)] },
+  { id: 'cnn-nnplay-native', group: 'cnn', label: 'nnplay, native', needs: ['build/bench_cnn'],
+    cmd: (o) => ['build/bench_cnn', '--data', o.rawDir, ...cnnArgs(o)] },
+  { id: 'cnn-pytorch', group: 'cnn', label: 'PyTorch, native, 1 thread', needs: ['/usr/bin/python3'],
+    env: { OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }, cmd: (o) => ['/usr/bin/python3', 'bench/torch-cnn.py', ...cnnArgs(o)] },
+  { id: 'cnn-tfjs-cpu', group: 'cnn', label: 'TF.js 4.22, cpu (plain JS)', needs: [TFJS],
+    cmd: (o) => [node, 'bench/tfjs-cnn.mjs', '--backend', 'cpu', '--batches', String(o.cnnCpuBatches),
+      '--warmup', '1', '--runs', String(o.cnnCpuRuns)] },
+  { id: 'cnn-tfjs-wasm', group: 'cnn', label: 'TF.js 4.22, wasm (SIMD, 1 thread)', needs: [TFJS],
+    cmd: () => [node, 'bench/tfjs-cnn.mjs', '--backend', 'wasm', '--batches', '1', '--warmup', '1', '--runs', '1'] },
 ];
 const mlpArgs = (o, seed) => ['--epochs', String(o.epochs), '--limit', String(o.limit), '--seed', String(seed)];
+const cnnArgs = (o) => ['--batches', String(o.cnnBatches), '--warmup', String(CNN_WARMUP), '--runs', String(o.runs),
+  '--epochs', String(o.cnnEpochs)];
+const CNN_WARMUP = 20; // batches before the CNN's timed runs
 const tinyArgs = (o) => ['--epochs', String(o.tinyEpochs), '--runs', String(o.runs)];
 
 function parseOptions(argv) {
@@ -62,7 +79,7 @@ function parseOptions(argv) {
   let values;
   try {
     ({ values } = parseArgs({ args: argv, options: { quick: { type: 'boolean' }, epochs: { type: 'string' },
-      limit: { type: 'string' }, seeds: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' }, 'no-setup': { type: 'boolean' },
+      limit: { type: 'string' }, seeds: { type: 'string' }, runs: { type: 'string' }, 'cnn-batches': { type: 'string' }, 'cnn-epochs': { type: 'string' }, only: { type: 'string' }, 'no-setup': { type: 'boolean' },
       markdown: { type: 'boolean' }, report: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean' } } }));
   } catch (err) {
     throw new Error(`${err.message}\n${usage}`);
@@ -86,6 +103,10 @@ function parseOptions(argv) {
     seeds: int('seeds', 1, 1, 20),
     tinyEpochs: quick ? 400 : 2000,
     cpuBatches: quick ? 30 : 100,
+    cnnBatches: int('cnn-batches', quick ? 30 : 100, 1, 1875),
+    cnnEpochs: int('cnn-epochs', quick ? 0 : 1, 0, 50),
+    cnnCpuBatches: quick ? 1 : 2, // TF.js's cpu backend takes seconds per CNN batch
+    cnnCpuRuns: quick ? 1 : 3,
     setup: !values['no-setup'] && process.env.NNPLAY_SKIP_SETUP !== '1',
     out: path.resolve(ROOT, values.out || 'bench/results/latest.json'),
   };
@@ -177,10 +198,10 @@ function machine(results) {
     cpu_flags: ['avx2', 'fma', 'avx512f'].filter((f) => new RegExp(`^flags\\s*:.*\\b${f}\\b`, 'm').test(cpuinfo)),
     os: `${os.type()} ${os.release()}${existsSync('/etc/debian_version') ? `, Debian ${readFileSync('/etc/debian_version', 'utf8').trim()}` : ''}`,
     node: process.version,
-    nn_simd_native: results['nnplay-native']?.simd ?? null,
+    nn_simd_native: results['nnplay-native']?.simd ?? results['cnn-nnplay-native']?.simd ?? null,
     nn_simd_wasm: results['nnplay-wasm']?.simd ?? results['tiny-nnplay']?.simd ?? null,
-    tfjs: results['tfjs-wasm']?.tfjs ?? results['tfjs-cpu']?.tfjs ?? null,
-    torch: results.pytorch?.torch ?? null,
+    tfjs: results['tfjs-wasm']?.tfjs ?? results['tfjs-cpu']?.tfjs ?? results['cnn-tfjs-cpu']?.tfjs ?? null,
+    torch: results.pytorch?.torch ?? results['cnn-pytorch']?.torch ?? null,
     wasm_bytes: bytes?.length ?? null,
     wasm_gzip_bytes: bytes ? gzipSync(bytes, { level: 9 }).length : null,
   };
@@ -214,6 +235,9 @@ function gemmRows(results) {
   return [...rows.values()];
 }
 
+/** A CNN result's test accuracy after epoch e, in percent, or null. */
+const cnnAcc = (x, e) => (ok(x) && typeof x.test_accuracy?.[e - 1] === 'number' ? x.test_accuracy[e - 1] * 100 : null);
+
 function summarize(results, o) {
   const r = results;
   const E = o.epochs;
@@ -234,6 +258,9 @@ function summarize(results, o) {
       native_vs_pytorch: ratio(r['nnplay-native'], r.pytorch),
       wasm_vs_pytorch: ratio(r['nnplay-wasm'], r.pytorch),
       tiny_wasm_vs_js: ratio(r['tiny-nnplay'], r['tiny-js']),
+      cnn_wasm_vs_pytorch: ratio(r['cnn-nnplay-wasm'], r['cnn-pytorch']),
+      cnn_native_vs_pytorch: ratio(r['cnn-nnplay-native'], r['cnn-pytorch']),
+      cnn_wasm_vs_tfjs_cpu: ratio(r['cnn-nnplay-wasm'], r['cnn-tfjs-cpu']),
     },
     targets: [
       target('nnplay wasm / TF.js wasm, samples/s', ratio(r['nnplay-wasm'], r['tfjs-wasm']), '>= 7', 'x', (v) => v >= 7),
@@ -244,6 +271,12 @@ function summarize(results, o) {
       target('100x100 decision boundary in wasm', ok(r['tiny-nnplay']) ? r['tiny-nnplay'].boundary_ms : null, '< 1', 'ms', (v) => v < 1),
       target('GEMM native, lowest % of ceiling (sizes 32..1024)', worstGemm('native'), '>= 75', '%', (v) => v >= 75),
       target('GEMM wasm, lowest % of ceiling (sizes 32..1024)', worstGemm('wasm'), '>= 75', '%', (v) => v >= 75),
+      target('CNN: nnplay wasm / PyTorch 1 thread, samples/s', ratio(r['cnn-nnplay-wasm'], r['cnn-pytorch']), '>= 0.7', 'x', (v) => v >= 0.7),
+      target('CNN: nnplay native / PyTorch 1 thread, samples/s', ratio(r['cnn-nnplay-native'], r['cnn-pytorch']), '>= 1.5', 'x', (v) => v >= 1.5),
+      ...(o.cnnEpochs >= 1 ? ['wasm', 'native'].map((t) => target(`CNN: nnplay ${t} test accuracy after 1 epoch`,
+        cnnAcc(r[`cnn-nnplay-${t}`], 1), '>= 85', '%', (v) => v >= 85)) : []),
+      ...(o.cnnEpochs >= 5 ? ['wasm', 'native'].map((t) => target(`CNN: nnplay ${t} test accuracy after 5 epochs`,
+        cnnAcc(r[`cnn-nnplay-${t}`], 5), '>= 90', '%', (v) => v >= 90)) : []),
     ],
   };
 }
@@ -287,7 +320,23 @@ function report({ date, machine: info, systems: r, targets }, o) {
     else out.push(title, '');
   }
 
-  section('Targets (issue 4)', ['target', 'measured', 'goal', 'status'], targets.map((t) => [t.name,
+  if (asked('cnn').length) {
+    const E = o.cnnEpochs;
+    const rate = (v) => fmt(v, v < 100 ? 1 : 0); // TF.js cpu trains a few samples per second
+    section('CNN Conv2D(32, 3x3, relu) -> MaxPool(2) -> Conv2D(64, 3x3, relu) -> MaxPool(2) -> Flatten -> Dense(128, relu) -> ' +
+      'Dense(10, softmax), Adam 1e-3, batch 32, Fashion-MNIST 28x28x1.\n' +
+      `samples/s: median of ${o.runs} runs of ${o.cnnBatches} batches after ${CNN_WARMUP} warm-up batches (TF.js cpu: ` +
+      `${o.cnnCpuRuns} run${o.cnnCpuRuns > 1 ? 's' : ''} of ${o.cnnCpuBatches} after 1), process CPU time, wall-clock beside it` +
+      (E ? `; test accuracy after ${E} epoch${E > 1 ? 's' : ''} over all 60,000 images, with that epoch's own samples/s` : ''),
+    ['system', 'samples/s', '(wall)', ...(E ? [`acc. epoch ${E}`, 'epoch samples/s'] : []), 'x PyTorch', 'x TF.js cpu'],
+    asked('cnn').map((id) => (!ok(r[id]) ? failed(id, E ? 7 : 5) : [
+      label(id) + (typeof r[id].simd === 'string' ? ` [${r[id].simd}]` : ''), rate(r[id].samples_per_s),
+      rate(r[id].wall_samples_per_s),
+      ...(E ? [cnnAcc(r[id], E) === null ? '-' : `${cnnAcc(r[id], E).toFixed(2)}%`, fmt(r[id].epoch_median_samples_per_s)] : []),
+      fmt(ratio(r[id], r['cnn-pytorch']), 2), fmt(ratio(r[id], r['cnn-tfjs-cpu']), 0)])));
+  }
+
+  section('Targets (issues 4 and 5)', ['target', 'measured', 'goal', 'status'], targets.map((t) => [t.name,
     t.value === null ? '-' : `${fmt(t.value, t.unit === 'ms' ? 3 : 2)} ${t.unit}`, `${t.goal} ${t.unit}`,
     t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED']));
   out.push(`wasm binary: dist/nnplay_core.wasm ${fmt(info.wasm_bytes / 1024, 1)} KiB ` +
@@ -298,7 +347,8 @@ function report({ date, machine: info, systems: r, targets }, o) {
 }
 
 // What a report's tables depend on; saved in the JSON so --report can print them again.
-const SETTINGS = ['quick', 'only', 'epochs', 'limit', 'seeds', 'runs', 'tinyEpochs', 'cpuBatches'];
+const SETTINGS = ['quick', 'only', 'epochs', 'limit', 'seeds', 'runs', 'tinyEpochs', 'cpuBatches', 'cnnBatches',
+  'cnnEpochs', 'cnnCpuBatches', 'cnnCpuRuns'];
 
 export async function bench(argv) {
   const o = parseOptions(argv);
@@ -310,7 +360,7 @@ export async function bench(argv) {
   }
   const t0 = performance.now();
   if (o.setup) {
-    await setup({ build: true, data: true, torch: o.only.includes('pytorch') });
+    await setup({ build: true, data: true, torch: o.only.includes('pytorch') || o.only.includes('cnn-pytorch') });
     await build();
   }
   o.rawDir = rawFashionMnist();

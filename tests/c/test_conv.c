@@ -114,6 +114,72 @@ static void test_pool_values(void)
     nn_model_free(m);
 }
 
+/* Max pooling's backward sends each window's gradient to the first pixel (row order) holding its
+ * maximum, ties included (an all-zero window after relu is the common one), and overlapping
+ * windows add up on a shared maximum. */
+static void test_maxpool_backward_routing(void)
+{
+    int shape[3] = {4, 4, 1};
+    /* 2x2 windows: [0 0 / 0 0] all tied, [1 3 / 3 2] tie at 3, [5 5 / 5 5], [0 -1 / 7 -2] */
+    float x[16] = {0, 0, 1, 3,
+                   0, 0, 3, 2,
+                   5, 5, 0, -1,
+                   5, 5, 7, -2};
+    float dy[4] = {1, 2, 3, 4}, dx[16];
+    float want[16] = {1, 0, 0, 2,
+                      0, 0, 0, 0,
+                      3, 0, 0, 0,
+                      0, 0, 4, 0};
+    nn_model *m = nn_model_create(3, shape, 1);
+    nn_model_add(m, nn_maxpool2d(2, 2, NN_PAD_VALID));
+    CHECK(nn_model_forward(m, x, 1, 1) == NN_OK);
+    CHECK(nn_model_backward(m, dy, dx) == NN_OK);
+    for (int i = 0; i < 16; i++) CHECK_NEAR(dx[i], want[i], 0);
+    nn_model_free(m);
+
+    /* 5x5 input: 2x2 windows leave the last row and column unread; at stride 3 they also skip
+     * the middle row and column. Those get 0 whatever dx held before. */
+    int shape5[3] = {5, 5, 1};
+    float x5[25], dx5[25];
+    for (int i = 0; i < 25; i++) x5[i] = (float)((i * 7) % 11);
+    for (int stride = 2; stride <= 3; stride++) {
+        nn_layer_spec pool5 = nn_maxpool2d(2, 2, NN_PAD_VALID);
+        pool5.strides[0] = pool5.strides[1] = stride;
+        m = nn_model_create(3, shape5, 1);
+        nn_model_add(m, pool5);
+        for (int i = 0; i < 25; i++) dx5[i] = 99.0f;
+        CHECK(nn_model_forward(m, x5, 1, 1) == NN_OK);
+        CHECK(nn_model_backward(m, dy, dx5) == NN_OK);
+        float sum = 0.0f;
+        int nonzero = 0;
+        for (int i = 0; i < 25; i++) {
+            int r = i / 5, col = i % 5;
+            int read = r < 2 * 2 + (stride - 2) * 3 && col < 2 * 2 + (stride - 2) * 3 &&
+                       (stride == 2 || (r != 2 && col != 2));
+            if (!read) CHECK_NEAR(dx5[i], 0, 0);
+            sum += dx5[i];
+            nonzero += dx5[i] != 0.0f;
+        }
+        CHECK_NEAR(sum, 1 + 2 + 3 + 4, 0); /* every window's gradient lands once */
+        CHECK(nonzero == 4);
+        nn_model_free(m);
+    }
+
+    /* 3x3 windows at stride 1: all four hold the 9 in the middle, which gets the sum */
+    float y9[16] = {1, 2, 3, 4,
+                    5, 9, 6, 7,
+                    8, 2, 1, 0,
+                    3, 4, 5, 6};
+    m = nn_model_create(3, shape, 1);
+    nn_layer_spec pool = nn_maxpool2d(3, 3, NN_PAD_VALID);
+    pool.strides[0] = pool.strides[1] = 1;
+    nn_model_add(m, pool);
+    CHECK(nn_model_forward(m, y9, 1, 1) == NN_OK);
+    CHECK(nn_model_backward(m, dy, dx) == NN_OK);
+    for (int i = 0; i < 16; i++) CHECK_NEAR(dx[i], i == 5 ? 10.0f : 0.0f, 0);
+    nn_model_free(m);
+}
+
 static void test_batchnorm(void)
 {
     enum { n = 16, c = 3 };
@@ -455,6 +521,7 @@ int main(void)
     RUN(test_same_arithmetic);
     RUN(test_conv_forward);
     RUN(test_pool_values);
+    RUN(test_maxpool_backward_routing);
     RUN(test_batchnorm);
     RUN(test_save_load);
     RUN(test_version1);

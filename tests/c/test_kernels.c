@@ -253,6 +253,49 @@ static void test_small_dense(void)
     CHECK(max_abs_diff(dx1, dx2, 60) < 1e-5f);
 }
 
+/* ---- convolution and pooling kernels (conv2d.c, pool.c) ---- */
+static void test_conv_pool_kernels(void)
+{ /* SIMD against scalar on awkward sizes; the max pooling pair on windows with ties */
+    nn_rng r;
+    nn_rng_seed(&r, 29);
+    for (int s = 0; s < NS; s++) {
+        int n = sizes[s], rows = 3;
+        float z1[3 * 257], z2[3 * 257], y1[3 * 257], y2[3 * 257], b[257];
+        fill(z1, rows * n, &r); fill(b, n, &r);
+        memcpy(z2, z1, sizeof z1);
+        nn_bias_relu(z1, b, y1, rows, n); nn_bias_relu_ref(z2, b, y2, rows, n);
+        CHECK(max_abs_diff(z1, z2, rows * n) == 0.0f);
+        CHECK(max_abs_diff(y1, y2, rows * n) == 0.0f);
+        CHECK(y1[0] == (z1[0] > 0.0f ? z1[0] : 0.0f));
+        nn_bias_relu(z2, b, z2, rows, n); /* in place, as conv2d runs it without a separate y */
+        nn_bias_relu_ref(z1, b, z1, rows, n);
+        CHECK(max_abs_diff(z1, z2, rows * n) == 0.0f);
+
+        /* a window of 4 positions; values on a coarse grid so ties happen */
+        float win[4][257], m1[257], m2[257], dy[257];
+        for (int p = 0; p < 4; p++)
+            for (int i = 0; i < n; i++) win[p][i] = (float)(nn_rng_uniform(&r) < 0.5f ? 0 : (int)(4 * nn_rng_uniform(&r)));
+        fill(dy, n, &r);
+        memcpy(m1, win[0], sizeof m1); memcpy(m2, win[0], sizeof m2);
+        for (int p = 1; p < 4; p++) { nn_vmax(n, win[p], m1); nn_vmax_ref(n, win[p], m2); }
+        CHECK(max_abs_diff(m1, m2, n) == 0.0f);
+        /* the same 4 positions as a 2x2 window: rows 2 pixels apart, each pixel n channels */
+        float img[4 * 257], dx1[4 * 257], dx2[4 * 257];
+        for (int p = 0; p < 4; p++) memcpy(img + p * n, win[p], (size_t)n * sizeof(float));
+        for (int add = 0; add <= 1; add++) { /* stored over stale values, then added to 1s */
+            for (int i = 0; i < 4 * n; i++) dx1[i] = dx2[i] = add ? 1.0f : 99.0f;
+            nn_maxpool_window_backward(n, 2, 2, 2 * n, img, m1, dy, dx1, add);
+            nn_maxpool_window_backward_ref(n, 2, 2, 2 * n, img, m2, dy, dx2, add);
+            CHECK(max_abs_diff(dx1, dx2, 4 * n) == 0.0f);
+            for (int i = 0; i < n; i++) { /* all of dy went to the first position holding the max */
+                int first = 0;
+                while (win[first][i] != m1[i]) first++;
+                for (int p = 0; p < 4; p++) CHECK(dx1[p * n + i] == (float)add + (p == first ? dy[i] : 0.0f));
+            }
+        }
+    }
+}
+
 int main(void)
 {
     RUN(test_simd_name);
@@ -263,5 +306,6 @@ int main(void)
     RUN(test_maps_accuracy);
     RUN(test_maps_lengths);
     RUN(test_small_dense);
+    RUN(test_conv_pool_kernels); /* convolution and pooling block */
     return nt_summary("kernels");
 }

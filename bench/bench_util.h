@@ -1,0 +1,117 @@
+/* bench_util.h - what the C bench programs share (bench/mlp.c, bench/cnn.c): a clock of process
+ * CPU time and wall time, the decompressed Fashion-MNIST idx reader, the epoch callback that times
+ * epochs and scores the test set, and medians. Header-only, static; define BENCH_PROG (the
+ * program's name, for messages) and _POSIX_C_SOURCE 200809L (clock_gettime) before including it. */
+#ifndef BENCH_UTIL_H
+#define BENCH_UTIL_H
+
+#include "nn.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#endif
+
+#define BENCH_MAX_EPOCHS 100
+
+typedef struct { double cpu, wall; } stamp;
+
+static stamp now(void)
+{
+    struct timespec w;
+    clock_gettime(CLOCK_MONOTONIC, &w);
+    stamp s = {0, (double)w.tv_sec + w.tv_nsec * 1e-9};
+#ifdef __EMSCRIPTEN__
+    /* Emscripten has no CPU-time clock; ask Node for this process's (all threads, as natively) */
+    s.cpu = EM_ASM_DOUBLE({ const u = process.cpuUsage(); return (u.user + u.system) / 1e6; });
+#else
+    struct timespec c;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
+    s.cpu = (double)c.tv_sec + c.tv_nsec * 1e-9;
+#endif
+    return s;
+}
+
+/* DIR/NAME (an idx file of bytes, `item` bytes per item) as floats times `scale`: the first
+ * `limit` items (all if limit <= 0). *n gets the count. NULL after printing why. */
+static float *load_idx(const char *dir, const char *name, int item, int limit, float scale, int *n)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    long len = -1;
+    unsigned char *bytes = NULL;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (bytes = malloc((size_t)len)) && fread(bytes, 1, (size_t)len, f) != (size_t)len) {
+        free(bytes);
+        bytes = NULL;
+    }
+    if (f) fclose(f);
+    if (!bytes) {
+        fprintf(stderr, BENCH_PROG ": cannot read %s (decompressed Fashion-MNIST idx file)\n", path);
+        return NULL;
+    }
+    int ndim, dims[4], size = 1;
+    const uint8_t *data;
+    float *out = NULL;
+    if (nn_idx_parse(bytes, (size_t)len, &ndim, dims, &data) == NN_OK) {
+        for (int d = 1; d < ndim; d++) size *= dims[d];
+        *n = limit > 0 && limit < dims[0] ? limit : dims[0];
+    }
+    if (size != item) fprintf(stderr, BENCH_PROG ": %s is not an idx file of %d-byte items\n", path, item);
+    else if (!(out = malloc((size_t)*n * item * sizeof(float)))) fprintf(stderr, BENCH_PROG ": out of memory\n");
+    else nn_idx_to_float(data, (size_t)*n * item, scale, out);
+    free(bytes);
+    return out;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Print "name":[rates],"median_name":median for `count` samples over each of the n times (s). */
+static void print_rates(const char *name, const char *median_name, int count, const double *secs, int n)
+{
+    double *r = malloc((size_t)n * sizeof *r);
+    if (!r) return;
+    printf(",\"%s\":[", name);
+    for (int e = 0; e < n; e++) printf("%s%.0f", e ? "," : "", r[e] = count / secs[e]);
+    qsort(r, (size_t)n, sizeof r[0], cmp_double);
+    printf("],\"%s\":%.0f", median_name, n % 2 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2);
+    free(r);
+}
+
+/* The epochs of one nn_model_fit, each timed up to the epoch callback, which scores the test
+ * set untimed (on_epoch is the callback, an epoch_log its user data). */
+typedef struct {
+    const float *x_test, *y_test;
+    int n_test, n_train;
+    stamp mark;                      /* when the current epoch started */
+    double cpu[BENCH_MAX_EPOCHS], wall[BENCH_MAX_EPOCHS], accuracy[BENCH_MAX_EPOCHS]; /* seconds; test accuracy */
+    int done;
+} epoch_log;
+
+static int on_epoch(nn_model *m, int epoch, const nn_metrics *train, const nn_metrics *val, void *user)
+{
+    (void)train, (void)val;
+    epoch_log *lg = user;
+    stamp t = now();
+    nn_metrics te;
+    memset(&te, 0, sizeof te);
+    if (nn_model_evaluate(m, lg->x_test, lg->y_test, lg->n_test, &te) != NN_OK) return 1;
+    lg->cpu[epoch] = t.cpu - lg->mark.cpu;
+    lg->wall[epoch] = t.wall - lg->mark.wall;
+    lg->accuracy[epoch] = te.accuracy;
+    lg->done = epoch + 1;
+    nn_metrics_free(&te);
+    fprintf(stderr, BENCH_PROG ": epoch %d: %.0f samples/s, test accuracy %.4f\n", epoch + 1,
+            lg->n_train / lg->cpu[epoch], lg->accuracy[epoch]);
+    lg->mark = now();
+    return 0;
+}
+
+#endif
