@@ -305,6 +305,13 @@ static void test_divergence(void)
     fo.epochs = 100;
     CHECK(nn_model_fit(m, x, y, 4, &fo, NULL, NULL) == NN_ERR_NAN);
     CHECK(strstr(nn_model_error(m), "diverged"));
+    /* the loss is checked before each step, so the weights stay the last finite ones */
+    const float *w = nn_model_params(m);
+    int finite = 1;
+    for (size_t i = 0; i < nn_model_num_params(m); i++) finite &= isfinite(w[i]) != 0;
+    CHECK(finite);
+    float p[4];
+    CHECK(nn_model_predict(m, x, 4, p) == NN_OK);
     nn_model_free(m);
 }
 
