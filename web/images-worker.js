@@ -34,7 +34,6 @@ let settings = { lr: 0.001, batchSize: 32, augment: false };
 let canAugment = false; // fit's `augment` option (random shifts of image inputs), probed at init
 let origin = 'new'; // 'new' | 'shipped' | 'file'
 let generation = 0;
-let subModels = []; // per layer i: a model of layers 0..i, for activation maps (see activations())
 let exampleIndex = 0; // test sample whose activation maps are shown
 let drawing = null; // the last drawn digit (Float32Array) when the page shows its activations
 let film = []; // first-layer filters at FILM_STEPS
@@ -153,8 +152,6 @@ function describe() {
 }
 
 function setModel(m, newSpec, from) {
-  for (const s of subModels) s?.model.dispose();
-  subModels = [];
   model?.dispose();
   model = m;
   spec = newSpec;
@@ -324,37 +321,22 @@ function firstWeights() {
   return null;
 }
 
-/** Model of layers 0..i with the current weights: the JS API has no per-layer outputs, so the
- *  page builds the front of the network and copies the weights in (getWeights/setWeights). */
-function subModel(i) {
-  if (i === model.layers.length - 1) return model;
-  let s = subModels[i];
-  if (!s) {
-    const m = nn.sequential({ seed: 1 });
-    model.layers.slice(0, i + 1).forEach((l, k) => {
-      m.add({ className: l.className, config: k === 0 ? { ...l.config, inputShape: model.inputShape } : l.config });
-    });
-    s = subModels[i] = { model: m, nWeights: m.getWeights().length };
-  }
-  s.model.setWeights(model.getWeights().slice(0, s.nWeights));
-  return s.model;
-}
-
+/** Every layer's output for one example, in one forward pass (model.predictLayers). */
 function activations(x) {
+  let outs;
+  try {
+    outs = model.predictLayers(x);
+  } catch (err) {
+    return [{ index: 0, type: 'model', shape: [], error: message(err) }];
+  }
   const out = [];
-  const layers = model.layers;
-  for (let i = 0; i < layers.length; i++) {
-    const l = layers[i];
-    if (l.className === 'Dropout') continue; // identity when predicting
+  model.layers.forEach((l, i) => {
+    if (l.className === 'Dropout') return; // identity when predicting
     const shape = l.outputShape;
     const size = shape.reduce((a, b) => a * b, 1);
-    if (size > 64 * 64 * 8 && shape.length === 3 && shape[2] > 64) continue;
-    try {
-      out.push({ index: i, type: TYPE_OF[l.className] || l.className, shape, data: subModel(i).predict(x) });
-    } catch (err) {
-      out.push({ index: i, type: TYPE_OF[l.className] || l.className, shape, error: message(err) });
-    }
-  }
+    if (size > 64 * 64 * 8 && shape.length === 3 && shape[2] > 64) return;
+    out.push({ index: i, type: TYPE_OF[l.className] || l.className, shape, data: outs[i] });
+  });
   return out;
 }
 
