@@ -55,23 +55,12 @@ static int dense_reserve(nn_layer *L, int cap)
     return NN_OK;
 }
 
-/* Layers this small (TF Playground's nets: at most 8 inputs x 8 units) use the nn_small_
- * kernels: nn_gemm's tiling, packing and ragged-tile copies cost more than the few hundred
- * multiply-adds themselves (bench/tiny.c under callgrind: 60% of a 2-8-8-1 training step). */
-#define SMALL_WEIGHTS 256
-
-static int is_small(const nn_layer *L) { return (long)L->in_size * L->spec.units <= SMALL_WEIGHTS; }
-
 static void dense_forward(nn_layer *L, const float *p, const float *x, int n, int training,
                           nn_rng *rng)
 {
     int in = L->in_size, u = L->spec.units;
-    if (is_small(L)) {
-        nn_small_xw(n, in, u, x, p, L->spec.use_bias ? p + (size_t)in * u : NULL, L->z);
-    } else {
-        nn_gemm(0, 0, n, u, in, x, in, p, u, 0.0f, L->z, u); /* z = x W */
-        if (L->spec.use_bias) nn_add_rows(L->z, p + (size_t)in * u, n, u);
-    }
+    nn_gemm(0, 0, n, u, in, x, in, p, u, 0.0f, L->z, u); /* z = x W */
+    if (L->spec.use_bias) nn_add_rows(L->z, p + (size_t)in * u, n, u);
     if (L->act == NN_ACT_LINEAR) L->y = L->z;
     else nn_act_forward(L->act, L->spec.alpha, L->z, L->y, n, u);
     L->preact = L->z;
@@ -86,14 +75,9 @@ static void dense_backward(nn_layer *L, const float *p, float *g, const float *x
         nn_act_backward(L->act, L->spec.alpha, L->z, L->y, dy, L->dz, n, u);
         dz = L->dz;
     }
-    if (is_small(L)) {
-        nn_small_xtd(n, in, u, x, dz, g);
-        if (dx) nn_small_dwt(n, in, u, dz, p, dx);
-    } else {
-        nn_gemm(1, 0, in, u, n, x, in, dz, u, 1.0f, g, u); /* dW += x^T dz */
-        if (dx) nn_gemm(0, 1, n, in, u, dz, u, p, u, 0.0f, dx, in); /* dx = dz W^T */
-    }
+    nn_gemm(1, 0, in, u, n, x, in, dz, u, 1.0f, g, u); /* dW += x^T dz */
     if (L->spec.use_bias) nn_sum_rows(dz, n, u, g + (size_t)in * u);
+    if (dx) nn_gemm(0, 1, n, in, u, dz, u, p, u, 0.0f, dx, in); /* dx = dz W^T */
 }
 
 static void dense_release(nn_layer *L)

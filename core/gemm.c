@@ -195,6 +195,30 @@ void nn_gemm_microkernel(int kc, const float *Ap, const float *Bp, float *C, int
     tile(kc, (sliver){Ap, MR, 0}, Bp, NR, C, ldc, 1, MR, NR);
 }
 
+/* Dense layers as small as TF Playground's (weights op(B) or C of at most SMALL_W values, packed
+ * rows) run on the nn_small_ kernels: tiling, packing and ragged-tile copies would cost more than
+ * the few hundred multiply-adds (bench/tiny.c under callgrind: 60% of a 2-8-8-1 training step).
+ * The three shapes of a dense layer: z = x W, dW += x^T dz, dx = dz W^T. Returns 1 when done. */
+#define SMALL_W 256
+static int small_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda,
+                      const float *B, int ldb, float beta, float *C, int ldc)
+{
+    if (ldc != N) return 0;
+    if (!ta && !tb && beta == 0.0f && (long)K * N <= SMALL_W && lda == K && ldb == N) {
+        nn_small_xw(M, K, N, A, B, NULL, C);
+        return 1;
+    }
+    if (ta && !tb && beta != 0.0f && (long)M * N <= SMALL_W && lda == M && ldb == N) {
+        nn_small_xtd(K, M, N, A, B, C);
+        return 1;
+    }
+    if (!ta && tb && beta == 0.0f && (long)N * K <= SMALL_W && lda == K && ldb == K) {
+        nn_small_dwt(M, N, K, A, B, C);
+        return 1;
+    }
+    return 0;
+}
+
 void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
              int ldb, float beta, float *C, int ldc)
 {
@@ -204,6 +228,7 @@ void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const
             for (int i = 0; i < M; i++) memset(C + (long)i * ldc, 0, (size_t)N * sizeof(float));
         return;
     }
+    if (small_gemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc)) return;
     if (N <= 2 && (long)M * K <= 4096) { /* one or two columns (a regression head): a tile */
         nn_gemm_ref(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc); /* would be mostly padding */
         return;

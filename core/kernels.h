@@ -68,7 +68,8 @@ void nn_elu_ref(const float *x, float *y, int n, float a);
 
 /* ---- a small dense layer's three products (at most a few hundred weights, as TF Playground's
  * nets): loops along the units with the weights in L1, none of nn_gemm's tiling and packing,
- * which costs more than the multiply-adds at these sizes. W is [in, u] row-major. ---- */
+ * which costs more than the multiply-adds at these sizes; nn_gemm routes such shapes here.
+ * W is [in, u] row-major. ---- */
 /* z[r, :] = x[r, :] W + b for n rows (b may be NULL) */
 void nn_small_xw(int n, int in, int u, const float *x, const float *W, const float *b, float *z);
 void nn_small_xw_ref(int n, int in, int u, const float *x, const float *W, const float *b, float *z);
