@@ -74,45 +74,35 @@ void nn_act_backward(int act, float alpha, const float *x, const float *y, const
     }
 }
 
-static const struct { const char *name; int id; } act_names[] = {
-    {"linear", NN_ACT_LINEAR}, {"relu", NN_ACT_RELU}, {"leakyRelu", NN_ACT_LEAKY_RELU},
-    {"leaky_relu", NN_ACT_LEAKY_RELU}, {"leakyrelu", NN_ACT_LEAKY_RELU}, {"elu", NN_ACT_ELU},
-    {"sigmoid", NN_ACT_SIGMOID}, {"tanh", NN_ACT_TANH}, {"softmax", NN_ACT_SOFTMAX},
-    {"none", NN_ACT_LINEAR}, {"identity", NN_ACT_LINEAR},
+static const char *const act_list[NN_ACT_COUNT] = {"linear", "relu", "leakyRelu", "elu", "sigmoid",
+                                                   "tanh", "softmax"};
+static const nn_alias act_aliases[] = {{"leaky_relu", NN_ACT_LEAKY_RELU}, {"leakyrelu", NN_ACT_LEAKY_RELU},
+                                       {"none", NN_ACT_LINEAR}, {"identity", NN_ACT_LINEAR}};
+const nn_names nn_act_names = {"activations", "activation", NN_ACT_COUNT, act_list, NN_COUNT_OF(act_aliases), act_aliases};
+
+int nn_act_from_name(const char *name) { return nn_names_find(&nn_act_names, name); }
+const char *nn_act_name(int act) { return nn_names_get(&nn_act_names, act); }
+
+/* ---- the Activation layer: y = f(x) over the last axis ---- */
+
+typedef struct { int act; float alpha; } act_cfg;
+static const nn_option act_options[] = {
+    NN_OPT_ACTIVATION(act_cfg, act),
+    NN_OPT_ALPHA(act_cfg, alpha),
 };
 
-int nn_act_from_name(const char *name)
+nn_layer_spec nn_activation(nn_act act)
 {
-    if (!name) return -1;
-    for (size_t i = 0; i < sizeof act_names / sizeof act_names[0]; i++)
-        if (!strcmp(name, act_names[i].name)) return act_names[i].id;
-    return -1;
+    nn_layer_spec s = nn_spec(NN_LAYER_ACTIVATION);
+    nn_spec_set(&s, "activation", act);
+    return s;
 }
-
-const char *nn_act_name(int act)
-{
-    static const char *names[NN_ACT_COUNT] = {"linear", "relu", "leakyRelu", "elu",
-                                              "sigmoid", "tanh", "softmax"};
-    return act >= 0 && act < NN_ACT_COUNT ? names[act] : "unknown";
-}
-
-/* ---- the Activation layer: y = f(x) ---- */
 
 static int act_setup(nn_layer *L, char *err)
 {
-    if (L->spec.act < 0 || L->spec.act >= NN_ACT_COUNT)
-        return nn_fail_buf(err, NN_ERR_ARG, "activation: unknown activation id %d", L->spec.act);
-    L->out_rank = L->in_rank;
-    memcpy(L->out_shape, L->in_shape, sizeof L->out_shape);
-    L->act = L->spec.act;
-    return NN_OK;
-}
-
-static int act_reserve(nn_layer *L, int cap)
-{
-    float *y = NN_REALLOC(L->y, (size_t)cap * L->out_size * sizeof(float));
-    if (!y) return NN_ERR_NOMEM;
-    L->y = y;
+    nn_layer_same_shape(L);
+    L->act = NN_CFG(L, act_cfg)->act;
+    L->alpha = NN_CFG(L, act_cfg)->alpha;
     return NN_OK;
 }
 
@@ -122,7 +112,7 @@ static void act_forward(nn_layer *L, const float *p, const float *x, int n, int 
                         nn_rng *rng)
 {
     int cols = last_dim(L);
-    nn_act_forward(L->act, L->spec.alpha, x, L->y, n * (L->out_size / cols), cols);
+    nn_act_forward(L->act, L->alpha, x, L->y, n * (L->out_size / cols), cols);
     L->preact = x;
 }
 
@@ -132,10 +122,11 @@ static void act_backward(nn_layer *L, const float *p, float *g, const float *x, 
     if (!dx) return;
     int cols = last_dim(L);
     if (L->grad_is_preact) memcpy(dx, dy, (size_t)n * L->out_size * sizeof(float));
-    else nn_act_backward(L->act, L->spec.alpha, x, L->y, dy, dx, n * (L->out_size / cols), cols);
+    else nn_act_backward(L->act, L->alpha, x, L->y, dy, dx, n * (L->out_size / cols), cols);
 }
 
-static void act_release(nn_layer *L) { NN_FREE(L->y); L->y = NULL; }
-
-const nn_layer_ops nn_activation_ops = {"Activation", act_setup, NULL, act_reserve,
-                                        act_forward, act_backward, act_release};
+const nn_layer_ops nn_activation_ops = {
+    "Activation", "activation", NULL, "y = activation(x)",
+    act_options, NN_COUNT_OF(act_options), sizeof(act_cfg), sizeof(float *),
+    act_setup, NULL, NULL, nn_layer_reserve_y, act_forward, act_backward, nn_layer_release_y,
+};

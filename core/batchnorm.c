@@ -9,22 +9,36 @@
 #include <math.h>
 #include <string.h>
 
+typedef struct { int axis; float momentum, epsilon; } bn_cfg;
+typedef struct { float *y, *z, *stat; } bn_priv; /* z = xhat; stat: mean, 1/std, two sums (4c) */
+
+static const nn_option bn_options[] = {
+    {"axis", NN_KIND_INT, 1, -1, -1, -1, 0, NULL, offsetof(bn_cfg, axis), NULL,
+     "normalized axis: -1 (the last, channels) only"},
+    {"momentum", NN_KIND_FLOAT, 1, 0.99, 0, 1, 0, NULL, offsetof(bn_cfg, momentum), NULL,
+     "moving average momentum"},
+    {"epsilon", NN_KIND_FLOAT, 1, 1e-3, 1e-12, 1, 0, NULL, offsetof(bn_cfg, epsilon), NULL,
+     "added to the variance"},
+};
+
+nn_layer_spec nn_batchnorm(void) { return nn_spec(NN_LAYER_BATCHNORM); }
+
 static int channels(const nn_layer *L) { return L->in_shape[L->in_rank - 1]; }
 
 static int bn_setup(nn_layer *L, char *err)
 {
-    const nn_layer_spec *s = &L->spec;
-    if (!(s->momentum >= 0.0f && s->momentum <= 1.0f))
-        return nn_fail_buf(err, NN_ERR_ARG, "batchNormalization: momentum must be in [0, 1], got %g",
-                           (double)s->momentum);
-    if (!(s->epsilon > 0.0f))
-        return nn_fail_buf(err, NN_ERR_ARG, "batchNormalization: epsilon must be positive, got %g",
-                           (double)s->epsilon);
-    L->out_rank = L->in_rank;
-    memcpy(L->out_shape, L->in_shape, sizeof L->out_shape);
-    L->n_params = 2 * (size_t)channels(L);
-    L->n_state = 2 * (size_t)channels(L);
+    nn_layer_same_shape(L);
     return NN_OK;
+}
+
+static int bn_tensors(const nn_layer *L, nn_tensor *t)
+{
+    int c = channels(L);
+    t[0] = (nn_tensor){"gamma", 1, {c}, 0, 0, 0};
+    t[1] = (nn_tensor){"beta", 1, {c}, 0, 0, 0};
+    t[2] = (nn_tensor){"moving_mean", 1, {c}, 1, 0, 0};
+    t[3] = (nn_tensor){"moving_variance", 1, {c}, 1, 0, 0};
+    return 4;
 }
 
 static void bn_init(nn_layer *L, float *p, nn_rng *rng)
@@ -37,28 +51,25 @@ static void bn_init(nn_layer *L, float *p, nn_rng *rng)
 
 static int bn_reserve(nn_layer *L, int cap)
 {
-    size_t n = (size_t)cap * L->out_size * sizeof(float);
-    float *y = NN_REALLOC(L->y, n), *z, *stat;
-    if (!y) return NN_ERR_NOMEM;
-    L->y = y;
-    if (!(z = NN_REALLOC(L->z, n))) return NN_ERR_NOMEM; /* xhat */
-    L->z = z;
-    if (!L->stat) { /* mean, 1/std, and two sums for backward: fixed size */
-        if (!(stat = NN_MALLOC(4 * (size_t)channels(L) * sizeof(float)))) return NN_ERR_NOMEM;
-        L->stat = stat;
-    }
+    bn_priv *d = L->priv;
+    uint64_t n = (uint64_t)cap * (uint64_t)L->out_size;
+    if (nn_grow(&d->y, n) || nn_grow(&d->z, n)) return NN_ERR_NOMEM;
+    if (!d->stat && nn_grow(&d->stat, 4 * (uint64_t)channels(L))) return NN_ERR_NOMEM;
+    L->y = d->y;
     return NN_OK;
 }
 
 static void bn_forward(nn_layer *L, const float *p, const float *x, int n, int training,
                        nn_rng *rng)
 {
+    const bn_cfg *cf = NN_CFG(L, bn_cfg);
+    bn_priv *d = L->priv;
     int c = channels(L), rows = (int)((size_t)n * L->in_size / c);
-    float *mean = L->stat, *istd = L->stat + c, *mm = L->state, *mv = L->state + c;
+    float *mean = d->stat, *istd = d->stat + c, *mm = L->state, *mv = L->state + c;
     const float *gamma = p, *beta = p + c;
     L->training = training;
     if (training) {
-        float mom = L->spec.momentum, *var = L->stat + 2 * c; /* scratch until backward */
+        float mom = cf->momentum, *var = d->stat + 2 * c; /* scratch until backward */
         memset(mean, 0, (size_t)c * sizeof(float));
         nn_sum_rows(x, rows, c, mean);
         for (int k = 0; k < c; k++) mean[k] /= (float)rows;
@@ -69,16 +80,16 @@ static void bn_forward(nn_layer *L, const float *p, const float *x, int n, int t
         }
         for (int k = 0; k < c; k++) {
             var[k] /= (float)rows;
-            istd[k] = 1.0f / sqrtf(var[k] + L->spec.epsilon);
+            istd[k] = 1.0f / sqrtf(var[k] + cf->epsilon);
             mm[k] = mm[k] * mom + mean[k] * (1.0f - mom);
             mv[k] = mv[k] * mom + var[k] * (1.0f - mom);
         }
     } else {
-        for (int k = 0; k < c; k++) { mean[k] = mm[k]; istd[k] = 1.0f / sqrtf(mv[k] + L->spec.epsilon); }
+        for (int k = 0; k < c; k++) { mean[k] = mm[k]; istd[k] = 1.0f / sqrtf(mv[k] + cf->epsilon); }
     }
     for (int r = 0; r < rows; r++) {
         const float *xr = x + (size_t)r * c;
-        float *zr = L->z + (size_t)r * c, *yr = L->y + (size_t)r * c;
+        float *zr = d->z + (size_t)r * c, *yr = L->y + (size_t)r * c;
         for (int k = 0; k < c; k++) {
             zr[k] = (xr[k] - mean[k]) * istd[k];
             yr[k] = zr[k] * gamma[k] + beta[k];
@@ -92,35 +103,40 @@ static void bn_forward(nn_layer *L, const float *p, const float *x, int n, int t
 static void bn_backward(nn_layer *L, const float *p, float *g, const float *x, const float *dy,
                         float *dx, int n)
 {
+    bn_priv *d = L->priv;
     int c = channels(L), rows = (int)((size_t)n * L->in_size / c);
-    float *istd = L->stat + c, *dg = L->stat + 2 * c, *db = L->stat + 3 * c;
+    float *istd = d->stat + c, *dg = d->stat + 2 * c, *db = d->stat + 3 * c;
     const float *gamma = p;
     memset(dg, 0, 2 * (size_t)c * sizeof(float));
     for (int r = 0; r < rows; r++) {
-        const float *d = dy + (size_t)r * c, *z = L->z + (size_t)r * c;
-        for (int k = 0; k < c; k++) { dg[k] += d[k] * z[k]; db[k] += d[k]; }
+        const float *dr = dy + (size_t)r * c, *z = d->z + (size_t)r * c;
+        for (int k = 0; k < c; k++) { dg[k] += dr[k] * z[k]; db[k] += dr[k]; }
     }
     for (int k = 0; k < c; k++) { g[k] += dg[k]; g[c + k] += db[k]; }
     if (!dx) return;
     float inv_r = 1.0f / (float)rows;
     for (int r = 0; r < rows; r++) {
-        const float *d = dy + (size_t)r * c, *z = L->z + (size_t)r * c;
+        const float *dr = dy + (size_t)r * c, *z = d->z + (size_t)r * c;
         float *o = dx + (size_t)r * c;
         if (L->training)
             for (int k = 0; k < c; k++)
-                o[k] = gamma[k] * istd[k] * (d[k] - (db[k] + z[k] * dg[k]) * inv_r);
+                o[k] = gamma[k] * istd[k] * (dr[k] - (db[k] + z[k] * dg[k]) * inv_r);
         else
-            for (int k = 0; k < c; k++) o[k] = gamma[k] * istd[k] * d[k];
+            for (int k = 0; k < c; k++) o[k] = gamma[k] * istd[k] * dr[k];
     }
 }
 
 static void bn_release(nn_layer *L)
 {
-    NN_FREE(L->y);
-    NN_FREE(L->z);
-    NN_FREE(L->stat);
-    L->y = L->z = L->stat = NULL;
+    bn_priv *d = L->priv;
+    NN_FREE(d->y); NN_FREE(d->z); NN_FREE(d->stat);
+    memset(d, 0, sizeof *d);
+    L->y = NULL;
 }
 
-const nn_layer_ops nn_batchnorm_ops = {"BatchNormalization", bn_setup, bn_init, bn_reserve,
-                                       bn_forward, bn_backward, bn_release};
+const nn_layer_ops nn_batchnorm_ops = {
+    "BatchNormalization", "batchNormalization", NULL,
+    "normalize over the last axis: batch statistics when training, moving ones when predicting",
+    bn_options, NN_COUNT_OF(bn_options), sizeof(bn_cfg), sizeof(bn_priv),
+    bn_setup, bn_tensors, bn_init, bn_reserve, bn_forward, bn_backward, bn_release,
+};

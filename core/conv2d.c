@@ -9,109 +9,125 @@
 
 int nn_conv_out(int in, int k, int s, int pad, int *pad_before)
 {
+    int64_t i = in, kk = k, ss = s; /* 64-bit: extreme kernels and strides must not overflow */
     if (pad == NN_PAD_SAME) { /* TF: out = ceil(in / s), the odd padding row goes at the end */
-        int out = (in + s - 1) / s, total = (out - 1) * s + k - in;
-        *pad_before = total > 0 ? total / 2 : 0;
-        return out;
+        int64_t out = (i + ss - 1) / ss, total = (out - 1) * ss + kk - i;
+        *pad_before = total > 0 ? (int)(total / 2) : 0;
+        return (int)out;
     }
     *pad_before = 0;
-    return in < k ? 0 : (in - k) / s + 1;
+    return i < kk ? 0 : (int)((i - kk) / ss + 1);
 }
 
-int nn_conv_geometry(nn_layer *L, const char *what, const char *window, char *err)
+int nn_conv_geometry(nn_layer *L, const nn_window_cfg *c, const char *what, const char *window, char *err)
 {
-    const nn_layer_spec *s = &L->spec;
     if (L->in_rank != 3)
         return nn_fail_buf(err, NN_ERR_ARG, "%s: input must be [height, width, channels] (rank 3), "
                            "got rank %d; add a reshape layer first", what, L->in_rank);
-    if (s->kernel[0] <= 0 || s->kernel[1] <= 0)
-        return nn_fail_buf(err, NN_ERR_ARG, "%s: %s must be positive, got %dx%d", what, window,
-                           s->kernel[0], s->kernel[1]);
-    if (s->strides[0] <= 0 || s->strides[1] <= 0)
-        return nn_fail_buf(err, NN_ERR_ARG, "%s: strides must be positive, got %dx%d", what,
-                           s->strides[0], s->strides[1]);
-    if (s->padding != NN_PAD_VALID && s->padding != NN_PAD_SAME)
-        return nn_fail_buf(err, NN_ERR_ARG, "%s: padding must be 'valid' (0) or 'same' (1), got %d",
-                           what, s->padding);
-    if (s->padding == NN_PAD_VALID && (s->kernel[0] > L->in_shape[0] || s->kernel[1] > L->in_shape[1]))
+    if (c->padding == NN_PAD_VALID && (c->size[0] > L->in_shape[0] || c->size[1] > L->in_shape[1]))
         return nn_fail_buf(err, NN_ERR_ARG, "%s: %s %dx%d is larger than its %dx%d input; use "
-                           "padding 'same' or a smaller %s", what, window, s->kernel[0],
-                           s->kernel[1], L->in_shape[0], L->in_shape[1], window);
+                           "padding 'same' or a smaller %s", what, window, c->size[0],
+                           c->size[1], L->in_shape[0], L->in_shape[1], window);
     int pt, pl;
     L->out_rank = 3;
-    L->out_shape[0] = nn_conv_out(L->in_shape[0], s->kernel[0], s->strides[0], s->padding, &pt);
-    L->out_shape[1] = nn_conv_out(L->in_shape[1], s->kernel[1], s->strides[1], s->padding, &pl);
+    L->out_shape[0] = nn_conv_out(L->in_shape[0], c->size[0], c->strides[0], c->padding, &pt);
+    L->out_shape[1] = nn_conv_out(L->in_shape[1], c->size[1], c->strides[1], c->padding, &pl);
     return NN_OK;
 }
 
 nn_geo nn_geo_of(const nn_layer *L)
 {
-    const nn_layer_spec *s = &L->spec;
-    nn_geo g = {L->in_shape[0], L->in_shape[1], L->in_shape[2], s->kernel[0], s->kernel[1],
-                s->strides[0], s->strides[1], 0, 0, 0, 0};
-    g.oh = nn_conv_out(g.h, g.kh, g.sh, s->padding, &g.pt);
-    g.ow = nn_conv_out(g.w, g.kw, g.sw, s->padding, &g.pl);
+    const nn_window_cfg *c = NN_CFG(L, nn_window_cfg);
+    nn_geo g = {L->in_shape[0], L->in_shape[1], L->in_shape[2], c->size[0], c->size[1],
+                c->strides[0], c->strides[1], 0, 0, 0, 0};
+    g.oh = nn_conv_out(g.h, g.kh, g.sh, c->padding, &g.pt);
+    g.ow = nn_conv_out(g.w, g.kw, g.sw, c->padding, &g.pl);
     return g;
 }
 
 /* A 1x1 kernel at stride 1 reads each pixel once: x itself is the im2col matrix. */
 static int is_pointwise(const nn_geo *g) { return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1; }
 
+typedef struct {
+    nn_window_cfg w; /* kernelSize, strides, padding, dataFormat: first, as nn_conv_geometry reads it */
+    int filters, act, use_bias, kernel_init, bias_init;
+    float alpha, l1, l2;
+} conv_cfg;
+typedef struct { float *z, *dz, *y, *col; } conv_priv; /* col: im2col rows [cap*oh*ow, kh*kw*in_c] */
+
+static const nn_option conv_options[] = {
+    {"filters", NN_KIND_INT, 1, 0, 1, 1 << 16, NN_OPTION_REQUIRED, NULL, offsetof(conv_cfg, filters),
+     NULL, "output channels"},
+    {"kernelSize", NN_KIND_INTS, 2, 0, 1, 1 << 16, NN_OPTION_REQUIRED, NULL, offsetof(conv_cfg, w.size),
+     NULL, "window [height, width] (one number: square)"},
+    {"strides", NN_KIND_INTS, 2, 1, 1, 1 << 16, 0, NULL, offsetof(conv_cfg, w.strides), NULL,
+     "step [down, across]"},
+    NN_OPT_PADDING(conv_cfg, w.padding),
+    NN_OPT_DATA_FORMAT(conv_cfg, w.data_format),
+    NN_OPT_ACTIVATION(conv_cfg, act),
+    NN_OPT_USE_BIAS(conv_cfg, use_bias),
+    NN_OPT_INIT("kernelInitializer", conv_cfg, kernel_init, NN_INIT_GLOROT_UNIFORM),
+    NN_OPT_INIT("biasInitializer", conv_cfg, bias_init, NN_INIT_ZEROS),
+    NN_OPT_ALPHA(conv_cfg, alpha),
+    NN_OPT_L1L2(conv_cfg, l1, l2),
+};
+
+nn_layer_spec nn_conv2d(int filters, int kh, int kw, int stride, nn_padding pad, nn_act act)
+{
+    nn_layer_spec s = nn_spec(NN_LAYER_CONV2D);
+    int k[2] = {kh, kw};
+    nn_spec_set(&s, "filters", filters);
+    nn_spec_set_ints(&s, "kernelSize", 2, k);
+    nn_spec_set_ints(&s, "strides", 1, &stride);
+    nn_spec_set(&s, "padding", pad);
+    nn_spec_set(&s, "activation", act);
+    return s;
+}
+
 static int conv_setup(nn_layer *L, char *err)
 {
-    nn_layer_spec *s = &L->spec;
-    int st = nn_conv_geometry(L, "conv2d", "kernel", err);
+    const conv_cfg *c = NN_CFG(L, conv_cfg);
+    int st = nn_conv_geometry(L, &c->w, "conv2d", "kernel", err);
     if (st != NN_OK) return st;
-    if (s->units <= 0 || s->units > (1 << 16))
-        return nn_fail_buf(err, NN_ERR_ARG, "conv2d: filters must be a positive integer, got %d", s->units);
-    if (s->act < 0 || s->act >= NN_ACT_COUNT)
-        return nn_fail_buf(err, NN_ERR_ARG, "conv2d: unknown activation id %d", s->act);
-    if (s->kernel_init < 0 || s->kernel_init >= NN_INIT_COUNT || s->bias_init < 0 ||
-        s->bias_init >= NN_INIT_COUNT)
-        return nn_fail_buf(err, NN_ERR_ARG, "conv2d: unknown initializer");
-    size_t k = (size_t)s->kernel[0] * s->kernel[1] * L->in_shape[2];
-    if ((double)k * s->units > 4.0e8)
-        return nn_fail_buf(err, NN_ERR_ARG, "conv2d: %zu x %d weights is too large", k, s->units);
-    L->out_shape[2] = s->units;
-    L->n_params = k * s->units + (s->use_bias ? (size_t)s->units : 0);
-    L->reg_off = 0;
-    L->reg_n = k * s->units;
-    L->act = s->act;
+    double k = (double)c->w.size[0] * c->w.size[1] * L->in_shape[2];
+    if (k * c->filters > 4.0e8)
+        return nn_fail_buf(err, NN_ERR_ARG, "conv2d: %.0f x %d weights is too large", k, c->filters);
+    L->out_shape[2] = c->filters;
+    L->act = c->act;
+    L->alpha = c->alpha;
+    L->l1 = c->l1;
+    L->l2 = c->l2;
     return NN_OK;
+}
+
+static int conv_tensors(const nn_layer *L, nn_tensor *t)
+{
+    const conv_cfg *c = NN_CFG(L, conv_cfg);
+    t[0] = (nn_tensor){"kernel", 4, {c->w.size[0], c->w.size[1], L->in_shape[2], c->filters}, 0, 1, 0};
+    t[1] = (nn_tensor){"bias", 1, {c->filters}, 0, 0, 0};
+    return c->use_bias ? 2 : 1;
 }
 
 static void conv_init(nn_layer *L, float *p, nn_rng *rng)
 {
-    const nn_layer_spec *s = &L->spec;
-    int area = s->kernel[0] * s->kernel[1], f = s->units;
+    const conv_cfg *c = NN_CFG(L, conv_cfg);
+    int area = c->w.size[0] * c->w.size[1], f = c->filters;
     size_t nk = (size_t)area * L->in_shape[2] * f;
     /* TF's fans for conv kernels: receptive field size times channels in / out */
-    nn_init_fill(s->kernel_init, p, nk, area * L->in_shape[2], area * f, rng);
-    if (s->use_bias) nn_init_fill(s->bias_init, p + nk, (size_t)f, area * L->in_shape[2], area * f, rng);
+    nn_init_fill(c->kernel_init, p, nk, area * L->in_shape[2], area * f, rng);
+    if (c->use_bias) nn_init_fill(c->bias_init, p + nk, (size_t)f, area * L->in_shape[2], area * f, rng);
 }
 
 static int conv_reserve(nn_layer *L, int cap)
 {
+    conv_priv *d = L->priv;
     nn_geo g = nn_geo_of(L);
-    size_t n = (size_t)cap * L->out_size * sizeof(float);
-    double col_bytes = (double)cap * g.oh * g.ow * g.kh * g.kw * g.c * sizeof(float);
-    if (col_bytes > 2147483647.0) return NN_ERR_NOMEM;
-    float *z = NN_REALLOC(L->z, n), *dz, *col;
-    if (!z) return NN_ERR_NOMEM;
-    L->z = z;
-    if (!(dz = NN_REALLOC(L->dz, n))) return NN_ERR_NOMEM;
-    L->dz = dz;
-    if (!is_pointwise(&g)) {
-        if (!(col = NN_REALLOC(L->col, (size_t)col_bytes))) return NN_ERR_NOMEM;
-        L->col = col;
-    }
-    if (L->act == NN_ACT_LINEAR) {
-        L->y = L->z;
-    } else {
-        float *y = NN_REALLOC(L->y, n);
-        if (!y) return NN_ERR_NOMEM;
-        L->y = y;
-    }
+    uint64_t n = (uint64_t)cap * (uint64_t)L->out_size;
+    uint64_t cols = (uint64_t)cap * g.oh * g.ow * ((uint64_t)g.kh * g.kw * g.c);
+    if (nn_grow(&d->z, n) || nn_grow(&d->dz, n)) return NN_ERR_NOMEM;
+    if (!is_pointwise(&g) && nn_grow(&d->col, cols)) return NN_ERR_NOMEM;
+    if (L->act != NN_ACT_LINEAR && nn_grow(&d->y, n)) return NN_ERR_NOMEM;
+    L->y = L->act == NN_ACT_LINEAR ? d->z : d->y;
     return NN_OK;
 }
 
@@ -170,19 +186,20 @@ static void col2im(const nn_geo *g, const float *col, int n, float *dx)
 static void conv_forward(nn_layer *L, const float *p, const float *x, int n, int training,
                          nn_rng *rng)
 {
+    const conv_cfg *c = NN_CFG(L, conv_cfg);
+    conv_priv *d = L->priv;
     nn_geo g = nn_geo_of(L);
-    int f = L->spec.units, K = g.kh * g.kw * g.c, rows = n * g.oh * g.ow;
+    int f = c->filters, K = g.kh * g.kw * g.c, rows = n * g.oh * g.ow;
     const float *a = x;
-    if (!is_pointwise(&g)) { im2col(&g, x, n, L->col); a = L->col; }
-    nn_gemm(0, 0, rows, f, K, a, K, p, f, 0.0f, L->z, f); /* z = col W */
-    if (L->act == NN_ACT_LINEAR) L->y = L->z;
-    if (L->spec.use_bias && L->act == NN_ACT_RELU) { /* one pass over z instead of two */
-        nn_bias_relu(L->z, p + (size_t)K * f, L->y, rows, f);
+    if (!is_pointwise(&g)) { im2col(&g, x, n, d->col); a = d->col; }
+    nn_gemm(0, 0, rows, f, K, a, K, p, f, 0.0f, d->z, f); /* z = col W */
+    if (c->use_bias && L->act == NN_ACT_RELU) { /* one pass over z instead of two */
+        nn_bias_relu(d->z, p + (size_t)K * f, L->y, rows, f);
     } else {
-        if (L->spec.use_bias) nn_add_rows(L->z, p + (size_t)K * f, rows, f);
-        if (L->act != NN_ACT_LINEAR) nn_act_forward(L->act, L->spec.alpha, L->z, L->y, rows, f);
+        if (c->use_bias) nn_add_rows(d->z, p + (size_t)K * f, rows, f);
+        if (L->act != NN_ACT_LINEAR) nn_act_forward(L->act, L->alpha, d->z, L->y, rows, f);
     }
-    L->preact = L->z;
+    L->preact = d->z;
 }
 
 /* Reads the im2col rows of the last forward, then reuses that buffer for dL/dcol: one backward
@@ -190,30 +207,34 @@ static void conv_forward(nn_layer *L, const float *p, const float *x, int n, int
 static void conv_backward(nn_layer *L, const float *p, float *g, const float *x, const float *dy,
                           float *dx, int n)
 {
+    const conv_cfg *c = NN_CFG(L, conv_cfg);
+    conv_priv *d = L->priv;
     nn_geo ge = nn_geo_of(L);
-    int f = L->spec.units, K = ge.kh * ge.kw * ge.c, rows = n * ge.oh * ge.ow;
+    int f = c->filters, K = ge.kh * ge.kw * ge.c, rows = n * ge.oh * ge.ow;
     int pw = is_pointwise(&ge);
     const float *dz = dy;
     if (!L->grad_is_preact && L->act != NN_ACT_LINEAR) {
-        nn_act_backward(L->act, L->spec.alpha, L->z, L->y, dy, L->dz, rows, f);
-        dz = L->dz;
+        nn_act_backward(L->act, L->alpha, d->z, L->y, dy, d->dz, rows, f);
+        dz = d->dz;
     }
-    nn_gemm(1, 0, K, f, rows, pw ? x : L->col, K, dz, f, 1.0f, g, f); /* dW += col^T dz */
-    if (L->spec.use_bias) nn_sum_rows(dz, rows, f, g + (size_t)K * f);
+    nn_gemm(1, 0, K, f, rows, pw ? x : d->col, K, dz, f, 1.0f, g, f); /* dW += col^T dz */
+    if (c->use_bias) nn_sum_rows(dz, rows, f, g + (size_t)K * f);
     if (!dx) return;
     if (pw) { nn_gemm(0, 1, rows, K, f, dz, f, p, f, 0.0f, dx, K); return; } /* dx = dz W^T */
-    nn_gemm(0, 1, rows, K, f, dz, f, p, f, 0.0f, L->col, K); /* dcol = dz W^T */
-    col2im(&ge, L->col, n, dx);
+    nn_gemm(0, 1, rows, K, f, dz, f, p, f, 0.0f, d->col, K); /* dcol = dz W^T */
+    col2im(&ge, d->col, n, dx);
 }
 
 static void conv_release(nn_layer *L)
 {
-    if (L->y != L->z) NN_FREE(L->y);
-    NN_FREE(L->z);
-    NN_FREE(L->dz);
-    NN_FREE(L->col);
-    L->y = L->z = L->dz = L->col = NULL;
+    conv_priv *d = L->priv;
+    NN_FREE(d->z); NN_FREE(d->dz); NN_FREE(d->y); NN_FREE(d->col);
+    memset(d, 0, sizeof *d);
+    L->y = NULL;
 }
 
-const nn_layer_ops nn_conv2d_ops = {"Conv2D", conv_setup, conv_init, conv_reserve, conv_forward,
-                                    conv_backward, conv_release};
+const nn_layer_ops nn_conv2d_ops = {
+    "Conv2D", "conv2d", NULL, "2D convolution over [height, width, channels]; kernel [kh, kw, inC, filters]",
+    conv_options, NN_COUNT_OF(conv_options), sizeof(conv_cfg), sizeof(conv_priv),
+    conv_setup, conv_tensors, conv_init, conv_reserve, conv_forward, conv_backward, conv_release,
+};

@@ -1,6 +1,6 @@
 /* data.c - the 2D dataset generators (after TensorFlow Playground's dataset.ts) and preprocessing.
  * See nn_data.h for each kind's geometry and what noise means for it. */
-#include "nn_data.h"
+#include "nn.h"
 #include "rng.h"
 
 #include <limits.h>
@@ -22,33 +22,14 @@
 /* ---- kinds and names ---- */
 
 static const char *const kind_names[NN_DATA_KIND_COUNT] = {
-    /* 0 */ "circle",
-    /* 1 */ "xor",
-    /* 2 */ "gauss",
-    /* 3 */ "spiral",
-    /* 4 */ "moons",
-    /* 5 */ "checkerboard",
-    /* 6 */ "plane",
-    /* 7 */ "gauss_bumps",
-    /* 8 */ "blobs",
-    /* 9 */ "multi_spiral",
+    "circle", "xor", "gauss", "spiral", "moons", "checkerboard", "plane", "gaussBumps", "blobs",
+    "multiSpiral",
 };
+static const nn_alias kind_aliases[] = {{"gauss_bumps", NN_DATA_GAUSS_BUMPS}, {"multi_spiral", NN_DATA_MULTI_SPIRAL}};
+const nn_names nn_data_kind_names = {"datasets", "dataset", NN_DATA_KIND_COUNT, kind_names, 2, kind_aliases};
 
-int nn_data_kind_from_name(const char *name)
-{
-    if (!name) return -1;
-    for (int k = 0; k < NN_DATA_KIND_COUNT; k++)
-        if (strcmp(name, kind_names[k]) == 0) return k;
-    /* the JS API's camelCase spellings */
-    if (strcmp(name, "gaussBumps") == 0) return NN_DATA_GAUSS_BUMPS;
-    if (strcmp(name, "multiSpiral") == 0) return NN_DATA_MULTI_SPIRAL;
-    return -1;
-}
-
-const char *nn_data_kind_name(int kind)
-{
-    return kind >= 0 && kind < NN_DATA_KIND_COUNT ? kind_names[kind] : "unknown";
-}
+int nn_data_kind_from_name(const char *name) { return nn_names_find(&nn_data_kind_names, name); }
+const char *nn_data_kind_name(int kind) { return nn_names_get(&nn_data_kind_names, kind); }
 
 int nn_data_kind_is_regression(int kind)
 {

@@ -3,90 +3,109 @@
 #include "nn_internal.h"
 #include <string.h>
 
+typedef struct { int units, act, use_bias, kernel_init, bias_init; float alpha, l1, l2; } dense_cfg;
+typedef struct { float *z, *dz, *y; } dense_priv; /* z = x W + b, dz = scratch for dL/dz */
+
+static const nn_option dense_options[] = {
+    {"units", NN_KIND_INT, 1, 0, 1, 1 << 24, NN_OPTION_REQUIRED, NULL, offsetof(dense_cfg, units),
+     NULL, "output units"},
+    NN_OPT_ACTIVATION(dense_cfg, act),
+    NN_OPT_USE_BIAS(dense_cfg, use_bias),
+    NN_OPT_INIT("kernelInitializer", dense_cfg, kernel_init, NN_INIT_GLOROT_UNIFORM),
+    NN_OPT_INIT("biasInitializer", dense_cfg, bias_init, NN_INIT_ZEROS),
+    NN_OPT_ALPHA(dense_cfg, alpha),
+    NN_OPT_L1L2(dense_cfg, l1, l2),
+};
+
+nn_layer_spec nn_dense(int units, nn_act act)
+{
+    nn_layer_spec s = nn_spec(NN_LAYER_DENSE);
+    nn_spec_set(&s, "units", units);
+    nn_spec_set(&s, "activation", act);
+    return s;
+}
+
 static int dense_setup(nn_layer *L, char *err)
 {
-    nn_layer_spec *s = &L->spec;
+    const dense_cfg *c = NN_CFG(L, dense_cfg);
     if (L->in_rank != 1)
         return nn_fail_buf(err, NN_ERR_ARG, "dense: input must be flat (rank 1), got rank %d; "
                            "add a flatten layer first", L->in_rank);
-    if (s->units <= 0 || s->units > (1 << 24))
-        return nn_fail_buf(err, NN_ERR_ARG, "dense: units must be a positive integer, got %d",
-                           s->units);
-    if (s->act < 0 || s->act >= NN_ACT_COUNT)
-        return nn_fail_buf(err, NN_ERR_ARG, "dense: unknown activation id %d", s->act);
-    if (s->kernel_init < 0 || s->kernel_init >= NN_INIT_COUNT || s->bias_init < 0 ||
-        s->bias_init >= NN_INIT_COUNT)
-        return nn_fail_buf(err, NN_ERR_ARG, "dense: unknown initializer");
-    if ((double)L->in_size * s->units > 4.0e8)
-        return nn_fail_buf(err, NN_ERR_ARG, "dense: %d x %d weights is too large", L->in_size,
-                           s->units);
+    if ((double)L->in_size * c->units > 4.0e8)
+        return nn_fail_buf(err, NN_ERR_ARG, "dense: %d x %d weights is too large", L->in_size, c->units);
     L->out_rank = 1;
-    L->out_shape[0] = s->units;
-    L->n_params = (size_t)L->in_size * s->units + (s->use_bias ? (size_t)s->units : 0);
-    L->reg_off = 0;
-    L->reg_n = (size_t)L->in_size * s->units;
-    L->act = s->act;
+    L->out_shape[0] = c->units;
+    L->act = c->act;
+    L->alpha = c->alpha;
+    L->l1 = c->l1;
+    L->l2 = c->l2;
     return NN_OK;
+}
+
+static int dense_tensors(const nn_layer *L, nn_tensor *t)
+{
+    const dense_cfg *c = NN_CFG(L, dense_cfg);
+    t[0] = (nn_tensor){"kernel", 2, {L->in_size, c->units}, 0, 1, 0};
+    t[1] = (nn_tensor){"bias", 1, {c->units}, 0, 0, 0};
+    return c->use_bias ? 2 : 1;
 }
 
 static void dense_init(nn_layer *L, float *p, nn_rng *rng)
 {
-    size_t nk = (size_t)L->in_size * L->spec.units;
-    nn_init_fill(L->spec.kernel_init, p, nk, L->in_size, L->spec.units, rng);
-    if (L->spec.use_bias)
-        nn_init_fill(L->spec.bias_init, p + nk, (size_t)L->spec.units, L->in_size, L->spec.units, rng);
+    const dense_cfg *c = NN_CFG(L, dense_cfg);
+    size_t nk = (size_t)L->in_size * c->units;
+    nn_init_fill(c->kernel_init, p, nk, L->in_size, c->units, rng);
+    if (c->use_bias) nn_init_fill(c->bias_init, p + nk, (size_t)c->units, L->in_size, c->units, rng);
 }
 
 static int dense_reserve(nn_layer *L, int cap)
 {
-    size_t n = (size_t)cap * L->out_size * sizeof(float);
-    float *z = NN_REALLOC(L->z, n), *dz;
-    if (!z) return NN_ERR_NOMEM;
-    L->z = z;
-    if (!(dz = NN_REALLOC(L->dz, n))) return NN_ERR_NOMEM;
-    L->dz = dz;
-    if (L->act == NN_ACT_LINEAR) {
-        L->y = L->z; /* the output is z itself */
-    } else {
-        float *y = NN_REALLOC(L->y, n);
-        if (!y) return NN_ERR_NOMEM;
-        L->y = y;
-    }
+    dense_priv *d = L->priv;
+    uint64_t n = (uint64_t)cap * (uint64_t)L->out_size;
+    if (nn_grow(&d->z, n) || nn_grow(&d->dz, n)) return NN_ERR_NOMEM;
+    if (L->act != NN_ACT_LINEAR && nn_grow(&d->y, n)) return NN_ERR_NOMEM;
+    L->y = L->act == NN_ACT_LINEAR ? d->z : d->y; /* linear: the output is z itself */
     return NN_OK;
 }
 
 static void dense_forward(nn_layer *L, const float *p, const float *x, int n, int training,
                           nn_rng *rng)
 {
-    int in = L->in_size, u = L->spec.units;
-    nn_gemm(0, 0, n, u, in, x, in, p, u, 0.0f, L->z, u); /* z = x W */
-    if (L->spec.use_bias) nn_add_rows(L->z, p + (size_t)in * u, n, u);
-    if (L->act == NN_ACT_LINEAR) L->y = L->z;
-    else nn_act_forward(L->act, L->spec.alpha, L->z, L->y, n, u);
-    L->preact = L->z;
+    const dense_cfg *c = NN_CFG(L, dense_cfg);
+    dense_priv *d = L->priv;
+    int in = L->in_size, u = c->units;
+    nn_gemm(0, 0, n, u, in, x, in, p, u, 0.0f, d->z, u); /* z = x W */
+    if (c->use_bias) nn_add_rows(d->z, p + (size_t)in * u, n, u);
+    if (L->act != NN_ACT_LINEAR) nn_act_forward(L->act, L->alpha, d->z, L->y, n, u);
+    L->preact = d->z;
 }
 
 static void dense_backward(nn_layer *L, const float *p, float *g, const float *x, const float *dy,
                            float *dx, int n)
 {
-    int in = L->in_size, u = L->spec.units;
+    const dense_cfg *c = NN_CFG(L, dense_cfg);
+    dense_priv *d = L->priv;
+    int in = L->in_size, u = c->units;
     const float *dz = dy;
     if (!L->grad_is_preact && L->act != NN_ACT_LINEAR) {
-        nn_act_backward(L->act, L->spec.alpha, L->z, L->y, dy, L->dz, n, u);
-        dz = L->dz;
+        nn_act_backward(L->act, L->alpha, d->z, L->y, dy, d->dz, n, u);
+        dz = d->dz;
     }
     nn_gemm(1, 0, in, u, n, x, in, dz, u, 1.0f, g, u); /* dW += x^T dz */
-    if (L->spec.use_bias) nn_sum_rows(dz, n, u, g + (size_t)in * u);
+    if (c->use_bias) nn_sum_rows(dz, n, u, g + (size_t)in * u);
     if (dx) nn_gemm(0, 1, n, in, u, dz, u, p, u, 0.0f, dx, in); /* dx = dz W^T */
 }
 
 static void dense_release(nn_layer *L)
 {
-    if (L->y != L->z) NN_FREE(L->y);
-    NN_FREE(L->z);
-    NN_FREE(L->dz);
-    L->y = L->z = L->dz = NULL;
+    dense_priv *d = L->priv;
+    NN_FREE(d->z); NN_FREE(d->dz); NN_FREE(d->y);
+    memset(d, 0, sizeof *d);
+    L->y = NULL;
 }
 
-const nn_layer_ops nn_dense_ops = {"Dense", dense_setup, dense_init, dense_reserve,
-                                   dense_forward, dense_backward, dense_release};
+const nn_layer_ops nn_dense_ops = {
+    "Dense", "dense", NULL, "fully connected: y = activation(x W + b), W is [inputs, units]",
+    dense_options, NN_COUNT_OF(dense_options), sizeof(dense_cfg), sizeof(dense_priv),
+    dense_setup, dense_tensors, dense_init, dense_reserve, dense_forward, dense_backward, dense_release,
+};

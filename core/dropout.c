@@ -3,38 +3,48 @@
 #include "nn_internal.h"
 #include <string.h>
 
+typedef struct { float rate; } dropout_cfg;
+typedef struct { float *y, *mask; } dropout_priv;
+
+static const nn_option dropout_options[] = {
+    {"rate", NN_KIND_FLOAT, 1, 0, 0, 1, NN_OPTION_REQUIRED | NN_OPTION_HI_OPEN, NULL,
+     offsetof(dropout_cfg, rate), NULL, "fraction of the inputs dropped while training"},
+};
+
+nn_layer_spec nn_dropout(float rate)
+{
+    nn_layer_spec s = nn_spec(NN_LAYER_DROPOUT);
+    nn_spec_set(&s, "rate", rate);
+    return s;
+}
+
 static int dropout_setup(nn_layer *L, char *err)
 {
-    float r = L->spec.rate;
-    if (!(r >= 0.0f && r < 1.0f))
-        return nn_fail_buf(err, NN_ERR_ARG, "dropout: rate must be in [0, 1), got %g", (double)r);
-    L->out_rank = L->in_rank;
-    memcpy(L->out_shape, L->in_shape, sizeof L->out_shape);
+    nn_layer_same_shape(L);
     return NN_OK;
 }
 
 static int dropout_reserve(nn_layer *L, int cap)
 {
-    size_t n = (size_t)cap * L->out_size * sizeof(float);
-    float *y = NN_REALLOC(L->y, n), *mask;
-    if (!y) return NN_ERR_NOMEM;
-    L->y = y;
-    if (!(mask = NN_REALLOC(L->mask, n))) return NN_ERR_NOMEM;
-    L->mask = mask;
+    dropout_priv *d = L->priv;
+    uint64_t n = (uint64_t)cap * (uint64_t)L->out_size;
+    if (nn_grow(&d->y, n) || nn_grow(&d->mask, n)) return NN_ERR_NOMEM;
+    L->y = d->y;
     return NN_OK;
 }
 
 static void dropout_forward(nn_layer *L, const float *p, const float *x, int n, int training,
                             nn_rng *rng)
 {
-    long cnt = (long)n * L->out_size;
-    float rate = L->spec.rate, keep = 1.0f / (1.0f - rate);
+    dropout_priv *d = L->priv;
+    size_t cnt = (size_t)n * L->out_size;
+    float rate = NN_CFG(L, dropout_cfg)->rate, keep = 1.0f / (1.0f - rate);
     if (!training || rate == 0.0f) {
-        for (long i = 0; i < cnt; i++) L->mask[i] = 1.0f;
-        memcpy(L->y, x, (size_t)cnt * sizeof(float));
+        for (size_t i = 0; i < cnt; i++) d->mask[i] = 1.0f;
+        memcpy(L->y, x, cnt * sizeof(float));
     } else {
-        for (long i = 0; i < cnt; i++) L->mask[i] = nn_rng_uniform(rng) < rate ? 0.0f : keep;
-        nn_vmul(x, L->mask, L->y, (int)cnt);
+        for (size_t i = 0; i < cnt; i++) d->mask[i] = nn_rng_uniform(rng) < rate ? 0.0f : keep;
+        nn_vmul(x, d->mask, L->y, (int)cnt);
     }
     L->preact = L->y;
 }
@@ -42,15 +52,20 @@ static void dropout_forward(nn_layer *L, const float *p, const float *x, int n, 
 static void dropout_backward(nn_layer *L, const float *p, float *g, const float *x,
                              const float *dy, float *dx, int n)
 {
-    if (dx) nn_vmul(dy, L->mask, dx, n * L->out_size);
+    dropout_priv *d = L->priv;
+    if (dx) nn_vmul(dy, d->mask, dx, n * L->out_size);
 }
 
 static void dropout_release(nn_layer *L)
 {
-    NN_FREE(L->y);
-    NN_FREE(L->mask);
-    L->y = L->mask = NULL;
+    dropout_priv *d = L->priv;
+    NN_FREE(d->y); NN_FREE(d->mask);
+    d->y = d->mask = NULL;
+    L->y = NULL;
 }
 
-const nn_layer_ops nn_dropout_ops = {"Dropout", dropout_setup, NULL, dropout_reserve,
-                                     dropout_forward, dropout_backward, dropout_release};
+const nn_layer_ops nn_dropout_ops = {
+    "Dropout", "dropout", NULL, "inverted dropout while training; identity when predicting",
+    dropout_options, NN_COUNT_OF(dropout_options), sizeof(dropout_cfg), sizeof(dropout_priv),
+    dropout_setup, NULL, NULL, dropout_reserve, dropout_forward, dropout_backward, dropout_release,
+};

@@ -24,17 +24,12 @@ void nn_init_fill(int init, float *w, size_t n, int fan_in, int fan_out, nn_rng 
     }
 }
 
-int nn_init_from_name(const char *name)
-{
-    static const struct { const char *n; int id; } t[] = {
-        {"glorotUniform", NN_INIT_GLOROT_UNIFORM}, {"glorot_uniform", NN_INIT_GLOROT_UNIFORM},
-        {"glorotNormal", NN_INIT_GLOROT_NORMAL},   {"glorot_normal", NN_INIT_GLOROT_NORMAL},
-        {"heUniform", NN_INIT_HE_UNIFORM},         {"he_uniform", NN_INIT_HE_UNIFORM},
-        {"heNormal", NN_INIT_HE_NORMAL},           {"he_normal", NN_INIT_HE_NORMAL},
-        {"zeros", NN_INIT_ZEROS},                  {"ones", NN_INIT_ONES},
-    };
-    if (!name) return -1;
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (!strcmp(name, t[i].n)) return t[i].id;
-    return -1;
-}
+static const char *const init_list[NN_INIT_COUNT] = {"glorotUniform", "glorotNormal", "heUniform",
+                                                     "heNormal", "zeros", "ones"};
+static const nn_alias init_aliases[] = {
+    {"glorot_uniform", NN_INIT_GLOROT_UNIFORM}, {"glorot_normal", NN_INIT_GLOROT_NORMAL},
+    {"he_uniform", NN_INIT_HE_UNIFORM}, {"he_normal", NN_INIT_HE_NORMAL},
+};
+const nn_names nn_init_names = {"initializers", "initializer", NN_INIT_COUNT, init_list, NN_COUNT_OF(init_aliases), init_aliases};
+
+int nn_init_from_name(const char *name) { return nn_names_find(&nn_init_names, name); }

@@ -1,18 +1,20 @@
-/* io.c - the model file: "NNPLAYMD", u32 version, then fixed-width little-endian fields
- * (architecture, weights, non-trainable state, compile settings, optimizer state, RNG state),
- * then a CRC-32 of all preceding bytes. Writes version 2; reads 2 and 1 (no state, shorter layer
- * records). Saved to and loaded from memory; the file functions are thin wrappers. */
+/* io.c - the model file. Version 3 (written):
+ *   "NNPLAYMD" | u32 version | u32 seed | u32 rank | i32 shape[3] | u32 n_layers
+ *   per layer: u32 length | the layer's spec in the key/value encoding (nn.h, nn_spec_encode)
+ *   u64 n_params | f32 params[n_params] | u64 n_state | f32 state[n_state]
+ *   u32 length | compile settings in the key/value encoding (length 0: not compiled)
+ *   u64 step | u32 n_arrays | f32 optimizer state[n_arrays][n_params] | u32 rng[4]
+ *   u32 crc32 (of everything before it)
+ * Layers and compile settings name their options, so a new option needs no new version.
+ * Versions 1 and 2 (fixed int/float records per layer) are still read. The loader checks the
+ * whole structure against the file's length and the core's limits before it allocates a model,
+ * so a small hostile file is refused in time and memory proportional to its size. */
 #include "nn_internal.h"
 #include <stdio.h>
 #include <string.h>
 
 #define NN_FILE_MAGIC "NNPLAYMD"
-#define NN_FILE_VERSION 2u
-/* version 2 added the reshape target and batchnorm fields to each layer, and the state array */
-#define NN_SPEC_INTS 14
-#define NN_SPEC_FLOATS 6
-#define NN_SPEC_INTS_V1 11
-#define NN_SPEC_FLOATS_V1 4
+#define NN_FILE_VERSION 3u
 
 static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
 {
@@ -24,87 +26,45 @@ static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
     return ~crc;
 }
 
-typedef struct { uint8_t *p; size_t len, cap; } wbuf; /* p NULL: just count */
-
-static void put_bytes(wbuf *w, const void *src, size_t n)
+static void put_floats(nn_wbuf *w, const float *v, size_t n)
 {
-    if (w->p && w->len + n <= w->cap) memcpy(w->p + w->len, src, n);
-    w->len += n;
+    for (size_t i = 0; i < n; i++) nn_put_f32(w, v[i]);
 }
 
-static void put_u32(wbuf *w, uint32_t v)
+static void write_model(const nn_model *m, nn_wbuf *w)
 {
-    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
-    put_bytes(w, b, 4);
-}
-
-static void put_i32(wbuf *w, int32_t v) { put_u32(w, (uint32_t)v); }
-static void put_u64(wbuf *w, uint64_t v) { put_u32(w, (uint32_t)v); put_u32(w, (uint32_t)(v >> 32)); }
-
-static void put_f32(wbuf *w, float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, 4);
-    put_u32(w, u);
-}
-
-static void put_floats(wbuf *w, const float *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) put_f32(w, v[i]);
-}
-
-static void spec_fields(const nn_layer_spec *s, int32_t *iv, float *fv)
-{
-    int32_t i[NN_SPEC_INTS] = {s->units, s->act, s->use_bias, s->kernel_init, s->bias_init,
-                               s->kernel[0], s->kernel[1], s->strides[0], s->strides[1],
-                               s->padding, s->target_rank, s->target_shape[0],
-                               s->target_shape[1], s->target_shape[2]};
-    float f[NN_SPEC_FLOATS] = {s->alpha, s->rate, s->l1, s->l2, s->momentum, s->epsilon};
-    memcpy(iv, i, sizeof i);
-    memcpy(fv, f, sizeof f);
-}
-
-static void write_model(const nn_model *m, wbuf *w)
-{
-    put_bytes(w, NN_FILE_MAGIC, 8);
-    put_u32(w, NN_FILE_VERSION);
-    put_u32(w, m->seed);
-    put_u32(w, (uint32_t)m->in_rank);
-    for (int i = 0; i < NN_MAX_RANK; i++) put_i32(w, i < m->in_rank ? m->in_shape[i] : 0);
-    put_u32(w, (uint32_t)m->n_layers);
+    nn_put_bytes(w, NN_FILE_MAGIC, 8);
+    nn_put_u32(w, NN_FILE_VERSION);
+    nn_put_u32(w, m->seed);
+    nn_put_u32(w, (uint32_t)m->in_rank);
+    for (int i = 0; i < NN_MAX_RANK; i++) nn_put_u32(w, (uint32_t)(i < m->in_rank ? m->in_shape[i] : 0));
+    nn_put_u32(w, (uint32_t)m->n_layers);
     for (int l = 0; l < m->n_layers; l++) {
-        int32_t iv[NN_SPEC_INTS];
-        float fv[NN_SPEC_FLOATS];
-        spec_fields(&m->layers[l].spec, iv, fv);
-        put_u32(w, (uint32_t)m->layers[l].spec.type);
-        for (int i = 0; i < NN_SPEC_INTS; i++) put_i32(w, iv[i]);
-        for (int i = 0; i < NN_SPEC_FLOATS; i++) put_f32(w, fv[i]);
+        size_t n = nn_spec_encode(&m->layers[l].spec, NULL, 0);
+        nn_put_u32(w, (uint32_t)n);
+        if (w->p && w->len + n <= w->cap) nn_spec_encode(&m->layers[l].spec, w->p + w->len, n);
+        w->len += n;
     }
-    put_u64(w, m->n_params);
+    nn_put_u64(w, m->n_params);
     put_floats(w, m->params, m->n_params);
-    put_u64(w, m->n_state);
+    nn_put_u64(w, m->n_state);
     put_floats(w, m->state, m->n_state);
-    /* compile settings and optimizer state */
-    put_u32(w, (uint32_t)m->compiled);
-    put_i32(w, m->loss);
-    put_u32(w, (uint32_t)m->from_logits);
-    const nn_optimizer *o = &m->opt;
-    put_i32(w, o->type);
-    put_f32(w, o->lr); put_f32(w, o->momentum); put_u32(w, (uint32_t)o->nesterov);
-    put_f32(w, o->beta1); put_f32(w, o->beta2); put_f32(w, o->rho); put_f32(w, o->eps);
-    put_f32(w, o->initial_accumulator);
-    put_u64(w, m->step);
-    uint32_t ns = (m->opt_m ? 1u : 0u) + (m->opt_v ? 1u : 0u);
-    put_u32(w, m->compiled ? ns : 0);
-    if (m->compiled && m->opt_m) put_floats(w, m->opt_m, m->n_params);
-    if (m->compiled && m->opt_v) put_floats(w, m->opt_v, m->n_params);
-    for (int i = 0; i < 4; i++) put_u32(w, m->rng.s[i]);
+    size_t nc = nn_model_compile_encode(m, NULL, 0);
+    nn_put_u32(w, (uint32_t)nc);
+    if (nc && w->p && w->len + nc <= w->cap) nn_model_compile_encode(m, w->p + w->len, nc);
+    w->len += nc;
+    nn_put_u64(w, m->compiled ? m->step : 0);
+    uint32_t ns = m->compiled ? (m->opt_m ? 1u : 0u) + (m->opt_v ? 1u : 0u) : 0;
+    nn_put_u32(w, ns);
+    if (ns && m->opt_m) put_floats(w, m->opt_m, m->n_params);
+    if (ns && m->opt_v) put_floats(w, m->opt_v, m->n_params);
+    for (int i = 0; i < 4; i++) nn_put_u32(w, m->rng.s[i]);
 }
 
 size_t nn_model_save_size(const nn_model *m)
 {
     if (!m) return 0;
-    wbuf w = {NULL, 0, 0};
+    nn_wbuf w = {NULL, 0, 0};
     write_model(m, &w);
     return w.len + 4;
 }
@@ -115,154 +75,207 @@ int nn_model_save(const nn_model *m, void *buf, size_t cap, size_t *written)
     size_t need = nn_model_save_size(m);
     if (cap < need)
         return nn_fail((nn_model *)m, NN_ERR_ARG, "save: buffer of %zu bytes, need %zu", cap, need);
-    wbuf w = {(uint8_t *)buf, 0, cap};
+    nn_wbuf w = {(uint8_t *)buf, 0, cap};
     write_model(m, &w);
-    put_u32(&w, crc32_update(0, (const uint8_t *)buf, w.len));
+    nn_put_u32(&w, crc32_update(0, (const uint8_t *)buf, w.len));
     if (written) *written = w.len;
     return NN_OK;
 }
 
-/* ---- reading: every read is bounds-checked; the first failure sticks ---- */
-typedef struct { const uint8_t *p; size_t len, pos; int bad; } rbuf;
+/* ---- versions 1 and 2: a fixed record per layer, mapped onto the options by name ---- */
+#define V2_INTS 14   /* units, act, use_bias, kernel_init, bias_init, kernel[2], strides[2],
+                        padding, target_rank, target_shape[3] */
+#define V2_FLOATS 6  /* alpha, rate, l1, l2, momentum, epsilon */
+#define V1_INTS 11   /* the first ten, then a reserved one */
+#define V1_FLOATS 4
 
-static uint32_t get_u32(rbuf *r)
+static const struct { int type; const char *option; char from; int at, n; } legacy_fields[] = {
+    {NN_LAYER_DENSE, "units", 'i', 0, 1}, {NN_LAYER_DENSE, "activation", 'i', 1, 1},
+    {NN_LAYER_DENSE, "useBias", 'i', 2, 1}, {NN_LAYER_DENSE, "kernelInitializer", 'i', 3, 1},
+    {NN_LAYER_DENSE, "biasInitializer", 'i', 4, 1}, {NN_LAYER_DENSE, "alpha", 'f', 0, 1},
+    {NN_LAYER_DENSE, "l1", 'f', 2, 1}, {NN_LAYER_DENSE, "l2", 'f', 3, 1},
+    {NN_LAYER_ACTIVATION, "activation", 'i', 1, 1}, {NN_LAYER_ACTIVATION, "alpha", 'f', 0, 1},
+    {NN_LAYER_DROPOUT, "rate", 'f', 1, 1},
+    {NN_LAYER_CONV2D, "filters", 'i', 0, 1}, {NN_LAYER_CONV2D, "activation", 'i', 1, 1},
+    {NN_LAYER_CONV2D, "useBias", 'i', 2, 1}, {NN_LAYER_CONV2D, "kernelInitializer", 'i', 3, 1},
+    {NN_LAYER_CONV2D, "biasInitializer", 'i', 4, 1}, {NN_LAYER_CONV2D, "kernelSize", 'i', 5, 2},
+    {NN_LAYER_CONV2D, "strides", 'i', 7, 2}, {NN_LAYER_CONV2D, "padding", 'i', 9, 1},
+    {NN_LAYER_CONV2D, "alpha", 'f', 0, 1}, {NN_LAYER_CONV2D, "l1", 'f', 2, 1},
+    {NN_LAYER_CONV2D, "l2", 'f', 3, 1},
+    {NN_LAYER_MAXPOOL2D, "poolSize", 'i', 5, 2}, {NN_LAYER_MAXPOOL2D, "strides", 'i', 7, 2},
+    {NN_LAYER_MAXPOOL2D, "padding", 'i', 9, 1},
+    {NN_LAYER_AVGPOOL2D, "poolSize", 'i', 5, 2}, {NN_LAYER_AVGPOOL2D, "strides", 'i', 7, 2},
+    {NN_LAYER_AVGPOOL2D, "padding", 'i', 9, 1},
+    {NN_LAYER_RESHAPE, "targetShape", 's', 10, 0},
+    {NN_LAYER_BATCHNORM, "momentum", 'f', 4, 1}, {NN_LAYER_BATCHNORM, "epsilon", 'f', 5, 1},
+};
+
+static int legacy_spec(nn_rbuf *r, uint32_t version, nn_layer_spec *s, char *err)
 {
-    if (r->bad || r->len - r->pos < 4) { r->bad = 1; return 0; }
-    const uint8_t *b = r->p + r->pos;
-    r->pos += 4;
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    int32_t iv[V2_INTS] = {0};
+    float fv[V2_FLOATS] = {0};
+    int type = (int)nn_get_u32(r);
+    int ni = version == 1 ? V1_INTS : V2_INTS, nf = version == 1 ? V1_FLOATS : V2_FLOATS;
+    for (int i = 0; i < ni; i++) iv[i] = (int32_t)nn_get_u32(r);
+    for (int i = 0; i < nf; i++) fv[i] = nn_get_f32(r);
+    if (r->bad) return nn_fail_buf(err, NN_ERR_FORMAT, "truncated");
+    if (version == 1) iv[10] = 0; /* reserved then */
+    if (type < NN_LAYER_DENSE || type > NN_LAYER_BATCHNORM)
+        return nn_fail_buf(err, NN_ERR_FORMAT, "unknown layer type id %d", type);
+    *s = nn_spec(type);
+    for (int k = 0; k < NN_COUNT_OF(legacy_fields); k++) {
+        if (legacy_fields[k].type != type) continue;
+        int at = legacy_fields[k].at, n = legacy_fields[k].n;
+        if (legacy_fields[k].from == 'f') nn_spec_set(s, legacy_fields[k].option, fv[at]);
+        else if (legacy_fields[k].from == 'i') nn_spec_set_ints(s, legacy_fields[k].option, n, iv + at);
+        else nn_spec_set_ints(s, legacy_fields[k].option, iv[at] >= 1 && iv[at] <= NN_MAX_RANK ? iv[at] : 0,
+                              iv + at + 1);
+    }
+    return s->err[0] ? nn_fail_buf(err, NN_ERR_FORMAT, "%s", s->err) : NN_OK;
 }
 
-static int32_t get_i32(rbuf *r) { return (int32_t)get_u32(r); }
-static uint64_t get_u64(rbuf *r) { uint64_t lo = get_u32(r); return lo | (uint64_t)get_u32(r) << 32; }
+/* ---- reading ---- */
+#define FAIL(code, ...) do { nn_fail_buf(err, code, __VA_ARGS__); goto fail; } while (0)
 
-static float get_f32(rbuf *r)
-{
-    uint32_t u = get_u32(r);
-    float f;
-    memcpy(&f, &u, 4);
-    return f;
-}
+/* Floats left in the file: a count stored in it must not exceed them (checked before allocating). */
+static uint64_t floats_left(const nn_rbuf *r) { return r->bad ? 0 : (uint64_t)(r->len - r->pos) / 4; }
 
-static int get_floats(rbuf *r, float *v, size_t n)
+static int get_floats(nn_rbuf *r, float *v, size_t n)
 {
-    if (r->bad || (r->len - r->pos) / 4 < n) { r->bad = 1; return 0; }
-    for (size_t i = 0; i < n; i++) v[i] = get_f32(r);
+    if (r->bad || (uint64_t)n > floats_left(r)) { r->bad = 1; return 0; }
+    for (size_t i = 0; i < n; i++) v[i] = nn_get_f32(r);
     return 1;
 }
 
 nn_model *nn_model_load(const void *buf, size_t len, char *err)
 {
     const uint8_t *b = buf;
-    if (!buf || len < 12) {
-        nn_fail_buf(err, NN_ERR_FORMAT, "not an nnplay model: %zu bytes is too short", len);
+    nn_layer_spec *specs = NULL;
+    nn_model *m = NULL;
+    char msg[NN_ERR_LEN];
+    if (!buf || len < 16) {
+        nn_fail_buf(err, NN_ERR_FORMAT, "not an nnplay model: %zu bytes is too short", buf ? len : 0);
         return NULL;
     }
     if (memcmp(b, NN_FILE_MAGIC, 8)) {
         nn_fail_buf(err, NN_ERR_FORMAT, "not an nnplay model (bad magic bytes)");
         return NULL;
     }
-    rbuf r = {b, len, 8, 0};
-    uint32_t version = get_u32(&r);
+    nn_rbuf r = {b, len - 4, 8, 0};
+    uint32_t version = nn_get_u32(&r);
     if (version < 1 || version > NN_FILE_VERSION) {
         nn_fail_buf(err, NN_ERR_FORMAT, "unsupported model file version %u (this build reads 1 to %u)",
                     version, NN_FILE_VERSION);
         return NULL;
     }
-    if (len < 16) { nn_fail_buf(err, NN_ERR_FORMAT, "truncated model bytes"); return NULL; }
     uint32_t crc = (uint32_t)b[len - 4] | (uint32_t)b[len - 3] << 8 | (uint32_t)b[len - 2] << 16 |
                    (uint32_t)b[len - 1] << 24;
-    r.len = len - 4;
-    uint32_t seed = get_u32(&r);
-    int rank = (int)get_u32(&r), shape[NN_MAX_RANK];
-    for (int i = 0; i < NN_MAX_RANK; i++) shape[i] = get_i32(&r);
-    uint32_t n_layers = get_u32(&r);
-    if (r.bad) { nn_fail_buf(err, NN_ERR_FORMAT, "truncated model bytes (header)"); return NULL; }
     if (crc32_update(0, b, len - 4) != crc) {
         nn_fail_buf(err, NN_ERR_FORMAT, "corrupt or truncated model bytes (checksum mismatch)");
         return NULL;
     }
-    nn_model *m = nn_model_create(rank, shape, seed);
-    if (!m) {
-        nn_fail_buf(err, NN_ERR_FORMAT, "corrupt model: bad input shape");
-        return NULL;
-    }
-    if (n_layers > 100000) { nn_fail_buf(err, NN_ERR_FORMAT, "corrupt model: %u layers", n_layers); goto fail; }
+    uint32_t seed = nn_get_u32(&r), rank = nn_get_u32(&r);
+    int shape[NN_MAX_RANK];
+    for (int i = 0; i < NN_MAX_RANK; i++) shape[i] = (int)nn_get_u32(&r);
+    uint32_t n_layers = nn_get_u32(&r);
+    if (r.bad) FAIL(NN_ERR_FORMAT, "truncated model bytes (header)");
+    if (rank < 1 || rank > NN_MAX_RANK || nn_shape_size((int)rank, shape) <= 0)
+        FAIL(NN_ERR_FORMAT, "corrupt model: bad input shape (rank %u)", rank);
+    /* every layer record takes at least 8 bytes: a count past that is a lie, refused before
+     * the spec array is allocated */
+    if (n_layers > (r.len - r.pos) / 8) FAIL(NN_ERR_FORMAT, "corrupt model: %u layers in %zu bytes", n_layers, len);
+
+    /* 1. every layer spec, checked against its option table */
+    specs = NN_MALLOC((n_layers ? n_layers : 1) * sizeof *specs);
+    if (!specs) FAIL(NN_ERR_NOMEM, "load: out of memory");
     for (uint32_t l = 0; l < n_layers; l++) {
-        nn_layer_spec s;
-        memset(&s, 0, sizeof s);
-        s.type = (int)get_u32(&r);
-        int32_t iv[NN_SPEC_INTS] = {0};
-        float fv[NN_SPEC_FLOATS] = {0};
-        int ni = version == 1 ? NN_SPEC_INTS_V1 : NN_SPEC_INTS;
-        int nf = version == 1 ? NN_SPEC_FLOATS_V1 : NN_SPEC_FLOATS;
-        for (int i = 0; i < ni; i++) iv[i] = get_i32(&r);
-        for (int i = 0; i < nf; i++) fv[i] = get_f32(&r);
-        if (version == 1) iv[10] = 0; /* a reserved slot then */
-        if (r.bad) { nn_fail_buf(err, NN_ERR_FORMAT, "truncated model bytes (layer %u)", l); goto fail; }
-        s.units = iv[0]; s.act = iv[1]; s.use_bias = iv[2]; s.kernel_init = iv[3];
-        s.bias_init = iv[4]; s.kernel[0] = iv[5]; s.kernel[1] = iv[6]; s.strides[0] = iv[7];
-        s.strides[1] = iv[8]; s.padding = iv[9]; s.target_rank = iv[10];
-        s.target_shape[0] = iv[11]; s.target_shape[1] = iv[12]; s.target_shape[2] = iv[13];
-        s.alpha = fv[0]; s.rate = fv[1]; s.l1 = fv[2]; s.l2 = fv[3];
-        s.momentum = fv[4]; s.epsilon = fv[5];
-        if (nn_model_add(m, s) != NN_OK) {
-            nn_fail_buf(err, NN_ERR_FORMAT, "corrupt model: layer %u: %s", l, m->err);
-            goto fail;
+        int st;
+        if (version >= 3) {
+            uint32_t n = nn_get_u32(&r);
+            if (r.bad || n > r.len - r.pos) FAIL(NN_ERR_FORMAT, "truncated model bytes (layer %u)", l);
+            nn_rbuf sr = {r.p + r.pos, n, 0, 0};
+            st = nn_spec_read(&sr, &specs[l], msg);
+            if (st == NN_OK && sr.pos != n) st = nn_fail_buf(msg, NN_ERR_FORMAT, "%u bytes after its spec", n - (uint32_t)sr.pos);
+            r.pos += n;
+        } else {
+            st = legacy_spec(&r, version, &specs[l], msg);
         }
+        if (st != NN_OK) FAIL(NN_ERR_FORMAT, "corrupt model: layer %u: %s", l, msg);
     }
-    uint64_t np = get_u64(&r);
-    if (r.bad || np != m->n_params) {
-        nn_fail_buf(err, NN_ERR_FORMAT, "corrupt model: %llu parameters stored, the layers need %zu",
-                    (unsigned long long)np, m->n_params);
-        goto fail;
-    }
-    if (!get_floats(&r, m->params, m->n_params)) { nn_fail_buf(err, NN_ERR_FORMAT, "truncated model bytes (weights)"); goto fail; }
+    /* 2. the shapes and sizes they imply, against what the file holds -- still no model */
+    nn_model probe;
+    memset(&probe, 0, sizeof probe);
+    probe.in_rank = (int)rank;
+    memcpy(probe.in_shape, shape, sizeof probe.in_shape);
+    probe.in_size = nn_shape_size((int)rank, shape);
+    uint64_t need_p, need_s;
+    if (nn_model_check_layers(&probe, specs, (int)n_layers, &need_p, &need_s, msg) != NN_OK)
+        FAIL(NN_ERR_FORMAT, "corrupt model: %s", msg);
+    uint64_t np = nn_get_u64(&r);
+    if (r.bad || np != need_p)
+        FAIL(NN_ERR_FORMAT, "corrupt model: %llu parameters stored, the layers need %llu",
+             (unsigned long long)np, (unsigned long long)need_p);
+    if (np > floats_left(&r)) FAIL(NN_ERR_FORMAT, "truncated model bytes (weights)");
+    /* 3. build it: every size is now known to fit in the file */
+    m = nn_model_create((int)rank, shape, seed);
+    if (!m) FAIL(NN_ERR_NOMEM, "load: out of memory");
+    for (uint32_t l = 0; l < n_layers; l++)
+        if (nn_model_add(m, specs[l]) != NN_OK) FAIL(NN_ERR_FORMAT, "corrupt model: layer %u: %s", l, m->err);
+    NN_FREE(specs);
+    specs = NULL;
+    if (!get_floats(&r, m->params, m->n_params)) FAIL(NN_ERR_FORMAT, "truncated model bytes (weights)");
     if (version >= 2) {
-        uint64_t ns_ = get_u64(&r);
-        if (r.bad || ns_ != m->n_state) {
-            nn_fail_buf(err, NN_ERR_FORMAT, "corrupt model: %llu state values stored, the layers need %zu",
-                        (unsigned long long)ns_, m->n_state);
-            goto fail;
-        }
-        if (!get_floats(&r, m->state, m->n_state)) { nn_fail_buf(err, NN_ERR_FORMAT, "truncated model bytes (state)"); goto fail; }
+        uint64_t ns = nn_get_u64(&r);
+        if (r.bad || ns != m->n_state)
+            FAIL(NN_ERR_FORMAT, "corrupt model: %llu state values stored, the layers need %zu",
+                 (unsigned long long)ns, m->n_state);
+        if (!get_floats(&r, m->state, m->n_state)) FAIL(NN_ERR_FORMAT, "truncated model bytes (state)");
     }
-    int compiled = (int)get_u32(&r);
-    int loss = get_i32(&r), from_logits = (int)get_u32(&r);
-    nn_optimizer o;
-    memset(&o, 0, sizeof o);
-    o.type = get_i32(&r);
-    o.lr = get_f32(&r); o.momentum = get_f32(&r); o.nesterov = (int)get_u32(&r);
-    o.beta1 = get_f32(&r); o.beta2 = get_f32(&r); o.rho = get_f32(&r); o.eps = get_f32(&r);
-    o.initial_accumulator = get_f32(&r);
-    uint64_t step = get_u64(&r);
-    uint32_t ns = get_u32(&r);
-    if (r.bad) { nn_fail_buf(err, NN_ERR_FORMAT, "truncated model bytes (optimizer)"); goto fail; }
-    if (compiled) {
-        if (nn_model_compile(m, &o, (nn_loss)loss) != NN_OK || nn_model_set_from_logits(m, from_logits) != NN_OK) {
-            nn_fail_buf(err, NN_ERR_FORMAT, "corrupt model: %s", m->err);
-            goto fail;
-        }
-        uint32_t want = (m->opt_m ? 1u : 0u) + (m->opt_v ? 1u : 0u);
-        if (ns != want) { nn_fail_buf(err, NN_ERR_FORMAT, "corrupt model: %u optimizer arrays, expected %u", ns, want); goto fail; }
-        if ((m->opt_m && !get_floats(&r, m->opt_m, m->n_params)) ||
-            (m->opt_v && !get_floats(&r, m->opt_v, m->n_params))) {
-            nn_fail_buf(err, NN_ERR_FORMAT, "truncated model bytes (optimizer state)");
-            goto fail;
-        }
-        m->step = step;
-    } else if (ns) { nn_fail_buf(err, NN_ERR_FORMAT, "corrupt model: optimizer state without compile"); goto fail; }
-    for (int i = 0; i < 4; i++) m->rng.s[i] = get_u32(&r);
-    if (r.bad || r.pos != r.len) {
-        nn_fail_buf(err, NN_ERR_FORMAT, "corrupt model bytes (%s)", r.bad ? "truncated" : "trailing data");
-        goto fail;
+    uint64_t step;
+    uint32_t n_arrays;
+    int compiled;
+    if (version >= 3) {
+        uint32_t nc = nn_get_u32(&r);
+        if (r.bad || nc > r.len - r.pos) FAIL(NN_ERR_FORMAT, "truncated model bytes (compile settings)");
+        compiled = nc > 0;
+        if (compiled && nn_model_compile_encoded(m, r.p + r.pos, nc) != NN_OK)
+            FAIL(NN_ERR_FORMAT, "corrupt model: %s", m->err);
+        r.pos += nc;
+        step = nn_get_u64(&r);
+        n_arrays = nn_get_u32(&r);
+    } else {
+        compiled = (int)nn_get_u32(&r);
+        int loss = (int)nn_get_u32(&r), from_logits = (int)nn_get_u32(&r);
+        nn_optimizer o;
+        memset(&o, 0, sizeof o);
+        o.type = (int)nn_get_u32(&r);
+        o.lr = nn_get_f32(&r); o.momentum = nn_get_f32(&r); o.nesterov = (int)nn_get_u32(&r);
+        o.beta1 = nn_get_f32(&r); o.beta2 = nn_get_f32(&r); o.rho = nn_get_f32(&r); o.eps = nn_get_f32(&r);
+        o.initial_accumulator = nn_get_f32(&r);
+        step = nn_get_u64(&r);
+        n_arrays = nn_get_u32(&r);
+        if (r.bad) FAIL(NN_ERR_FORMAT, "truncated model bytes (optimizer)");
+        if (compiled && (nn_model_compile(m, &o, (nn_loss)loss) != NN_OK ||
+                         nn_model_set_from_logits(m, from_logits) != NN_OK))
+            FAIL(NN_ERR_FORMAT, "corrupt model: %s", m->err);
     }
+    if (r.bad) FAIL(NN_ERR_FORMAT, "truncated model bytes (optimizer)");
+    uint32_t want = compiled ? (m->opt_m ? 1u : 0u) + (m->opt_v ? 1u : 0u) : 0;
+    if (n_arrays != want) FAIL(NN_ERR_FORMAT, "corrupt model: %u optimizer arrays, expected %u", n_arrays, want);
+    if ((m->opt_m && !get_floats(&r, m->opt_m, m->n_params)) ||
+        (m->opt_v && !get_floats(&r, m->opt_v, m->n_params)))
+        FAIL(NN_ERR_FORMAT, "truncated model bytes (optimizer state)");
+    m->step = compiled ? step : 0;
+    for (int i = 0; i < 4; i++) m->rng.s[i] = nn_get_u32(&r);
+    if (r.bad || r.pos != r.len) FAIL(NN_ERR_FORMAT, "corrupt model bytes (%s)", r.bad ? "truncated" : "trailing data");
     m->err[0] = 0;
     return m;
 fail:
+    NN_FREE(specs);
     nn_model_free(m);
     return NULL;
 }
+#undef FAIL
 
 int nn_model_save_file(const nn_model *m, const char *path)
 {

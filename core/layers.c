@@ -1,104 +1,101 @@
-/* layers.c - the layer registry and spec constructors. Ids are in model files: append only. */
+/* layers.c - the layer table: one row per type, by id. Ids are what nn.h's enum and C callers
+ * use; files store the class name, so a row may move without breaking them. A test build adds
+ * rows of its own (NN_TEST_LAYERS, see tests/layers/). */
 #include "nn_internal.h"
+#include <string.h>
+#ifdef NN_TEST_LAYERS
+#include "test_layers.h"
+#endif
 
 extern const nn_layer_ops nn_dense_ops, nn_activation_ops, nn_dropout_ops, nn_conv2d_ops,
     nn_maxpool2d_ops, nn_avgpool2d_ops, nn_globalavgpool2d_ops, nn_flatten_ops, nn_reshape_ops,
     nn_batchnorm_ops;
 
-static const nn_layer_ops *const layer_list[NN_LAYER_COUNT] = {
-    NULL,               /* 0: none (never written) */
-    &nn_dense_ops,      /* 1: dense */
-    &nn_activation_ops, /* 2: activation */
-    &nn_dropout_ops,    /* 3: dropout */
-    &nn_conv2d_ops,     /* 4: conv2d */
-    &nn_maxpool2d_ops,  /* 5: max pooling 2d */
-    &nn_avgpool2d_ops,  /* 6: average pooling 2d */
+static const nn_layer_ops *const layer_list[] = {
+    NULL,                    /* 0: none */
+    &nn_dense_ops,           /* 1: dense */
+    &nn_activation_ops,      /* 2: activation */
+    &nn_dropout_ops,         /* 3: dropout */
+    &nn_conv2d_ops,          /* 4: conv2d */
+    &nn_maxpool2d_ops,       /* 5: max pooling 2d */
+    &nn_avgpool2d_ops,       /* 6: average pooling 2d */
     &nn_globalavgpool2d_ops, /* 7: global average pooling 2d */
-    &nn_flatten_ops,    /* 8: flatten */
-    &nn_reshape_ops,    /* 9: reshape */
-    &nn_batchnorm_ops,  /* 10: batch normalization */
+    &nn_flatten_ops,         /* 8: flatten */
+    &nn_reshape_ops,         /* 9: reshape */
+    &nn_batchnorm_ops,       /* 10: batch normalization */
+#ifdef NN_TEST_LAYERS
+    NN_TEST_LAYER_ROWS
+#endif
 };
+
+int nn_layer_type_count(void) { return NN_COUNT_OF(layer_list); }
 
 const nn_layer_ops *nn_layer_ops_for(int type)
 {
-    return type > 0 && type < NN_LAYER_COUNT ? layer_list[type] : NULL;
+    return type > 0 && type < NN_COUNT_OF(layer_list) ? layer_list[type] : NULL;
 }
 
-const char *nn_layer_type_name(int type)
+const char *nn_layer_type_name(int type) { const nn_layer_ops *o = nn_layer_ops_for(type); return o ? o->name : NULL; }
+const char *nn_layer_type_func(int type) { const nn_layer_ops *o = nn_layer_ops_for(type); return o ? o->func : NULL; }
+const char *nn_layer_type_aliases(int type)
 {
     const nn_layer_ops *o = nn_layer_ops_for(type);
-    return o ? o->name : "unknown";
+    return o && o->aliases ? o->aliases : "";
+}
+const char *nn_layer_type_doc(int type) { const nn_layer_ops *o = nn_layer_ops_for(type); return o ? o->doc : NULL; }
+
+int nn_layer_type_options(int type, const nn_option **options)
+{
+    const nn_layer_ops *o = nn_layer_ops_for(type);
+    if (options) *options = o ? o->options : NULL;
+    return o ? o->n_options : 0;
 }
 
-static nn_layer_spec spec_base(int type)
+/* Is name one of the space-separated words in list? */
+static int in_list(const char *list, const char *name)
 {
-    nn_layer_spec s = {0};
-    s.type = type;
-    s.use_bias = 1;
-    s.kernel_init = NN_INIT_GLOROT_UNIFORM;
-    s.bias_init = NN_INIT_ZEROS;
-    return s;
+    size_t n = strlen(name);
+    for (const char *p = list; p && *p;) {
+        const char *e = strchr(p, ' ');
+        size_t k = e ? (size_t)(e - p) : strlen(p);
+        if (k == n && !memcmp(p, name, n)) return 1;
+        p = e ? e + 1 : NULL;
+    }
+    return 0;
 }
 
-nn_layer_spec nn_dense(int units, nn_act act)
+int nn_layer_type_from_name(const char *name)
 {
-    nn_layer_spec s = spec_base(NN_LAYER_DENSE);
-    s.units = units;
-    s.act = act;
-    return s;
+    if (!name) return -1;
+    for (int t = 1; t < NN_COUNT_OF(layer_list); t++) {
+        const nn_layer_ops *o = layer_list[t];
+        if (o && (!strcmp(name, o->name) || !strcmp(name, o->func) || in_list(o->aliases, name))) return t;
+    }
+    return -1;
 }
 
-nn_layer_spec nn_activation(nn_act act)
+/* ---- the name tables, in the order bindings list them ---- */
+extern const nn_names nn_data_kind_names;
+static const nn_names *const name_tables[] = {
+    &nn_act_names, &nn_loss_names, &nn_opt_names, &nn_init_names, &nn_padding_names,
+    &nn_data_format_names, &nn_metric_names, &nn_data_kind_names,
+};
+
+const nn_names *nn_name_table(int i) { return i >= 0 && i < NN_COUNT_OF(name_tables) ? name_tables[i] : NULL; }
+
+/* ---- helpers the simple layers share ---- */
+void nn_layer_same_shape(nn_layer *L)
 {
-    nn_layer_spec s = spec_base(NN_LAYER_ACTIVATION);
-    s.act = act;
-    return s;
+    L->out_rank = L->in_rank;
+    memcpy(L->out_shape, L->in_shape, sizeof L->out_shape);
 }
 
-nn_layer_spec nn_dropout(float rate)
+int nn_grow(float **buf, uint64_t n)
 {
-    nn_layer_spec s = spec_base(NN_LAYER_DROPOUT);
-    s.rate = rate;
-    return s;
-}
-
-nn_layer_spec nn_conv2d(int filters, int kh, int kw, int stride, nn_padding pad, nn_act act)
-{
-    nn_layer_spec s = spec_base(NN_LAYER_CONV2D);
-    s.units = filters;
-    s.kernel[0] = kh; s.kernel[1] = kw;
-    s.strides[0] = s.strides[1] = stride;
-    s.padding = pad;
-    s.act = act;
-    return s;
-}
-
-static nn_layer_spec pool_spec(int type, int ph, int pw, nn_padding pad)
-{
-    nn_layer_spec s = spec_base(type);
-    s.kernel[0] = ph; s.kernel[1] = pw;
-    s.strides[0] = ph; s.strides[1] = pw;
-    s.padding = pad;
-    return s;
-}
-
-nn_layer_spec nn_maxpool2d(int ph, int pw, nn_padding pad) { return pool_spec(NN_LAYER_MAXPOOL2D, ph, pw, pad); }
-nn_layer_spec nn_avgpool2d(int ph, int pw, nn_padding pad) { return pool_spec(NN_LAYER_AVGPOOL2D, ph, pw, pad); }
-nn_layer_spec nn_globalavgpool2d(void) { return spec_base(NN_LAYER_GLOBALAVGPOOL2D); }
-nn_layer_spec nn_flatten(void) { return spec_base(NN_LAYER_FLATTEN); }
-
-nn_layer_spec nn_reshape(int rank, const int *shape)
-{
-    nn_layer_spec s = spec_base(NN_LAYER_RESHAPE);
-    s.target_rank = rank;
-    for (int i = 0; i < rank && i < NN_MAX_RANK && shape; i++) s.target_shape[i] = shape[i];
-    return s;
-}
-
-nn_layer_spec nn_batchnorm(void)
-{
-    nn_layer_spec s = spec_base(NN_LAYER_BATCHNORM);
-    s.momentum = 0.99f;
-    s.epsilon = 1e-3f;
-    return s;
+    if (n == 0) n = 1;
+    if (n > SIZE_MAX / sizeof(float) || n > ((uint64_t)1 << 31) / sizeof(float)) return NN_ERR_NOMEM;
+    float *p = NN_REALLOC(*buf, (size_t)n * sizeof(float));
+    if (!p) return NN_ERR_NOMEM;
+    *buf = p;
+    return NN_OK;
 }

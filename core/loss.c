@@ -123,26 +123,14 @@ int nn_loss_check_labels(nn_model *m, const float *y, int n)
     return NN_OK;
 }
 
-static const struct { const char *name; int id; } loss_names[] = {
-    {"meanSquaredError", NN_LOSS_MSE}, {"mse", NN_LOSS_MSE}, {"mean_squared_error", NN_LOSS_MSE},
-    {"binaryCrossentropy", NN_LOSS_BCE}, {"binary_crossentropy", NN_LOSS_BCE},
-    {"categoricalCrossentropy", NN_LOSS_CCE}, {"categorical_crossentropy", NN_LOSS_CCE},
-    {"sparseCategoricalCrossentropy", NN_LOSS_SCCE},
-    {"sparse_categorical_crossentropy", NN_LOSS_SCCE},
-    {"meanAbsoluteError", NN_LOSS_MAE}, {"mae", NN_LOSS_MAE}, {"mean_absolute_error", NN_LOSS_MAE},
+static const char *const loss_list[NN_LOSS_COUNT] = {"meanSquaredError", "binaryCrossentropy",
+    "categoricalCrossentropy", "sparseCategoricalCrossentropy", "meanAbsoluteError"};
+static const nn_alias loss_aliases[] = {
+    {"mse", NN_LOSS_MSE}, {"mean_squared_error", NN_LOSS_MSE}, {"binary_crossentropy", NN_LOSS_BCE},
+    {"categorical_crossentropy", NN_LOSS_CCE}, {"sparse_categorical_crossentropy", NN_LOSS_SCCE},
+    {"mae", NN_LOSS_MAE}, {"mean_absolute_error", NN_LOSS_MAE},
 };
+const nn_names nn_loss_names = {"losses", "loss", NN_LOSS_COUNT, loss_list, NN_COUNT_OF(loss_aliases), loss_aliases};
 
-int nn_loss_from_name(const char *name)
-{
-    if (!name) return -1;
-    for (size_t i = 0; i < sizeof loss_names / sizeof loss_names[0]; i++)
-        if (!strcmp(name, loss_names[i].name)) return loss_names[i].id;
-    return -1;
-}
-
-const char *nn_loss_name(int loss)
-{
-    static const char *names[NN_LOSS_COUNT] = {"meanSquaredError", "binaryCrossentropy",
-        "categoricalCrossentropy", "sparseCategoricalCrossentropy", "meanAbsoluteError"};
-    return loss >= 0 && loss < NN_LOSS_COUNT ? names[loss] : "unknown";
-}
+int nn_loss_from_name(const char *name) { return nn_names_find(&nn_loss_names, name); }
+const char *nn_loss_name(int loss) { return nn_names_get(&nn_loss_names, loss); }

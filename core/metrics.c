@@ -109,3 +109,18 @@ void nn_metrics_free(nn_metrics *mt)
     NN_FREE(mt->confusion);
     mt->confusion = NULL;
 }
+
+/* ---- metric names: ids index nn_metrics_value ---- */
+static const char *const metric_list[] = {"loss", "accuracy", "precision", "recall", "f1", "mse", "mae", "r2"};
+static const nn_alias metric_aliases[] = {
+    {"acc", 1}, {"binaryAccuracy", 1}, {"categoricalAccuracy", 1}, {"sparseCategoricalAccuracy", 1},
+    {"meanSquaredError", 5}, {"meanAbsoluteError", 6}, {"f1Score", 4}, {"rSquared", 7},
+};
+const nn_names nn_metric_names = {"metrics", "metric", NN_COUNT_OF(metric_list), metric_list,
+                                  NN_COUNT_OF(metric_aliases), metric_aliases};
+
+double nn_metrics_value(const nn_metrics *mt, int id)
+{
+    const double v[] = {mt->loss, mt->accuracy, mt->precision, mt->recall, mt->f1, mt->mse, mt->mae, mt->r2};
+    return id >= 0 && id < NN_COUNT_OF(v) ? v[id] : 0.0;
+}

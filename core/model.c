@@ -45,11 +45,11 @@ const char *nn_status_name(int status)
 
 int nn_shape_size(int rank, const int *shape)
 {
-    long s = 1;
+    int64_t s = 1;
     for (int i = 0; i < rank; i++) {
         if (shape[i] <= 0) return -1;
         s *= shape[i];
-        if (s > (1 << 28)) return -1;
+        if (s > NN_MAX_VALUES) return -1;
     }
     return (int)s;
 }
@@ -83,6 +83,7 @@ void nn_model_free(nn_model *m)
 {
     if (!m) return;
     free_buffers(m);
+    for (int l = 0; l < m->n_layers; l++) NN_FREE(m->layers[l].priv);
     NN_FREE(m->layers);
     NN_FREE(m->params);
     NN_FREE(m->grads);
@@ -117,21 +118,74 @@ int nn_model_add(nn_model *m, nn_layer_spec spec)
     return st;
 }
 
+int nn_model_add_encoded(nn_model *m, const void *buf, size_t len)
+{
+    if (!m) return NN_ERR_ARG;
+    nn_layer_spec s;
+    int st = nn_spec_decode(buf, len, &s, m->err);
+    if (st != NN_OK) { m->add_failed = 1; return st; }
+    return nn_model_add(m, s);
+}
+
+/* Layer L's tensors with offsets relative to its own parameters / state; sets the counts. */
+static int layer_tensors(nn_layer *L, nn_tensor *t, char *err)
+{
+    int n = L->ops->tensors ? L->ops->tensors(L, t) : 0;
+    uint64_t np = 0, ns = 0;
+    L->reg_off = L->reg_n = 0;
+    for (int i = 0; i < n; i++) {
+        uint64_t size = 1;
+        for (int d = 0; d < t[i].rank; d++) size *= (uint64_t)(t[i].shape[d] > 0 ? t[i].shape[d] : 0);
+        if (size == 0 || size > NN_MAX_TENSOR)
+            return nn_fail_buf(err, NN_ERR_ARG, "%s: its %s would hold %llu values (at most %llu)",
+                               L->ops->func, t[i].name, (unsigned long long)size,
+                               (unsigned long long)NN_MAX_TENSOR);
+        uint64_t *at = t[i].state ? &ns : &np;
+        t[i].offset = (size_t)*at;
+        if (t[i].regularized && !L->reg_n) { L->reg_off = (size_t)*at; L->reg_n = (size_t)size; }
+        *at += size;
+    }
+    L->n_params = (size_t)np;
+    L->n_state = (size_t)ns;
+    return n;
+}
+
+int nn_model_layer_tensors(const nn_model *m, int i, nn_tensor *out)
+{
+    if (!m || i < 0 || i >= m->n_layers || !out) return 0;
+    nn_layer L = m->layers[i]; /* a copy: layer_tensors only recomputes what is already there */
+    int n = layer_tensors(&L, out, NULL);
+    for (int k = 0; k < n; k++) out[k].offset += out[k].state ? L.s_off : L.p_off;
+    return n > 0 ? n : 0;
+}
+
+/* Check a spec and set up L after the model's current last layer, allocating nothing. */
+static int plan_layer(const nn_model *m, const nn_layer_spec *spec, nn_layer *L, char *err)
+{
+    int st = nn_spec_validate(spec, err);
+    if (st != NN_OK) return st;
+    const nn_layer_ops *ops = nn_layer_ops_for(spec->type);
+    memset(L, 0, sizeof *L);
+    L->spec = *spec;
+    L->ops = ops;
+    tail_shape(m, &L->in_rank, L->in_shape);
+    L->in_size = nn_shape_size(L->in_rank, L->in_shape);
+    st = ops->setup(L, err);
+    if (st != NN_OK) return st;
+    L->out_size = nn_shape_size(L->out_rank, L->out_shape);
+    if (L->out_size <= 0)
+        return nn_fail_buf(err, NN_ERR_ARG, "%s: its output shape is empty or holds more than %d values "
+                           "per sample", ops->func, NN_MAX_VALUES);
+    nn_tensor t[NN_MAX_TENSORS];
+    st = layer_tensors(L, t, err);
+    return st < 0 ? st : NN_OK;
+}
+
 static int add_layer(nn_model *m, nn_layer_spec spec)
 {
-    const nn_layer_ops *ops = nn_layer_ops_for(spec.type);
-    if (!ops) return nn_fail(m, NN_ERR_ARG, "unknown layer type %d", spec.type);
     nn_layer L;
-    memset(&L, 0, sizeof L);
-    L.spec = spec;
-    L.ops = ops;
-    tail_shape(m, &L.in_rank, L.in_shape);
-    L.in_size = nn_shape_size(L.in_rank, L.in_shape);
-    int st = ops->setup(&L, m->err);
+    int st = plan_layer(m, &spec, &L, m->err);
     if (st != NN_OK) return st;
-    L.out_size = nn_shape_size(L.out_rank, L.out_shape);
-    if (L.out_size <= 0) return nn_fail(m, NN_ERR_ARG, "%s: output shape is empty", ops->name);
-
     if (m->n_layers == m->layers_cap) {
         int cap = m->layers_cap ? 2 * m->layers_cap : 8;
         nn_layer *ls = NN_REALLOC(m->layers, (size_t)cap * sizeof *ls);
@@ -139,40 +193,78 @@ static int add_layer(nn_model *m, nn_layer_spec spec)
         m->layers = ls;
         m->layers_cap = cap;
     }
-    size_t need = m->n_params + L.n_params;
+    if (L.ops->priv_size && !(L.priv = NN_CALLOC(1, L.ops->priv_size)))
+        return nn_fail(m, NN_ERR_NOMEM, "out of memory adding a layer");
+    uint64_t need = (uint64_t)m->n_params + L.n_params, need_s = (uint64_t)m->n_state + L.n_state;
+    if (need > NN_MAX_PARAMS || need_s > NN_MAX_PARAMS) {
+        NN_FREE(L.priv);
+        return nn_fail(m, NN_ERR_ARG, "%s is too large: the model would have %llu parameters (at most %llu)",
+                       L.ops->func, (unsigned long long)(need > need_s ? need : need_s),
+                       (unsigned long long)NN_MAX_PARAMS);
+    }
     if (need > m->params_cap) {
-        size_t cap = need + need / 2 + 16;
+        size_t cap = (size_t)(need + need / 2 + 16);
         float *p = NN_REALLOC(m->params, cap * sizeof(float));
-        if (!p) return nn_fail(m, NN_ERR_NOMEM, "out of memory for %zu parameters", need);
+        if (!p) { NN_FREE(L.priv); return nn_fail(m, NN_ERR_NOMEM, "out of memory for %llu parameters", (unsigned long long)need); }
         m->params = p;
         float *g = NN_REALLOC(m->grads, cap * sizeof(float));
         if (!g) { /* give the grown params block back: the model stays as it was */
             if (!m->params_cap) { NN_FREE(m->params); m->params = NULL; }
             else { float *q = NN_REALLOC(m->params, m->params_cap * sizeof(float)); if (q) m->params = q; }
-            return nn_fail(m, NN_ERR_NOMEM, "out of memory for %zu gradients", need);
+            NN_FREE(L.priv);
+            return nn_fail(m, NN_ERR_NOMEM, "out of memory for %llu gradients", (unsigned long long)need);
         }
         m->grads = g;
         m->params_cap = cap;
     }
-    size_t need_s = m->n_state + L.n_state;
     if (need_s > m->state_cap) {
-        float *st2 = NN_REALLOC(m->state, need_s * sizeof(float));
-        if (!st2) return nn_fail(m, NN_ERR_NOMEM, "out of memory for %zu state values", need_s);
+        size_t cap = (size_t)(need_s + need_s / 2 + 16);
+        float *st2 = NN_REALLOC(m->state, cap * sizeof(float));
+        if (!st2) { NN_FREE(L.priv); return nn_fail(m, NN_ERR_NOMEM, "out of memory for %llu state values", (unsigned long long)need_s); }
         m->state = st2;
-        m->state_cap = need_s;
+        m->state_cap = cap;
     }
     L.p_off = m->n_params;
     L.s_off = m->n_state;
     L.state = m->state ? m->state + L.s_off : NULL;
-    if (ops->init_params) ops->init_params(&L, m->params + L.p_off, &m->rng);
+    if (L.ops->init_params) L.ops->init_params(&L, m->params + L.p_off, &m->rng);
     if (L.n_params) memset(m->grads + L.p_off, 0, L.n_params * sizeof(float));
     m->layers[m->n_layers++] = L;
-    m->n_params = need;
-    m->n_state = need_s;
+    m->n_params = (size_t)need;
+    m->n_state = (size_t)need_s;
     /* the new layer has no caches yet, and optimizer state no longer matches */
-    free_buffers(m);
+    if (m->cap || m->xb_cap) free_buffers(m);
     m->compiled = 0;
     m->err[0] = 0;
+    return NN_OK;
+}
+
+int nn_model_check_layers(const nn_model *m, const nn_layer_spec *specs, int n, uint64_t *n_params,
+                          uint64_t *n_state, char *err)
+{
+    /* a scratch model that only tracks the tail shape: plan each layer as add would */
+    nn_model t;
+    memset(&t, 0, sizeof t);
+    t.in_rank = m->in_rank;
+    memcpy(t.in_shape, m->in_shape, sizeof t.in_shape);
+    t.in_size = m->in_size;
+    nn_layer Ls[2], L; /* the previous layer (the next one's input) and the current one */
+    uint64_t np = 0, ns = 0;
+    for (int i = 0; i < n; i++) {
+        char msg[NN_ERR_LEN];
+        t.layers = &Ls[(i + 1) & 1];
+        t.n_layers = i ? 1 : 0;
+        int st = plan_layer(&t, &specs[i], &L, msg);
+        Ls[i & 1] = L;
+        if (st != NN_OK) return nn_fail_buf(err, st, "layer %d: %s", i, msg);
+        np += L.n_params;
+        ns += L.n_state;
+        if (np > NN_MAX_PARAMS || ns > NN_MAX_PARAMS)
+            return nn_fail_buf(err, NN_ERR_ARG, "layer %d: more than %llu parameters", i,
+                               (unsigned long long)NN_MAX_PARAMS);
+    }
+    *n_params = np;
+    *n_state = ns;
     return NN_OK;
 }
 

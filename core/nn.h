@@ -108,25 +108,71 @@ typedef enum {
     NN_PAD_SAME = 1    /* zero padding: out = ceil(in / s), the extra row/column at the end */
 } nn_padding;
 
-/* A layer's configuration. Unused fields are ignored by a layer type; all are saved. */
+/* ---- the layer table: options, names, specs ----
+ * Every layer type is one row of a table in the core (core/layers.c). A row names the type (its
+ * TF.js class name), its options and its weight tensors; files, the JS API and its validation
+ * are all driven by it. An option is named as TF.js names the config key ("units", "kernelSize"). */
+
+/* Kinds of option values. */
+typedef enum {
+    NN_KIND_INT = 1,   /* an integer within [lo, hi] */
+    NN_KIND_FLOAT = 2, /* a finite number within [lo, hi] (hi excluded with NN_OPTION_HI_OPEN) */
+    NN_KIND_BOOL = 3,  /* true/false (0/1) */
+    NN_KIND_ENUM = 4,  /* a name from a name table (activation, initializer, padding, ...) */
+    NN_KIND_INTS = 5,  /* `count` integers; one number stands for all of them (kernelSize: 3) */
+    NN_KIND_SHAPE = 6  /* 1 to NN_MAX_RANK integers, each positive or -1 (reshape's targetShape) */
+} nn_kind;
+
+/* A name table: ids 0..count-1 with canonical names, plus aliases accepted on input. */
+typedef struct { const char *name; int id; } nn_alias;
 typedef struct {
-    int type;          /* nn_layer_type */
-    int units;         /* dense: output units; conv2d: filters */
-    int act;           /* nn_act applied after the layer (dense, conv2d) or by the layer (activation) */
-    int use_bias;      /* dense, conv2d: 1 (default) or 0 */
-    int kernel_init;   /* nn_init; dense/conv2d default glorot uniform (TF.js's default) */
-    int bias_init;     /* nn_init; default zeros */
-    int kernel[2];     /* conv2d: kernel size; pooling: pool size (h, w) */
-    int strides[2];    /* conv2d (default 1, 1), pooling (default = pool size) */
-    int padding;       /* conv2d, pooling: nn_padding */
-    int target_rank;   /* reshape: rank of target_shape (1..3) */
-    int target_shape[NN_MAX_RANK]; /* reshape: per-sample shape; one entry may be -1 (inferred) */
-    float alpha;       /* leaky relu / elu parameter (0 = the activation's default) */
-    float rate;        /* dropout: fraction of inputs dropped while training, in [0, 1) */
-    float l1, l2;      /* kernel regularization: adds l1*sum|w| + l2*sum w^2 to the loss */
-    float momentum;    /* batchnorm: moving average momentum (default 0.99) */
-    float epsilon;     /* batchnorm: added to the variance (default 1e-3) */
+    const char *what;            /* plural noun, "activations": names the table for bindings */
+    const char *noun;            /* singular, "activation": names a value in messages */
+    int count;
+    const char *const *names;    /* canonical names by id (TF.js spelling) */
+    int n_aliases;
+    const nn_alias *aliases;     /* other accepted spellings (snake_case, short forms) */
+} nn_names;
+
+#define NN_OPTION_REQUIRED 1  /* no default: the caller must give it */
+#define NN_OPTION_HI_OPEN 2   /* the upper limit is excluded: [lo, hi) */
+
+/* One option of a layer type (or of compile settings). */
+typedef struct {
+    const char *name;      /* the TF.js config key */
+    int kind;              /* nn_kind */
+    int count;             /* NN_KIND_INTS: how many integers */
+    double def;            /* default (every entry of an INTS option); ignored when REQUIRED */
+    double lo, hi;         /* limits of every number */
+    int flags;             /* NN_OPTION_* */
+    const nn_names *names; /* NN_KIND_ENUM: the accepted names */
+    size_t offset;         /* where the decoded value lives in the config struct */
+    const char *alias;     /* another accepted key (e.g. "kernelRegularizer.l2"), or NULL */
+    const char *doc;       /* one line for people */
+} nn_option;
+
+#define NN_SPEC_BYTES 96   /* room for the largest layer config struct */
+
+/* A layer's configuration: its type and its options decoded into the type's config struct.
+ * Make one with nn_spec(type) (every option at its default) or a constructor such as nn_dense,
+ * change options by name with nn_spec_set*, and hand it to nn_model_add. A failed set leaves
+ * its message in err, and nn_model_add refuses the spec with it. */
+typedef struct {
+    int type;                       /* nn_layer_type */
+    union { double align_; unsigned char bytes[NN_SPEC_BYTES]; } cfg;
+    uint32_t given;                 /* bit i: option i was set (not left at its default) */
+    char err[128];                  /* the first failed set, "" if none */
 } nn_layer_spec;
+
+/* A weight tensor of a layer in a model (names as Keras/TF.js: kernel, bias, gamma, moving_mean). */
+typedef struct {
+    const char *name;
+    int rank, shape[4];
+    int state;        /* 1: non-trainable state (nn_model_state), 0: trainable (nn_model_params) */
+    int regularized;  /* L1/L2 apply to it (the kernel) */
+    size_t offset;    /* into nn_model_params or nn_model_state */
+} nn_tensor;
+#define NN_MAX_TENSORS 8
 
 typedef struct {
     int type;          /* nn_opt */
@@ -141,13 +187,13 @@ typedef struct {
 
 typedef struct nn_model nn_model;
 
-/* ---- layer and optimizer specs with TF.js's defaults ---- */
+/* ---- layer specs with TF.js's defaults (constructors for the built-in types) ---- */
 nn_layer_spec nn_dense(int units, nn_act act);
 nn_layer_spec nn_activation(nn_act act);
 nn_layer_spec nn_dropout(float rate);
 /* filters kernels of kh x kw over [h, w, c] inputs; kernel layout [kh, kw, c, filters] (TF.js). */
 nn_layer_spec nn_conv2d(int filters, int kh, int kw, int stride, nn_padding pad, nn_act act);
-/* Pooling windows of ph x pw, strides = pool size (change spec.strides for others). */
+/* Pooling windows of ph x pw, strides = pool size (set "strides" for others). */
 nn_layer_spec nn_maxpool2d(int ph, int pw, nn_padding pad);
 nn_layer_spec nn_avgpool2d(int ph, int pw, nn_padding pad);
 nn_layer_spec nn_globalavgpool2d(void);
@@ -157,6 +203,59 @@ nn_layer_spec nn_reshape(int rank, const int *shape);
 /* y = gamma * (x - mean) / sqrt(var + epsilon) + beta over the last axis; batch statistics
  * while training, moving ones (non-trainable state) when predicting. momentum 0.99, epsilon 1e-3. */
 nn_layer_spec nn_batchnorm(void);
+
+/* ---- any layer type, options by their TF.js names ----
+ *     nn_layer_spec s = nn_conv2d(8, 3, 3, 1, NN_PAD_SAME, NN_ACT_RELU);
+ *     nn_spec_set(&s, "useBias", 0);
+ *     int st[2] = {2, 1}; nn_spec_set_ints(&s, "strides", 2, st);
+ *     nn_spec_set_name(&s, "kernelInitializer", "heNormal");
+ *     nn_model_add(m, s);          (refused, with s.err, if a set failed) */
+/* Every option at its default; an unknown type leaves a message in err. */
+nn_layer_spec nn_spec(int type);
+/* A number option: int, float, bool (0/1) or enum id. */
+int nn_spec_set(nn_layer_spec *s, const char *option, double value);
+int nn_spec_set_ints(nn_layer_spec *s, const char *option, int n, const int *values);
+/* An enum option by name (aliases accepted). */
+int nn_spec_set_name(nn_layer_spec *s, const char *option, const char *value);
+/* Option values as numbers (enum: id; bool: 0/1; ints: each); returns how many, 0 if unknown. */
+int nn_spec_get(const nn_layer_spec *s, const char *option, double *values, int max);
+
+/* The key/value encoding of a spec that files, the JS API and tools share (little-endian):
+ *   spec  = str class_name, u16 n, n x entry
+ *   entry = str key, u8 tag, value:  tag 1: u8 count, count x f64 (numbers)
+ *                                    tag 2: u8 (bool)       tag 3: str (a name)
+ *   str   = u16 length, UTF-8 bytes
+ * Keys and names are TF.js's. Decoding checks every value against the option table, so a bad
+ * value gets the same message whichever way it came in; options left out keep their defaults. */
+int nn_spec_decode(const void *buf, size_t len, nn_layer_spec *out, char *err);
+/* NN_OK when the spec can go into a model: no set failed and every required option is given
+ * (what the input shape allows is checked when it is added). */
+int nn_spec_validate(const nn_layer_spec *s, char *err);
+/* Encode every option; returns the bytes needed (buf may be NULL to ask). */
+size_t nn_spec_encode(const nn_layer_spec *s, void *buf, size_t cap);
+
+/* ---- the tables, for tools and bindings ---- */
+/* Layer type ids run 1 .. nn_layer_type_count() - 1. */
+int nn_layer_type_count(void);
+/* TF.js class name ("Dense") and factory name ("dense") of a type; NULL for an unknown id. */
+const char *nn_layer_type_name(int type);
+const char *nn_layer_type_func(int type);
+/* Other accepted factory names, space-separated ("" if none). */
+const char *nn_layer_type_aliases(int type);
+/* Its one-line description, and its options (returns their count). */
+const char *nn_layer_type_doc(int type);
+int nn_layer_type_options(int type, const nn_option **options);
+/* By class name or factory name (or an alias of it); -1 when unknown. */
+int nn_layer_type_from_name(const char *name);
+/* The name tables (activations, losses, optimizers, initializers, paddings, metrics, datasets,
+ * ...) by index from 0; NULL past the last. */
+const nn_names *nn_name_table(int i);
+/* Id of a canonical name or alias; -1 when unknown. */
+int nn_names_find(const nn_names *t, const char *name);
+/* Canonical name of an id; "unknown" when out of range. */
+const char *nn_names_get(const nn_names *t, int id);
+
+/* ---- optimizers with TF.js's defaults ---- */
 nn_optimizer nn_sgd(float lr);
 nn_optimizer nn_momentum(float lr, float momentum, int nesterov);
 nn_optimizer nn_adam(float lr);
@@ -171,7 +270,6 @@ int nn_init_from_name(const char *name);
 const char *nn_act_name(int act);
 const char *nn_loss_name(int loss);
 const char *nn_opt_name(int opt);
-const char *nn_layer_type_name(int type);
 const char *nn_status_name(int status);
 
 /* ---- building ---- */
@@ -179,9 +277,17 @@ const char *nn_status_name(int status);
 nn_model *nn_model_create(int rank, const int *shape, uint32_t seed);
 /* Append a layer; its parameters are initialized from the model's RNG at once. NULL m is a no-op error. */
 int nn_model_add(nn_model *m, nn_layer_spec spec);
+/* Append a layer given in the key/value encoding (as the JS API and files pass them). */
+int nn_model_add_encoded(nn_model *m, const void *buf, size_t len);
 /* Choose optimizer and loss; resets optimizer state. from_logits: the output is pre-activation. */
 int nn_model_compile(nn_model *m, const nn_optimizer *opt, nn_loss loss);
 int nn_model_set_from_logits(nn_model *m, int from_logits);
+/* Compile from settings in the key/value encoding (u16 n, n x entry; keys: optimizer,
+ * learningRate, momentum, nesterov, beta1, beta2, rho, epsilon, initialAccumulatorValue, loss,
+ * fromLogits), as the JS API's compile passes them. Unset keys take TF.js's defaults. */
+int nn_model_compile_encoded(nn_model *m, const void *buf, size_t len);
+/* The model's compile settings in that encoding; returns the bytes needed, 0 if not compiled. */
+size_t nn_model_compile_encode(const nn_model *m, void *buf, size_t cap);
 void nn_model_free(nn_model *m);
 /* The last error message ("" if none). Points into m; valid until the next call on m. */
 const char *nn_model_error(const nn_model *m);
@@ -198,6 +304,9 @@ int nn_model_layer_output_shape(const nn_model *m, int i, int *shape); /* return
 /* Parameter count of layer i, and where its tensors start in nn_model_params. */
 size_t nn_model_layer_num_params(const nn_model *m, int i);
 size_t nn_model_layer_param_offset(const nn_model *m, int i);
+/* Layer i's weight tensors in TF.js order, with shapes and offsets; out holds NN_MAX_TENSORS.
+ * Returns the count (0 for a layer without weights or a bad index). */
+int nn_model_layer_tensors(const nn_model *m, int i, nn_tensor *out);
 size_t nn_model_num_params(const nn_model *m);
 /* All weights, layer by layer in TF.js order (dense: kernel [in, units] row-major, then bias;
  * conv2d: kernel [kh, kw, in_c, filters], then bias; batchnorm: gamma, beta). */
@@ -273,6 +382,9 @@ void nn_metrics_finalize(nn_metrics *mt);
 /* Zero the counts (e.g. at each epoch), keeping the shape and label encoding; no allocation. */
 void nn_metrics_reset(nn_metrics *mt);
 void nn_metrics_free(nn_metrics *mt);
+/* A finalized value by metric id (the "metrics" name table: loss, accuracy, precision, recall,
+ * f1, mse, mae, r2); 0 for an unknown id. */
+double nn_metrics_value(const nn_metrics *mt, int id);
 
 /* Loss and metrics of n samples (batched internally). out must be freed with nn_metrics_free. */
 int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_metrics *out);

@@ -6,6 +6,7 @@
 #include "nn.h"
 #include "rng.h"
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #ifndef NN_MALLOC
@@ -17,12 +18,24 @@
 
 typedef struct nn_layer nn_layer;
 
-/* One table per layer type. Every function gets the layer; parameters and gradients are
- * passed as pointers into the model's contiguous arrays (at the layer's offset). */
+/* One row of the layer table: what a layer type is (name, options, weights) and does (ops).
+ * Every function gets the layer; parameters and gradients are passed as pointers into the
+ * model's contiguous arrays (at the layer's offset). Adding a layer type = one file defining
+ * one of these + one row in core/layers.c; files, bridge and JS follow from it. */
 typedef struct {
-    const char *name;
-    /* Validate the spec against in_shape; set out_shape and param counts. */
+    const char *name;          /* TF.js class name: "Dense" (files store it) */
+    const char *func;          /* TF.js factory name: "dense" (nn.layers.dense, messages) */
+    const char *aliases;       /* other factory names, space-separated, or NULL */
+    const char *doc;           /* one line for people */
+    const nn_option *options;
+    int n_options;
+    size_t cfg_size;           /* sizeof its config struct (<= NN_SPEC_BYTES) */
+    size_t priv_size;          /* sizeof its private state (caches), zeroed at add */
+    /* Validate the config against L->in_shape; set out_rank/out_shape, act, alpha, l1/l2. */
     int (*setup)(nn_layer *L, char *err);
+    /* Its weight tensors (names, shapes, state/regularized flags; offsets are filled by the
+     * model); returns the count. NULL: no weights. */
+    int (*tensors)(const nn_layer *L, nn_tensor *t);
     /* Fill the layer's parameters (p points at its first one) and its state (L->state). */
     void (*init_params)(nn_layer *L, float *p, nn_rng *rng);
     /* Make room in the caches for cap samples. */
@@ -32,11 +45,60 @@ typedef struct {
     /* dy: dL/dy (or dL/dz when L->grad_is_preact) -> adds dL/dp into g; dx may be NULL. */
     void (*backward)(nn_layer *L, const float *p, float *g, const float *x, const float *dy,
                      float *dx, int n);
+    /* Free the caches (the private block itself is the model's). */
     void (*release)(nn_layer *L);
 } nn_layer_ops;
 
-/* The registry, indexed by nn_layer_type: ids are append-only (they are in model files). */
+/* The registry, indexed by type id. */
 const nn_layer_ops *nn_layer_ops_for(int type);
+/* The layer's config struct, decoded from its options. */
+#define NN_CFG(L, T) ((T *)(void *)(L)->spec.cfg.bytes)
+#define NN_SPEC_CFG(s, T) ((T *)(void *)(s)->cfg.bytes)
+
+/* Shared option rows: the same key, kind and names wherever a layer has them. */
+extern const nn_names nn_act_names, nn_init_names, nn_padding_names, nn_data_format_names,
+    nn_loss_names, nn_opt_names, nn_metric_names;
+#define NN_OPT_ACTIVATION(T, f) {"activation", NN_KIND_ENUM, 1, NN_ACT_LINEAR, 0, 0, 0, \
+    &nn_act_names, offsetof(T, f), NULL, "applied to the output"}
+#define NN_OPT_ALPHA(T, f) {"alpha", NN_KIND_FLOAT, 1, 0, 0, 1e6, 0, NULL, offsetof(T, f), NULL, \
+    "leakyRelu/elu slope (0: the activation's default)"}
+#define NN_OPT_USE_BIAS(T, f) {"useBias", NN_KIND_BOOL, 1, 1, 0, 1, 0, NULL, offsetof(T, f), NULL, \
+    "add a bias vector"}
+#define NN_OPT_INIT(key, T, f, dflt) {key, NN_KIND_ENUM, 1, dflt, 0, 0, 0, &nn_init_names, \
+    offsetof(T, f), NULL, "initializer"}
+#define NN_OPT_L1L2(T, f1, f2) \
+    {"l1", NN_KIND_FLOAT, 1, 0, 0, 1e6, 0, NULL, offsetof(T, f1), "kernelRegularizer.l1", \
+     "L1 penalty on the kernel"}, \
+    {"l2", NN_KIND_FLOAT, 1, 0, 0, 1e6, 0, NULL, offsetof(T, f2), "kernelRegularizer.l2", \
+     "L2 penalty on the kernel"}
+#define NN_OPT_PADDING(T, f) {"padding", NN_KIND_ENUM, 1, NN_PAD_VALID, 0, 0, 0, &nn_padding_names, \
+    offsetof(T, f), NULL, "'valid' or 'same' (zeros around the input)"}
+#define NN_OPT_DATA_FORMAT(T, f) {"dataFormat", NN_KIND_ENUM, 1, 0, 0, 0, 0, &nn_data_format_names, \
+    offsetof(T, f), NULL, "channelsLast (NHWC) only"}
+#define NN_COUNT_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* ---- the key/value encoding (spec.c) ---- */
+typedef struct { uint8_t *p; size_t len, cap; } nn_wbuf; /* p NULL: just count */
+typedef struct { const uint8_t *p; size_t len, pos; int bad; } nn_rbuf;
+void nn_put_bytes(nn_wbuf *w, const void *src, size_t n);
+void nn_put_u16(nn_wbuf *w, uint16_t v);
+void nn_put_u32(nn_wbuf *w, uint32_t v);
+void nn_put_u64(nn_wbuf *w, uint64_t v);
+void nn_put_f32(nn_wbuf *w, float f);
+uint32_t nn_get_u32(nn_rbuf *r);
+uint16_t nn_get_u16(nn_rbuf *r);
+uint64_t nn_get_u64(nn_rbuf *r);
+float nn_get_f32(nn_rbuf *r);
+/* Options <-> entries (u16 n, n x entry) over any option table and config struct. */
+void nn_options_defaults(const nn_option *o, int n, void *cfg);
+void nn_options_encode(const nn_option *o, int n, const void *cfg, uint32_t given, nn_wbuf *w);
+int nn_options_decode(const nn_option *o, int n, void *cfg, uint32_t *given, const char *what,
+                      nn_rbuf *r, char *err);
+/* A layer spec inside a file, read through the file's reader (spec.c). */
+int nn_spec_read(nn_rbuf *r, nn_layer_spec *out, char *err);
+/* Set option o of cfg from numbers (count of them) or a name; messages name `what`. */
+int nn_option_set(const nn_option *o, void *cfg, const double *v, int count, const char *name,
+                  const char *what, char *err, size_t err_len);
 
 struct nn_layer {
     nn_layer_spec spec;
@@ -46,16 +108,14 @@ struct nn_layer {
     size_t p_off, n_params;     /* where the layer's parameters sit in the model's array */
     size_t reg_off, reg_n;      /* the part L1/L2 apply to (a dense kernel), relative to p_off */
     size_t s_off, n_state;      /* where its non-trainable state sits in the model's state array */
+    float l1, l2;               /* kernel penalties (setup copies them from the config) */
     float *state;               /* = model state + s_off, set by the model before each pass */
+    void *priv;                 /* the type's private state (caches), priv_size bytes */
     int cap;                    /* samples the caches hold */
-    float *y;                   /* output [cap, out_size]; may alias z */
-    float *z;                   /* pre-activation [cap, out_size] (dense) */
-    float *dz;                  /* scratch for dL/dz */
-    float *mask;                /* dropout mask */
-    float *col;                 /* conv2d: im2col rows [cap * oh * ow, kh * kw * in_c] */
-    float *stat;                /* batchnorm: per-channel mean and 1/std of the last forward */
-    int training;               /* the mode of the last forward (batchnorm backward needs it) */
+    float *y;                   /* output [cap, out_size] (may point into priv's buffers) */
+    int training;               /* the mode of the last forward */
     int act;                    /* activation applied last (linear if none) */
+    float alpha;                /* its parameter (leakyRelu/elu) */
     const float *preact;        /* after forward: the values act was applied to */
     int grad_is_preact;         /* backward receives dL/dpreact (fused softmax/sigmoid loss) */
 };
@@ -92,6 +152,15 @@ struct nn_model {
 int nn_fail(nn_model *m, int code, const char *fmt, ...);
 /* Same for a bare buffer of NN_ERR_LEN bytes (may be NULL). */
 int nn_fail_buf(char *err, int code, const char *fmt, ...);
+/* Limits that keep every size computable in 32 bits (wasm's size_t) once checked. */
+#define NN_MAX_VALUES (1 << 28)              /* values per sample of any layer's input or output */
+#define NN_MAX_TENSOR ((uint64_t)400000000)  /* values in one weight tensor */
+#define NN_MAX_PARAMS ((uint64_t)400000000)  /* parameters (or state values) of a model */
+/* Plan n layers after m's input as nn_model_add would, allocating nothing: checks every spec
+ * against the shapes and sums the parameters and state values they need (the loader runs this
+ * before it allocates anything). */
+int nn_model_check_layers(const nn_model *m, const nn_layer_spec *specs, int n, uint64_t *n_params,
+                          uint64_t *n_state, char *err);
 /* Ensure every layer cache holds cap samples. */
 int nn_model_reserve(nn_model *m, int cap);
 /* Product of a shape. */
@@ -106,12 +175,19 @@ int nn_model_backward_fused(nn_model *m, const float *dy, float *dx, int fused);
 typedef struct { int h, w, c, kh, kw, sh, sw, oh, ow, pt, pl; } nn_geo;
 /* Output size and the padding before the first element along one axis, TF's arithmetic. */
 int nn_conv_out(int in, int k, int s, int pad, int *pad_before);
-/* Check the [h, w, c] input, window and strides of a conv/pool layer; sets out_shape[0..1]. */
-int nn_conv_geometry(nn_layer *L, const char *what, const char *window, char *err);
+/* The window options conv and pool configs begin with (nn_geo_of reads them there). */
+typedef struct { int32_t size[2], strides[2], padding, data_format; } nn_window_cfg;
+/* Check the [h, w, c] input against the window of a conv/pool layer; sets out_shape[0..1]. */
+int nn_conv_geometry(nn_layer *L, const nn_window_cfg *c, const char *what, const char *window, char *err);
 nn_geo nn_geo_of(const nn_layer *L);
 
-/* A reserve for layers whose only cache is their output y (reshape.c). */
+/* A reserve and release for layers whose only cache is their output y (reshape.c). */
 int nn_layer_reserve_y(nn_layer *L, int cap);
+void nn_layer_release_y(nn_layer *L);
+/* Output shape = input shape (element-wise layers). */
+void nn_layer_same_shape(nn_layer *L);
+/* Grow *buf to hold n floats (n computed in 64 bits); NN_ERR_NOMEM when it can't. */
+int nn_grow(float **buf, uint64_t n);
 
 /* ---- image augmentation (augment.c) ---- */
 /* Shift and flip n gathered [h, w, c] rows in place as m->aug_shift/aug_flip ask. */

@@ -87,7 +87,7 @@ double nn_regularization(nn_model *m, float *g)
     double pen = 0.0;
     for (int l = 0; l < m->n_layers; l++) {
         nn_layer *L = &m->layers[l];
-        float l1 = L->spec.l1, l2 = L->spec.l2;
+        float l1 = L->l1, l2 = L->l2;
         if ((l1 == 0.0f && l2 == 0.0f) || !L->reg_n) continue;
         const float *w = m->params + L->p_off + L->reg_off;
         float *gw = g ? g + L->p_off + L->reg_off : NULL;
@@ -99,20 +99,68 @@ double nn_regularization(nn_model *m, float *g)
     return pen;
 }
 
-int nn_opt_from_name(const char *name)
+static const char *const opt_list[NN_OPT_COUNT] = {"sgd", "adam", "rmsprop", "adagrad"};
+static const nn_alias opt_aliases[] = {{"momentum", NN_OPT_SGD}};
+const nn_names nn_opt_names = {"optimizers", "optimizer", NN_OPT_COUNT, opt_list, NN_COUNT_OF(opt_aliases), opt_aliases};
+
+int nn_opt_from_name(const char *name) { return nn_names_find(&nn_opt_names, name); }
+const char *nn_opt_name(int opt) { return nn_names_get(&nn_opt_names, opt); }
+
+/* ---- compile settings in the key/value encoding (files, the JS API's compile) ---- */
+typedef struct { nn_optimizer opt; int loss, from_logits; } compile_cfg;
+enum { C_OPTIMIZER, C_LR };
+static const nn_option compile_options[] = {
+    [C_OPTIMIZER] = {"optimizer", NN_KIND_ENUM, 1, NN_OPT_SGD, 0, 0, 0, &nn_opt_names,
+                     offsetof(compile_cfg, opt.type), NULL, "sgd, adam, rmsprop or adagrad"},
+    [C_LR] = {"learningRate", NN_KIND_FLOAT, 1, 0.01, 0, 1e6, NN_OPTION_HI_OPEN, NULL,
+              offsetof(compile_cfg, opt.lr), NULL, "step size (default: the optimizer's, as TF.js)"},
+    {"momentum", NN_KIND_FLOAT, 1, 0, 0, 1, NN_OPTION_HI_OPEN, NULL, offsetof(compile_cfg, opt.momentum),
+     NULL, "SGD / RMSprop momentum"},
+    {"nesterov", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(compile_cfg, opt.nesterov), NULL,
+     "SGD: Nesterov momentum"},
+    {"beta1", NN_KIND_FLOAT, 1, 0.9, 0, 1, NN_OPTION_HI_OPEN, NULL, offsetof(compile_cfg, opt.beta1), NULL,
+     "Adam: first moment decay"},
+    {"beta2", NN_KIND_FLOAT, 1, 0.999, 0, 1, NN_OPTION_HI_OPEN, NULL, offsetof(compile_cfg, opt.beta2), NULL,
+     "Adam: second moment decay"},
+    {"rho", NN_KIND_FLOAT, 1, 0.9, 0, 1, NN_OPTION_HI_OPEN, NULL, offsetof(compile_cfg, opt.rho), NULL,
+     "RMSprop: decay"},
+    {"epsilon", NN_KIND_FLOAT, 1, 1e-7, 1e-30, 1, 0, NULL, offsetof(compile_cfg, opt.eps), NULL,
+     "Adam / RMSprop / AdaGrad: added to the denominator"},
+    {"initialAccumulatorValue", NN_KIND_FLOAT, 1, 0.1, 0, 1e6, 0, NULL,
+     offsetof(compile_cfg, opt.initial_accumulator), NULL, "AdaGrad: starting accumulator"},
+    {"loss", NN_KIND_ENUM, 1, 0, 0, 0, NN_OPTION_REQUIRED, &nn_loss_names, offsetof(compile_cfg, loss),
+     NULL, "the loss to minimize"},
+    {"fromLogits", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(compile_cfg, from_logits), NULL,
+     "the output is logits (a linear last layer)"},
+};
+
+int nn_model_compile_encoded(nn_model *m, const void *buf, size_t len)
 {
-    static const struct { const char *n; int id; } t[] = {
-        {"sgd", NN_OPT_SGD}, {"momentum", NN_OPT_SGD}, {"adam", NN_OPT_ADAM},
-        {"rmsprop", NN_OPT_RMSPROP}, {"adagrad", NN_OPT_ADAGRAD},
-    };
-    if (!name) return -1;
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (!strcmp(name, t[i].n)) return t[i].id;
-    return -1;
+    if (!m) return NN_ERR_ARG;
+    if (!buf) return nn_fail(m, NN_ERR_ARG, "compile: no settings");
+    compile_cfg c;
+    memset(&c, 0, sizeof c);
+    nn_options_defaults(compile_options, NN_COUNT_OF(compile_options), &c);
+    uint32_t given = 0;
+    nn_rbuf r = {buf, len, 0, 0};
+    int st = nn_options_decode(compile_options, NN_COUNT_OF(compile_options), &c, &given, "compile", &r, m->err);
+    if (st != NN_OK) return st;
+    if (r.pos != r.len) return nn_fail(m, NN_ERR_FORMAT, "compile: %zu bytes after the settings", r.len - r.pos);
+    for (int i = 0; i < NN_COUNT_OF(compile_options); i++)
+        if ((compile_options[i].flags & NN_OPTION_REQUIRED) && !(given & (1u << i)))
+            return nn_fail(m, NN_ERR_ARG, "compile: %s is missing: %s", compile_options[i].name,
+                           compile_options[i].doc);
+    if (!(given & (1u << C_LR))) /* TF.js's defaults */
+        c.opt.lr = c.opt.type == NN_OPT_ADAM || c.opt.type == NN_OPT_RMSPROP ? 0.001f : 0.01f;
+    st = nn_model_compile(m, &c.opt, (nn_loss)c.loss);
+    return st == NN_OK ? nn_model_set_from_logits(m, c.from_logits) : st;
 }
 
-const char *nn_opt_name(int opt)
+size_t nn_model_compile_encode(const nn_model *m, void *buf, size_t cap)
 {
-    static const char *names[NN_OPT_COUNT] = {"sgd", "adam", "rmsprop", "adagrad"};
-    return opt >= 0 && opt < NN_OPT_COUNT ? names[opt] : "unknown";
+    if (!m || !m->compiled) return 0;
+    compile_cfg c = {m->opt, m->loss, m->from_logits};
+    nn_wbuf w = {buf, 0, buf ? cap : 0};
+    nn_options_encode(compile_options, NN_COUNT_OF(compile_options), &c, ~0u, &w);
+    return w.len;
 }

@@ -17,13 +17,39 @@ static void window(const nn_geo *g, int oy, int ox, int *y0, int *y1, int *x0, i
     if (*x1 > g->w) *x1 = g->w;
 }
 
+typedef struct { nn_window_cfg w; } pool_cfg;
+enum { POOL_SIZE, POOL_STRIDES };
+static const nn_option pool_options[] = {
+    [POOL_SIZE] = {"poolSize", NN_KIND_INTS, 2, 2, 1, 1 << 16, 0, NULL, offsetof(pool_cfg, w.size), NULL,
+                   "window [height, width] (one number: square)"},
+    [POOL_STRIDES] = {"strides", NN_KIND_INTS, 2, 2, 1, 1 << 16, 0, NULL, offsetof(pool_cfg, w.strides),
+                      NULL, "step [down, across] (default: the pool size)"},
+    NN_OPT_PADDING(pool_cfg, w.padding),
+    NN_OPT_DATA_FORMAT(pool_cfg, w.data_format),
+};
+typedef struct { int data_format; } gap_cfg;
+static const nn_option gap_options[] = {NN_OPT_DATA_FORMAT(gap_cfg, data_format)};
+
+static nn_layer_spec pool_spec(int type, int ph, int pw, nn_padding pad)
+{
+    nn_layer_spec s = nn_spec(type);
+    int k[2] = {ph, pw};
+    nn_spec_set_ints(&s, "poolSize", 2, k);
+    nn_spec_set(&s, "padding", pad);
+    return s;
+}
+nn_layer_spec nn_maxpool2d(int ph, int pw, nn_padding pad) { return pool_spec(NN_LAYER_MAXPOOL2D, ph, pw, pad); }
+nn_layer_spec nn_avgpool2d(int ph, int pw, nn_padding pad) { return pool_spec(NN_LAYER_AVGPOOL2D, ph, pw, pad); }
+nn_layer_spec nn_globalavgpool2d(void) { return nn_spec(NN_LAYER_GLOBALAVGPOOL2D); }
+
 static int pool_setup(nn_layer *L, char *err)
 {
-    nn_layer_spec *s = &L->spec;
-    const char *what = s->type == NN_LAYER_MAXPOOL2D ? "maxPooling2d" : "averagePooling2d";
-    /* strides 0 = the pool size, Keras's default */
-    if (s->strides[0] == 0 && s->strides[1] == 0) { s->strides[0] = s->kernel[0]; s->strides[1] = s->kernel[1]; }
-    int st = nn_conv_geometry(L, what, "pool size", err);
+    pool_cfg *c = NN_CFG(L, pool_cfg);
+    if (!(L->spec.given & (1u << POOL_STRIDES))) { /* Keras: strides default to the pool size */
+        c->w.strides[0] = c->w.size[0];
+        c->w.strides[1] = c->w.size[1];
+    }
+    int st = nn_conv_geometry(L, &c->w, L->ops->func, "pool size", err);
     if (st != NN_OK) return st;
     L->out_shape[2] = L->in_shape[2];
     return NN_OK;
@@ -147,13 +173,6 @@ static void avgpool_backward(nn_layer *L, const float *p, float *g, const float 
     }
 }
 
-static void pool_release(nn_layer *L)
-{
-    NN_FREE(L->y);
-    L->y = NULL;
-}
-
-/* ---- global average pooling: [h, w, c] -> [c], y_c = mean over all pixels ---- */
 static int gap_setup(nn_layer *L, char *err)
 {
     if (L->in_rank != 3)
@@ -192,9 +211,19 @@ static void gap_backward(nn_layer *L, const float *p, float *g, const float *x, 
     }
 }
 
-const nn_layer_ops nn_maxpool2d_ops = {"MaxPooling2D", pool_setup, NULL, nn_layer_reserve_y,
-                                       maxpool_forward, maxpool_backward, pool_release};
-const nn_layer_ops nn_avgpool2d_ops = {"AveragePooling2D", pool_setup, NULL, nn_layer_reserve_y,
-                                       avgpool_forward, avgpool_backward, pool_release};
-const nn_layer_ops nn_globalavgpool2d_ops = {"GlobalAveragePooling2D", gap_setup, NULL, nn_layer_reserve_y,
-                                             gap_forward, gap_backward, pool_release};
+const nn_layer_ops nn_maxpool2d_ops = {
+    "MaxPooling2D", "maxPooling2d", "maxPool2d", "max over poolSize windows (strides default to poolSize)",
+    pool_options, NN_COUNT_OF(pool_options), sizeof(pool_cfg), sizeof(float *),
+    pool_setup, NULL, NULL, nn_layer_reserve_y, maxpool_forward, maxpool_backward, nn_layer_release_y,
+};
+const nn_layer_ops nn_avgpool2d_ops = {
+    "AveragePooling2D", "averagePooling2d", "avgPool2d", "mean over poolSize windows (padding not counted)",
+    pool_options, NN_COUNT_OF(pool_options), sizeof(pool_cfg), sizeof(float *),
+    pool_setup, NULL, NULL, nn_layer_reserve_y, avgpool_forward, avgpool_backward, nn_layer_release_y,
+};
+const nn_layer_ops nn_globalavgpool2d_ops = {
+    "GlobalAveragePooling2D", "globalAveragePooling2d", "globalAvgPool2d",
+    "[height, width, channels] -> [channels], the mean over all pixels",
+    gap_options, NN_COUNT_OF(gap_options), sizeof(gap_cfg), sizeof(float *),
+    gap_setup, NULL, NULL, nn_layer_reserve_y, gap_forward, gap_backward, nn_layer_release_y,
+};

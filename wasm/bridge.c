@@ -1,87 +1,169 @@
-/* bridge.c - the C half of the JS API: flat wrappers for what nn.h passes as structs.
- * Everything exported is listed in exports.txt; wasm/nnplay.js is the only caller.
- * Pointers and sizes are 32-bit here; JS owns what it allocates with malloc and frees it. */
+/* bridge.c - the C half of the JS API: what nn.h passes as structs or tables, flattened for JS.
+ * Everything exported is listed in exports.txt; the wasm/ modules are the only callers. Layer specs and
+ * compile settings cross as the core's key/value encoding (nn.h); the tables (layer types, their
+ * options, the name tables) cross once, as JSON, from nnw_describe. Pointers and sizes are
+ * 32-bit here; JS owns what it allocates with malloc and frees it. */
 #include "nn.h"
 #include <malloc.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-nn_model *nnw_model_create(int rank, int d0, int d1, int d2, uint32_t seed)
+/* ---- a growing string for JSON ---- */
+typedef struct { char *p; size_t len, cap; int oom; } sbuf;
+
+static void emit(sbuf *b, const char *fmt, ...)
 {
-    int shape[3] = {d0, d1, d2};
-    return nn_model_create(rank, shape, seed);
+    va_list ap;
+    for (;;) {
+        size_t room = b->cap - b->len;
+        va_start(ap, fmt);
+        int k = b->p ? vsnprintf(b->p + b->len, room, fmt, ap) : -1;
+        va_end(ap);
+        if (k >= 0 && (size_t)k < room) { b->len += (size_t)k; return; }
+        size_t cap = b->cap ? 2 * b->cap : 4096;
+        while (k >= 0 && cap < b->len + (size_t)k + 1) cap *= 2;
+        char *p = b->oom ? NULL : realloc(b->p, cap);
+        if (!p) { b->oom = 1; return; }
+        b->p = p;
+        b->cap = cap;
+    }
 }
 
-int nnw_model_add(nn_model *m, int type, int units, int act, int use_bias, int kernel_init,
-                  int bias_init, float alpha, float rate, float l1, float l2)
+static char *finish(sbuf *b)
 {
-    nn_layer_spec s;
-    memset(&s, 0, sizeof s);
-    s.type = type; s.units = units; s.act = act; s.use_bias = use_bias;
-    s.kernel_init = kernel_init; s.bias_init = bias_init;
-    s.alpha = alpha; s.rate = rate; s.l1 = l1; s.l2 = l2;
-    return nn_model_add(m, s);
+    if (b->oom) { free(b->p); return NULL; }
+    return b->p;
 }
 
-/* Any layer: iv = type, units, act, use_bias, kernel_init, bias_init, kernel[2], strides[2],
- * padding, target_rank, target_shape[3]; fv = alpha, rate, l1, l2, momentum, epsilon. */
-int nnw_model_add_spec(nn_model *m, const int32_t *iv, const float *fv)
+static void emit_number(sbuf *b, double v)
 {
-    nn_layer_spec s;
-    memset(&s, 0, sizeof s);
-    s.type = iv[0]; s.units = iv[1]; s.act = iv[2]; s.use_bias = iv[3];
-    s.kernel_init = iv[4]; s.bias_init = iv[5];
-    s.kernel[0] = iv[6]; s.kernel[1] = iv[7]; s.strides[0] = iv[8]; s.strides[1] = iv[9];
-    s.padding = iv[10]; s.target_rank = iv[11];
-    s.target_shape[0] = iv[12]; s.target_shape[1] = iv[13]; s.target_shape[2] = iv[14];
-    s.alpha = fv[0]; s.rate = fv[1]; s.l1 = fv[2]; s.l2 = fv[3]; s.momentum = fv[4]; s.epsilon = fv[5];
-    return nn_model_add(m, s);
+    if (isfinite(v)) emit(b, "%.9g", v);
+    else emit(b, "null");
 }
 
-int nnw_model_compile(nn_model *m, int type, float lr, float momentum, int nesterov, float beta1,
-                      float beta2, float rho, float eps, float initial_accumulator, int loss,
-                      int from_logits)
+static const char *const kind_names[] = {"", "int", "float", "bool", "enum", "ints", "shape"};
+
+/* The layer table and the name tables, once, at startup: the JS API builds itself from this. */
+char *nnw_describe(void)
 {
-    nn_optimizer o = {type, lr, momentum, nesterov, beta1, beta2, rho, eps, initial_accumulator};
-    int st = nn_model_compile(m, &o, (nn_loss)loss);
-    return st == NN_OK ? nn_model_set_from_logits(m, from_logits) : st;
+    sbuf b = {0};
+    emit(&b, "{\"layers\":[");
+    int first = 1;
+    for (int t = 1; t < nn_layer_type_count(); t++) {
+        const nn_option *o;
+        int n = nn_layer_type_options(t, &o);
+        if (!nn_layer_type_name(t)) continue;
+        emit(&b, "%s{\"id\":%d,\"className\":\"%s\",\"name\":\"%s\",\"aliases\":[", first ? "" : ",",
+             t, nn_layer_type_name(t), nn_layer_type_func(t));
+        const char *al = nn_layer_type_aliases(t);
+        for (int k = 0; al[k];) { /* space-separated words -> JSON strings */
+            int e = k;
+            while (al[e] && al[e] != ' ') e++;
+            emit(&b, "%s\"%.*s\"", k ? "," : "", e - k, al + k);
+            k = al[e] ? e + 1 : e;
+        }
+        emit(&b, "],\"doc\":\"%s\",\"options\":[", nn_layer_type_doc(t));
+        first = 0;
+        for (int i = 0; i < n; i++) {
+            emit(&b, "%s{\"name\":\"%s\",\"kind\":\"%s\",\"count\":%d,\"required\":%s,\"min\":", i ? "," : "",
+                 o[i].name, kind_names[o[i].kind], o[i].count, (o[i].flags & NN_OPTION_REQUIRED) ? "true" : "false");
+            emit_number(&b, o[i].lo);
+            emit(&b, ",\"max\":");
+            emit_number(&b, o[i].hi);
+            emit(&b, ",\"default\":");
+            if (o[i].kind == NN_KIND_ENUM) emit(&b, "\"%s\"", nn_names_get(o[i].names, (int)o[i].def));
+            else if (o[i].kind == NN_KIND_BOOL) emit(&b, o[i].def ? "true" : "false");
+            else emit_number(&b, o[i].def);
+            if (o[i].kind == NN_KIND_ENUM) emit(&b, ",\"values\":\"%s\"", o[i].names->what);
+            if (o[i].alias) emit(&b, ",\"alias\":\"%s\"", o[i].alias);
+            emit(&b, ",\"doc\":\"%s\"}", o[i].doc);
+        }
+        emit(&b, "]}");
+    }
+    emit(&b, "],\"names\":{");
+    for (int i = 0; nn_name_table(i); i++) {
+        const nn_names *t = nn_name_table(i);
+        emit(&b, "%s\"%s\":[", i ? "," : "", t->what);
+        for (int k = 0; k < t->count; k++) {
+            emit(&b, "%s{\"name\":\"%s\",\"aliases\":[", k ? "," : "", t->names[k]);
+            int na = 0;
+            for (int a = 0; a < t->n_aliases; a++)
+                if (t->aliases[a].id == k) emit(&b, "%s\"%s\"", na++ ? "," : "", t->aliases[a].name);
+            emit(&b, "]");
+            if (!strcmp(t->what, "datasets"))
+                emit(&b, ",\"regression\":%s,\"numClasses\":%d", nn_data_kind_is_regression(k) ? "true" : "false",
+                     nn_data_kind_num_classes(k, 0));
+            emit(&b, "}");
+        }
+        emit(&b, "]");
+    }
+    emit(&b, "},\"simd\":\"%s\",\"version\":\"%s\",\"maxRank\":%d}", nn_simd_name(), NN_VERSION, NN_MAX_RANK);
+    return finish(&b);
 }
 
-/* Layer i as 17 ints: type, units, act, use_bias, out_rank, out_shape[3], n_params, param_offset,
- * kernel[2], strides[2], padding, n_state, state_offset. */
-int nnw_layer_info(const nn_model *m, int i, int32_t *out)
+/* Layer i of m: output shape, counts and weight tensors, as JSON (its config: nnw_layer_spec). */
+char *nnw_layer_json(const nn_model *m, int i)
 {
-    const nn_layer_spec *s = nn_model_layer_spec(m, i);
-    if (!s) return NN_ERR_ARG;
-    int shape[NN_MAX_RANK] = {0};
+    if (i < 0 || i >= nn_model_num_layers(m)) return NULL;
+    sbuf b = {0};
+    int shape[NN_MAX_RANK];
     int rank = nn_model_layer_output_shape(m, i, shape);
-    int32_t v[17] = {s->type, s->units, s->act, s->use_bias, rank, shape[0], shape[1], shape[2],
-                     (int32_t)nn_model_layer_num_params(m, i), (int32_t)nn_model_layer_param_offset(m, i),
-                     s->kernel[0], s->kernel[1], s->strides[0], s->strides[1], s->padding,
-                     (int32_t)nn_model_layer_num_state(m, i), (int32_t)nn_model_layer_state_offset(m, i)};
-    memcpy(out, v, sizeof v);
-    return NN_OK;
+    emit(&b, "{\"outputShape\":[");
+    for (int d = 0; d < rank; d++) emit(&b, "%s%d", d ? "," : "", shape[d]);
+    emit(&b, "],\"numParams\":%zu,\"numState\":%zu,\"paramOffset\":%zu,\"stateOffset\":%zu,\"weights\":[",
+         nn_model_layer_num_params(m, i), nn_model_layer_num_state(m, i), nn_model_layer_param_offset(m, i),
+         nn_model_layer_state_offset(m, i));
+    nn_tensor t[NN_MAX_TENSORS];
+    int n = nn_model_layer_tensors(m, i, t);
+    for (int k = 0; k < n; k++) {
+        emit(&b, "%s{\"name\":\"%s\",\"shape\":[", k ? "," : "", t[k].name);
+        for (int d = 0; d < t[k].rank; d++) emit(&b, "%s%d", d ? "," : "", t[k].shape[d]);
+        emit(&b, "],\"offset\":%zu,\"state\":%s}", t[k].offset, t[k].state ? "true" : "false");
+    }
+    emit(&b, "]}");
+    return finish(&b);
 }
 
-/* Layer i's floats: alpha, rate, l1, l2, momentum, epsilon. */
-int nnw_layer_floats(const nn_model *m, int i, float *out)
+/* Layer i's spec in the key/value encoding, malloc'd; *len gets its size. */
+void *nnw_layer_spec(const nn_model *m, int i, uint32_t *len)
 {
     const nn_layer_spec *s = nn_model_layer_spec(m, i);
-    if (!s) return NN_ERR_ARG;
-    out[0] = s->alpha; out[1] = s->rate; out[2] = s->l1; out[3] = s->l2;
-    out[4] = s->momentum; out[5] = s->epsilon;
-    return NN_OK;
+    size_t n = s ? nn_spec_encode(s, NULL, 0) : 0;
+    void *buf = n ? malloc(n) : NULL;
+    if (!buf) return NULL;
+    nn_spec_encode(s, buf, n);
+    *len = (uint32_t)n;
+    return buf;
 }
 
-/* Compile state: loss, from_logits, optimizer type, lr, momentum, nesterov, beta1, beta2, rho, eps, init_acc. */
-int nnw_compile_info(const nn_model *m, float *out)
+/* The compile settings in the key/value encoding, malloc'd; NULL when not compiled. */
+void *nnw_compile_settings(const nn_model *m, uint32_t *len)
 {
-    const nn_optimizer *o = nn_model_optimizer(m);
-    if (!o) return NN_ERR_STATE;
-    float v[11] = {(float)nn_model_loss(m), (float)nn_model_from_logits(m), (float)o->type, o->lr, o->momentum, (float)o->nesterov,
-                   o->beta1, o->beta2, o->rho, o->eps, o->initial_accumulator};
-    memcpy(out, v, sizeof v);
-    return NN_OK;
+    size_t n = nn_model_compile_encode(m, NULL, 0);
+    void *buf = n ? malloc(n) : NULL;
+    if (!buf) return NULL;
+    nn_model_compile_encode(m, buf, n);
+    *len = (uint32_t)n;
+    return buf;
+}
+
+/* A model for a per-sample input shape given as doubles (JS numbers): checked here, so a value
+ * that is not an int32 is refused instead of wrapped. err gets a message on failure. */
+nn_model *nnw_model_create(const double *shape, int rank, uint32_t seed, char *err)
+{
+    int s[NN_MAX_RANK] = {0};
+    int ok = rank >= 1 && rank <= NN_MAX_RANK;
+    for (int i = 0; ok && i < rank; i++) {
+        ok = isfinite(shape[i]) && shape[i] == floor(shape[i]) && shape[i] >= 1 && shape[i] <= (1 << 28);
+        s[i] = ok ? (int)shape[i] : 0;
+    }
+    nn_model *m = ok ? nn_model_create(rank, s, seed) : NULL;
+    if (!m) snprintf(err, NN_ERR_LEN, "inputShape must be 1 to %d positive integers (at most %d values "
+                     "per sample)", NN_MAX_RANK, 1 << 28);
+    return m;
 }
 
 int nnw_input_shape(const nn_model *m, int32_t *out)
@@ -104,13 +186,20 @@ nn_metrics *nnw_metrics_new(const nn_model *m)
     return mt;
 }
 
-/* loss, accuracy, precision, recall, f1, mse, mae, r2, count, num_classes, sum_loss (finalized). */
-void nnw_metrics_read(nn_metrics *mt, double *out)
+/* Finalized values by metric id (the "metrics" name table), then count, num_classes, sum_loss.
+ * Returns how many doubles it wrote. */
+int nnw_metrics_read(nn_metrics *mt, double *out)
 {
     nn_metrics_finalize(mt);
-    double v[11] = {mt->loss, mt->accuracy, mt->precision, mt->recall, mt->f1, mt->mse, mt->mae,
-                    mt->r2, (double)mt->count, (double)mt->num_classes, mt->sum_loss};
-    memcpy(out, v, sizeof v);
+    const nn_names *t = NULL;
+    for (int i = 0; nn_name_table(i); i++)
+        if (!strcmp(nn_name_table(i)->what, "metrics")) t = nn_name_table(i);
+    int k = t ? t->count : 0;
+    for (int i = 0; i < k; i++) out[i] = nn_metrics_value(mt, i);
+    out[k] = (double)mt->count;
+    out[k + 1] = (double)mt->num_classes;
+    out[k + 2] = mt->sum_loss;
+    return k + 3;
 }
 
 /* Confusion matrix as int32 (num_classes^2, row = true class). */
@@ -131,11 +220,6 @@ int nnw_evaluate(nn_model *m, const float *x, const float *y, int n, nn_metrics 
 {
     nn_metrics_free(mt);
     return nn_model_evaluate(m, x, y, n, mt);
-}
-
-int nnw_train_batch(nn_model *m, const float *x, const float *y, int n, float *loss)
-{
-    return nn_model_train_batch(m, x, y, n, loss);
 }
 
 /* Save into a fresh malloc'd buffer; *size gets its length. NULL on failure (message on m). */
@@ -178,4 +262,13 @@ void nnw_csv_free(nn_csv *c)
     if (!c) return;
     nn_csv_free(c);
     free(c);
+}
+
+/* Check a layer spec in the key/value encoding without a model (the JS factories check eagerly,
+ * as TF.js's constructors do); err gets the message. */
+int nnw_spec_check(const void *buf, uint32_t len, char *err)
+{
+    nn_layer_spec s;
+    int st = nn_spec_decode(buf, len, &s, err);
+    return st == NN_OK ? nn_spec_validate(&s, err) : st;
 }

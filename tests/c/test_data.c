@@ -48,7 +48,7 @@ static void test_header_example(void)
 static void test_kind_names(void)
 {
     const char *names[] = {"circle", "xor", "gauss", "spiral", "moons", "checkerboard", "plane",
-                           "gauss_bumps", "blobs", "multi_spiral"};
+                           "gaussBumps", "blobs", "multiSpiral"};
     for (int k = 0; k < NN_DATA_KIND_COUNT; k++) {
         CHECK(nn_data_kind_from_name(names[k]) == k);
         CHECK(strcmp(nn_data_kind_name(k), names[k]) == 0);

@@ -162,7 +162,7 @@ static void test_layers(void)
     /* dense without bias */
     m = nn_model_create(1, shape, 7);
     nn_layer_spec s = nn_dense(4, NN_ACT_SIGMOID);
-    s.use_bias = 0;
+    nn_spec_set(&s, "useBias", 0);
     nn_model_add(m, s);
     nn_model_add(m, nn_dense(2, NN_ACT_LINEAR));
     nn_model_compile(m, &o, NN_LOSS_MSE);
@@ -178,8 +178,8 @@ static void test_regularization(void)
     int shape[1] = {3};
     nn_model *m = nn_model_create(1, shape, 8);
     nn_layer_spec a = nn_dense(5, NN_ACT_TANH), b = nn_dense(2, NN_ACT_LINEAR);
-    a.l2 = 0.05f;
-    b.l1 = 0.02f;
+    nn_spec_set(&a, "l2", 0.05);
+    nn_spec_set(&b, "l1", 0.02);
     nn_model_add(m, a);
     nn_model_add(m, b);
     nn_optimizer o = nn_sgd(0.1f);
@@ -220,15 +220,15 @@ static void test_conv_layers(void)
     image_check(&c2, 1, x, 41, 2e-2, "conv2d 3x2 same stride 2");
     nn_layer_spec c3[2] = {nn_conv2d(4, 2, 3, 2, NN_PAD_VALID, NN_ACT_SIGMOID),
                            nn_conv2d(2, 1, 1, 1, NN_PAD_VALID, NN_ACT_TANH)};
-    c3[0].strides[1] = 1;
-    c3[1].use_bias = 0;
+    nn_spec_set_ints(&c3[0], "strides", 2, (int[]){2, 1});
+    nn_spec_set(&c3[1], "useBias", 0);
     image_check(c3, 2, x, 42, 2e-2, "conv2d strides 2x1, then 1x1 without bias");
     nn_layer_spec c4 = nn_conv2d(2, 4, 4, 1, NN_PAD_SAME, NN_ACT_TANH); /* even kernel: uneven padding */
     image_check(&c4, 1, x, 43, 2e-2, "conv2d 4x4 same");
     nn_layer_spec c5[2] = {nn_conv2d(3, 3, 3, 1, NN_PAD_SAME, NN_ACT_TANH), nn_avgpool2d(2, 2, NN_PAD_VALID)};
     image_check(c5, 2, x, 44, 2e-2, "avgpool 2x2 valid");
     nn_layer_spec c6[2] = {nn_conv2d(3, 2, 2, 1, NN_PAD_VALID, NN_ACT_TANH), nn_avgpool2d(3, 3, NN_PAD_SAME)};
-    c6[1].strides[0] = c6[1].strides[1] = 2;
+    nn_spec_set(&c6[1], "strides", 2);
     image_check(c6, 2, x, 45, 2e-2, "avgpool 3x3 same stride 2 (partial windows)");
     nn_layer_spec c7[2] = {nn_conv2d(3, 3, 3, 1, NN_PAD_SAME, NN_ACT_TANH), nn_globalavgpool2d()};
     image_check(c7, 2, x, 46, 2e-2, "global average pooling");
@@ -246,7 +246,7 @@ static void test_conv_layers(void)
     nn_layer_spec p1 = nn_maxpool2d(2, 2, NN_PAD_VALID);
     image_check(&p1, 1, xm, 48, 2e-2, "maxpool 2x2 valid");
     nn_layer_spec p2 = nn_maxpool2d(3, 2, NN_PAD_SAME);
-    p2.strides[0] = 2; p2.strides[1] = 1;
+    nn_spec_set_ints(&p2, "strides", 2, (int[]){2, 1});
     image_check(&p2, 1, xm, 49, 2e-2, "maxpool 3x2 same strides 2x1");
 
     /* reshape a flat input into an image; batchnorm on flat features */

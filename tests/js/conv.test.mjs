@@ -179,8 +179,10 @@ describe('weights', () => {
     assert.deepEqual(r.getWeights().map((t) => Array.from(t)), m.getWeights().map((t) => Array.from(t)));
     assert.deepEqual(r.layers.map((l) => l.className), m.layers.map((l) => l.className));
     assert.deepEqual(r.layers.map((l) => l.outputShape), m.layers.map((l) => l.outputShape));
+    // every option comes back, defaults included, as Keras's get_config gives them
     assert.deepEqual(r.layers[4].config, { filters: 6, kernelSize: [3, 3], strides: [2, 2], padding: 'same',
-      activation: 'tanh', useBias: true });
+      dataFormat: 'channelsLast', activation: 'tanh', useBias: true, kernelInitializer: 'glorotUniform',
+      biasInitializer: 'zeros', alpha: 0, l1: 0, l2: 0 });
     // and training goes on identically
     await m.fit(x, y, { epochs: 1, batchSize: 8, shuffle: false });
     await r.fit(x, y, { epochs: 1, batchSize: 8, shuffle: false });
@@ -229,25 +231,26 @@ describe('augmentation', () => {
 });
 
 describe('errors', () => {
-  const fails = (layers, re) => assert.throws(() => nn.sequential({ seed: 1, layers }), re);
+  // the layer factories check their options at once, the model checks the shapes
+  const fails = (layers, re) => assert.throws(() => nn.sequential({ seed: 1, layers: layers() }), re);
   test('clear messages for impossible image layers; the module keeps working', async () => {
     const img = { inputShape: [5, 5, 2] };
-    fails([nn.layers.conv2d({ ...img, filters: 2, kernelSize: 7 })], /kernel 7x7 is larger than its 5x5 input/);
-    fails([nn.layers.conv2d({ inputShape: [25], filters: 2, kernelSize: 3 })], /rank 3/);
-    fails([nn.layers.conv2d({ ...img, filters: 2, kernelSize: 3, strides: 0 })], /strides must be a positive integer/);
-    fails([nn.layers.conv2d({ ...img, filters: 2, kernelSize: 3, padding: 'full' })], /padding must be 'valid' or 'same'/);
-    fails([nn.layers.conv2d({ ...img, filters: 0, kernelSize: 3 })], /filters must be a positive integer/);
-    fails([nn.layers.conv2d({ ...img, filters: 2 })], /kernelSize is missing/);
-    fails([nn.layers.conv2d({ ...img, filters: 2, kernelSize: [3] })], /kernelSize must be a positive integer or \[height, width\]/);
-    fails([nn.layers.conv2d({ ...img, filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' })], /channelsLast/);
+    fails(() => [nn.layers.conv2d({ ...img, filters: 2, kernelSize: 7 })], /kernel 7x7 is larger than its 5x5 input/);
+    fails(() => [nn.layers.conv2d({ inputShape: [25], filters: 2, kernelSize: 3 })], /rank 3/);
+    fails(() => [nn.layers.conv2d({ ...img, filters: 2, kernelSize: 3, strides: 0 })], /strides must be a positive integer/);
+    fails(() => [nn.layers.conv2d({ ...img, filters: 2, kernelSize: 3, padding: 'full' })], /unknown padding 'full' \(known: valid, same\)/);
+    fails(() => [nn.layers.conv2d({ ...img, filters: 0, kernelSize: 3 })], /filters must be a positive integer/);
+    fails(() => [nn.layers.conv2d({ ...img, filters: 2 })], /kernelSize is missing/);
+    fails(() => [nn.layers.conv2d({ ...img, filters: 2, kernelSize: [3, 3, 3] })], /kernelSize must be a positive integer \(at most \d+\) or a list of 2 of them, got \[3, 3, 3\]/);
+    fails(() => [nn.layers.conv2d({ ...img, filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' })], /unknown dataFormat 'channelsFirst' \(known: channelsLast\)/);
     assert.throws(() => nn.layers.conv2d({ ...img, filters: 2, kernelSize: 3, dilationRate: 2 }), /unknown option 'dilationRate'/);
-    fails([nn.layers.maxPooling2d({ ...img, poolSize: 6 })], /pool size 6x6 is larger/);
-    fails([nn.layers.globalAveragePooling2d({ inputShape: [4] })], /rank 3/);
-    fails([nn.layers.conv2d({ ...img, filters: 2, kernelSize: 3 }), nn.layers.dense({ units: 2 })], /add a flatten layer first/);
-    fails([nn.layers.reshape({ inputShape: [25], targetShape: [4, 6] })], /holds 24 values per sample, the input has 25/);
-    fails([nn.layers.reshape({ inputShape: [25], targetShape: [2, 2, 2, 2] })], /targetShape must be 1 to 3/);
-    fails([nn.layers.batchNormalization({ inputShape: [4], axis: 1 })], /only axis -1/);
-    fails([nn.layers.batchNormalization({ inputShape: [4], momentum: 2 })], /momentum must be in \[0, 1\]/);
+    fails(() => [nn.layers.maxPooling2d({ ...img, poolSize: 6 })], /pool size 6x6 is larger/);
+    fails(() => [nn.layers.globalAveragePooling2d({ inputShape: [4] })], /rank 3/);
+    fails(() => [nn.layers.conv2d({ ...img, filters: 2, kernelSize: 3 }), nn.layers.dense({ units: 2 })], /add a flatten layer first/);
+    fails(() => [nn.layers.reshape({ inputShape: [25], targetShape: [4, 6] })], /holds 24 values per sample, the input has 25/);
+    fails(() => [nn.layers.reshape({ inputShape: [25], targetShape: [2, 2, 2, 2] })], /targetShape must be 1 to 3/);
+    fails(() => [nn.layers.batchNormalization({ inputShape: [4], axis: 1 })], /axis must be -1, got 1/);
+    fails(() => [nn.layers.batchNormalization({ inputShape: [4], momentum: 2 })], /momentum must be a number in \[0, 1\], got 2/);
     await assertStillWorks();
   });
 });

@@ -1,0 +1,428 @@
+/* spec.c - layer specs by option name, and the key/value encoding that files, the bridge and
+ * the JS API share. Every value goes through nn_option_set, so a bad one gets the same message
+ * whether it came from C, from JS or from a file. */
+#include "nn_internal.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { TAG_NUMBERS = 1, TAG_BOOL = 2, TAG_NAME = 3 };
+#define MAX_NUMBERS 8   /* per entry: more is refused, not truncated */
+#define MAX_NAME 64     /* longest key or name compared; longer ones are unknown */
+
+static const char *const padding_names[] = {"valid", "same"};
+const nn_names nn_padding_names = {"paddings", "padding", 2, padding_names, 0, NULL};
+static const char *const data_format_names[] = {"channelsLast"};
+static const nn_alias data_format_aliases[] = {{"channels_last", 0}};
+const nn_names nn_data_format_names = {"dataFormats", "dataFormat", 1, data_format_names, 1, data_format_aliases};
+
+int nn_names_find(const nn_names *t, const char *name)
+{
+    if (!t || !name) return -1;
+    for (int i = 0; i < t->count; i++)
+        if (!strcmp(name, t->names[i])) return i;
+    for (int i = 0; i < t->n_aliases; i++)
+        if (!strcmp(name, t->aliases[i].name)) return t->aliases[i].id;
+    return -1;
+}
+
+const char *nn_names_get(const nn_names *t, int id)
+{
+    return t && id >= 0 && id < t->count ? t->names[id] : "unknown";
+}
+
+/* ---- bytes, little-endian; every read is bounds-checked and the first failure sticks ---- */
+void nn_put_bytes(nn_wbuf *w, const void *src, size_t n)
+{
+    if (w->p && w->len + n <= w->cap) memcpy(w->p + w->len, src, n);
+    w->len += n;
+}
+void nn_put_u16(nn_wbuf *w, uint16_t v) { uint8_t b[2] = {(uint8_t)v, (uint8_t)(v >> 8)}; nn_put_bytes(w, b, 2); }
+void nn_put_u32(nn_wbuf *w, uint32_t v)
+{
+    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    nn_put_bytes(w, b, 4);
+}
+void nn_put_u64(nn_wbuf *w, uint64_t v) { nn_put_u32(w, (uint32_t)v); nn_put_u32(w, (uint32_t)(v >> 32)); }
+void nn_put_f32(nn_wbuf *w, float f) { uint32_t u; memcpy(&u, &f, 4); nn_put_u32(w, u); }
+static void put_f64(nn_wbuf *w, double d) { uint64_t u; memcpy(&u, &d, 8); nn_put_u64(w, u); }
+static void put_str(nn_wbuf *w, const char *s)
+{
+    size_t n = strlen(s);
+    nn_put_u16(w, (uint16_t)n);
+    nn_put_bytes(w, s, n);
+}
+
+static const uint8_t *take(nn_rbuf *r, size_t n)
+{
+    if (r->bad || r->len - r->pos < n) { r->bad = 1; return NULL; }
+    const uint8_t *b = r->p + r->pos;
+    r->pos += n;
+    return b;
+}
+uint16_t nn_get_u16(nn_rbuf *r) { const uint8_t *b = take(r, 2); return b ? (uint16_t)(b[0] | b[1] << 8) : 0; }
+uint32_t nn_get_u32(nn_rbuf *r)
+{
+    const uint8_t *b = take(r, 4);
+    return b ? (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24 : 0;
+}
+uint64_t nn_get_u64(nn_rbuf *r) { uint64_t lo = nn_get_u32(r); return lo | (uint64_t)nn_get_u32(r) << 32; }
+float nn_get_f32(nn_rbuf *r) { uint32_t u = nn_get_u32(r); float f; memcpy(&f, &u, 4); return f; }
+static double get_f64(nn_rbuf *r) { uint64_t u = nn_get_u64(r); double d; memcpy(&d, &u, 8); return d; }
+/* A string as a NUL-terminated copy in buf (MAX_NAME + 1 bytes); longer ones are cut and marked. */
+static int get_str(nn_rbuf *r, char *buf)
+{
+    uint16_t n = nn_get_u16(r);
+    const uint8_t *b = take(r, n);
+    if (!b) return 0;
+    size_t k = n < MAX_NAME ? n : MAX_NAME;
+    memcpy(buf, b, k);
+    buf[k] = 0;
+    if (n > MAX_NAME) buf[MAX_NAME - 1] = '~'; /* never equal to a known name */
+    for (size_t i = 0; i < k; i++) if (!buf[i]) buf[i] = '?'; /* a NUL inside is not a name */
+    return 1;
+}
+
+/* ---- option values ---- */
+static int32_t *ints_at(const nn_option *o, void *cfg) { return (int32_t *)(void *)((char *)cfg + o->offset); }
+static float *float_at(const nn_option *o, void *cfg) { return (float *)(void *)((char *)cfg + o->offset); }
+
+static void fmt_numbers(char *buf, size_t cap, const double *v, int n)
+{
+    size_t len = 0;
+    if (n != 1) len += (size_t)snprintf(buf, cap, "[");
+    for (int i = 0; i < n && len < cap; i++) /* integers in full: 2^32 + 1 must not read as 4.3e9 */
+        len += (size_t)snprintf(buf + len, cap - len, v[i] == floor(v[i]) && fabs(v[i]) < 1e17 ? "%s%.0f" : "%s%.9g",
+                                i ? ", " : "", v[i]);
+    if (n != 1 && len < cap) snprintf(buf + len, cap - len, "]");
+}
+
+/* "a positive integer", "an integer in [-1, 3]": what one number of an int option must be. */
+static void int_rule(const nn_option *o, char *buf, size_t cap)
+{
+    if (o->lo == o->hi) snprintf(buf, cap, "%.9g", o->lo);
+    else if (o->lo == 1) snprintf(buf, cap, "a positive integer (at most %.9g)", o->hi);
+    else if (o->lo == 0) snprintf(buf, cap, "an integer in [0, %.9g]", o->hi);
+    else snprintf(buf, cap, "an integer in [%.9g, %.9g]", o->lo, o->hi);
+}
+
+static int is_int_in(double v, double lo, double hi) { return isfinite(v) && v == floor(v) && v >= lo && v <= hi; }
+
+int nn_option_set(const nn_option *o, void *cfg, const double *v, int count, const char *name,
+                  const char *what, char *err, size_t err_len)
+{
+    char got[96], rule[96];
+    if (name) snprintf(got, sizeof got, "'%.60s'", name);
+    else fmt_numbers(got, sizeof got, v, count);
+#define FAIL(...) do { if (err) { int k_ = snprintf(err, err_len, "%s: %s must be ", what, o->name); \
+        if (k_ > 0 && (size_t)k_ < err_len) snprintf(err + k_, err_len - (size_t)k_, __VA_ARGS__); } \
+        return NN_ERR_ARG; } while (0)
+    if (name && o->kind != NN_KIND_ENUM) {
+        if (o->kind == NN_KIND_BOOL) FAIL("true or false, got %s", got);
+        FAIL("a number, got %s", got);
+    }
+    switch (o->kind) {
+    case NN_KIND_INT:
+        int_rule(o, rule, sizeof rule);
+        if (count != 1 || !is_int_in(v[0], o->lo, o->hi)) FAIL("%s, got %s", rule, got);
+        *ints_at(o, cfg) = (int32_t)v[0];
+        return NN_OK;
+    case NN_KIND_FLOAT: {
+        int hi_ok = count == 1 && ((o->flags & NN_OPTION_HI_OPEN) ? v[0] < o->hi : v[0] <= o->hi);
+        if (count != 1 || !isfinite(v[0]) || !(v[0] >= o->lo) || !hi_ok)
+            FAIL("a number in [%.9g, %.9g%s, got %s", o->lo, o->hi,
+                 (o->flags & NN_OPTION_HI_OPEN) ? ")" : "]", got);
+        *float_at(o, cfg) = (float)v[0];
+        return NN_OK;
+    }
+    case NN_KIND_BOOL:
+        if (count != 1 || (v[0] != 0 && v[0] != 1)) FAIL("true or false, got %s", got);
+        *ints_at(o, cfg) = (int32_t)v[0];
+        return NN_OK;
+    case NN_KIND_ENUM: {
+        int id = name ? nn_names_find(o->names, name)
+                      : (count == 1 && is_int_in(v[0], 0, o->names->count - 1) ? (int)v[0] : -1);
+        if (id < 0) {
+            char list[160];
+            size_t len = 0;
+            list[0] = 0;
+            for (int i = 0; i < o->names->count && len < sizeof list; i++)
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", o->names->names[i]);
+            int same = !strcmp(o->name, o->names->noun); /* "unknown activation", not "... for activation" */
+            if (err) snprintf(err, err_len, "%s: unknown %s%s %s%s%s (known: %s)", what, o->names->noun,
+                              name ? "" : " id", got, same ? "" : " for ", same ? "" : o->name, list);
+            return NN_ERR_ARG;
+        }
+        *ints_at(o, cfg) = id;
+        return NN_OK;
+    }
+    case NN_KIND_INTS: {
+        int_rule(o, rule, sizeof rule);
+        int ok = count == 1 || count == o->count;
+        for (int i = 0; ok && i < count; i++) ok = is_int_in(v[i], o->lo, o->hi);
+        if (!ok) FAIL("%s or a list of %d of them, got %s", rule, o->count, got);
+        for (int i = 0; i < o->count; i++) ints_at(o, cfg)[i] = (int32_t)v[count == 1 ? 0 : i];
+        return NN_OK;
+    }
+    case NN_KIND_SHAPE: {
+        int ok = count >= 1 && count <= NN_MAX_RANK;
+        for (int i = 0; ok && i < count; i++) ok = v[i] == -1 || is_int_in(v[i], 1, o->hi);
+        if (!ok) FAIL("1 to %d integers, each positive or -1, got %s", NN_MAX_RANK, got);
+        int32_t *s = ints_at(o, cfg);
+        s[0] = count;
+        for (int i = 0; i < NN_MAX_RANK; i++) s[1 + i] = i < count ? (int32_t)v[i] : 0;
+        return NN_OK;
+    }
+    default:
+        FAIL("a known kind of value (table error: kind %d)", o->kind);
+    }
+#undef FAIL
+}
+
+/* The double nearest the shortest decimal that reads back as f: 0.05f gives 0.05, not
+ * 0.0500000007, so configs read as they were written. */
+static double shortest(float f)
+{
+    char buf[32];
+    for (int p = 6; p < 9; p++) {
+        snprintf(buf, sizeof buf, "%.*g", p, (double)f);
+        double d = strtod(buf, NULL);
+        if ((float)d == f) return d;
+    }
+    return (double)f;
+}
+
+/* The numbers an option holds; returns their count. */
+static int option_get(const nn_option *o, const void *cfg, double *v)
+{
+    const int32_t *iv = ints_at(o, (void *)cfg);
+    switch (o->kind) {
+    case NN_KIND_FLOAT: v[0] = shortest(*float_at(o, (void *)cfg)); return 1;
+    case NN_KIND_INTS: for (int i = 0; i < o->count; i++) v[i] = iv[i]; return o->count;
+    case NN_KIND_SHAPE: for (int i = 0; i < iv[0]; i++) v[i] = iv[1 + i]; return iv[0];
+    default: v[0] = iv[0]; return 1;
+    }
+}
+
+void nn_options_defaults(const nn_option *o, int n, void *cfg)
+{
+    for (int i = 0; i < n; i++) {
+        switch (o[i].kind) {
+        case NN_KIND_FLOAT: *float_at(&o[i], cfg) = (float)o[i].def; break;
+        case NN_KIND_INTS: for (int k = 0; k < o[i].count; k++) ints_at(&o[i], cfg)[k] = (int32_t)o[i].def; break;
+        case NN_KIND_SHAPE: memset(ints_at(&o[i], cfg), 0, (1 + NN_MAX_RANK) * sizeof(int32_t)); break;
+        default: *ints_at(&o[i], cfg) = (int32_t)o[i].def;
+        }
+    }
+}
+
+void nn_options_encode(const nn_option *o, int n, const void *cfg, uint32_t given, nn_wbuf *w)
+{
+    /* every option, defaults included (a file keeps its meaning if a default changes), except
+     * a required one never set */
+    int count = 0;
+    for (int i = 0; i < n; i++) count += !(o[i].flags & NN_OPTION_REQUIRED) || (given & (1u << i));
+    nn_put_u16(w, (uint16_t)count);
+    for (int i = 0; i < n; i++) {
+        if ((o[i].flags & NN_OPTION_REQUIRED) && !(given & (1u << i))) continue;
+        double v[MAX_NUMBERS];
+        int k = option_get(&o[i], cfg, v);
+        put_str(w, o[i].name);
+        if (o[i].kind == NN_KIND_BOOL) {
+            uint8_t b[2] = {TAG_BOOL, v[0] != 0};
+            nn_put_bytes(w, b, 2);
+        } else if (o[i].kind == NN_KIND_ENUM) {
+            uint8_t t = TAG_NAME;
+            nn_put_bytes(w, &t, 1);
+            put_str(w, nn_names_get(o[i].names, (int)v[0]));
+        } else {
+            uint8_t b[2] = {TAG_NUMBERS, (uint8_t)k};
+            nn_put_bytes(w, b, 2);
+            for (int j = 0; j < k; j++) put_f64(w, v[j]);
+        }
+    }
+}
+
+static int find_option(const nn_option *o, int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(key, o[i].name) || (o[i].alias && !strcmp(key, o[i].alias))) return i;
+    return -1;
+}
+
+static void unknown_option(const nn_option *o, int n, const char *what, const char *key, char *err,
+                           size_t err_len)
+{
+    if (!err) return;
+    int len = snprintf(err, err_len, "%s: unknown option '%s' (options: ", what, key);
+    for (int i = 0; i < n && len > 0 && (size_t)len < err_len; i++)
+        len += snprintf(err + len, err_len - (size_t)len, "%s%s", i ? ", " : "", o[i].name);
+    if (n == 0 && len > 0 && (size_t)len < err_len) len += snprintf(err + len, err_len - (size_t)len, "none");
+    if (len > 0 && (size_t)len < err_len) snprintf(err + len, err_len - (size_t)len, ")");
+}
+
+/* Decode u16 n entries into cfg; *given gets a bit per option set. err holds NN_ERR_LEN bytes. */
+static int decode_entries(const nn_option *o, int n, void *cfg, uint32_t *given, const char *what,
+                          nn_rbuf *r, char *err)
+{
+    uint16_t count = nn_get_u16(r);
+    for (uint16_t e = 0; e < count && !r->bad; e++) {
+        char key[MAX_NAME + 1], name[MAX_NAME + 1];
+        if (!get_str(r, key)) break;
+        const uint8_t *tag = take(r, 1);
+        if (!tag) break;
+        double v[MAX_NUMBERS];
+        int k = 0;
+        const char *nm = NULL;
+        if (*tag == TAG_NUMBERS) {
+            const uint8_t *c = take(r, 1);
+            if (!c) break;
+            if (*c == 0 || *c > MAX_NUMBERS)
+                return nn_fail_buf(err, NN_ERR_ARG, "%s: %s has %u values, at most %d are read",
+                                   what, key, *c, MAX_NUMBERS);
+            for (k = 0; k < *c; k++) v[k] = get_f64(r);
+        } else if (*tag == TAG_BOOL) {
+            const uint8_t *b = take(r, 1);
+            if (!b) break;
+            v[0] = *b != 0;
+            k = 1;
+        } else if (*tag == TAG_NAME) {
+            if (!get_str(r, name)) break;
+            nm = name;
+        } else {
+            return nn_fail_buf(err, NN_ERR_FORMAT, "%s: %s has an unknown value tag %u", what, key, *tag);
+        }
+        if (r->bad) break;
+        int i = find_option(o, n, key);
+        if (i < 0) {
+            unknown_option(o, n, what, key, err, NN_ERR_LEN);
+            return NN_ERR_ARG;
+        }
+        if (*tag == TAG_BOOL && o[i].kind != NN_KIND_BOOL)
+            return nn_fail_buf(err, NN_ERR_ARG, "%s: %s must be a number%s, got %s", what, o[i].name,
+                               o[i].kind == NN_KIND_ENUM ? " or a name" : "", v[0] ? "true" : "false");
+        int st = nn_option_set(&o[i], cfg, v, k, nm, what, err, NN_ERR_LEN);
+        if (st != NN_OK) return st;
+        if (given && i < 32) *given |= 1u << i;
+    }
+    if (r->bad) return nn_fail_buf(err, NN_ERR_FORMAT, "%s: truncated options", what);
+    return NN_OK;
+}
+
+int nn_options_decode(const nn_option *o, int n, void *cfg, uint32_t *given, const char *what,
+                      nn_rbuf *r, char *err)
+{
+    return decode_entries(o, n, cfg, given, what, r, err);
+}
+
+/* ---- specs ---- */
+nn_layer_spec nn_spec(int type)
+{
+    nn_layer_spec s;
+    memset(&s, 0, sizeof s);
+    s.type = type;
+    const nn_layer_ops *ops = nn_layer_ops_for(type);
+    if (!ops) snprintf(s.err, sizeof s.err, "unknown layer type %d", type);
+    else nn_options_defaults(ops->options, ops->n_options, s.cfg.bytes);
+    return s;
+}
+
+static const nn_option *spec_option(nn_layer_spec *s, const char *option, int *index)
+{
+    const nn_layer_ops *ops = s ? nn_layer_ops_for(s->type) : NULL;
+    if (!ops) return NULL;
+    int i = option ? find_option(ops->options, ops->n_options, option) : -1;
+    if (i < 0) {
+        if (!s->err[0]) unknown_option(ops->options, ops->n_options, ops->func, option ? option : "(null)",
+                                       s->err, sizeof s->err);
+        return NULL;
+    }
+    *index = i;
+    return &ops->options[i];
+}
+
+static int spec_set(nn_layer_spec *s, const char *option, const double *v, int n, const char *name)
+{
+    int i;
+    if (!s) return NN_ERR_ARG;
+    const nn_option *o = spec_option(s, option, &i);
+    if (!o) return NN_ERR_ARG;
+    char msg[sizeof s->err];
+    int st = nn_option_set(o, s->cfg.bytes, v, n, name, nn_layer_ops_for(s->type)->func, msg, sizeof msg);
+    if (st != NN_OK) { if (!s->err[0]) memcpy(s->err, msg, sizeof msg); return st; }
+    if (i < 32) s->given |= 1u << i;
+    return NN_OK;
+}
+
+int nn_spec_set(nn_layer_spec *s, const char *option, double value) { return spec_set(s, option, &value, 1, NULL); }
+
+int nn_spec_set_ints(nn_layer_spec *s, const char *option, int n, const int *values)
+{
+    double v[MAX_NUMBERS];
+    if (!values || n < 1 || n > MAX_NUMBERS) n = 0;
+    for (int i = 0; i < n; i++) v[i] = values[i];
+    return spec_set(s, option, v, n, NULL);
+}
+
+int nn_spec_set_name(nn_layer_spec *s, const char *option, const char *value)
+{
+    return spec_set(s, option, NULL, 0, value ? value : "(null)");
+}
+
+int nn_spec_get(const nn_layer_spec *s, const char *option, double *values, int max)
+{
+    const nn_layer_ops *ops = s ? nn_layer_ops_for(s->type) : NULL;
+    int i = ops && option ? find_option(ops->options, ops->n_options, option) : -1;
+    if (i < 0) return 0;
+    double v[MAX_NUMBERS];
+    int k = option_get(&ops->options[i], s->cfg.bytes, v);
+    for (int j = 0; j < k && j < max; j++) values[j] = v[j];
+    return k;
+}
+
+size_t nn_spec_encode(const nn_layer_spec *s, void *buf, size_t cap)
+{
+    const nn_layer_ops *ops = s ? nn_layer_ops_for(s->type) : NULL;
+    if (!ops) return 0;
+    nn_wbuf w = {buf, 0, buf ? cap : 0};
+    put_str(&w, ops->name);
+    nn_options_encode(ops->options, ops->n_options, s->cfg.bytes, s->given, &w);
+    return w.len;
+}
+
+static int spec_decode(nn_rbuf *r, nn_layer_spec *out, char *err)
+{
+    char cls[MAX_NAME + 1];
+    if (!get_str(r, cls)) return nn_fail_buf(err, NN_ERR_FORMAT, "truncated layer spec");
+    int type = nn_layer_type_from_name(cls);
+    if (type < 0) return nn_fail_buf(err, NN_ERR_ARG, "unknown layer type '%s'", cls);
+    *out = nn_spec(type);
+    const nn_layer_ops *ops = nn_layer_ops_for(type);
+    return decode_entries(ops->options, ops->n_options, out->cfg.bytes, &out->given, ops->func, r, err);
+}
+
+int nn_spec_decode(const void *buf, size_t len, nn_layer_spec *out, char *err)
+{
+    if (!buf || !out) return nn_fail_buf(err, NN_ERR_ARG, "no spec bytes");
+    nn_rbuf r = {buf, len, 0, 0};
+    int st = spec_decode(&r, out, err);
+    if (st == NN_OK && r.pos != r.len)
+        return nn_fail_buf(err, NN_ERR_FORMAT, "%zu bytes after the layer spec", r.len - r.pos);
+    return st;
+}
+
+int nn_spec_validate(const nn_layer_spec *s, char *err)
+{
+    const nn_layer_ops *ops = s ? nn_layer_ops_for(s->type) : NULL;
+    if (!ops) return nn_fail_buf(err, NN_ERR_ARG, "unknown layer type %d", s ? s->type : -1);
+    if (s->err[0]) return nn_fail_buf(err, NN_ERR_ARG, "%s", s->err);
+    for (int i = 0; i < ops->n_options; i++)
+        if ((ops->options[i].flags & NN_OPTION_REQUIRED) && !(s->given & (1u << i)))
+            return nn_fail_buf(err, NN_ERR_ARG, "%s: %s is missing: %s", ops->func,
+                               ops->options[i].name, ops->options[i].doc);
+    return NN_OK;
+}
+
+/* Used by io.c: a spec inside a file, read through the file's reader. */
+int nn_spec_read(nn_rbuf *r, nn_layer_spec *out, char *err) { return spec_decode(r, out, err); }

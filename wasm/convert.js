@@ -1,0 +1,69 @@
+// convert.js - data into row-major floats: typed arrays, nested arrays and TF.js tensors, with
+// messages that say which sample or element is wrong. Pure JS: nothing here touches wasm.
+
+// ---- data conversion: typed arrays, nested arrays and TF.js tensors into row-major floats ----
+export function flatten(data, what) {
+  if (data == null) throw new Error(`nnplay: ${what} is missing`);
+  if (typeof data.dataSync === 'function' && data.shape) {
+    return { values: Float32Array.from(data.dataSync()), shape: data.shape.slice() };
+  }
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    return { values: data instanceof Float32Array ? data : Float32Array.from(data), shape: null };
+  }
+  if (!Array.isArray(data)) {
+    throw new Error(`nnplay: ${what} must be a Float32Array, an Int32Array, a (nested) array or a tensor`);
+  }
+  // nested arrays: find the shape from the first element and check that every row agrees
+  const shape = [];
+  for (let d = data; Array.isArray(d); d = d[0]) shape.push(d.length);
+  const total = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(total);
+  let k = 0;
+  const walk = (d, depth, path) => {
+    if (depth === shape.length) {
+      if (typeof d !== 'number' && typeof d !== 'boolean') {
+        throw new Error(`nnplay: ${what}${path} is ${d === null ? 'null' : typeof d}, not a number`);
+      }
+      out[k++] = Number(d);
+      return;
+    }
+    if (!Array.isArray(d) || d.length !== shape[depth]) {
+      throw new Error(`nnplay: ${what} is ragged: ${what}${path} has ${Array.isArray(d) ? d.length : 'no'} ` +
+        `elements, expected ${shape[depth]}`);
+    }
+    for (let i = 0; i < d.length; i++) walk(d[i], depth + 1, `${path}[${i}]`);
+  };
+  walk(data, 0, '');
+  return { values: out, shape };
+}
+
+/** Rows of `rowSize` values; returns { values, n }. */
+export function toRows(data, rowSize, what, shapeHint) {
+  const { values, shape } = flatten(data, what);
+  if (values.length === 0) throw new Error(`nnplay: ${what} is empty`);
+  if (values.length % rowSize !== 0) {
+    throw new Error(`nnplay: ${what} has ${values.length} values, which is not a whole number of ` +
+      `samples of ${rowSize} (${shapeHint})` + (shape ? `; its shape is [${shape.join(', ')}]` : ''));
+  }
+  if (shape && shape.length > 1 && shape.slice(1).reduce((a, b) => a * b, 1) !== rowSize) {
+    throw new Error(`nnplay: ${what} has shape [${shape.join(', ')}] but each sample must have ` +
+      `${rowSize} values (${shapeHint})`);
+  }
+  return { values, n: values.length / rowSize };
+}
+
+export function checkFinite(values, what, rowSize) {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new Error(`nnplay: ${what} contains ${values[i]} at sample ${Math.floor(i / rowSize)}, ` +
+        `value ${i % rowSize}`);
+    }
+  }
+}
+
+export function checkKeys(args, known, what) {
+  if (args == null || typeof args !== 'object') throw new Error(`nnplay: ${what} takes an options object`);
+  for (const k of Object.keys(args)) {
+    if (!known.includes(k)) throw new Error(`nnplay: ${what}: unknown option '${k}' (known: ${known.join(', ')})`);
+  }
+}

@@ -1,0 +1,119 @@
+// encode.js - the core's key/value encoding (core/nn.h): how layer configs and compile settings
+// cross into wasm, and how they come back. JS only checks that a value can be encoded (a number,
+// a boolean, a name or a list of numbers); what it must be is the core's business, so a bad value
+// gets the core's message whichever way it came in.
+const TAG_NUMBERS = 1;
+const TAG_BOOL = 2;
+const TAG_NAME = 3;
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+
+const show = (v) => {
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'bigint') return `${v}n`;
+  try { return JSON.stringify(v) ?? String(v); } catch { return String(v); }
+};
+
+class Writer {
+  constructor() { this.buf = new Uint8Array(256); this.len = 0; }
+  room(n) {
+    if (this.len + n <= this.buf.length) return;
+    const b = new Uint8Array(Math.max(2 * this.buf.length, this.len + n));
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+  }
+  u8(v) { this.room(1); this.buf[this.len++] = v; }
+  u16(v) { this.room(2); this.buf[this.len++] = v & 255; this.buf[this.len++] = v >>> 8; }
+  f64(v) { this.room(8); new DataView(this.buf.buffer).setFloat64(this.len, v, true); this.len += 8; }
+  str(s, what) {
+    const b = utf8.encode(s);
+    if (b.length > 0xffff) throw new Error(`nnplay: ${what} is too long (${b.length} bytes)`);
+    this.u16(b.length);
+    this.room(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+  bytes() { return this.buf.slice(0, this.len); }
+}
+
+const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) &&
+  !ArrayBuffer.isView(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/** Flatten {a: 1, b: {c: 2}} into [['a', 1], ['b.c', 2]], leaving out null and undefined. */
+function entriesOf(obj, prefix = '') {
+  const out = [];
+  for (const [k, v] of Object.entries(obj)) {
+    if (v == null) continue;
+    if (isPlainObject(v)) out.push(...entriesOf(v, `${prefix}${k}.`));
+    else out.push([prefix + k, v]);
+  }
+  return out;
+}
+
+function putEntries(w, obj, what) {
+  const entries = entriesOf(obj);
+  if (entries.length > 0xffff) throw new Error(`nnplay: ${what}: too many options`);
+  w.u16(entries.length);
+  for (const [key, v] of entries) {
+    w.str(key, `${what}: an option name`);
+    if (typeof v === 'number') { w.u8(TAG_NUMBERS); w.u8(1); w.f64(v); continue; }
+    if (typeof v === 'boolean') { w.u8(TAG_BOOL); w.u8(v ? 1 : 0); continue; }
+    if (typeof v === 'string') { w.u8(TAG_NAME); w.str(v, `${what}: ${key}`); continue; }
+    const list = Array.isArray(v) || ArrayBuffer.isView(v) ? Array.from(v) : null;
+    if (list && list.length >= 1 && list.length <= 255 && list.every((x) => typeof x === 'number')) {
+      w.u8(TAG_NUMBERS); w.u8(list.length);
+      for (const x of list) w.f64(x);
+      continue;
+    }
+    throw new Error(`nnplay: ${what}: ${key} must be a number, true/false, a name or a list of numbers, got ${show(v)}`);
+  }
+}
+
+/** A layer's spec: its class name, then its config's entries. */
+export function encodeSpec(className, config, what) {
+  const w = new Writer();
+  w.str(className, `${what}: the class name`);
+  putEntries(w, config, what);
+  return w.bytes();
+}
+
+/** Compile settings (or any options object) as entries alone. */
+export function encodeOptions(obj, what) {
+  const w = new Writer();
+  putEntries(w, obj, what);
+  return w.bytes();
+}
+
+class Reader {
+  constructor(u8) { this.u8 = u8; this.dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength); this.pos = 0; }
+  u8v() { return this.u8[this.pos++]; }
+  u16() { const v = this.dv.getUint16(this.pos, true); this.pos += 2; return v; }
+  f64() { const v = this.dv.getFloat64(this.pos, true); this.pos += 8; return v; }
+  str() { const n = this.u16(); const s = fromUtf8.decode(this.u8.subarray(this.pos, this.pos + n)); this.pos += n; return s; }
+}
+
+function readEntries(r, listKeys) {
+  const out = {};
+  const n = r.u16();
+  for (let i = 0; i < n; i++) {
+    const key = r.str();
+    const tag = r.u8v();
+    if (tag === TAG_BOOL) out[key] = r.u8v() !== 0;
+    else if (tag === TAG_NAME) out[key] = r.str();
+    else {
+      const count = r.u8v();
+      const v = Array.from({ length: count }, () => r.f64());
+      out[key] = count === 1 && !listKeys.has(key) ? v[0] : v;
+    }
+  }
+  return out;
+}
+
+/** Bytes from the core back into { className, config }; listKeys: options that are always lists. */
+export function decodeSpec(u8, listKeysOf) {
+  const r = new Reader(u8);
+  const className = r.str();
+  return { className, config: readEntries(r, listKeysOf(className)) };
+}
+
+export const decodeOptions = (u8) => readEntries(new Reader(u8), new Set());

@@ -1,0 +1,428 @@
+// model.js - Sequential (tf.sequential's model) over an nn_model in wasm, and loadModel. Layer
+// configs, weights and summaries come from the core's table through generic calls.
+import { C, malloc, free, withAlloc, copyF32In, copyBytesIn, cstr, takeJSON, takeBytes, withErrorBuffer,
+  heapF32, heapF64, heapI32, heapU8, isLoaded } from './core.js';
+import { flatten, toRows, checkFinite, checkKeys } from './convert.js';
+import { encodeOptions, decodeOptions } from './encode.js';
+import { specBytes, decodeLayerSpec, layerType, names, idOf } from './layers.js';
+import { toOptimizer, fit } from './train.js';
+
+// Finalizers catch models that are garbage-collected without dispose(): their C memory is freed.
+const finalizer = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((ptr) => { if (isLoaded()) C()._nn_model_free(ptr); }) : null;
+
+const product = (shape) => shape.reduce((a, b) => a * b, 1);
+
+/** A stack of layers, as tf.sequential. */
+export class Sequential {
+  /** @param {{layers?: object[], seed?: number, name?: string}} [args] */
+  constructor(args = {}) {
+    C();
+    if (args === null || typeof args !== 'object') throw new Error('nnplay: sequential() takes { layers, seed, name }');
+    this.name = typeof args.name === 'string' ? args.name : 'sequential';
+    this.seed = args.seed == null ? (Math.random() * 0x100000000) >>> 0 : Number(args.seed) >>> 0;
+    this._ptr = 0;
+    this._layers = [];
+    this._compiled = null;
+    this._busy = false;
+    this._disposed = false;
+    this.stopTraining = false;
+    try {
+      if (args.layers != null && !Array.isArray(args.layers)) throw new Error('nnplay: sequential({ layers }) takes an array of layers');
+      for (const l of args.layers || []) this.add(l);
+    } catch (err) {
+      this.dispose(); // a half-built model must not hold wasm memory until GC
+      throw err;
+    }
+  }
+
+  _m() {
+    if (this._disposed) throw new Error('nnplay: this model was disposed; create a new one');
+    if (!this._ptr) throw new Error('nnplay: the model has no layers yet; add one with an inputShape');
+    return this._ptr;
+  }
+
+  _notBusy(what) {
+    if (this._busy) throw new Error(`nnplay: cannot ${what} while fit() is running on this model`);
+  }
+
+  _error(status, what) {
+    const msg = this._ptr ? cstr(C()._nn_model_error(this._ptr)) : '';
+    if (msg.startsWith(`${what}:`)) return new Error(`nnplay: ${msg}`); // the core named it already
+    return new Error(`nnplay: ${what}: ${msg || `error ${status}`}`);
+  }
+
+  _create(cfg) {
+    const shape = cfg.inputShape ?? (Array.isArray(cfg.batchInputShape) ? cfg.batchInputShape.slice(1) : null) ??
+      (cfg.inputDim != null ? [cfg.inputDim] : null);
+    if (shape == null) throw new Error('nnplay: the first layer needs an inputShape, e.g. inputShape: [2]');
+    const dims = Array.isArray(shape) ? shape : [];
+    const bad = () => new Error(`nnplay: inputShape must be 1 to 3 positive integers, got ${JSON.stringify(shape)}`);
+    if (dims.length < 1 || dims.length > 3 || !dims.every((d) => typeof d === 'number')) throw bad();
+    const [ptr, msg] = withAlloc(8 * dims.length, 'the input shape', (ps) => {
+      heapF64().set(dims, ps >>> 3);
+      return withErrorBuffer((pe) => C()._nnw_model_create(ps, dims.length, this.seed, pe));
+    });
+    if (!ptr) throw new Error(`nnplay: ${msg}, got ${JSON.stringify(shape)}`);
+    this._ptr = ptr;
+    if (finalizer) finalizer.register(this, ptr, this);
+  }
+
+  /** Append a layer made by nn.layers.*. */
+  add(layer) {
+    if (this._disposed) throw new Error('nnplay: this model was disposed; create a new one');
+    this._notBusy('add layers');
+    if (!layer || typeof layer.className !== 'string' || !layer.config || typeof layer.config !== 'object') {
+      throw new Error('nnplay: add() takes a layer made by nn.layers.dense(...), nn.layers.dropout(...), ...');
+    }
+    const bytes = specBytes(layer); // the core's checks, before a model exists
+    if (!this._ptr) this._create(layer.config);
+    const p = copyBytesIn(bytes, 'a layer spec');
+    let st;
+    try { st = C()._nn_model_add_encoded(this._ptr, p, bytes.length); } finally { free(p); }
+    if (st !== 0) throw this._error(st, `adding a ${layer.className} layer`);
+    this._layers.push(layer);
+    this._compiled = null; // the C side dropped its optimizer state: compile again
+    return this;
+  }
+
+  /** @param {{optimizer: string|object, loss: string, metrics?: string[], fromLogits?: boolean}} args */
+  compile(args = {}) {
+    const m = this._m();
+    this._notBusy('compile');
+    checkKeys(args, ['optimizer', 'loss', 'metrics', 'fromLogits'], 'compile');
+    const opt = toOptimizer(args.optimizer);
+    if (args.loss == null) throw new Error('nnplay: compile needs a loss, e.g. loss: \'meanSquaredError\'');
+    if (args.metrics != null && !Array.isArray(args.metrics)) throw new Error('nnplay: compile: metrics must be an array of names');
+    // metric 0 is the loss, always reported
+    const metrics = (args.metrics || []).map((name) => ({ name, index: idOf('metrics', name, 'metric', 1) }));
+    const settings = encodeOptions({ ...opt, loss: args.loss, fromLogits: !!args.fromLogits }, 'compile');
+    const p = copyBytesIn(settings, 'compile settings');
+    let st;
+    try { st = C()._nn_model_compile_encoded(m, p, settings.length); } finally { free(p); }
+    if (st !== 0) throw this._error(st, 'compile');
+    this._restoreCompile(metrics);
+    return this;
+  }
+
+  /** The compile state from the core (after compile, or from a file). */
+  _restoreCompile(metrics) {
+    const bytes = withAlloc(4, 'a length', (pl) => takeBytes(C()._nnw_compile_settings(this._ptr, pl), pl));
+    if (!bytes) { this._compiled = null; return; }
+    const s = decodeOptions(bytes);
+    const { loss, fromLogits, ...optimizer } = s;
+    const regression = loss === 'meanSquaredError' || loss === 'meanAbsoluteError';
+    const dflt = { name: regression ? 'mae' : 'accuracy', index: idOf('metrics', regression ? 'mae' : 'accuracy', 'metric') };
+    this._compiled = { lossName: loss, metrics: metrics ?? [dflt], optimizer: Object.freeze(optimizer), fromLogits };
+  }
+
+  _needCompiled(what) {
+    this._m();
+    if (!this._compiled) throw new Error(`nnplay: ${what}: compile the model first (model.compile({...}))`);
+  }
+
+  get inputSize() { return C()._nn_model_input_size(this._m()); }
+  get outputSize() { return C()._nn_model_output_size(this._m()); }
+  get inputShape() {
+    const m = this._m();
+    return withAlloc(12, 'shape', (p) => {
+      const rank = C()._nnw_input_shape(m, p);
+      return Array.from(heapI32().subarray(p >> 2, (p >> 2) + rank));
+    });
+  }
+  get outputShape() { return this.layerInfo(this._layers.length - 1).outputShape; }
+  get layers() { return this._layers.map((l, i) => ({ ...l, ...this.layerInfo(i) })); }
+
+  /**
+   * Layer i as the core describes it: type (the nn.layers name), className, config (every option),
+   * outputShape, numParams, numState, paramOffset, stateOffset and weights (name, shape, offset,
+   * state); the config's entries are also spread onto the result (info.units, info.activation).
+   */
+  layerInfo(i) {
+    const m = this._m();
+    if (!Number.isInteger(i) || i < 0 || i >= this._layers.length) throw new Error(`nnplay: no layer ${i}`);
+    const c = C();
+    const info = takeJSON(c._nnw_layer_json(m, i), 'layer info');
+    const spec = decodeLayerSpec(withAlloc(4, 'a length', (pl) => takeBytes(c._nnw_layer_spec(m, i, pl), pl)));
+    const t = layerType(spec.className);
+    return { ...spec.config, type: t.name, className: spec.className, config: spec.config, ...info };
+  }
+
+  /** Keras-style config: { name, layers: [{ className, config }] } (what sequential() takes back). */
+  getConfig() {
+    return { name: this.name, layers: this._layers.map((_, i) => {
+      const { className, config } = this.layerInfo(i);
+      return { className, config: i === 0 ? { inputShape: this.inputShape, ...config } : config };
+    }) };
+  }
+
+  /** All weights, as TF.js counts them: trainable ones plus batchnorm's moving statistics. */
+  countParams() { return C()._nn_model_num_params(this._m()) + C()._nn_model_num_state(this._ptr); }
+
+  /** The learning rate, settable between epochs or batches. */
+  get learningRate() { this._needCompiled('learningRate'); return C()._nn_model_get_lr(this._ptr); }
+  set learningRate(lr) {
+    this._needCompiled('learningRate');
+    const st = typeof lr === 'number' ? C()._nn_model_set_lr(this._ptr, lr) : -1;
+    if (st !== 0) {
+      if (typeof lr !== 'number') throw new Error(`nnplay: learningRate must be a number, got ${typeof lr}`);
+      throw this._error(st, 'learningRate');
+    }
+  }
+
+  /** Optimizer steps taken so far. */
+  get steps() { return C()._nnw_step_count(this._m()); }
+
+  _labelSize() { return C()._nn_model_label_size(this._ptr); }
+
+  _labels(y, n, what) {
+    const ly = this._labelSize();
+    const hint = ly === 1 && this.outputSize > 1 ? 'one class index per sample' : `${ly} value(s) per sample, the model's output size`;
+    const rows = toRows(y, ly, what, hint);
+    if (rows.n !== n) throw new Error(`nnplay: x has ${n} samples but ${what} has ${rows.n}`);
+    return rows.values; // values are checked by the core (evaluate, trainOnBatch) or _checkLabels (fit)
+  }
+
+  _checkLabels(py, n, what) {
+    const st = C()._nn_model_check_labels(this._ptr, py, n);
+    if (st !== 0) throw this._error(st, what);
+  }
+
+  _inputs(x, what = 'x') {
+    const inSize = this.inputSize;
+    const rows = toRows(x, inSize, what, `inputShape [${this.inputShape.join(', ')}]`);
+    checkFinite(rows.values, what, inSize);
+    return rows;
+  }
+
+  /** Outputs for x, as one Float32Array of n * outputSize values (row-major). */
+  predict(x) {
+    const m = this._m();
+    const { values, n } = this._inputs(x);
+    const k = this.outputSize;
+    const px = copyF32In(values, 'predict inputs');
+    try {
+      return withAlloc(n * k * 4, 'predictions', (py) => {
+        const st = C()._nn_model_predict(m, px, n, py);
+        if (st !== 0) throw this._error(st, 'predict');
+        return heapF32().slice(py >> 2, (py >> 2) + n * k);
+      });
+    } finally { free(px); }
+  }
+
+  /**
+   * Every layer's output for x (inference: dropout off), e.g. to show what hidden neurons compute:
+   * one Float32Array per layer, n * units values (row-major), with `shape` [n, ...outputShape].
+   * The last one equals predict(x).
+   */
+  predictLayers(x) {
+    const m = this._m();
+    const { values, n } = this._inputs(x);
+    const shapes = this._layers.map((_, i) => this.layerInfo(i).outputShape);
+    const sizes = shapes.map((s) => n * product(s));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const px = copyF32In(values, 'predictLayers inputs');
+    try {
+      return withAlloc(total * 4, 'layer outputs', (py) => {
+        const st = C()._nn_model_predict_layers(m, px, n, py);
+        if (st !== 0) throw this._error(st, 'predictLayers');
+        let at = py >> 2;
+        return sizes.map((size, i) => {
+          const out = heapF32().slice(at, at + size);
+          at += size;
+          out.shape = [n, ...shapes[i]];
+          return out;
+        });
+      });
+    } finally { free(px); }
+  }
+
+  _metricValues(mt) {
+    const k = names('metrics').length;
+    return withAlloc(8 * (k + 3), 'metrics', (p) => {
+      C()._nnw_metrics_read(mt, p);
+      const v = heapF64().slice(p >> 3, (p >> 3) + k + 3);
+      return { v, count: v[k], numClasses: v[k + 1], sumLoss: v[k + 2] };
+    });
+  }
+
+  _readMetrics(mt, prefix = '', withConfusion = false) {
+    const { v, numClasses: k } = this._metricValues(mt);
+    const logs = { [`${prefix}loss`]: v[0] };
+    for (const { name, index } of this._compiled.metrics) logs[prefix + name] = v[index];
+    if (withConfusion) {
+      logs.confusionMatrix = withAlloc(k * k * 4, 'confusion matrix', (q) => {
+        C()._nnw_metrics_confusion(mt, q);
+        const flat = heapI32().slice(q >> 2, (q >> 2) + k * k);
+        return Array.from({ length: k }, (_, r) => Array.from(flat.subarray(r * k, r * k + k)));
+      });
+      names('metrics').forEach(({ name }, i) => { if (i > 0 && !(name in logs)) logs[name] = v[i]; });
+    }
+    return logs;
+  }
+
+  _sumLoss(mt) {
+    const { count, sumLoss } = this._metricValues(mt);
+    return { sum: sumLoss, count };
+  }
+
+  _evaluatePtr(px, py, n, mt, prefix) {
+    const st = C()._nnw_evaluate(this._ptr, px, py, n, mt);
+    if (st !== 0) throw this._error(st, 'evaluate');
+    return this._readMetrics(mt, prefix);
+  }
+
+  /** Loss and every metric on (x, y): { loss, accuracy, precision, recall, f1, mse, mae, r2, confusionMatrix }. */
+  evaluate(x, y) {
+    this._needCompiled('evaluate');
+    const { values, n } = this._inputs(x);
+    const yv = this._labels(y, n, 'y');
+    const c = C();
+    const px = copyF32In(values, 'evaluate inputs');
+    let py = 0;
+    let mt = 0;
+    try {
+      py = copyF32In(yv, 'evaluate labels');
+      mt = c._nnw_metrics_new(this._ptr);
+      if (!mt) throw new Error('nnplay: out of memory for metrics');
+      const st = c._nnw_evaluate(this._ptr, px, py, n, mt);
+      if (st !== 0) throw this._error(st, 'evaluate');
+      return this._readMetrics(mt, '', true);
+    } finally {
+      free(px); free(py);
+      if (mt) c._nnw_metrics_free(mt);
+    }
+  }
+
+  /** One optimizer step on one batch; returns its loss. */
+  trainOnBatch(x, y) {
+    this._needCompiled('trainOnBatch');
+    this._notBusy('trainOnBatch');
+    const { values, n } = this._inputs(x);
+    const yv = this._labels(y, n, 'y');
+    const px = copyF32In(values, 'batch inputs');
+    let py = 0;
+    try {
+      py = copyF32In(yv, 'batch labels');
+      return withAlloc(4, 'loss', (pl) => {
+        const st = C()._nn_model_train_batch(this._ptr, px, py, n, pl);
+        if (st !== 0) throw this._error(st, 'trainOnBatch');
+        return heapF32()[pl >> 2];
+      });
+    } finally { free(px); free(py); }
+  }
+
+  /** Train (see train.js): @returns {Promise<{epoch: number[], history: Object<string, number[]>}>} */
+  fit(x, y, args) { return fit(this, x, y, args); }
+
+  _slots() {
+    const out = [];
+    this._layers.forEach((_, i) => {
+      const info = this.layerInfo(i);
+      for (const w of info.weights) out.push({ ...w, name: `${info.type}_${i + 1}/${w.name}` });
+    });
+    return out;
+  }
+
+  /**
+   * Weights in TF.js's order and layouts (the core's table names them): dense kernel [inputs, units],
+   * bias [units]; conv2d kernel [kh, kw, inChannels, filters], bias; batchNormalization gamma, beta,
+   * moving_mean, moving_variance (the last two non-trainable state). Each has .shape and .name.
+   */
+  getWeights() {
+    const m = this._m();
+    return this._slots().map(({ shape, offset, state, name }) => {
+      const base = ((state ? C()._nn_model_state(m) : C()._nn_model_params(m)) >>> 2) + offset;
+      const w = heapF32().slice(base, base + product(shape));
+      w.shape = shape;
+      w.name = name;
+      return w;
+    });
+  }
+
+  /** Set weights from getWeights()'s layout: typed arrays, nested arrays or TF.js tensors. */
+  setWeights(weights) {
+    const m = this._m();
+    this._notBusy('setWeights');
+    const slots = this._slots();
+    if (!Array.isArray(weights) || weights.length !== slots.length) {
+      throw new Error(`nnplay: setWeights needs ${slots.length} arrays (as getWeights() returns them), ` +
+        `got ${Array.isArray(weights) ? weights.length : typeof weights}`);
+    }
+    const vals = weights.map((w, j) => {
+      const { values } = flatten(w, `weights[${j}]`);
+      const size = product(slots[j].shape);
+      if (values.length !== size) {
+        throw new Error(`nnplay: weights[${j}] (${slots[j].name}) has ${values.length} values, expected ${size} ` +
+          `(shape [${slots[j].shape.join(', ')}])`);
+      }
+      checkFinite(values, `weights[${j}]`, size);
+      return values;
+    });
+    const base = C()._nn_model_params(m) >>> 2;
+    const sbase = C()._nn_model_state(m) >>> 2;
+    vals.forEach((v, j) => heapF32().set(v, (slots[j].state ? sbase : base) + slots[j].offset));
+  }
+
+  /** Keras-style summary; printed with printFn (console.log by default) and returned. */
+  summary(printFn = console.log) {
+    const m = this._m();
+    const n = C()._nn_model_summary(m, 0, 0) + 1;
+    const text = withAlloc(n, 'summary', (p) => { C()._nn_model_summary(m, p, n); return cstr(p); });
+    if (typeof printFn === 'function') printFn(text);
+    return text;
+  }
+
+  /** The model file (architecture, weights, optimizer state) as bytes. */
+  save() {
+    const m = this._m();
+    const bytes = withAlloc(4, 'a length', (pl) => takeBytes(C()._nnw_save(m, pl), pl));
+    if (!bytes) throw new Error(`nnplay: save: out of memory (${cstr(C()._nn_model_error(m)) || 'no message'})`);
+    return bytes;
+  }
+
+  _freeNow() {
+    if (finalizer) finalizer.unregister(this);
+    C()._nn_model_free(this._ptr);
+    this._ptr = 0;
+  }
+
+  /** Free the model's wasm memory. Safe to call twice; during fit, training stops first. */
+  dispose() {
+    if (this._disposed) return;
+    this._disposed = true;
+    if (!this._busy && this._ptr) this._freeNow();
+  }
+
+  get isDisposed() { return this._disposed; }
+}
+
+/** tf.sequential: a model from a list of layers. */
+export const sequential = (args) => new Sequential(args);
+
+/** Rebuild a model from bytes made by save() (here, natively, or in another browser). */
+export function loadModel(bytes) {
+  let u8;
+  if (bytes instanceof Uint8Array) u8 = bytes;
+  else if (bytes instanceof ArrayBuffer) u8 = new Uint8Array(bytes);
+  else if (ArrayBuffer.isView(bytes)) u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  else throw new Error('nnplay: loadModel takes the bytes from model.save() (Uint8Array or ArrayBuffer)');
+  const c = C();
+  const pb = malloc(u8.length, 'model bytes');
+  try {
+    heapU8().set(u8, pb);
+    const [ptr, msg] = withErrorBuffer((pe) => c._nn_model_load(pb, u8.length, pe));
+    if (!ptr) throw new Error(`nnplay: loadModel: ${msg || 'cannot load the model'}`);
+    const model = Object.create(Sequential.prototype);
+    Object.assign(model, { name: 'sequential', seed: 0, _ptr: ptr, _layers: [], _compiled: null,
+      _busy: false, _disposed: false, stopTraining: false });
+    if (finalizer) finalizer.register(model, ptr, model);
+    for (let i = 0; i < c._nn_model_num_layers(ptr); i++) {
+      model._layers.push(null); // layerInfo checks the index against this list
+      const { className, config } = model.layerInfo(i);
+      model._layers[i] = Object.freeze({ className, config });
+    }
+    model._restoreCompile();
+    return model;
+  } finally { free(pb); }
+}
