@@ -7,7 +7,7 @@
 //      pause | reset | classify {x, id, inspect} | example {index} | save | settings {lr, batchSize}
 // Out: ready | dataset | model | progress | views | test | probs | saved | error | status
 import * as nn from '../wasm/nnplay.js';
-import { post, postError as postErrorAs, postReady, errorText, yieldNow, serialQueue } from './worker-shared.js';
+import { post, postError as postErrorAs, postReady, errorText, yieldNow, serialQueue, singleRun } from './worker-shared.js';
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
@@ -31,7 +31,6 @@ let exampleIndex = 0; // test sample whose activation maps are shown
 let drawing = null; // the last drawn digit (Float32Array) when the page shows its activations
 let film = []; // first-layer filters at FILM_STEPS
 let playing = false;
-let looping = false;
 let run = null; // per-model training state, see resetRun()
 
 const now = () => performance.now();
@@ -259,20 +258,14 @@ function postProgress(epochDone = false) {
     playing, epochDone });
 }
 
-async function loop() {
-  if (looping) return;
-  looping = true;
-  try {
-    while (playing) {
-      const g = generation;
-      await enqueue(trainChunk);
-      if (g !== generation) continue;
-      await yieldNow(); // let pause / classify / edits in
-    }
-  } finally {
-    looping = false;
+const loop = singleRun(async () => {
+  while (playing) {
+    const g = generation;
+    await enqueue(trainChunk);
+    if (g !== generation) continue;
+    await yieldNow(); // let pause / classify / edits in
   }
-}
+});
 
 // ---- views ----
 

@@ -25,3 +25,19 @@ export function serialQueue(onError) {
   let queue = Promise.resolve();
   return (job) => (queue = queue.then(job).catch(onError));
 }
+
+/** fn (a training loop) wrapped so that a call while one still runs does nothing; `.running` says
+ *  whether one runs, so a message can wait for the loop to let go of the model. */
+export function singleRun(fn) {
+  const run = async () => {
+    if (run.running) return;
+    run.running = true;
+    try {
+      await fn();
+    } finally {
+      run.running = false;
+    }
+  };
+  run.running = false;
+  return run;
+}

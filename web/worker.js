@@ -3,7 +3,7 @@
 // heatmap, weights, what every neuron computes) at most ~30 times a second. Messages in: {type:
 // 'config'|'play'|'pause'|'step'|'reset'|'speed'|'focus'|'setWeight'|'custom'|'export'|'import'|'csv'|'edit'}.
 import * as nn from '../wasm/nnplay.js';
-import { post, postError, postReady, yieldNow, serialQueue } from './worker-shared.js';
+import { post, postError, postReady, yieldNow, serialQueue, singleRun } from './worker-shared.js';
 
 const GRID = 64; // the heatmap: one predict() on GRID x GRID points of the input plane
 const NODE_GRID = 24; // each neuron's small heatmap: predictLayers() on NODE_GRID x NODE_GRID points
@@ -31,7 +31,6 @@ let nodeGrid = null; // features of the neurons' small grid
 let hiddenLayers = []; // model layer index of each hidden layer of neurons
 let epoch = 0;
 let playing = false;
-let looping = false;
 let stepsPerChunk = 1;
 let lastSnapshot = 0;
 let rate = { epochs: 0, samples: 0, t: 0, e: 0 }; // speed, measured over ~0.5 s windows
@@ -48,7 +47,7 @@ function setPlaying(on) {
 /** Stop playing and wait until the training loop has let go of the model. */
 async function stopped() {
   setPlaying(false);
-  while (looping) await yieldNow();
+  while (loop.running) await yieldNow();
 }
 
 function featurize(points, n, features) {
@@ -281,9 +280,7 @@ async function trainEpochs(k) {
   if (gen === generation) epoch += k;
 }
 
-async function loop() {
-  if (looping) return;
-  looping = true;
+const loop = singleRun(async () => {
   try {
     while (playing && model) {
       let k = stepsPerChunk;
@@ -308,10 +305,8 @@ async function loop() {
   } catch (err) {
     postError(err, 'Training stopped');
     setPlaying(false);
-  } finally {
-    looping = false;
   }
-}
+});
 
 // ---- CSV upload: two feature columns and a label column, rescaled into the view ----
 const LABEL_NAMES = ['label', 'class', 'y', 'target'];
@@ -406,7 +401,7 @@ async function handle(msg) {
     case 'edit': {
       const wasPlaying = playing;
       playing = false;
-      while (looping) await yieldNow();
+      while (loop.running) await yieldNow();
       const info = editPoint(msg);
       if (info?.changed) {
         post({ type: 'edited', ...info, points: customPoints() });
