@@ -2,7 +2,7 @@
 // any static host serves as is, e.g. GitHub Pages (.github/workflows/pages.yml). It keeps the
 // repository's relative layout so every relative import works unchanged:
 //   site/index.html              redirects to web/
-//   site/web/...                 the playground (index.html, playground.js, worker.js, embed.js, ...)
+//   site/web/...                 the playground (index.html, playground.js + playground/, worker.js, embed.js, ...)
 //   site/wasm/nnplay.js          the JS API (imported by web/worker.js as ../wasm/nnplay.js)
 //   site/dist/nnplay_core.{js,wasm}
 //   site/examples/tutorial.html  a tutorial page embedding the playground (<nn-playground>)
@@ -33,7 +33,8 @@ const REDIRECT = `<!doctype html>
 /** The files the playground page loads (paths relative to site/). */
 function playgroundFiles(dir) {
   const html = readFileSync(path.join(dir, 'web', 'index.html'), 'utf8');
-  const files = ['web/index.html', 'web/playground.css', 'web/playground.js', 'web/worker.js',
+  const files = ['web/index.html', 'web/playground.css', 'web/playground.js', 'web/worker.js', 'web/worker-shared.js',
+    'web/download.js', ...readdirSync(path.join(dir, 'web', 'playground')).map((f) => `web/playground/${f}`),
     'wasm/nnplay.js', 'dist/nnplay_core.js', 'dist/nnplay_core.wasm'];
   if (/src="embed-mode\.js"/.test(html)) files.push('web/embed-mode.js');
   return files;
@@ -42,7 +43,8 @@ function playgroundFiles(dir) {
 /** What the images page loads at startup: its code, the wasm, the digits and the pretrained CNN.
  *  Fashion-MNIST loads only on demand. */
 function imagesFiles(dir) {
-  return ['web/images.html', 'web/images.css', 'web/images.js', 'web/images-worker.js', 'wasm/nnplay.js',
+  return ['web/images.html', 'web/images.css', 'web/images.js', 'web/images-worker.js', 'web/worker-shared.js',
+    'web/download.js', 'wasm/nnplay.js',
     'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'];
 }
 
@@ -64,7 +66,7 @@ export async function buildSite({ out = SITE, quiet = false } = {}) {
   await buildData({ quiet }); // web/data/ (nothing to do when it is up to date)
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  // web/: every file (no subfolders are needed, but copy them too if they appear).
+  // web/: every file, with its subfolders (playground/, models/, data/).
   cpSync(path.join(ROOT, 'web'), path.join(out, 'web'), { recursive: true });
   for (const f of ['wasm/nnplay.js', 'wasm/nnplay.d.ts', 'dist/nnplay_core.js', 'dist/nnplay_core.wasm',
     'examples/tutorial.html']) {

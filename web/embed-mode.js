@@ -4,6 +4,8 @@
 //   hide=a,b,...   hide these controls (label and control together); names are listed in embed.js
 // The playground rewrites the hash with history.replaceState as settings change; this module keeps
 // `embed` and `hide` in it, so reloading the frame keeps the embed's look.
+import { readHash } from './playground/hash.js';
+
 const HIDE = {
   // the training bar
   play: ['#play'], step: ['#step'], reset: ['#reset'], epoch: ['#epoch'],
@@ -25,7 +27,7 @@ const ALIASES = { lr: 'learningRate', 'learning-rate': 'learningRate', reg: 'reg
 // A control inside a `.field` goes with its label (the epoch counter with its caption).
 const WRAPPERS = '.field, .stat';
 
-const params = new URLSearchParams(location.hash.slice(1));
+const params = readHash() || new URLSearchParams(); // a hash too long to read: no embed settings either
 const embed = params.get('embed') === '1';
 const hide = (params.get('hide') || '').split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -37,9 +39,10 @@ if (embed || hide.length) {
     '.grid:has(> .panel[data-embed-hidden]) > .panel { grid-column: auto; }';
   document.head.append(style);
   if (embed) document.documentElement.dataset.embed = '';
-  const names = [...(embed ? ['header', 'footer'] : []), ...hide.map((n) => ALIASES[n] || n)];
+  // Object.hasOwn: 'constructor' or '__proto__' from a link is not a known name
+  const names = [...(embed ? ['header', 'footer'] : []), ...hide.map((n) => (Object.hasOwn(ALIASES, n) ? ALIASES[n] : n))];
   for (const name of names) {
-    const selectors = HIDE[name];
+    const selectors = Object.hasOwn(HIDE, name) ? HIDE[name] : null;
     if (!selectors) {
       console.warn(`nnplay embed: unknown hide name "${name}" (known: ${Object.keys(HIDE).join(', ')})`);
       continue;

@@ -47,7 +47,7 @@ export const PRESETS = {
   multiSpiral: { dataset: 'multiSpiral', features: 'x1,x2,sinx1,sinx2', hidden: '8,8' },
 };
 
-// attribute -> the playground's hash key (web/playground.js saveHash/loadHash)
+// attribute -> the playground's hash key (web/playground/state.js saveHash/loadHash)
 const KEYS = {
   dataset: 'dataset', noise: 'noise', ratio: 'ratio', batch: 'batch', features: 'features',
   layers: 'hidden', activation: 'activation', lr: 'lr', 'learning-rate': 'lr',
@@ -60,7 +60,7 @@ const FLAGS = new Set(['showTest', 'discretize']);
 export function playgroundUrl(attrs, base = new URL('./index.html', import.meta.url)) {
   const get = (n) => (typeof attrs.get === 'function' ? attrs.get(n) : attrs[n]) ?? null;
   const preset = get('preset');
-  const config = { ...(PRESETS[preset] || (preset ? { dataset: preset } : {})) };
+  const config = { ...(Object.hasOwn(PRESETS, preset) ? PRESETS[preset] : preset ? { dataset: preset } : {}) };
   for (const [attr, key] of Object.entries(KEYS)) {
     const v = get(attr);
     if (v == null) continue;

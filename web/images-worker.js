@@ -7,6 +7,7 @@
 //      pause | reset | classify {x, id, inspect} | example {index} | save | settings {lr, batchSize}
 // Out: ready | dataset | model | progress | views | test | probs | saved | error | status
 import * as nn from '../wasm/nnplay.js';
+import { post, postError as postErrorAs, postReady, errorText, yieldNow, serialQueue, singleRun } from './worker-shared.js';
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
@@ -17,14 +18,6 @@ const VAL_FRACTION = 0.1; // of the training set, held out for validation
 const MAX_FILTERS = 32;
 const FILM_STEPS = [0, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000];
 
-// TF.js class names <-> the editor's layer types
-const TYPE_OF = { Dense: 'dense', Dropout: 'dropout', Activation: 'activation', Conv2D: 'conv2d',
-  MaxPooling2D: 'maxPooling2d', AveragePooling2D: 'averagePooling2d', GlobalAveragePooling2D: 'globalAveragePooling2d',
-  Flatten: 'flatten', Reshape: 'reshape', BatchNormalization: 'batchNormalization' };
-// the options the editor sets, per layer type
-const FIELDS = { dense: ['units', 'activation'], dropout: ['rate'], activation: ['activation'],
-  conv2d: ['filters', 'kernelSize', 'strides', 'padding', 'activation'], maxPooling2d: ['poolSize'],
-  averagePooling2d: ['poolSize'], reshape: ['targetShape'] };
 const FLAT_FIRST = new Set(['dense', 'dropout', 'activation']);
 
 let ds = null; // { name, labels, pixels, trainCount, numClasses, train: Int32Array, val: {...}, test: {...} }
@@ -38,24 +31,12 @@ let exampleIndex = 0; // test sample whose activation maps are shown
 let drawing = null; // the last drawn digit (Float32Array) when the page shows its activations
 let film = []; // first-layer filters at FILM_STEPS
 let playing = false;
-let looping = false;
 let run = null; // per-model training state, see resetRun()
 
-const post = (msg, transfer) => self.postMessage(msg, transfer || []);
 const now = () => performance.now();
-const message = (err) => (err instanceof Error ? err.message : String(err)).replace(/^nnplay: /, '');
-function postError(err, context) {
-  post({ type: 'error', message: context ? `${context}: ${message(err)}` : message(err) });
-}
-
-// setTimeout(0) is clamped to 4 ms when nested; a MessageChannel round trip is not.
-const channel = new MessageChannel();
-const waiting = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-const yieldNow = () => new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(0); });
-
-let queue = Promise.resolve();
-const enqueue = (fn) => (queue = queue.then(fn).catch((err) => postError(err)));
+const message = (err) => errorText(err).replace(/^nnplay: /, '');
+const postError = (err, context) => postErrorAs(err, context, message);
+const enqueue = serialQueue((err) => postError(err));
 
 // ---- data ----
 
@@ -116,9 +97,9 @@ function layerOf(l, first) {
   if (typeof make !== 'function') {
     throw new Error(`this build of nnplay has no ${l.type} layer (nn.layers.${l.type} is missing); pick another network`);
   }
-  const opts = {};
-  for (const k of FIELDS[l.type] || []) if (l[k] !== undefined && l[k] !== '') opts[k] = l[k];
-  if (first) opts.inputShape = FLAT_FIRST.has(l.type) ? [PIXELS] : [SIDE, SIDE, 1];
+  const { type, inputShape, ...opts } = l; // every option the layer list sets; the input shape is ours
+  for (const k of Object.keys(opts)) if (opts[k] === undefined || opts[k] === '') delete opts[k];
+  if (first) opts.inputShape = FLAT_FIRST.has(type) ? [PIXELS] : [SIDE, SIDE, 1];
   return make(opts);
 }
 
@@ -131,23 +112,18 @@ function checkShape(m) {
   if (m.outputSize !== 10) throw new Error(`the model has ${m.outputSize} outputs; it needs 10, one probability per class`);
 }
 
-/** The editor's layer list for a model (e.g. one loaded from a file). */
+/** The editor's layer list for a model (e.g. one loaded from a file): each layer's type and every
+ *  option its config sets, as the JS API reports them (the page shows the ones it edits). */
 function specOf(m) {
   return m.layers.map((l) => {
-    const s = { type: TYPE_OF[l.className] || String(l.className) };
-    for (const k of FIELDS[s.type] || []) {
-      let v = l.config?.[k];
-      if (v === undefined) continue;
-      if (Array.isArray(v) && k !== 'targetShape') v = v[0];
-      s[k] = v;
-    }
-    if (s.type === 'dense') s.units = l.units;
+    const s = { type: l.type };
+    for (const [k, v] of Object.entries(l.config || {})) if (v != null) s[k] = v;
     return s;
   });
 }
 
 function describe() {
-  const layers = model.layers.map((l) => ({ type: TYPE_OF[l.className] || l.className, outputShape: l.outputShape, params: l.numParams }));
+  const layers = model.layers.map((l) => ({ type: l.type, outputShape: l.outputShape, params: l.numParams }));
   post({ type: 'model', spec, layers, params: model.countParams(), origin, summary: model.summary(null), settings });
 }
 
@@ -282,20 +258,14 @@ function postProgress(epochDone = false) {
     playing, epochDone });
 }
 
-async function loop() {
-  if (looping) return;
-  looping = true;
-  try {
-    while (playing) {
-      const g = generation;
-      await enqueue(trainChunk);
-      if (g !== generation) continue;
-      await yieldNow(); // let pause / classify / edits in
-    }
-  } finally {
-    looping = false;
+const loop = singleRun(async () => {
+  while (playing) {
+    const g = generation;
+    await enqueue(trainChunk);
+    if (g !== generation) continue;
+    await yieldNow(); // let pause / classify / edits in
   }
-}
+});
 
 // ---- views ----
 
@@ -331,11 +301,11 @@ function activations(x) {
   }
   const out = [];
   model.layers.forEach((l, i) => {
-    if (l.className === 'Dropout') return; // identity when predicting
+    if (l.type === 'dropout') return; // identity when predicting
     const shape = l.outputShape;
     const size = shape.reduce((a, b) => a * b, 1);
     if (size > 64 * 64 * 8 && shape.length === 3 && shape[2] > 64) return;
-    out.push({ index: i, type: TYPE_OF[l.className] || l.className, shape, data: outs[i] });
+    out.push({ index: i, type: l.type, shape, data: outs[i] });
   });
   return out;
 }
@@ -411,7 +381,7 @@ const handlers = {
       await probe.fit([[0]], [[0]], { epochs: 0, augment: { shift: 0 } });
       canAugment = true;
     } catch { /* this build's fit has no augment option */ } finally { probe.dispose(); }
-    post({ type: 'ready', simd: nn.info().simd, version: nn.version, layerTypes: Object.keys(nn.layers), canAugment });
+    postReady({ layerTypes: Object.keys(nn.layers), canAugment });
   },
   async dataset({ name }) {
     await loadDataset(name);
@@ -469,7 +439,7 @@ const handlers = {
 
 self.onmessage = (e) => {
   const msg = e.data;
-  const fn = handlers[msg?.type];
+  const fn = Object.hasOwn(handlers, msg?.type) ? handlers[msg.type] : null; // not 'constructor' & co.
   if (!fn) return postError(`unknown message '${msg?.type}'`);
   // pause takes effect at once (between chunks), the rest waits its turn in the queue
   if (msg.type === 'pause') playing = false;

@@ -1,6 +1,7 @@
 // images.js - the images page (images.html): controls, the layer editor, the drawing pad and every
 // figure. All model work runs in images-worker.js; this file only sends it messages and draws what
 // comes back. Text from files or models is only ever set with textContent, never as HTML.
+import { download } from './download.js';
 
 const CLASSES = {
   digits: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
@@ -111,7 +112,7 @@ worker.onmessage = ({ data: m }) => {
     case 'views': onViews(m); break;
     case 'test': onTest(m); break;
     case 'probs': if (m.id === state.classifyId) showProbs(m.probs); break;
-    case 'saved': download(m.bytes); break;
+    case 'saved': download(new Blob([m.bytes], { type: 'application/octet-stream' }), `${state.dataset}-model.nnplay`); break;
     case 'error':
       showError(m.message);
       if (state.playing) setPlaying(false);
@@ -121,14 +122,18 @@ worker.onmessage = ({ data: m }) => {
 };
 worker.onerror = (e) => showError(`The training worker failed: ${e.message || 'unknown error'}`);
 
+// A loaded model's config may give a square size as [n, n]; the editor's number fields take n.
+const forEditor = (l) => Object.fromEntries(Object.entries(l).map(([k, v]) => [k,
+  Array.isArray(v) && v.every((d) => d === v[0]) && TYPES[l.type]?.fields.some(([f, , kind]) => f === k && kind === 'int') ? v[0] : v]));
+
 function onModel(m) {
-  state.spec = m.spec;
+  state.spec = m.spec.map(forEditor);
   state.ready.model = true;
   state.points = [];
   state.vals = [];
   drawChart();
   renderEditor();
-  const presetKey = Object.keys(PRESETS).find((k) => sameSpec(PRESETS[k], m.spec));
+  const presetKey = Object.keys(PRESETS).find((k) => sameSpec(PRESETS[k], state.spec));
   $('preset').value = presetKey || 'custom';
   $('lr').value = String([...$('lr').options].map((o) => o.value).find((v) => Math.abs(v - m.settings.lr) < 1e-9) ?? $('lr').value);
   $('model-info').textContent = `${m.params.toLocaleString('en')} parameters, ${m.layers.length} layers` +
@@ -238,14 +243,6 @@ async function loadPretrained() {
   }
 }
 
-function download(bytes) {
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
-  const a = el('a', { href: url, download: `${state.dataset}-model.nnplay` });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 // ---- layer editor ----
 

@@ -3,6 +3,7 @@
 // heatmap, weights, what every neuron computes) at most ~30 times a second. Messages in: {type:
 // 'config'|'play'|'pause'|'step'|'reset'|'speed'|'focus'|'setWeight'|'custom'|'export'|'import'|'csv'|'edit'}.
 import * as nn from '../wasm/nnplay.js';
+import { post, postError, postReady, yieldNow, serialQueue, singleRun } from './worker-shared.js';
 
 const GRID = 64; // the heatmap: one predict() on GRID x GRID points of the input plane
 const NODE_GRID = 24; // each neuron's small heatmap: predictLayers() on NODE_GRID x NODE_GRID points
@@ -30,7 +31,6 @@ let nodeGrid = null; // features of the neurons' small grid
 let hiddenLayers = []; // model layer index of each hidden layer of neurons
 let epoch = 0;
 let playing = false;
-let looping = false;
 let stepsPerChunk = 1;
 let lastSnapshot = 0;
 let rate = { epochs: 0, samples: 0, t: 0, e: 0 }; // speed, measured over ~0.5 s windows
@@ -40,23 +40,20 @@ let speed = 0; // epochs per second while playing; 0: as fast as the core goes
 let pace = { t: 0, e: 0 }; // when and at which epoch the current speed started
 let focus = null; // { layer, unit }: the neuron the page shows large (hidden layer index, or -1 for an input feature)
 
-const post = (msg, transfer) => self.postMessage(msg, transfer || []);
-function postError(err, context) {
-  const message = err instanceof Error ? err.message : String(err);
-  post({ type: 'error', message: context ? `${context}: ${message}` : message });
+function setPlaying(on) {
+  playing = on;
+  post({ type: 'state', playing });
 }
-
-// setTimeout(0) is clamped to 4 ms when nested; a MessageChannel round trip is not.
-const channel = new MessageChannel();
-const waiting = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-const yieldNow = () => new Promise((resolve) => { waiting.push(resolve); channel.port2.postMessage(0); });
+/** Stop playing and wait until the training loop has let go of the model. */
+async function stopped() {
+  setPlaying(false);
+  while (loop.running) await yieldNow();
+}
 
 function featurize(points, n, features) {
   const fns = features.map((f) => {
-    const fn = FEATURES[f];
-    if (!fn) throw new Error(`unknown feature '${f}'`);
-    return fn;
+    if (!Object.hasOwn(FEATURES, f)) throw new Error(`unknown feature '${f}'`); // not 'constructor' & co.
+    return FEATURES[f];
   });
   const out = new Float32Array(n * fns.length);
   for (let i = 0; i < n; i++) {
@@ -121,8 +118,9 @@ function buildModel(c, s) {
     units: multi ? s.numClasses : 1, activation: s.regression ? 'linear' : multi ? 'softmax' : 'sigmoid',
     ...(reg ? { kernelRegularizer: reg } : {}) }));
   const m = nn.sequential({ seed: c.seed, layers });
-  const opt = { sgd: () => nn.train.sgd(c.lr), momentum: () => nn.train.momentum(c.lr, 0.9),
-    adam: () => nn.train.adam(c.lr), rmsprop: () => nn.train.rmsprop(c.lr) }[c.optimizer];
+  const opts = { sgd: () => nn.train.sgd(c.lr), momentum: () => nn.train.momentum(c.lr, 0.9),
+    adam: () => nn.train.adam(c.lr), rmsprop: () => nn.train.rmsprop(c.lr) };
+  const opt = Object.hasOwn(opts, c.optimizer) ? opts[c.optimizer] : null;
   if (!opt) throw new Error(`unknown optimizer '${c.optimizer}'`);
   m.compile({ optimizer: opt(), loss: lossFor(c, s), metrics: s.regression ? [] : ['accuracy'] });
   return m;
@@ -228,9 +226,8 @@ function snapshot(reset = false) {
   post(msg, [heat.buffer, ...weights.map((w) => w.data.buffer), ...nodes.map((n) => n.data.buffer),
     ...(focused ? [focused.buffer] : [])]);
   if (!Number.isFinite(tr.loss)) {
-    playing = false;
     post({ type: 'error', message: 'Training diverged (the loss is not a number). Try a smaller learning rate, then press Reset.' });
-    post({ type: 'state', playing });
+    setPlaying(false);
   }
 }
 
@@ -283,9 +280,7 @@ async function trainEpochs(k) {
   if (gen === generation) epoch += k;
 }
 
-async function loop() {
-  if (looping) return;
-  looping = true;
+const loop = singleRun(async () => {
   try {
     while (playing && model) {
       let k = stepsPerChunk;
@@ -308,13 +303,10 @@ async function loop() {
       await yieldNow(); // let config/pause messages in
     }
   } catch (err) {
-    playing = false;
     postError(err, 'Training stopped');
-    post({ type: 'state', playing });
-  } finally {
-    looping = false;
+    setPlaying(false);
   }
-}
+});
 
 // ---- CSV upload: two feature columns and a label column, rescaled into the view ----
 const LABEL_NAMES = ['label', 'class', 'y', 'target'];
@@ -396,9 +388,7 @@ async function handle(msg) {
       break;
     }
     case 'import':
-      playing = false;
-      post({ type: 'state', playing });
-      while (looping) await yieldNow();
+      await stopped();
       try {
         const info = importModel(msg.bytes);
         post({ type: 'imported', ...info });
@@ -411,7 +401,7 @@ async function handle(msg) {
     case 'edit': {
       const wasPlaying = playing;
       playing = false;
-      while (looping) await yieldNow();
+      while (loop.running) await yieldNow();
       const info = editPoint(msg);
       if (info?.changed) {
         post({ type: 'edited', ...info, points: customPoints() });
@@ -421,9 +411,7 @@ async function handle(msg) {
       break;
     }
     case 'csv': {
-      playing = false;
-      post({ type: 'state', playing });
-      while (looping) await yieldNow();
+      await stopped();
       let info;
       try {
         info = loadCSV(msg.text, msg.want);
@@ -440,8 +428,7 @@ async function handle(msg) {
       snapshot(true);
       break;
     case 'reset':
-      playing = false;
-      post({ type: 'state', playing });
+      setPlaying(false);
       rebuild();
       snapshot(true);
       break;
@@ -469,21 +456,17 @@ async function handle(msg) {
       break;
     }
     case 'play':
-      playing = true;
       pace = { t: performance.now(), e: epoch };
       rate = { epochs: 0, samples: 0, t: performance.now(), e: epoch };
-      post({ type: 'state', playing });
+      setPlaying(true);
       loop();
       break;
     case 'pause':
-      playing = false;
-      post({ type: 'state', playing });
+      setPlaying(false);
       snapshot();
       break;
     case 'step':
-      playing = false;
-      post({ type: 'state', playing });
-      while (looping) await yieldNow();
+      await stopped();
       await trainEpochs(1);
       snapshot();
       break;
@@ -492,22 +475,20 @@ async function handle(msg) {
   }
 }
 
-let queue = Promise.resolve();
 let loaded = false;
-self.onmessage = (e) => {
-  queue = queue.then(async () => {
-    if (!loaded) return;
-    try {
-      await handle(e.data);
-    } catch (err) {
-      playing = false;
-      postError(err);
-      post({ type: 'state', playing });
-    }
-  });
-};
+const enqueue = serialQueue((err) => {
+  postError(err);
+  setPlaying(false);
+});
+self.onmessage = (e) => enqueue(() => loaded && handle(e.data));
 
-queue = queue.then(() => nn.ready()).then(() => {
+enqueue(async () => {
+  try {
+    await nn.ready();
+  } catch (err) {
+    postError(err);
+    return;
+  }
   loaded = true;
-  post({ type: 'ready', simd: nn.info().simd, version: nn.version });
-}, (err) => postError(err));
+  postReady();
+});
