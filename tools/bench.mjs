@@ -28,7 +28,7 @@ const USAGE = `usage: npm run bench -- [options]
   --no-setup       do not install or build (also NNPLAY_SKIP_SETUP=1)
   --out FILE       the JSON report (default bench/results/latest.json)
   --report         print the tables of the JSON report again, without running anything
-  --markdown       print the tables as Markdown (for README.md)`;
+  --markdown       print the tables as Markdown (for bench/RESULTS.md)`;
 
 const node = process.execPath;
 const DATA_DIR = path.dirname(FASHION_MNIST);

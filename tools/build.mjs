@@ -8,7 +8,8 @@ import { setup } from './setup.mjs';
 import { buildSite } from './site.mjs';
 import { buildData } from './data.mjs';
 
-// Debian's emcc needs Debian's acorn, which this node does not look for (see shared TOOLCHAIN.md).
+// Debian's emcc needs Debian's acorn in /usr/share/nodejs, where this node does not look: without
+// NODE_PATH, links at -O2 and above fail with "Cannot find module 'acorn'".
 const EMCC_ENV = { NODE_PATH: '/usr/share/nodejs' };
 const JOBS = process.env.NNPLAY_JOBS || '2';
 
