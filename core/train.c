@@ -28,9 +28,10 @@ static int need_compiled(nn_model *m, const char *what)
     return NN_OK;
 }
 
-static int check_data(nn_model *m, const char *what, const float *x, const float *y, int n)
+/* x (and y when labels are needed) present, finite, labels fitting the loss. */
+static int check_data(nn_model *m, const char *what, const float *x, const float *y, int n, int labels)
 {
-    if (!x || (y == NULL && what[0] != 'p') || n <= 0)
+    if (!x || (labels && !y) || n <= 0)
         return nn_fail(m, NN_ERR_ARG, "%s: no data (%d samples)", what, n);
     int bad = nn_check_finite(x, (size_t)n * m->in_size);
     if (bad >= 0)
@@ -62,9 +63,9 @@ static int train_rows(nn_model *m, const float *x, const float *y, int n, double
 
 int nn_model_train_batch(nn_model *m, const float *x, const float *y, int n, float *loss)
 {
-    int st = need_compiled(m, "trainOnBatch");
+    int st = need_compiled(m, "train batch");
     if (st != NN_OK) return st;
-    if ((st = check_data(m, "trainOnBatch", x, y, n)) != NN_OK) return st;
+    if ((st = check_data(m, "train batch", x, y, n, 1)) != NN_OK) return st;
     double l = 0;
     if ((st = train_rows(m, x, y, n, &l)) != NN_OK) return st;
     if (loss) *loss = (float)l;
@@ -77,7 +78,7 @@ static int predict_chunks(nn_model *m, const char *what, const float *x, int n, 
     if (!m) return NN_ERR_ARG;
     if (m->n_layers == 0) return nn_fail(m, NN_ERR_STATE, "%s: the model has no layers", what);
     if (!out) return nn_fail(m, NN_ERR_ARG, "%s: no output buffer", what);
-    int st = check_data(m, what, x, NULL, n);
+    int st = check_data(m, what, x, NULL, n, 0);
     if (st != NN_OK) return st;
     for (int i = 0; i < n; i += NN_EVAL_CHUNK) {
         int c = n - i < NN_EVAL_CHUNK ? n - i : NN_EVAL_CHUNK;
@@ -100,7 +101,7 @@ int nn_model_predict(nn_model *m, const float *x, int n, float *out)
 
 int nn_model_predict_layers(nn_model *m, const float *x, int n, float *out)
 {
-    return predict_chunks(m, "predictLayers", x, n, out, 1);
+    return predict_chunks(m, "predict layers", x, n, out, 1);
 }
 
 int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_metrics *out)
@@ -109,7 +110,7 @@ int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_met
     if (st != NN_OK) return st;
     if (!out) return nn_fail(m, NN_ERR_ARG, "evaluate: no metrics struct");
     memset(out, 0, sizeof *out);
-    if ((st = check_data(m, "evaluate", x, y, n)) != NN_OK) return st;
+    if ((st = check_data(m, "evaluate", x, y, n, 1)) != NN_OK) return st;
     int k = nn_model_output_size(m), ly = nn_model_label_size(m);
     if (nn_metrics_init(out, k, m->loss, m->from_logits) != NN_OK)
         return nn_fail(m, NN_ERR_NOMEM, "evaluate: out of memory");
@@ -160,7 +161,7 @@ int nn_model_train_steps(nn_model *m, const float *x, const float *y, int n,
     int st = need_compiled(m, "fit");
     if (st != NN_OK) return st;
     if (!x || !y || n <= 0) return nn_fail(m, NN_ERR_ARG, "fit: no data");
-    if (batch_size <= 0) return nn_fail(m, NN_ERR_ARG, "fit: batchSize must be positive, got %d", batch_size);
+    if (batch_size <= 0) return nn_fail(m, NN_ERR_ARG, "fit: the batch size must be positive, got %d", batch_size);
     if (start < 0 || start > n) return nn_fail(m, NN_ERR_ARG, "fit: start %d is outside 0..%d", start, n);
     int bs = batch_size < n ? batch_size : n;
     if ((st = reserve_gather(m, bs)) != NN_OK) return st;
@@ -234,10 +235,10 @@ int nn_model_fit(nn_model *m, const float *x, const float *y, int n, const nn_fi
     int st = need_compiled(m, "fit");
     if (st != NN_OK) return st;
     if (o.epochs < 0) return nn_fail(m, NN_ERR_ARG, "fit: epochs must be >= 0, got %d", o.epochs);
-    if (o.batch_size <= 0) return nn_fail(m, NN_ERR_ARG, "fit: batchSize must be positive, got %d", o.batch_size);
+    if (o.batch_size <= 0) return nn_fail(m, NN_ERR_ARG, "fit: the batch size must be positive, got %d", o.batch_size);
     if (!(o.validation_split >= 0.0f && o.validation_split < 1.0f))
         return nn_fail(m, NN_ERR_ARG, "fit: validationSplit must be in [0, 1), got %g", (double)o.validation_split);
-    if ((st = check_data(m, "fit", x, y, n)) != NN_OK) return st;
+    if ((st = check_data(m, "fit", x, y, n, 1)) != NN_OK) return st;
     int ly = nn_model_label_size(m), k = nn_model_output_size(m);
     if (o.val_n && !o.val_x) return nn_fail(m, NN_ERR_ARG, "fit: val_n is set but val_x is NULL");
     /* explicit validation data wins over the split, as in Keras */
@@ -247,7 +248,7 @@ int nn_model_fit(nn_model *m, const float *x, const float *y, int n, const nn_fi
     int vn = o.val_n;
     if (!vx && n_val > 0) { vx = x + (size_t)n_train * m->in_size; vy = y + (size_t)n_train * ly; vn = n_val; }
     if (n_train <= 0) return nn_fail(m, NN_ERR_ARG, "fit: no training samples left after the validation split");
-    if (vx && (st = check_data(m, "fit (validation data)", vx, vy, vn)) != NN_OK) return st;
+    if (vx && (st = check_data(m, "fit (validation data)", vx, vy, vn, 1)) != NN_OK) return st;
 
     int32_t *perm = NN_MALLOC((size_t)n_train * sizeof(int32_t));
     if (!perm) return nn_fail(m, NN_ERR_NOMEM, "fit: out of memory");

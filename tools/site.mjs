@@ -3,7 +3,7 @@
 // repository's relative layout so every relative import works unchanged:
 //   site/index.html              redirects to web/
 //   site/web/...                 the playground (index.html, playground.js + playground/, worker.js, embed.js, ...)
-//   site/wasm/nnplay.js          the JS API (imported by web/worker.js as ../wasm/nnplay.js)
+//   site/wasm/*.js               the JS API (nnplay.js and its modules; web/ imports ../wasm/nnplay.js)
 //   site/dist/nnplay_core.{js,wasm}
 //   site/examples/tutorial.html  a tutorial page embedding the playground (<nn-playground>)
 //   site/web/images.html         the images page, with web/data/*.nnds.gz (made by tools/data.mjs)
@@ -30,12 +30,15 @@ const REDIRECT = `<!doctype html>
 </html>
 `;
 
+/** The JS API: wasm/nnplay.js and the modules it imports. */
+const apiFiles = () => readdirSync(path.join(ROOT, 'wasm')).filter((f) => f.endsWith('.js')).sort().map((f) => `wasm/${f}`);
+
 /** The files the playground page loads (paths relative to site/). */
 function playgroundFiles(dir) {
   const html = readFileSync(path.join(dir, 'web', 'index.html'), 'utf8');
   const files = ['web/index.html', 'web/playground.css', 'web/playground.js', 'web/worker.js', 'web/worker-shared.js',
     'web/download.js', ...readdirSync(path.join(dir, 'web', 'playground')).map((f) => `web/playground/${f}`),
-    'wasm/nnplay.js', 'dist/nnplay_core.js', 'dist/nnplay_core.wasm'];
+    ...apiFiles(), 'dist/nnplay_core.js', 'dist/nnplay_core.wasm'];
   if (/src="embed-mode\.js"/.test(html)) files.push('web/embed-mode.js');
   return files;
 }
@@ -44,7 +47,7 @@ function playgroundFiles(dir) {
  *  Fashion-MNIST loads only on demand. */
 function imagesFiles(dir) {
   return ['web/images.html', 'web/images.css', 'web/images.js', 'web/images-worker.js', 'web/worker-shared.js',
-    'web/download.js', 'wasm/nnplay.js',
+    'web/download.js', ...apiFiles(),
     'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'];
 }
 
@@ -68,7 +71,7 @@ export async function buildSite({ out = SITE, quiet = false } = {}) {
   mkdirSync(out, { recursive: true });
   // web/: every file, with its subfolders (playground/, models/, data/).
   cpSync(path.join(ROOT, 'web'), path.join(out, 'web'), { recursive: true });
-  for (const f of ['wasm/nnplay.js', 'wasm/nnplay.d.ts', 'dist/nnplay_core.js', 'dist/nnplay_core.wasm',
+  for (const f of [...apiFiles(), 'wasm/nnplay.d.ts', 'dist/nnplay_core.js', 'dist/nnplay_core.wasm',
     'examples/tutorial.html']) {
     if (!existsSync(path.join(ROOT, f))) continue;
     mkdirSync(path.dirname(path.join(out, f)), { recursive: true });
