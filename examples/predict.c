@@ -8,7 +8,7 @@
  * Run:  build/predict MODEL_FILE              prints the model's summary
  *       build/predict MODEL_FILE CSV_FILE     prints one CSV line of outputs per input row
  *       (CSV_FILE "-" reads standard input)
- * e.g.  build/xor --save /tmp/x.nnm && printf '0,0\n1,1\n' | build/predict /tmp/x.nnm -
+ * e.g.  build/xor --save /tmp/x.nnplay && printf '0,0\n1,1\n' | build/predict /tmp/x.nnplay -
  * Errors go to stderr with exit code 1.
  */
 #include "nn.h"

@@ -3,51 +3,161 @@
 export const version: string;
 
 /** Load the wasm module; await it once before anything else. */
-export function ready(options?: { wasmBinary?: ArrayBuffer | Uint8Array; locateFile?: (path: string) => string }): Promise<void>;
+export function ready(options?: { wasmBinary?: ArrayBuffer | Uint8Array; locateFile?: (path: string) => string;
+  /** Another build's module factory (the test build of the core). */
+  createModule?: (options: object) => Promise<object> }): Promise<void>;
+
+/** The core's tables, which nn.layers, validation and the pages are built from. */
+export interface OptionInfo { name: string; kind: 'int' | 'float' | 'bool' | 'enum' | 'ints' | 'shape'; count: number;
+  required: boolean; min: number; max: number; default: number | boolean | string; values?: string; alias?: string; doc: string }
+export interface TableInfo {
+  layers: { id: number; className: ClassName; name: LayerType; aliases: string[]; doc: string; options: OptionInfo[] }[];
+  names: { [table: string]: { name: string; aliases: string[]; regression?: boolean; numClasses?: number }[] };
+  simd: string; version: string; maxRank: number;
+}
+export function describe(): TableInfo;
 
 /** Row-major data: typed arrays, (nested) number arrays, or anything tensor-like with dataSync(). */
 export type Data = Float32Array | Float64Array | Int32Array | Uint8Array | number[] | number[][] | number[][][] |
   { shape: number[]; dataSync(): ArrayLike<number> };
 
-export type ActivationName = 'linear' | 'relu' | 'leakyRelu' | 'elu' | 'sigmoid' | 'tanh' | 'softmax';
-export type LossName = 'meanSquaredError' | 'mse' | 'binaryCrossentropy' | 'categoricalCrossentropy' |
-  'sparseCategoricalCrossentropy' | 'meanAbsoluteError' | 'mae';
-export type MetricName = 'accuracy' | 'acc' | 'precision' | 'recall' | 'f1' | 'mse' | 'mae' | 'r2';
-export type InitializerName = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'zeros' | 'ones';
-
-export type ClassName = 'Dense' | 'Activation' | 'Dropout' | 'Conv2D' | 'MaxPooling2D' | 'AveragePooling2D' |
-  'GlobalAveragePooling2D' | 'Flatten' | 'Reshape' | 'BatchNormalization';
-export interface LayerConfig { readonly className: ClassName; readonly config: object }
 interface CommonLayerArgs { inputShape?: number[]; batchInputShape?: (number | null)[]; inputDim?: number; name?: string }
 export interface Regularizer { l1: number; l2: number }
+export interface LayerConfig { readonly className: ClassName; readonly config: object }
+
+// ---- generated from the core's tables by tools/dts.mjs: do not edit by hand ----
+export type ActivationName = 'linear' | 'none' | 'identity' | 'relu' | 'leakyRelu' | 'leaky_relu' | 'leakyrelu' | 'elu' |
+  'sigmoid' | 'tanh' | 'softmax';
+export type LossName = 'meanSquaredError' | 'mse' | 'mean_squared_error' | 'binaryCrossentropy' | 'binary_crossentropy' |
+  'categoricalCrossentropy' | 'categorical_crossentropy' | 'sparseCategoricalCrossentropy' |
+  'sparse_categorical_crossentropy' | 'meanAbsoluteError' | 'mae' | 'mean_absolute_error';
+export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad';
+export type InitializerName = 'glorotUniform' | 'glorot_uniform' | 'glorotNormal' | 'glorot_normal' | 'heUniform' | 'he_uniform' |
+  'heNormal' | 'he_normal' | 'zeros' | 'ones';
+export type Padding = 'valid' | 'same';
+export type DataFormat = 'channelsLast' | 'channels_last';
+export type MetricName = 'accuracy' | 'acc' | 'binaryAccuracy' | 'categoricalAccuracy' | 'sparseCategoricalAccuracy' |
+  'precision' | 'recall' | 'f1' | 'f1Score' | 'mse' | 'meanSquaredError' | 'mae' | 'meanAbsoluteError' |
+  'r2' | 'rSquared';
+export type DatasetKind = 'circle' | 'xor' | 'gauss' | 'spiral' | 'moons' | 'checkerboard' | 'plane' | 'gaussBumps' |
+  'gauss_bumps' | 'blobs' | 'multiSpiral' | 'multi_spiral';
+export type ClassName = 'Dense' | 'Activation' | 'Dropout' | 'Conv2D' | 'MaxPooling2D' | 'AveragePooling2D' |
+  'GlobalAveragePooling2D' | 'Flatten' | 'Reshape' | 'BatchNormalization';
+export type LayerType = 'dense' | 'activation' | 'dropout' | 'conv2d' | 'maxPooling2d' | 'averagePooling2d' |
+  'globalAveragePooling2d' | 'flatten' | 'reshape' | 'batchNormalization';
 
 export const layers: {
-  dense(args: CommonLayerArgs & { units: number; activation?: ActivationName; useBias?: boolean;
-    kernelInitializer?: InitializerName; biasInitializer?: InitializerName; kernelRegularizer?: Regularizer;
-    l1?: number; l2?: number; alpha?: number }): LayerConfig;
-  activation(args: CommonLayerArgs & { activation: ActivationName; alpha?: number }): LayerConfig;
-  dropout(args: CommonLayerArgs & { rate: number }): LayerConfig;
-  /** Channels-last 2D convolution; kernel [kh, kw, inChannels, filters] as TF.js. */
-  conv2d(args: CommonLayerArgs & { filters: number; kernelSize: number | [number, number];
-    strides?: number | [number, number]; padding?: Padding; activation?: ActivationName; useBias?: boolean;
-    kernelInitializer?: InitializerName; biasInitializer?: InitializerName; kernelRegularizer?: Regularizer;
-    dataFormat?: 'channelsLast'; l1?: number; l2?: number; alpha?: number }): LayerConfig;
-  maxPooling2d(args?: CommonLayerArgs & PoolArgs): LayerConfig;
-  averagePooling2d(args?: CommonLayerArgs & PoolArgs): LayerConfig;
-  maxPool2d(args?: CommonLayerArgs & PoolArgs): LayerConfig;
-  avgPool2d(args?: CommonLayerArgs & PoolArgs): LayerConfig;
-  globalAveragePooling2d(args?: CommonLayerArgs & { dataFormat?: 'channelsLast' }): LayerConfig;
-  globalAvgPool2d(args?: CommonLayerArgs & { dataFormat?: 'channelsLast' }): LayerConfig;
-  flatten(args?: CommonLayerArgs & { dataFormat?: 'channelsLast' }): LayerConfig;
-  /** One entry of targetShape may be -1 (inferred). */
-  reshape(args: CommonLayerArgs & { targetShape: number[] }): LayerConfig;
-  /** Over the last axis; momentum 0.99, epsilon 1e-3 by default (TF.js's). */
-  batchNormalization(args?: CommonLayerArgs & { axis?: -1; momentum?: number; epsilon?: number }): LayerConfig;
+  /** fully connected: y = activation(x W + b), W is [inputs, units] */
+  dense(args: CommonLayerArgs & {
+    /** output units */
+    units: number;
+    /** applied to the output (default "linear") */
+    activation?: ActivationName;
+    /** add a bias vector (default true) */
+    useBias?: boolean;
+    /** initializer (default "glorotUniform") */
+    kernelInitializer?: InitializerName;
+    /** initializer (default "zeros") */
+    biasInitializer?: InitializerName;
+    /** leakyRelu/elu slope (0: the activation's default) (default 0) */
+    alpha?: number;
+    /** L1 penalty on the kernel (default 0) */
+    l1?: number;
+    /** L2 penalty on the kernel (default 0) */
+    l2?: number;
+    kernelRegularizer?: Regularizer;
+  }): LayerConfig;
+  /** y = activation(x) */
+  activation(args?: CommonLayerArgs & {
+    /** applied to the output (default "linear") */
+    activation?: ActivationName;
+    /** leakyRelu/elu slope (0: the activation's default) (default 0) */
+    alpha?: number;
+  }): LayerConfig;
+  /** inverted dropout while training; identity when predicting */
+  dropout(args: CommonLayerArgs & {
+    /** fraction of the inputs dropped while training */
+    rate: number;
+  }): LayerConfig;
+  /** 2D convolution over [height, width, channels]; kernel [kh, kw, inC, filters] */
+  conv2d(args: CommonLayerArgs & {
+    /** output channels */
+    filters: number;
+    /** window [height, width] (one number: square) */
+    kernelSize: number | number[];
+    /** step [down, across] (default 1) */
+    strides?: number | number[];
+    /** 'valid' or 'same' (zeros around the input) (default "valid") */
+    padding?: Padding;
+    /** channelsLast (NHWC) only (default "channelsLast") */
+    dataFormat?: DataFormat;
+    /** applied to the output (default "linear") */
+    activation?: ActivationName;
+    /** add a bias vector (default true) */
+    useBias?: boolean;
+    /** initializer (default "glorotUniform") */
+    kernelInitializer?: InitializerName;
+    /** initializer (default "zeros") */
+    biasInitializer?: InitializerName;
+    /** leakyRelu/elu slope (0: the activation's default) (default 0) */
+    alpha?: number;
+    /** L1 penalty on the kernel (default 0) */
+    l1?: number;
+    /** L2 penalty on the kernel (default 0) */
+    l2?: number;
+    kernelRegularizer?: Regularizer;
+  }): LayerConfig;
+  /** max over poolSize windows (strides default to poolSize) */
+  maxPooling2d(args?: CommonLayerArgs & {
+    /** window [height, width] (one number: square) (default 2) */
+    poolSize?: number | number[];
+    /** step [down, across] (default: the pool size) (default 2) */
+    strides?: number | number[];
+    /** 'valid' or 'same' (zeros around the input) (default "valid") */
+    padding?: Padding;
+    /** channelsLast (NHWC) only (default "channelsLast") */
+    dataFormat?: DataFormat;
+  }): LayerConfig;
+  maxPool2d: typeof layers.maxPooling2d;
+  /** mean over poolSize windows (padding not counted) */
+  averagePooling2d(args?: CommonLayerArgs & {
+    /** window [height, width] (one number: square) (default 2) */
+    poolSize?: number | number[];
+    /** step [down, across] (default: the pool size) (default 2) */
+    strides?: number | number[];
+    /** 'valid' or 'same' (zeros around the input) (default "valid") */
+    padding?: Padding;
+    /** channelsLast (NHWC) only (default "channelsLast") */
+    dataFormat?: DataFormat;
+  }): LayerConfig;
+  avgPool2d: typeof layers.averagePooling2d;
+  /** [height, width, channels] -> [channels], the mean over all pixels */
+  globalAveragePooling2d(args?: CommonLayerArgs & {
+    /** channelsLast (NHWC) only (default "channelsLast") */
+    dataFormat?: DataFormat;
+  }): LayerConfig;
+  globalAvgPool2d: typeof layers.globalAveragePooling2d;
+  /** any shape -> one flat vector per sample (row-major order kept) */
+  flatten(args?: CommonLayerArgs & {
+    /** channelsLast (NHWC) only (default "channelsLast") */
+    dataFormat?: DataFormat;
+  }): LayerConfig;
+  /** the same values under targetShape (one entry may be -1) */
+  reshape(args: CommonLayerArgs & {
+    /** per-sample shape; one entry may be -1 (inferred) */
+    targetShape: number[];
+  }): LayerConfig;
+  /** normalize over the last axis: batch statistics when training, moving ones when predicting */
+  batchNormalization(args?: CommonLayerArgs & {
+    /** normalized axis: -1 (the last, channels) only (default -1) */
+    axis?: number;
+    /** moving average momentum (default 0.99) */
+    momentum?: number;
+    /** added to the variance (default 0.001) */
+    epsilon?: number;
+  }): LayerConfig;
 };
-export type Padding = 'valid' | 'same';
-/** strides default to poolSize (default 2). */
-export interface PoolArgs { poolSize?: number | [number, number]; strides?: number | [number, number];
-  padding?: Padding; dataFormat?: 'channelsLast' }
+// ---- end of the generated part ----
 
 export const regularizers: {
   l1(args?: { l1?: number }): Regularizer;
@@ -55,7 +165,10 @@ export const regularizers: {
   l1l2(args?: { l1?: number; l2?: number }): Regularizer;
 };
 
-export interface Optimizer { readonly type: 'sgd' | 'adam' | 'rmsprop' | 'adagrad'; readonly lr: number }
+/** What compile passes to the core: the optimizer's name and its settings (TF.js's names). */
+export interface Optimizer { readonly optimizer: 'sgd' | 'adam' | 'rmsprop' | 'adagrad'; readonly learningRate?: number;
+  readonly momentum?: number; readonly nesterov?: boolean; readonly beta1?: number; readonly beta2?: number;
+  readonly rho?: number; readonly epsilon?: number; readonly initialAccumulatorValue?: number }
 export const train: {
   sgd(learningRate?: number): Optimizer;
   momentum(learningRate?: number, momentum?: number, useNesterov?: boolean): Optimizer;
@@ -95,17 +208,16 @@ export interface Evaluation {
   [metric: string]: number | number[][];
 }
 
+export interface WeightInfo { name: string; shape: number[]; offset: number; state: boolean }
+/** A layer as the core describes it; its config's options are also spread onto it (info.units). */
 export interface LayerInfo {
-  type: 'dense' | 'activation' | 'dropout' | 'conv2d' | 'maxPooling2d' | 'averagePooling2d' |
-    'globalAveragePooling2d' | 'flatten' | 'reshape' | 'batchNormalization';
-  className: ClassName; units: number; activation: ActivationName; useBias: boolean;
-  outputShape: number[]; numParams: number; paramOffset: number; alpha: number; rate: number; l1: number; l2: number;
+  type: LayerType; className: ClassName; config: { [option: string]: number | boolean | string | number[] };
+  outputShape: number[]; numParams: number; paramOffset: number;
   /** Non-trainable values (batchnorm's moving mean and variance) and where they start. */
   numState: number; stateOffset: number;
-  /** conv2d and pooling */
-  kernelSize?: [number, number]; strides?: [number, number]; padding?: Padding; filters?: number;
-  /** batchNormalization */
-  momentum?: number; epsilon?: number;
+  /** Its tensors in getWeights() order (Keras names: kernel, bias, gamma, moving_mean, ...). */
+  weights: WeightInfo[];
+  [option: string]: unknown;
 }
 
 export class Sequential {
@@ -125,8 +237,8 @@ export class Sequential {
   predictLayers(x: Data): (Float32Array & { shape: number[] })[];
   trainOnBatch(x: Data, y: Data): number;
   /** TF.js's order and layouts: dense kernel [inputs, units], bias; conv2d kernel [kh, kw, inC, filters],
-   * bias; batchNormalization gamma, beta, movingMean, movingVariance. */
-  getWeights(): (Float32Array & { shape: number[] })[];
+   * bias; batchNormalization gamma, beta, moving_mean, moving_variance. Names as 'dense_1/kernel'. */
+  getWeights(): (Float32Array & { shape: number[]; name: string })[];
   setWeights(weights: Data[]): void;
   summary(printFn?: ((text: string) => void) | null): string;
   save(): Uint8Array;
@@ -140,6 +252,8 @@ export class Sequential {
   readonly outputShape: number[];
   readonly layers: (LayerConfig & LayerInfo)[];
   layerInfo(i: number): LayerInfo;
+  /** Keras-style config: what sequential() takes back. */
+  getConfig(): { name: string; layers: { className: ClassName; config: object }[] };
   /** Trainable weights plus batchnorm's moving statistics, as TF.js counts them. */
   countParams(): number;
 }
@@ -147,9 +261,6 @@ export class Sequential {
 export function sequential(args?: { layers?: LayerConfig[]; seed?: number; name?: string }): Sequential;
 /** Rebuild a model (weights, optimizer state) from save()'s bytes, made here or natively. */
 export function loadModel(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Sequential;
-
-export type DatasetKind = 'circle' | 'xor' | 'gauss' | 'spiral' | 'moons' | 'checkerboard' | 'plane' |
-  'gaussBumps' | 'blobs' | 'multiSpiral';
 
 export const data: {
   kinds: DatasetKind[];

@@ -32,19 +32,37 @@ const PRESETS = {
 // The shipped model (tools/train-digits.mjs cnn): the small CNN, 97.5% on the 2,000 test digits.
 const SHIPPED = { file: 'models/digits-cnn.nnplay', needs: ['conv2d', 'maxPooling2d', 'flatten', 'dense'] };
 
-const ACTIVATIONS = ['relu', 'linear', 'tanh', 'sigmoid', 'elu', 'leakyRelu', 'softmax'];
-// The editor's layer types and their fields: [name, label, kind, min, max]
-const TYPES = {
-  conv2d: { label: 'Conv2D', fields: [['filters', 'filters', 'int', 1, 256], ['kernelSize', 'kernel', 'int', 1, 11],
-    ['strides', 'stride', 'int', 1, 4], ['padding', 'padding', ['valid', 'same']], ['activation', 'activation', ACTIVATIONS]] },
-  maxPooling2d: { label: 'MaxPooling2D', fields: [['poolSize', 'pool', 'int', 1, 8]] },
-  averagePooling2d: { label: 'AveragePooling2D', fields: [['poolSize', 'pool', 'int', 1, 8]] },
-  globalAveragePooling2d: { label: 'GlobalAveragePooling2D', fields: [] },
-  batchNormalization: { label: 'BatchNormalization', fields: [] },
-  flatten: { label: 'Flatten', fields: [] },
-  dense: { label: 'Dense', fields: [['units', 'units', 'int', 1, 1024], ['activation', 'activation', ACTIVATIONS]] },
-  dropout: { label: 'Dropout', fields: [['rate', 'rate', 'float', 0, 0.9]] },
+// The layer editor: which options it offers per layer type, with short labels and the ranges a
+// slider-sized field allows (narrower than the core's limits). Everything else -- the class names,
+// kinds and the names an option accepts -- comes from the core's layer table.
+const EDITOR = {
+  conv2d: [['filters', 'filters', 1, 256], ['kernelSize', 'kernel', 1, 11], ['strides', 'stride', 1, 4], ['padding', 'padding'],
+    ['activation', 'activation']],
+  maxPooling2d: [['poolSize', 'pool', 1, 8]],
+  averagePooling2d: [['poolSize', 'pool', 1, 8]],
+  globalAveragePooling2d: [], batchNormalization: [], flatten: [],
+  dense: [['units', 'units', 1, 1024], ['activation', 'activation']],
+  dropout: [['rate', 'rate', 0, 0.9]],
 };
+const table = await (async () => {
+  try {
+    const nn = await import('../wasm/nnplay.js');
+    await nn.ready();
+    return nn.describe();
+  } catch { // the worker reports the failure on the page; the editor just offers nothing
+    return { layers: [], names: {} };
+  }
+})();
+// The editor's layer types and their fields: [name, label, kind, min, max]; kind 'int', 'float' or the accepted names
+const TYPES = Object.fromEntries(Object.entries(EDITOR).flatMap(([type, fields]) => {
+  const t = table.layers.find((l) => l.name === type);
+  if (!t) return [];
+  return [[type, { label: t.className, fields: fields.map(([name, lbl, min, max]) => {
+    const o = t.options.find((x) => x.name === name);
+    const kind = o.kind === 'enum' ? table.names[o.values].map((v) => v.name) : o.kind === 'float' ? 'float' : 'int';
+    return [name, lbl, kind, min, max];
+  }) }]];
+}));
 const DEFAULTS = { conv2d: { filters: 16, kernelSize: 3, strides: 1, padding: 'valid', activation: 'relu' },
   maxPooling2d: { poolSize: 2 }, averagePooling2d: { poolSize: 2 }, dense: { units: 64, activation: 'relu' }, dropout: { rate: 0.25 } };
 const SPATIAL = new Set(['conv2d', 'maxPooling2d', 'averagePooling2d', 'globalAveragePooling2d', 'batchNormalization']);

@@ -42,7 +42,7 @@ function onWorkerMessage(msg) {
       showError(msg.message);
       break;
     case 'model':
-      download(new Blob([msg.bytes], { type: 'application/octet-stream' }), 'nnplay-model.nnm');
+      download(new Blob([msg.bytes], { type: 'application/octet-stream' }), 'nnplay-model.nnplay');
       setStatus(`Exported the model (${msg.bytes.length} bytes).`);
       break;
     case 'imported':

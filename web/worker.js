@@ -66,8 +66,8 @@ function featurize(points, n, features) {
 
 function buildData(c) {
   if (c.dataset === 'custom' && !custom) throw new Error('no uploaded data: upload a CSV file first');
-  const d = c.dataset === 'custom' ? custom : nn.data.generate(c.dataset, { n: N_POINTS, noise: c.noise / 100, seed: c.seed,
-    numClasses: c.dataset === 'blobs' || c.dataset === 'multiSpiral' ? 3 : 0 });
+  // numClasses 0: the core's default for the kind (3 for the multiclass ones)
+  const d = c.dataset === 'custom' ? custom : nn.data.generate(c.dataset, { n: N_POINTS, noise: c.noise / 100, seed: c.seed });
   const s = nn.data.split(d.x, d.y, { testFraction: 1 - c.trainRatio / 100, seed: c.seed });
   return { ...s, numClasses: d.numClasses, regression: d.regression, pTrain: s.xTrain, pTest: s.xTest };
 }

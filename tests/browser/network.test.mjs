@@ -148,7 +148,7 @@ test('per-layer activation and dropout and the loss reach the model, come back f
     await nn.ready();
     const m = nn.loadModel(bytes);
     assert.deepEqual(m.layers.map((x) => [x.type, x.units, x.type === 'dropout' ? x.rate : x.activation]),
-      [['dense', 4, 'relu'], ['dropout', 0, Math.fround(0.1)], ['dense', 2, 'tanh'], ['dense', 1, 'sigmoid']]);
+      [['dense', 4, 'relu'], ['dropout', undefined, 0.1], ['dense', 2, 'tanh'], ['dense', 1, 'sigmoid']]);
     m.dispose();
 
     await page.click('#play');

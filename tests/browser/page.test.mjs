@@ -298,12 +298,12 @@ test('export the trained model, re-import it; a wrong-sized or corrupt model sho
     await page.waitForSelector(PAUSED);
     const trained = parseFloat(await page.textContent('#test-accuracy'));
     const model = await downloadOf(page, '#export-model');
-    assert.equal(model.name, 'nnplay-model.nnm');
+    assert.equal(model.name, 'nnplay-model.nnplay');
     assert.ok(model.bytes.length > 50, `${model.bytes.length} bytes`);
 
     await page.click('#reset');
     await page.waitForFunction(() => document.getElementById('epoch').textContent === '0');
-    await page.setInputFiles('#model-file', { name: 'nnplay-model.nnm', mimeType: 'application/octet-stream', buffer: model.bytes });
+    await page.setInputFiles('#model-file', { name: 'nnplay-model.nnplay', mimeType: 'application/octet-stream', buffer: model.bytes });
     await page.waitForFunction((a) => parseFloat(document.getElementById('test-accuracy').textContent) >= a - 0.5,
       trained, { timeout: 10_000 });
     assert.match(await page.textContent('#io-status'), /Imported a model with 2 inputs/);
@@ -311,7 +311,7 @@ test('export the trained model, re-import it; a wrong-sized or corrupt model sho
 
     // three features selected, the model has two inputs: a clear error, the current model stays
     await page.check('input[value="x1sq"]');
-    await page.setInputFiles('#model-file', { name: 'nnplay-model.nnm', mimeType: 'application/octet-stream', buffer: model.bytes });
+    await page.setInputFiles('#model-file', { name: 'nnplay-model.nnplay', mimeType: 'application/octet-stream', buffer: model.bytes });
     await page.waitForSelector('#error:not([hidden])');
     assert.match(await page.textContent('#error'), /Could not import the model: the model has 2 inputs, but 3 input features are selected/);
     await page.uncheck('input[value="x1sq"]');
@@ -319,10 +319,10 @@ test('export the trained model, re-import it; a wrong-sized or corrupt model sho
     // a corrupt file
     const corrupt = Buffer.from(model.bytes);
     corrupt.fill(0x5a, 0, 16);
-    await page.setInputFiles('#model-file', { name: 'broken.nnm', mimeType: 'application/octet-stream', buffer: corrupt });
+    await page.setInputFiles('#model-file', { name: 'broken.nnplay', mimeType: 'application/octet-stream', buffer: corrupt });
     await page.waitForSelector('#error:not([hidden])');
     assert.match(await page.textContent('#error'), /Could not import the model: nnplay: loadModel/);
-    await page.setInputFiles('#model-file', { name: 'empty.nnm', mimeType: 'application/octet-stream', buffer: Buffer.alloc(3) });
+    await page.setInputFiles('#model-file', { name: 'empty.nnplay', mimeType: 'application/octet-stream', buffer: Buffer.alloc(3) });
     await page.waitForFunction(() => /too short/.test(document.getElementById('error').textContent));
     await page.click('#play');
     await page.waitForFunction(() => Number(document.getElementById('epoch').textContent) > 10, null, { timeout: 10_000 });

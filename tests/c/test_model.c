@@ -194,8 +194,8 @@ static void test_save_load(void)
     CHECK(r != NULL);
     nn_model_free(r);
     remove(path);
-    CHECK(nn_model_load_file("/nonexistent/dir/model.nnm", err) == NULL && strstr(err, "cannot open"));
-    CHECK(nn_model_save_file(m, "/nonexistent/dir/model.nnm") == NN_ERR_IO);
+    CHECK(nn_model_load_file("/nonexistent/dir/model.nnplay", err) == NULL && strstr(err, "cannot open"));
+    CHECK(nn_model_save_file(m, "/nonexistent/dir/model.nnplay") == NN_ERR_IO);
     free(buf);
     nn_model_free(m);
 }

@@ -51,7 +51,7 @@ function grid(n, lo, hi, seed = 1) {
 describe('native -> wasm', () => {
   test('build/xor --save: the model loads in wasm and predicts what build/predict prints', () => {
     need(XOR_BIN);
-    const file = path.join(tmp, 'xor.nnm');
+    const file = path.join(tmp, 'xor.nnplay');
     const out = run(XOR_BIN, ['--save', file, '--seed', '3', '--epochs', '200']);
     assert.match(out, /saved the model to/);
     const stats = JSON.parse(out.trim().split('\n').at(-1));
@@ -90,7 +90,7 @@ describe('wasm -> native', () => {
     ] });
     m.compile({ optimizer: nn.train.adam(0.01), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     await m.fit(d.x, d.y, { epochs: 20, batchSize: 16 });
-    const file = path.join(tmp, 'blobs.nnm');
+    const file = path.join(tmp, 'blobs.nnplay');
     fs.writeFileSync(file, m.save());
     const rows = grid(60, -6, 6, 9);
     const wasm = m.predict(rows);
@@ -113,7 +113,7 @@ describe('wasm -> native', () => {
     m.compile({ optimizer: nn.train.rmsprop(0.01), loss: 'meanSquaredError' });
     const y2 = new Float32Array(d.n * 2).map((_, i) => (i % 2 ? -d.y[i >> 1] : d.y[i >> 1]));
     await m.fit(d.x, y2, { epochs: 5, batchSize: 32 });
-    const file = path.join(tmp, 'bumps.nnm');
+    const file = path.join(tmp, 'bumps.nnplay');
     fs.writeFileSync(file, m.save());
     const rows = grid(40, -6, 6, 3);
     const wasm = m.predict(rows);
@@ -128,7 +128,7 @@ describe('wasm -> native', () => {
     const bytes = m.save();
     m.dispose();
     bytes[bytes.length >> 1] ^= 1;
-    const file = path.join(tmp, 'bad.nnm');
+    const file = path.join(tmp, 'bad.nnplay');
     fs.writeFileSync(file, bytes);
     assert.throws(() => run(PREDICT_BIN, [file]), (e) => {
       assert.equal(e.status, 1);

@@ -45,6 +45,9 @@ function renderClassPicker(dataset) {
   ui.pointClass.value = String(keep < k ? keep : 1);
 }
 
+// The bar's activation choice: every activation the core offers a hidden layer; tanh first selected.
+ui.activation.replaceChildren(...[...ACTIVATIONS].map(([v, l]) => new Option(l, v, v === 'tanh', v === 'tanh')));
+
 // ---- layer controls: neurons, activation and dropout per hidden layer ----
 function layerSelect(id, label, options, value, key, i) {
   const sel = document.createElement('select');

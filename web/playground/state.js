@@ -1,15 +1,34 @@
 // state.js - the playground's settings and what it knows between frames: the network's shape, the
 // config sent to the worker, the URL hash it is kept in, and the user's own points (localStorage).
-import { ui, featureBoxes, setStatus } from './dom.js';
+import { ui, featureBoxes, setStatus, showError } from './dom.js';
 import { readHash, MAX_HASH_CHARS } from './hash.js';
 
 // Maps, not object literals: a name from the URL such as 'constructor' must not pass as a known one.
 export const FEATURE_NAMES = new Map([['x1', 'X1'], ['x2', 'X2'], ['x1sq', 'X1²'], ['x2sq', 'X2²'], ['x1x2', 'X1X2'],
   ['sinx1', 'sin(X1)'], ['sinx2', 'sin(X2)']]);
-// The activations a hidden layer can pick, with their labels. The one list on this page: it is to
-// come from the JS API (the C core's table) later, so no other file may repeat it.
-export const ACTIVATIONS = new Map([['relu', 'ReLU'], ['tanh', 'Tanh'], ['sigmoid', 'Sigmoid'], ['linear', 'Linear'],
-  ['leakyRelu', 'Leaky ReLU'], ['elu', 'ELU']]);
+// The core's tables (activations, datasets): the page asks the JS API instead of keeping copies.
+const table = await loadTable();
+async function loadTable() {
+  try {
+    const nn = await import('../../wasm/nnplay.js');
+    await nn.ready();
+    return nn.describe();
+  } catch (err) { // the page still comes up and says why it cannot train
+    showError(err.message);
+    return { layers: [], names: { activations: [{ name: 'tanh', aliases: [] }], datasets: [] } };
+  }
+}
+// Display names: camelCase split into words, with the acronyms spelled as people write them.
+const ACRONYMS = new Map([['relu', 'ReLU'], ['elu', 'ELU']]);
+const label = (name) => name.replace(/([a-z])([A-Z])/g, '$1 $2').split(' ')
+  .map((w, i) => ACRONYMS.get(w.toLowerCase()) ?? (i ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1))).join(' ');
+// The activations a hidden layer can pick (softmax belongs to an output layer), with their labels.
+// TensorFlow Playground's four first, in its order, then the others.
+const FIRST = ['relu', 'tanh', 'sigmoid', 'linear'];
+const rank = (name) => (FIRST.includes(name) ? FIRST.indexOf(name) : FIRST.length);
+export const ACTIVATIONS = new Map(table.names.activations.filter((a) => a.name !== 'softmax')
+  .sort((a, b) => rank(a.name) - rank(b.name)).map((a) => [a.name, label(a.name)]));
+const DATASETS = new Map(table.names.datasets.map((d) => [d.name, d]));
 export const MAX_LAYERS = 6;
 export const MAX_NEURONS = 64;
 export const DROPOUT_RATES = [0, 0.1, 0.2, 0.3, 0.5];
@@ -136,16 +155,13 @@ export function useCustomOption(text) {
   ui.dataset.value = 'custom';
 }
 
-// ---- what kind of problem a data set is ----
-export const isRegression = (dataset) => (dataset === 'custom' && state.customInfo ? state.customInfo.regression
-  : dataset === 'plane' || dataset === 'gaussBumps');
-export const classCount = (dataset) => (dataset === 'custom' && state.customInfo ? state.customInfo.numClasses
-  : dataset === 'blobs' || dataset === 'multiSpiral' ? 3 : isRegression(dataset) ? 0 : 2);
+// ---- what kind of problem a data set is: the core's dataset table, or the user's points ----
+const kindOf = (dataset) => (dataset === 'custom' && state.customInfo ? state.customInfo
+  : DATASETS.get(dataset) ?? { regression: false, numClasses: 2 });
+export const isRegression = (dataset) => kindOf(dataset).regression;
+export const classCount = (dataset) => (isRegression(dataset) ? 0 : kindOf(dataset).numClasses);
 
 export function problemText(dataset) {
-  const info = state.customInfo;
-  return dataset === 'custom' && info ? (info.regression ? 'Regression'
-    : info.numClasses > 2 ? `Classification (${info.numClasses} classes)` : 'Classification')
-    : dataset === 'plane' || dataset === 'gaussBumps' ? 'Regression'
-    : dataset === 'blobs' || dataset === 'multiSpiral' ? 'Classification (3 classes)' : 'Classification';
+  const k = classCount(dataset);
+  return isRegression(dataset) ? 'Regression' : k > 2 ? `Classification (${k} classes)` : 'Classification';
 }
