@@ -227,7 +227,7 @@ static int add_layer(nn_model *m, nn_layer_spec spec)
     L.p_off = m->n_params;
     L.s_off = m->n_state;
     L.state = m->state ? m->state + L.s_off : NULL;
-    if (L.ops->init_params) L.ops->init_params(&L, m->params + L.p_off, &m->rng);
+    if (L.ops->init_params) L.ops->init_params(&L, m->params ? m->params + L.p_off : NULL, &m->rng);
     if (L.n_params) memset(m->grads + L.p_off, 0, L.n_params * sizeof(float));
     m->layers[m->n_layers++] = L;
     m->n_params = (size_t)need;
@@ -431,6 +431,10 @@ oom:
     return nn_fail(m, NN_ERR_NOMEM, "out of memory for a batch of %d samples", cap);
 }
 
+/* A layer's slice of the parameter (or gradient) array; NULL while a model has no parameters
+ * (no pointer arithmetic on NULL). */
+static float *layer_params(float *all, const nn_layer *L) { return all ? all + L->p_off : NULL; }
+
 int nn_model_forward(nn_model *m, const float *x, int n, int training)
 {
     if (!m) return NN_ERR_ARG;
@@ -442,7 +446,7 @@ int nn_model_forward(nn_model *m, const float *x, int n, int training)
     for (int l = 0; l < m->n_layers; l++) {
         nn_layer *L = &m->layers[l];
         L->state = m->state ? m->state + L->s_off : NULL; /* the array may have moved */
-        L->ops->forward(L, m->params + L->p_off, in, n, training, &m->rng);
+        L->ops->forward(L, layer_params(m->params, L), in, n, training, &m->rng);
         in = L->y;
     }
     m->last_n = n;
@@ -465,7 +469,7 @@ static int backward(nn_model *m, const float *x, const float *dy, float *dx, int
         const float *in = l ? m->layers[l - 1].y : x;
         float *out = l ? m->dbuf[l & 1] : dx;
         L->grad_is_preact = fused && l == m->n_layers - 1;
-        L->ops->backward(L, m->params + L->p_off, m->grads + L->p_off, in, d, out, n);
+        L->ops->backward(L, layer_params(m->params, L), layer_params(m->grads, L), in, d, out, n);
         L->grad_is_preact = 0;
         d = out;
     }
