@@ -86,7 +86,8 @@ export function checkFinite(values, what, rowSize) {
 }
 
 export function checkKeys(args, known, what) {
-  if (args == null || typeof args !== 'object') throw new Error(`nnplay: ${what} takes an options object, got ${show(args)}`);
+  // not an array either: destructuring one would read Array.prototype (augment.shift!)
+  if (args == null || typeof args !== 'object' || Array.isArray(args)) throw new Error(`nnplay: ${what} takes an options object, got ${show(args)}`);
   for (const k of Object.keys(args)) {
     if (!known.includes(k)) throw new Error(`nnplay: ${what}: unknown option '${k}' (known: ${known.join(', ')})`);
   }

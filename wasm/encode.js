@@ -42,7 +42,9 @@ function entriesOf(obj, what, prefix = '') {
   const out = [];
   for (const [k, v] of Object.entries(obj)) {
     if (v == null) continue;
-    if (isPlainObject(v)) out.push(...entriesOf(v, what, `${prefix}${k}.`));
+    const sub = isPlainObject(v) ? entriesOf(v, what, `${prefix}${k}.`) : null;
+    if (sub && !sub.length) throw new Error(`nnplay: ${what}: ${prefix}${k} must be a number, true/false, a name or a list of numbers, got ${show(v)}`);
+    if (sub) out.push(...sub);
     else out.push([prefix + k, v]);
   }
   return out;

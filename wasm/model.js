@@ -18,7 +18,7 @@ export class Sequential {
   /** @param {{layers?: object[], seed?: number, name?: string}} [args] */
   constructor(args = {}) {
     C();
-    if (args === null || typeof args !== 'object') throw new Error('nnplay: sequential() takes { layers, seed, name }');
+    if (args === null || typeof args !== 'object' || Array.isArray(args)) throw new Error('nnplay: sequential() takes { layers, seed, name }');
     if (args.name != null && typeof args.name !== 'string') throw new Error(`nnplay: sequential({ name }) must be a string, got ${show(args.name)}`);
     this.name = args.name ?? 'sequential';
     this.seed = seedOf(args.seed, (Math.random() * 0x100000000) >>> 0, 'sequential');

@@ -311,3 +311,197 @@ test('mutated model files: an nnplay error or a working model, never a trap', as
     `(${stats.large} of them with inputs too large to predict here)`);
   await assertStillWorks();
 });
+
+// ---- 2. every public entry point with wrong types and out-of-range numbers ----
+
+const cyclic = { a: 1 };
+cyclic.self = cyclic;
+/** The hostile values, by name (the names are what `accepts` lists). */
+const VALUES = {
+  str: 'abc', numStr: '3', obj: {}, arr: [], nan: NaN, inf: Infinity, ninf: -Infinity, neg: -1, zero: 0,
+  half: 0.5, i31: 2 ** 31, u32p: 2 ** 32 + 1, i53: 2 ** 53, negBig: -(2 ** 31) - 1, nul: null,
+  undef: undefined, big: 10n, sym: Symbol('hostile'), fn: () => 1, tru: true, cyc: cyclic,
+};
+const NUMBERS_OK = ['neg', 'zero', 'half', 'i31', 'u32p', 'i53', 'negBig', 'tru']; // finite data values
+const apiStats = { slots: 0, calls: 0, refused: 0 };
+
+/**
+ * Call fn(v) for every hostile value: it must throw an nnplay Error, unless v's name is in
+ * `accepts` (then it must succeed). Then the module must still work.
+ */
+async function probe(slot, fn, accepts = []) {
+  apiStats.slots++;
+  for (const [name, v] of Object.entries(VALUES)) {
+    apiStats.calls++;
+    let err = null;
+    try {
+      await fn(v);
+    } catch (e) {
+      err = e;
+    }
+    const what = `${slot} with ${name} (${typeof v === 'symbol' ? 'a Symbol' : typeof v === 'bigint' ? '10n' : String(v)})`;
+    if (err) {
+      assertNNError(err, what);
+      apiStats.refused++;
+      assert.ok(!accepts.includes(name), `${what}: refused a valid value: ${err.message}`);
+    } else {
+      assert.ok(accepts.includes(name), `${what}: accepted silently`);
+    }
+  }
+  await assertStillWorks();
+}
+
+const classifier = () => {
+  const m = nn.sequential({ seed: 2, layers: [
+    nn.layers.dense({ inputShape: [2], units: 4, activation: 'relu' }),
+    nn.layers.dense({ units: 2, activation: 'softmax' }),
+  ] });
+  m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  return m;
+};
+/** fn(model) on a fresh classifier, disposed afterwards. */
+const withModel = (fn) => async (v) => {
+  const m = classifier();
+  try { return await fn(m, v); } finally { m.dispose(); }
+};
+const fitWith = (opts) => withModel((m) => m.fit(XOR_X, XOR_Y, { epochs: 1, ...opts }));
+
+test('sequential, add and compile refuse hostile arguments', async () => {
+  await probe('sequential(v)', (v) => nn.sequential(v).dispose(), ['undef', 'obj', 'cyc']);
+  await probe('sequential({ seed })', (v) => nn.sequential({ seed: v }).dispose(), ['undef', 'nul', 'zero', 'i31']);
+  await probe('sequential({ layers })', (v) => nn.sequential({ layers: v }).dispose(), ['undef', 'nul', 'arr']);
+  await probe('sequential({ name })', (v) => nn.sequential({ name: v }).dispose(), ['undef', 'nul', 'str', 'numStr']);
+  await probe('add(v)', withModel((m, v) => m.add(v)));
+  await probe('dense({ inputShape: v })', (v) => nn.sequential({ layers: [nn.layers.dense({ units: 1, inputShape: v })] }).dispose());
+  await probe('dense({ inputShape: [v, 2] })', (v) => nn.sequential({ layers: [nn.layers.dense({ units: 1, inputShape: [v, 2] })] }).dispose());
+  await probe('dense({ inputDim: v })', (v) => nn.sequential({ layers: [nn.layers.dense({ units: 1, inputDim: v })] }).dispose());
+  const bare = () => nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 2, activation: 'softmax' })] });
+  const compileWith = (args) => { const m = bare(); try { m.compile(args); } finally { m.dispose(); } };
+  const base = { optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' };
+  await probe('compile(v)', (v) => compileWith(v));
+  await probe('compile({ optimizer })', (v) => compileWith({ ...base, optimizer: v }));
+  await probe('compile({ optimizer: { optimizer } })', (v) => compileWith({ ...base, optimizer: { optimizer: v } }));
+  // names, or the core's ids of them (0: its first loss)
+  await probe('compile({ loss })', (v) => compileWith({ ...base, loss: v }), ['zero']);
+  await probe('compile({ metrics })', (v) => compileWith({ ...base, metrics: v }), ['undef', 'nul', 'arr']);
+  await probe('compile({ metrics: [v] })', (v) => compileWith({ ...base, metrics: [v] }));
+  // fromLogits needs a linear last layer: only false-ish values compile on a softmax model
+  await probe('compile({ fromLogits })', (v) => compileWith({ ...base, fromLogits: v }), ['undef', 'nul', 'zero']);
+  for (const [name, make] of Object.entries(nn.train)) {
+    await probe(`compile({ optimizer: nn.train.${name}(v) })`, (v) => compileWith({ ...base, optimizer: make(v) }),
+      ['undef', 'nul', 'half']); // null: the default
+  }
+  await probe('compile({ optimizer: nn.train.momentum(0.1, v) })', (v) => compileWith({ ...base, optimizer: nn.train.momentum(0.1, v) }),
+    ['undef', 'nul', 'zero', 'half']);
+});
+
+test('layer factories: every option of every layer type, checked by the core', async () => {
+  const base = { dense: { units: 2 }, dropout: { rate: 0.5 }, conv2d: { filters: 1, kernelSize: 2 }, reshape: { targetShape: [2] } };
+  for (const t of nn.describe().layers) {
+    const make = nn.layers[t.name];
+    const none = t.options.every((o) => !o.required);
+    await probe(`nn.layers.${t.name}(v)`, (v) => make(v), none ? ['undef', 'obj'] : []);
+    for (const o of t.options) {
+      // which hostile values are valid for this option, from its row in the core's table
+      const accepts = o.required ? [] : ['undef', 'nul'];
+      for (const [name, v] of Object.entries(VALUES)) {
+        if (typeof v !== 'number' && typeof v !== 'boolean') continue;
+        const num = Number(v);
+        if (o.kind === 'bool') { if (typeof v === 'boolean' || num === 0) accepts.push(name); continue; }
+        if (typeof v === 'boolean') continue;
+        const inRange = num >= o.min && num <= o.max;
+        if ((o.kind === 'int' || o.kind === 'ints') && Number.isInteger(num) && inRange) accepts.push(name);
+        if (o.kind === 'enum' && Number.isInteger(num) && num >= 0 && num < o.values.length) accepts.push(name); // the core's ids
+        if (o.kind === 'float' && inRange) accepts.push(name);
+      }
+      // a target shape: positive sizes up to the limit, or -1 for one inferred size (TF.js)
+      if (o.kind === 'shape') accepts.push(...['neg', 'i31', 'u32p', 'i53'].filter((n) => VALUES[n] === -1 || VALUES[n] <= o.max));
+      await probe(`nn.layers.${t.name}({ ${o.name}: v })`, (v) => make({ ...base[t.name], [o.name]: v }), accepts);
+      if (o.kind === 'ints' || o.kind === 'shape') {
+        await probe(`nn.layers.${t.name}({ ${o.name}: [v, 1] })`, (v) => make({ ...base[t.name], [o.name]: [v, 1] }),
+          accepts.filter((n) => !['undef', 'nul', 'tru'].includes(n) && (o.kind === 'ints' || Number.isInteger(VALUES[n]))));
+      }
+    }
+  }
+});
+
+test('fit, predict, evaluate, trainOnBatch, setWeights, learningRate and loadModel refuse hostile arguments', async () => {
+  await probe('fit(x, y, v)', withModel((m, v) => m.fit(XOR_X, XOR_Y, v)), ['undef', 'obj']);
+  await probe('fit({ epochs })', (v) => fitWith({ epochs: v })(), ['undef', 'zero']);
+  await probe('fit({ batchSize })', (v) => fitWith({ batchSize: v })(), ['undef']);
+  await probe('fit({ initialEpoch })', (v) => fitWith({ initialEpoch: v })(), ['undef', 'zero']);
+  await probe('fit({ validationSplit })', (v) => fitWith({ validationSplit: v })(), ['undef', 'zero', 'half']);
+  await probe('fit({ yieldEvery })', (v) => fitWith({ yieldEvery: v })(), ['undef', 'half', 'inf', 'i31', 'u32p', 'i53']);
+  await probe('fit({ callbacks })', (v) => fitWith({ callbacks: v })(), ['undef', 'nul', 'obj', 'arr', 'cyc']);
+  await probe('fit({ callbacks: { onEpochEnd } })', (v) => fitWith({ callbacks: { onEpochEnd: v } })(), ['undef', 'nul', 'fn']);
+  await probe('fit({ callbacks: [v] })', (v) => fitWith({ callbacks: [v] })(), ['obj', 'arr', 'cyc']);
+  await probe('fit({ augment })', (v) => fitWith({ augment: v })(), ['undef', 'nul', 'obj']);
+  await probe('fit({ augment: { shift } })', (v) => fitWith({ augment: { shift: v } })(), ['undef', 'zero']);
+  await probe('fit({ augment: { flip } })', (v) => fitWith({ augment: { flip: v } })(), ['undef']);
+  await probe('fit({ validationData })', (v) => fitWith({ validationData: v })(), ['undef', 'nul']);
+  await probe('fit(v, y)', withModel((m, v) => m.fit(v, XOR_Y)));
+  await probe('fit(x, v)', withModel((m, v) => m.fit(XOR_X, v)));
+  await probe('fit(x, [v, ...])', withModel((m, v) => m.fit(XOR_X, [v, 1, 1, 0])), ['zero', 'tru']);
+  await probe('predict(v)', withModel((m, v) => m.predict(v)));
+  await probe('predict([[v, 0]])', withModel((m, v) => m.predict([[v, 0]])), NUMBERS_OK);
+  await probe('predictLayers(v)', withModel((m, v) => m.predictLayers(v)));
+  await probe('predictLayers([[0, v]])', withModel((m, v) => m.predictLayers([[0, v]])), NUMBERS_OK);
+  await probe('evaluate(v, y)', withModel((m, v) => m.evaluate(v, XOR_Y)));
+  await probe('evaluate(x, v)', withModel((m, v) => m.evaluate(XOR_X, v)));
+  await probe('evaluate(x, [v, ...])', withModel((m, v) => m.evaluate(XOR_X, [v, 1, 1, 0])), ['zero', 'tru']);
+  await probe('trainOnBatch(v, y)', withModel((m, v) => m.trainOnBatch(v, XOR_Y)));
+  await probe('trainOnBatch(x, v)', withModel((m, v) => m.trainOnBatch(XOR_X, v)));
+  await probe('trainOnBatch(x, [v, ...])', withModel((m, v) => m.trainOnBatch(XOR_X, [v, 1, 1, 0])), ['zero', 'tru']);
+  await probe('setWeights(v)', withModel((m, v) => m.setWeights(v)));
+  await probe('setWeights([v, ...])', withModel((m, v) => { const w = m.getWeights(); w[0] = v; m.setWeights(w); }));
+  await probe('setWeights([[v, ...], ...])', withModel((m, v) => {
+    const w = m.getWeights().map((a) => Array.from(a));
+    w[1][0] = v;
+    m.setWeights(w);
+  }), NUMBERS_OK);
+  await probe('learningRate = v', withModel((m, v) => { m.learningRate = v; }), ['half']);
+  await probe('layerInfo(v)', withModel((m, v) => m.layerInfo(v)), ['zero']);
+  // printFn: anything but a function is not called (undefined would print)
+  await probe('summary(v)', withModel((m, v) => v !== undefined && m.summary(v)), Object.keys(VALUES));
+  await probe('loadModel(v)', (v) => nn.loadModel(v).dispose());
+  await probe('loadModel(Uint8Array.of(v))', (v) => nn.loadModel(Uint8Array.of(typeof v === 'number' ? v : 0)).dispose());
+});
+
+test('nn.data refuses hostile arguments', async () => {
+  const gen = (opts) => nn.data.generate('circle', { n: 10, ...opts });
+  await probe('data.generate(v)', (v) => nn.data.generate(v, { n: 10 }));
+  await probe('data.generate(kind, v)', (v) => nn.data.generate('circle', v), ['undef', 'obj']);
+  await probe('data.generate({ n })', (v) => gen({ n: v }), ['undef']);
+  await probe('data.generate({ noise })', (v) => gen({ noise: v }), ['undef', 'zero', 'half']);
+  await probe('data.generate({ seed })', (v) => gen({ seed: v }), ['undef', 'nul', 'zero', 'i31']);
+  await probe('data.generate(blobs, { numClasses })', (v) => nn.data.generate('blobs', { n: 10, numClasses: v }), ['undef', 'zero']);
+  const X = new Float32Array([0, 1, 2, 3, 4, 5, 6, 7]);
+  const Y = new Float32Array([0, 1, 0, 1]);
+  await probe('data.split(v, y)', (v) => nn.data.split(v, Y));
+  await probe('data.split(x, v)', (v) => nn.data.split(X, v));
+  await probe('data.split(x, y, v)', (v) => nn.data.split(X, Y, v), ['undef', 'obj']);
+  await probe('data.split({ testFraction })', (v) => nn.data.split(X, Y, { testFraction: v }), ['undef', 'zero', 'half']);
+  await probe('data.split({ seed })', (v) => nn.data.split(X, Y, { seed: v }), ['undef', 'nul', 'zero', 'i31']);
+  await probe('data.split({ xCols })', (v) => nn.data.split(X, Y, { xCols: v }), ['undef']);
+  await probe('data.split({ yCols })', (v) => nn.data.split(X, Y, { yCols: v }), ['undef']);
+  await probe('data.split({ xCols: v, yCols: v })', (v) => nn.data.split(X, Y, { xCols: v, yCols: v }), ['undef']);
+  await probe('data.oneHot(v, 3)', (v) => nn.data.oneHot(v, 3), ['arr']);
+  await probe('data.oneHot([v], 3)', (v) => nn.data.oneHot([v], 3), ['zero', 'tru', 'arr']); // [[]]: no labels
+  await probe('data.oneHot(labels, v)', (v) => nn.data.oneHot([0, 1], v));
+  const x = () => Float32Array.from(X);
+  await probe('data.standardize(v, 2)', (v) => nn.data.standardize(v, 2));
+  await probe('data.standardize(x, v)', (v) => nn.data.standardize(x(), v));
+  await probe('data.standardize(x, 2, v)', (v) => nn.data.standardize(x(), 2, v), ['undef', 'nul']);
+  await probe('data.standardize(x, 2, { mean: v })', (v) => nn.data.standardize(x(), 2, { mean: v, std: [1, 1] }));
+  await probe('data.standardize(x, 2, { std: [v, v, v] })', (v) => nn.data.standardize(x(), 2, { mean: [0, 0], std: [v, v, v] }));
+  await probe('data.standardize(empty, v)', (v) => nn.data.standardize(new Float32Array(0), v));
+  const csv = 'a,b,c\n1,2,0\n3,4,1\n';
+  await probe('parseCSV(v)', (v) => nn.data.parseCSV(v), ['numStr']); // '3' is a CSV file
+  await probe('parseCSV(text, v)', (v) => nn.data.parseCSV(csv, v), ['undef', 'obj']);
+  await probe('parseCSV({ header })', (v) => nn.data.parseCSV(csv, { header: v }), ['undef', 'tru']);
+  await probe('parseCSV({ labelColumn })', (v) => nn.data.parseCSV(csv, { labelColumn: v }), ['undef', 'nul', 'zero']);
+  await probe('parseCSV({ featureColumns })', (v) => nn.data.parseCSV(csv, { featureColumns: v }), ['undef', 'nul']);
+  await probe('parseCSV({ featureColumns: [v] })', (v) => nn.data.parseCSV(csv, { featureColumns: [v] }), ['zero']);
+  console.log(`# hostile arguments: ${apiStats.slots} entry points x ${Object.keys(VALUES).length} values = ` +
+    `${apiStats.calls} calls, ${apiStats.refused} refused with an nnplay error`);
+});
