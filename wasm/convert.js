@@ -1,11 +1,35 @@
 // convert.js - data into row-major floats: typed arrays, nested arrays and TF.js tensors, with
 // messages that say which sample or element is wrong. Pure JS: nothing here touches wasm.
 
+// ---- checks of argument values, with messages that can show any value ----
+
+/** A value as a message shows it; never throws (Symbols, BigInts and cycles included). */
+export const show = (v) => {
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'number' || typeof v === 'symbol') return String(v);
+  try { return JSON.stringify(v) ?? String(v); } catch { return String(v); }
+};
+
+/** An integer min..max (by default a count that fits the core's int) -- refused, never wrapped. */
+export const isCount = (v, min, max = 0x7fffffff) => Number.isInteger(v) && v >= min && v <= max;
+
+/** A seed: `dflt` when left out, else an integer 0..2^32-1 (the core's uint32_t). */
+export function seedOf(v, dflt, what) {
+  if (v == null) return dflt;
+  if (!isCount(v, 0, 0xffffffff)) throw new Error(`nnplay: ${what}: seed must be an integer 0..4294967295, got ${show(v)}`);
+  return v;
+}
+
 // ---- data conversion: typed arrays, nested arrays and TF.js tensors into row-major floats ----
 export function flatten(data, what) {
   if (data == null) throw new Error(`nnplay: ${what} is missing`);
-  if (typeof data.dataSync === 'function' && data.shape) {
+  if (typeof data.dataSync === 'function' && Array.isArray(data.shape)) {
     return { values: Float32Array.from(data.dataSync()), shape: data.shape.slice() };
+  }
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    throw new Error(`nnplay: ${what} holds BigInts; use a Float32Array or an array of numbers`);
   }
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
     return { values: data instanceof Float32Array ? data : Float32Array.from(data), shape: null };
@@ -62,7 +86,8 @@ export function checkFinite(values, what, rowSize) {
 }
 
 export function checkKeys(args, known, what) {
-  if (args == null || typeof args !== 'object') throw new Error(`nnplay: ${what} takes an options object`);
+  // not an array either: destructuring one would read Array.prototype (augment.shift!)
+  if (args == null || typeof args !== 'object' || Array.isArray(args)) throw new Error(`nnplay: ${what} takes an options object, got ${show(args)}`);
   for (const k of Object.keys(args)) {
     if (!known.includes(k)) throw new Error(`nnplay: ${what}: unknown option '${k}' (known: ${known.join(', ')})`);
   }

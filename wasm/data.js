@@ -1,25 +1,28 @@
 // data.js - nn.data: the 2D datasets, preprocessing and CSV, all computed by the C core; the
 // dataset names and their kinds (regression, classes) come from the core's tables.
 import { C, malloc, free, withAlloc, copyF32In, withCString, cstr, heapF32 } from './core.js';
-import { flatten } from './convert.js';
+import { flatten, checkKeys, isCount, seedOf, show } from './convert.js';
 import { names, idOf } from './layers.js';
 
 export const data = {
   /** The dataset names (circle, xor, gauss, spiral, ...). */
   get kinds() { return names('datasets').map((d) => d.name); },
   /** A 2D dataset: { x: Float32Array (n x 2), y: Float32Array (n), numClasses, regression }. */
-  generate(kind, { n = 500, noise = 0, seed = 1, numClasses = 0 } = {}) {
+  generate(kind, opts = {}) {
+    checkKeys(opts, ['n', 'noise', 'seed', 'numClasses'], 'data.generate');
+    const { n = 500, noise = 0, numClasses = 0 } = opts;
     const k = idOf('datasets', kind, 'dataset');
-    if (!Number.isInteger(n) || n <= 0 || n > 1e7) throw new Error(`nnplay: data.generate: n must be a positive integer, got ${n}`);
-    if (typeof noise !== 'number' || !(noise >= 0 && noise <= 1)) throw new Error(`nnplay: data.generate: noise must be in [0, 1], got ${noise}`);
-    if (!Number.isInteger(numClasses)) throw new Error(`nnplay: data.generate: numClasses must be an integer, got ${numClasses}`);
+    const seed = seedOf(opts.seed, 1, 'data.generate');
+    if (!isCount(n, 1, 1e7)) throw new Error(`nnplay: data.generate: n must be a positive integer up to 1e7, got ${show(n)}`);
+    if (typeof noise !== 'number' || !(noise >= 0 && noise <= 1)) throw new Error(`nnplay: data.generate: noise must be in [0, 1], got ${show(noise)}`);
+    if (!isCount(numClasses, 0)) throw new Error(`nnplay: data.generate: numClasses must be an integer >= 0, got ${show(numClasses)}`);
     const c = C();
     const numCls = c._nn_data_kind_num_classes(k, numClasses);
     if (numCls < 0) throw new Error(`nnplay: data.generate('${kind}'): numClasses must be 2..8, got ${numClasses}`);
     const px = malloc(n * 8, 'dataset');
     try {
       return withAlloc(n * 4, 'dataset labels', (py) => {
-        const st = c._nn_data_generate(k, n, noise, numClasses, Number(seed) >>> 0, px, py);
+        const st = c._nn_data_generate(k, n, noise, numClasses, seed, px, py);
         if (st !== 0) throw new Error(`nnplay: data.generate('${kind}') failed (status ${st})`);
         const y = heapF32().slice(py >> 2, (py >> 2) + n);
         return { x: heapF32().slice(px >> 2, (px >> 2) + 2 * n), y, n, numClasses: numCls, regression: names('datasets')[k].regression };
@@ -28,14 +31,22 @@ export const data = {
   },
 
   /** Shuffled split (the core's nn_data_split; seed 0 keeps the order): { xTrain, yTrain, xTest, yTest }. */
-  split(x, y, { testFraction = 0.2, seed = 1, xCols = 2, yCols = 1 } = {}) {
+  split(x, y, opts = {}) {
+    checkKeys(opts, ['testFraction', 'seed', 'xCols', 'yCols'], 'data.split');
+    const { testFraction = 0.2, xCols = 2, yCols = 1 } = opts;
+    const seed = seedOf(opts.seed, 1, 'data.split');
     const xv = flatten(x, 'x').values;
     const yv = flatten(y, 'y').values;
+    if (!isCount(xCols, 1) || !isCount(yCols, 1)) {
+      throw new Error(`nnplay: data.split: xCols and yCols must be positive integers, got ${show(xCols)} and ${show(yCols)}`);
+    }
     const n = xv.length / xCols;
     if (!Number.isInteger(n) || yv.length !== n * yCols) {
       throw new Error(`nnplay: data.split: x has ${xv.length / xCols} rows of ${xCols}, y has ${yv.length / yCols} rows of ${yCols}`);
     }
-    if (!(testFraction >= 0 && testFraction <= 1)) throw new Error(`nnplay: data.split: testFraction must be in [0, 1], got ${testFraction}`);
+    if (typeof testFraction !== 'number' || !(testFraction >= 0 && testFraction <= 1)) {
+      throw new Error(`nnplay: data.split: testFraction must be in [0, 1], got ${show(testFraction)}`);
+    }
     const c = C();
     const ptrs = [];
     try {
@@ -47,7 +58,7 @@ export const data = {
       const pNt = pyTr + yv.length * 4;
       const nTest = Math.round(n * testFraction);
       const nTr = n - nTest;
-      const st = c._nn_data_split(px, py, n, xCols, yCols, testFraction, seed >>> 0, pxTr, pyTr,
+      const st = c._nn_data_split(px, py, n, xCols, yCols, testFraction, seed, pxTr, pyTr,
         pxTr + nTr * xCols * 4, pyTr + nTr * yCols * 4, pNt);
       if (st !== 0) throw new Error(`nnplay: data.split failed (status ${st})`);
       const f = heapF32();
@@ -61,7 +72,7 @@ export const data = {
   /** One-hot rows for integer labels 0..k-1 (the core's nn_one_hot). */
   oneHot(labels, k) {
     const { values } = flatten(labels, 'labels');
-    if (!Number.isInteger(k) || k < 1 || k > 1 << 16) throw new Error(`nnplay: oneHot: k must be a positive integer, got ${k}`);
+    if (!Number.isInteger(k) || k < 1 || k > 1 << 16) throw new Error(`nnplay: oneHot: k must be a positive integer, got ${show(k)}`);
     const pl = copyF32In(values, 'labels');
     try {
       return withAlloc(values.length * k * 4, 'one-hot rows', (po) => {
@@ -75,7 +86,8 @@ export const data = {
   },
   /** Standardize columns of x (a Float32Array, changed in place); returns { mean, std } to apply to other data. */
   standardize(x, cols, stats) {
-    if (!(x instanceof Float32Array) || !Number.isInteger(cols) || cols <= 0 || x.length % cols) {
+    // cols is at most x.length: it sizes an allocation
+    if (!(x instanceof Float32Array) || !isCount(cols, 1, x.length) || x.length % cols) {
       throw new Error('nnplay: data.standardize takes a Float32Array and its column count');
     }
     const c = C();
@@ -84,7 +96,7 @@ export const data = {
       const px = copyF32In(x, 'standardize input'); ptrs.push(px);
       const ps = malloc(cols * 8, 'column stats'); ptrs.push(ps);
       const n = x.length / cols;
-      if (stats) {
+      if (stats != null) {
         const mean = stats.mean && flatten(stats.mean, 'stats.mean').values;
         const std = stats.std && flatten(stats.std, 'stats.std').values;
         if (!mean || !std || mean.length !== cols || std.length !== cols) {
@@ -106,8 +118,14 @@ export const data = {
    * (name or index), featureColumns (names or indices; default all others).
    * Returns { x, y, n, columns, featureNames, labelName }.
    */
-  parseCSV(text, { header = 'auto', labelColumn = null, featureColumns = null } = {}) {
+  parseCSV(text, opts = {}) {
     if (typeof text !== 'string') throw new Error('nnplay: parseCSV takes the CSV text as a string');
+    checkKeys(opts, ['header', 'labelColumn', 'featureColumns'], 'parseCSV');
+    const { header = 'auto', labelColumn = null, featureColumns = null } = opts;
+    if (header !== 'auto' && typeof header !== 'boolean') throw new Error(`nnplay: parseCSV: header must be true, false or 'auto', got ${show(header)}`);
+    if (featureColumns != null && !Array.isArray(featureColumns)) {
+      throw new Error(`nnplay: parseCSV: featureColumns must be an array of column names or indices, got ${show(featureColumns)}`);
+    }
     const c = C();
     return withCString(text, (pt, len) => {
       const csv = c._nnw_csv_parse(pt, len, header === 'auto' ? -1 : header ? 1 : 0);
@@ -120,16 +138,16 @@ export const data = {
         const columns = Array.from({ length: cols }, (_, i) => cstr(c._nnw_csv_name(csv, i)));
         const colIndex = (ref, what) => {
           if (typeof ref === 'number') {
-            if (!Number.isInteger(ref) || ref < 0 || ref >= cols) throw new Error(`nnplay: CSV: ${what} ${ref} is not a column index 0..${cols - 1}`);
+            if (!Number.isInteger(ref) || ref < 0 || ref >= cols) throw new Error(`nnplay: CSV: ${what} ${show(ref)} is not a column index 0..${cols - 1}`);
             return ref;
           }
           let i = columns.indexOf(ref);
           if (i < 0) i = columns.findIndex((n) => n.toLowerCase() === String(ref).toLowerCase());
-          if (i < 0) throw new Error(`nnplay: CSV: no column named '${ref}' (columns: ${columns.join(', ')})`);
+          if (i < 0) throw new Error(`nnplay: CSV: no column named ${show(ref)} (columns: ${columns.join(', ')})`);
           return i;
         };
         const label = labelColumn == null ? -1 : colIndex(labelColumn, 'labelColumn');
-        const feats = featureColumns ? featureColumns.map((f) => colIndex(f, 'feature column'))
+        const feats = featureColumns != null ? featureColumns.map((f) => colIndex(f, 'feature column'))
           : columns.map((_, i) => i).filter((i) => i !== label);
         if (!feats.length) throw new Error('nnplay: CSV: no feature columns left');
         const all = heapF32().subarray(c._nnw_csv_data(csv) >> 2, (c._nnw_csv_data(csv) >> 2) + rows * cols);

@@ -2,17 +2,13 @@
 // cross into wasm, and how they come back. JS only checks that a value can be encoded (a number,
 // a boolean, a name or a list of numbers); what it must be is the core's business, so a bad value
 // gets the core's message whichever way it came in.
+import { show } from './convert.js';
+
 const TAG_NUMBERS = 1;
 const TAG_BOOL = 2;
 const TAG_NAME = 3;
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
-
-const show = (v) => {
-  if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'bigint') return `${v}n`;
-  try { return JSON.stringify(v) ?? String(v); } catch { return String(v); }
-};
 
 class Writer {
   constructor() { this.buf = new Uint8Array(256); this.len = 0; }
@@ -40,18 +36,22 @@ const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArr
   !ArrayBuffer.isView(v) && Object.getPrototypeOf(v) === Object.prototype;
 
 /** Flatten {a: 1, b: {c: 2}} into [['a', 1], ['b.c', 2]], leaving out null and undefined. */
-function entriesOf(obj, prefix = '') {
+function entriesOf(obj, what, prefix = '') {
+  // no option nests deeper than kernelRegularizer.l2: this stops a cycle before the stack does
+  if (prefix.split('.').length > 4) throw new Error(`nnplay: ${what}: options nested too deeply at ${prefix.slice(0, 60)}...`);
   const out = [];
   for (const [k, v] of Object.entries(obj)) {
     if (v == null) continue;
-    if (isPlainObject(v)) out.push(...entriesOf(v, `${prefix}${k}.`));
+    const sub = isPlainObject(v) ? entriesOf(v, what, `${prefix}${k}.`) : null;
+    if (sub && !sub.length) throw new Error(`nnplay: ${what}: ${prefix}${k} must be a number, true/false, a name or a list of numbers, got ${show(v)}`);
+    if (sub) out.push(...sub);
     else out.push([prefix + k, v]);
   }
   return out;
 }
 
 function putEntries(w, obj, what) {
-  const entries = entriesOf(obj);
+  const entries = entriesOf(obj, what);
   if (entries.length > 0xffff) throw new Error(`nnplay: ${what}: too many options`);
   w.u16(entries.length);
   for (const [key, v] of entries) {

@@ -2,6 +2,7 @@
 // knows (activations, losses, ...). Nothing here lists a layer or an option: the table does.
 import { C, coreTable, isLoaded, withAlloc, copyBytesIn, free, heapU8, cstr } from './core.js';
 import { encodeSpec, decodeSpec } from './encode.js';
+import { show } from './convert.js';
 
 /** Config keys that belong to the model, not to the layer's spec. */
 export const MODEL_KEYS = ['inputShape', 'batchInputShape', 'inputDim', 'name'];
@@ -89,6 +90,6 @@ export function names(what) {
 export function idOf(what, name, noun, first = 0) {
   const t = names(what);
   const i = typeof name === 'string' ? t.findIndex((e) => e.name === name || e.aliases.includes(name)) : -1;
-  if (i < first) throw new Error(`nnplay: unknown ${noun} '${name}' (known: ${t.slice(first).map((e) => e.name).join(', ')})`);
+  if (i < first) throw new Error(`nnplay: unknown ${noun} ${show(name)} (known: ${t.slice(first).map((e) => e.name).join(', ')})`);
   return i;
 }

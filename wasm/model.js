@@ -2,7 +2,7 @@
 // configs, weights and summaries come from the core's table through generic calls.
 import { C, malloc, free, withAlloc, copyF32In, copyBytesIn, cstr, takeJSON, takeBytes, withErrorBuffer,
   heapF32, heapF64, heapI32, heapU8, isLoaded } from './core.js';
-import { flatten, toRows, checkFinite, checkKeys } from './convert.js';
+import { flatten, toRows, checkFinite, checkKeys, show, seedOf } from './convert.js';
 import { encodeOptions, decodeOptions } from './encode.js';
 import { specBytes, decodeLayerSpec, layerType, names, idOf } from './layers.js';
 import { toOptimizer, fit } from './train.js';
@@ -18,9 +18,10 @@ export class Sequential {
   /** @param {{layers?: object[], seed?: number, name?: string}} [args] */
   constructor(args = {}) {
     C();
-    if (args === null || typeof args !== 'object') throw new Error('nnplay: sequential() takes { layers, seed, name }');
-    this.name = typeof args.name === 'string' ? args.name : 'sequential';
-    this.seed = args.seed == null ? (Math.random() * 0x100000000) >>> 0 : Number(args.seed) >>> 0;
+    if (args === null || typeof args !== 'object' || Array.isArray(args)) throw new Error('nnplay: sequential() takes { layers, seed, name }');
+    if (args.name != null && typeof args.name !== 'string') throw new Error(`nnplay: sequential({ name }) must be a string, got ${show(args.name)}`);
+    this.name = args.name ?? 'sequential';
+    this.seed = seedOf(args.seed, (Math.random() * 0x100000000) >>> 0, 'sequential');
     this._ptr = 0;
     this._layers = [];
     this._compiled = null;
@@ -57,13 +58,13 @@ export class Sequential {
       (cfg.inputDim != null ? [cfg.inputDim] : null);
     if (shape == null) throw new Error('nnplay: the first layer needs an inputShape, e.g. inputShape: [2]');
     const dims = Array.isArray(shape) ? shape : [];
-    const bad = () => new Error(`nnplay: inputShape must be 1 to 3 positive integers, got ${JSON.stringify(shape)}`);
+    const bad = () => new Error(`nnplay: inputShape must be 1 to 3 positive integers, got ${show(shape)}`);
     if (dims.length < 1 || dims.length > 3 || !dims.every((d) => typeof d === 'number')) throw bad();
     const [ptr, msg] = withAlloc(8 * dims.length, 'the input shape', (ps) => {
       heapF64().set(dims, ps >>> 3);
       return withErrorBuffer((pe) => C()._nnw_model_create(ps, dims.length, this.seed, pe));
     });
-    if (!ptr) throw new Error(`nnplay: ${msg}, got ${JSON.stringify(shape)}`);
+    if (!ptr) throw new Error(`nnplay: ${msg}, got ${show(shape)}`);
     this._ptr = ptr;
     if (finalizer) finalizer.register(this, ptr, this);
   }
@@ -96,7 +97,7 @@ export class Sequential {
     if (args.metrics != null && !Array.isArray(args.metrics)) throw new Error('nnplay: compile: metrics must be an array of names');
     // metric 0 is the loss, always reported
     const metrics = (args.metrics || []).map((name) => ({ name, index: idOf('metrics', name, 'metric', 1) }));
-    const settings = encodeOptions({ ...opt, loss: args.loss, fromLogits: !!args.fromLogits }, 'compile');
+    const settings = encodeOptions({ ...opt, loss: args.loss, fromLogits: args.fromLogits ?? false }, 'compile');
     const p = copyBytesIn(settings, 'compile settings');
     let st;
     try { st = C()._nn_model_compile_encoded(m, p, settings.length); } finally { free(p); }
@@ -140,7 +141,7 @@ export class Sequential {
    */
   layerInfo(i) {
     const m = this._m();
-    if (!Number.isInteger(i) || i < 0 || i >= this._layers.length) throw new Error(`nnplay: no layer ${i}`);
+    if (!Number.isInteger(i) || i < 0 || i >= this._layers.length) throw new Error(`nnplay: no layer ${show(i)}`);
     const c = C();
     const info = takeJSON(c._nnw_layer_json(m, i), 'layer info');
     const spec = decodeLayerSpec(withAlloc(4, 'a length', (pl) => takeBytes(c._nnw_layer_spec(m, i, pl), pl)));

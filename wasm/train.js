@@ -2,7 +2,7 @@
 // copied into wasm once, batches run in C in chunks of about `yieldEvery` ms, and the event loop
 // runs between them (callbacks, rendering).
 import { C, malloc, free, heapF32, heapI32, yieldNow, now } from './core.js';
-import { checkKeys } from './convert.js';
+import { checkKeys, isCount, show } from './convert.js';
 
 const optimizer = (name, o) => Object.freeze({ optimizer: name, ...o });
 
@@ -40,15 +40,15 @@ export function toOptimizer(o) {
 const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'verbose',
   'initialEpoch', 'yieldEvery', 'callbacks', 'augment'];
 
-const isCount = (v, min) => Number.isInteger(v) && v >= min && v <= 0x7fffffff;
+const CALLBACK_HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
 
 /** fit's augment option: {shift: pixels (0), flip: boolean (false)} for image inputs. */
 function augmentOptions(a) {
   if (a == null || a === false) return { shift: 0, flip: 0 };
   checkKeys(a, ['shift', 'flip'], 'fit: augment');
   const { shift = 0, flip = false } = a;
-  if (!isCount(shift, 0)) throw new Error(`nnplay: fit: augment.shift must be an integer >= 0, got ${shift}`);
-  if (typeof flip !== 'boolean') throw new Error(`nnplay: fit: augment.flip must be true or false, got ${flip}`);
+  if (!isCount(shift, 0)) throw new Error(`nnplay: fit: augment.shift must be an integer >= 0, got ${show(shift)}`);
+  if (typeof flip !== 'boolean') throw new Error(`nnplay: fit: augment.flip must be true or false, got ${show(flip)}`);
   return { shift, flip: flip ? 1 : 0 };
 }
 
@@ -59,16 +59,19 @@ export async function fit(model, x, y, args = {}) {
   checkKeys(args, FIT_KEYS, 'fit');
   const { epochs = 1, batchSize = 32, shuffle = true, validationSplit = 0, validationData,
     verbose = 0, initialEpoch = 0, yieldEvery = 16 } = args;
-  if (!isCount(epochs, 0)) throw new Error(`nnplay: fit: epochs must be an integer >= 0, got ${epochs}`);
-  if (!isCount(batchSize, 1)) throw new Error(`nnplay: fit: batchSize must be a positive integer, got ${batchSize}`);
-  if (!isCount(initialEpoch, 0)) throw new Error(`nnplay: fit: initialEpoch must be an integer >= 0, got ${initialEpoch}`);
+  if (!isCount(epochs, 0)) throw new Error(`nnplay: fit: epochs must be an integer >= 0, got ${show(epochs)}`);
+  if (!isCount(batchSize, 1)) throw new Error(`nnplay: fit: batchSize must be a positive integer, got ${show(batchSize)}`);
+  if (!isCount(initialEpoch, 0)) throw new Error(`nnplay: fit: initialEpoch must be an integer >= 0, got ${show(initialEpoch)}`);
   if (typeof validationSplit !== 'number' || !(validationSplit >= 0 && validationSplit < 1)) {
-    throw new Error(`nnplay: fit: validationSplit must be in [0, 1), got ${validationSplit}`);
+    throw new Error(`nnplay: fit: validationSplit must be in [0, 1), got ${show(validationSplit)}`);
   }
-  if (typeof yieldEvery !== 'number' || !(yieldEvery > 0)) throw new Error(`nnplay: fit: yieldEvery must be a positive number of ms, got ${yieldEvery}`);
+  if (typeof yieldEvery !== 'number' || !(yieldEvery > 0)) throw new Error(`nnplay: fit: yieldEvery must be a positive number of ms, got ${show(yieldEvery)}`);
   const aug = augmentOptions(args.augment);
-  const cbs = [].concat(args.callbacks || []);
-  if (!cbs.every((cb) => cb && typeof cb === 'object')) throw new Error('nnplay: fit: callbacks must be objects with onEpochEnd(...) and the like');
+  const cbs = args.callbacks == null ? [] : [].concat(args.callbacks);
+  // a hook that is not a function would fail mid-training, with the model half-trained
+  if (!cbs.every((cb) => cb && typeof cb === 'object' && CALLBACK_HOOKS.every((h) => cb[h] == null || typeof cb[h] === 'function'))) {
+    throw new Error(`nnplay: fit: callbacks must be objects whose ${CALLBACK_HOOKS.join(', ')} are functions`);
+  }
   const { values: xv, n: nAll } = model._inputs(x);
   const yAll = model._labels(y, nAll, 'y');
   const inSize = model.inputSize;
@@ -76,7 +79,7 @@ export async function fit(model, x, y, args = {}) {
   // Keras's validationSplit: the last fraction, taken before shuffling
   let nTrain = nAll;
   let val = null;
-  if (validationData) {
+  if (validationData != null) {
     if (!Array.isArray(validationData) || validationData.length !== 2) {
       throw new Error('nnplay: fit: validationData must be [x, y]');
     }

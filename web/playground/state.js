@@ -121,7 +121,7 @@ export function loadHash() {
   setSelect(ui.regularization, p.get('reg'));
   setSelect(ui.optimizer, p.get('optimizer'));
   const s = Number(p.get('seed'));
-  if (Number.isInteger(s) && s > 0) state.seed = s;
+  if (Number.isInteger(s) && s > 0 && s <= 0xffffffff) state.seed = s; // the core's seeds are uint32
   ui.showTest.checked = p.get('showTest') === '1';
   ui.discretize.checked = p.get('discretize') === '1';
 }
