@@ -256,7 +256,6 @@ int nnw_csv_cols(const nn_csv *c) { return c->data ? c->cols : 0; }
 const float *nnw_csv_data(const nn_csv *c) { return c->data; }
 const char *nnw_csv_name(const nn_csv *c, int i) { return c->names && i >= 0 && i < c->cols ? c->names[i] : ""; }
 const char *nnw_csv_error(const nn_csv *c) { return c->error; }
-int nnw_csv_has_header(const nn_csv *c) { return c->has_header; }
 void nnw_csv_free(nn_csv *c)
 {
     if (!c) return;
