@@ -93,7 +93,7 @@ void nn_layer_same_shape(nn_layer *L)
 int nn_grow(float **buf, uint64_t n)
 {
     if (n == 0) n = 1;
-    if (n > SIZE_MAX / sizeof(float) || n > ((uint64_t)1 << 31) / sizeof(float)) return NN_ERR_NOMEM;
+    if (n > SIZE_MAX / sizeof(float) || n > NN_MAX_BUFFER / sizeof(float)) return NN_ERR_NOMEM;
     float *p = NN_REALLOC(*buf, (size_t)n * sizeof(float));
     if (!p) return NN_ERR_NOMEM;
     *buf = p;

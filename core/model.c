@@ -407,23 +407,25 @@ float nn_model_get_lr(const nn_model *m) { return m ? m->opt.lr : 0.0f; }
 int nn_model_reserve(nn_model *m, int cap)
 {
     if (cap <= m->cap) return NN_OK;
-    size_t maxw = (size_t)m->in_size;
+    uint64_t maxw = (uint64_t)m->in_size;
+    for (int l = 0; l < m->n_layers; l++)
+        if ((uint64_t)m->layers[l].out_size > maxw) maxw = (uint64_t)m->layers[l].out_size;
+    /* 64-bit: in wasm, cap x a few million values per sample passes 4 GiB and would wrap */
+    if ((uint64_t)cap * maxw * sizeof(float) > NN_MAX_BUFFER)
+        return nn_fail(m, NN_ERR_ARG, "a batch of %d samples is too large: a layer's values would take "
+                       "%llu MB (at most %llu MB per buffer); use a smaller batch", cap,
+                       (unsigned long long)((uint64_t)cap * maxw * sizeof(float) >> 20),
+                       (unsigned long long)(NN_MAX_BUFFER >> 20));
     for (int l = 0; l < m->n_layers; l++) {
         nn_layer *L = &m->layers[l];
         if (L->ops->reserve && L->ops->reserve(L, cap) != NN_OK) goto oom;
         L->cap = cap;
-        if ((size_t)L->out_size > maxw) maxw = (size_t)L->out_size;
     }
-    size_t n = (size_t)cap * maxw;
-    for (int i = 0; i < 2; i++) {
-        float *d = NN_REALLOC(m->dbuf[i], n * sizeof(float));
-        if (!d) goto oom;
-        m->dbuf[i] = d;
-    }
-    float *dy = NN_REALLOC(m->dy, (size_t)cap * nn_model_output_size(m) * sizeof(float));
-    if (!dy) goto oom;
-    m->dy = dy;
-    m->dbuf_len = n;
+    uint64_t n = (uint64_t)cap * maxw;
+    if (nn_grow(&m->dbuf[0], n) || nn_grow(&m->dbuf[1], n) ||
+        nn_grow(&m->dy, (uint64_t)cap * (uint64_t)nn_model_output_size(m)))
+        goto oom;
+    m->dbuf_len = (size_t)n;
     m->cap = cap;
     return NN_OK;
 oom:

@@ -156,6 +156,7 @@ int nn_fail_buf(char *err, int code, const char *fmt, ...);
 #define NN_MAX_VALUES (1 << 28)              /* values per sample of any layer's input or output */
 #define NN_MAX_TENSOR ((uint64_t)400000000)  /* values in one weight tensor */
 #define NN_MAX_PARAMS ((uint64_t)400000000)  /* parameters (or state values) of a model */
+#define NN_MAX_BUFFER ((uint64_t)1 << 31)    /* bytes in one cache buffer (wasm's memory is 2 GB) */
 /* Plan n layers after m's input as nn_model_add would, allocating nothing: checks every spec
  * against the shapes and sums the parameters and state values they need (the loader runs this
  * before it allocates anything). */

@@ -144,14 +144,13 @@ void nn_model_permutation(nn_model *m, int32_t *perm, int n)
 static int reserve_gather(nn_model *m, int bs)
 {
     if (bs <= m->xb_cap) return NN_OK;
-    float *xb = NN_REALLOC(m->xb, (size_t)bs * m->in_size * sizeof(float));
-    if (!xb) return nn_fail(m, NN_ERR_NOMEM, "out of memory for a batch of %d", bs);
-    m->xb = xb;
-    float *yb = NN_REALLOC(m->yb, (size_t)bs * nn_model_output_size(m) * sizeof(float));
-    if (!yb) return nn_fail(m, NN_ERR_NOMEM, "out of memory for a batch of %d", bs);
-    m->yb = yb;
+    int st = nn_model_reserve(m, bs); /* first: it says when the batch is too large */
+    if (st != NN_OK) return st;
+    if (nn_grow(&m->xb, (uint64_t)bs * (uint64_t)m->in_size) ||
+        nn_grow(&m->yb, (uint64_t)bs * (uint64_t)nn_model_output_size(m)))
+        return nn_fail(m, NN_ERR_NOMEM, "out of memory for a batch of %d", bs);
     m->xb_cap = bs;
-    return nn_model_reserve(m, bs);
+    return NN_OK;
 }
 
 int nn_model_train_steps(nn_model *m, const float *x, const float *y, int n,

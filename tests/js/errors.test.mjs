@@ -274,6 +274,19 @@ describe('model bytes', () => {
 });
 
 describe('too large for wasm memory', () => {
+  test('a batch whose layer values pass 4 GiB is refused with a message, not a trap', async () => {
+    // 4M values per sample in the hidden layer: predict's chunk of 256 would need 4 GB per buffer,
+    // a size that wraps to a small number in wasm's 32-bit size_t without the 64-bit check
+    const m = nn.sequential({ seed: 1, layers: [dense(4_000_000, { inputShape: [1] }), dense(1)] });
+    const x = new Float32Array(256).fill(0.5);
+    await fails(() => m.predict(x), /batch of 256 samples is too large/);
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    await fails(() => m.fit(x, x, { batchSize: 256 }), /batch of 256 samples is too large/);
+    assert.equal(m.predict(x.subarray(0, 8)).length, 8); // smaller batches still work
+    m.dispose();
+    await assertStillWorks();
+  });
+
   test('a dense layer needing 6.4 GB of weights', async () => {
     const info0 = nn.info();
     await fails(() => nn.sequential({ layers: [dense(8, { inputShape: [200000000] })] }), /too large|out of memory/);
