@@ -1,6 +1,7 @@
 /* model.c - a sequential model: layers, the contiguous parameter/gradient arrays, and the
  * forward/backward passes over them. */
 #include "nn_internal.h"
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -282,6 +283,9 @@ static int check_optimizer(nn_model *m, const nn_optimizer *o)
     if (!(o->rho >= 0.0f && o->rho < 1.0f))
         return nn_fail(m, NN_ERR_ARG, "RMSprop rho must be in [0, 1), got %g", (double)o->rho);
     if (!(o->eps > 0.0f)) return nn_fail(m, NN_ERR_ARG, "epsilon must be positive");
+    if (!(o->clip_norm >= 0.0f && o->clip_value >= 0.0f) || !isfinite(o->clip_norm) || !isfinite(o->clip_value))
+        return nn_fail(m, NN_ERR_ARG, "gradient clipping must be finite and >= 0 (0: off), got norm %g, value %g",
+                       (double)o->clip_norm, (double)o->clip_value);
     return NN_OK;
 }
 
@@ -501,6 +505,7 @@ int nn_model_apply_grads(nn_model *m)
     if (!m) return NN_ERR_ARG;
     if (!m->compiled) return nn_fail(m, NN_ERR_STATE, "the model is not compiled");
     nn_regularization(m, m->grads);
+    nn_clip_grads(m);
     m->step++;
     nn_optim_step(&m->opt, m->step, m->params, m->grads, m->opt_m, m->opt_v, m->n_params);
     return NN_OK;

@@ -183,6 +183,8 @@ typedef struct {
     float rho;         /* RMSprop decay */
     float eps;         /* Adam / RMSprop / AdaGrad epsilon */
     float initial_accumulator; /* AdaGrad */
+    float clip_norm;   /* > 0: each weight tensor's gradient is scaled to at most this L2 norm (Keras clipnorm) */
+    float clip_value;  /* > 0: each gradient value is clamped to [-clip_value, clip_value] (Keras clipvalue) */
 } nn_optimizer;
 
 typedef struct nn_model nn_model;

@@ -128,6 +128,10 @@ static const nn_option compile_options[] = {
      "Adam / RMSprop / AdaGrad: added to the denominator"},
     {"initialAccumulatorValue", NN_KIND_FLOAT, 1, 0.1, 0, 1e6, 0, NULL,
      offsetof(compile_cfg, opt.initial_accumulator), NULL, "AdaGrad: starting accumulator"},
+    {"clipNorm", NN_KIND_FLOAT, 1, 0, 0, 1e30, 0, NULL, offsetof(compile_cfg, opt.clip_norm), NULL,
+     "each weight tensor's gradient scaled to at most this L2 norm (0: off; Keras clipnorm)"},
+    {"clipValue", NN_KIND_FLOAT, 1, 0, 0, 1e30, 0, NULL, offsetof(compile_cfg, opt.clip_value), NULL,
+     "each gradient value clamped to +-clipValue (0: off; Keras clipvalue)"},
     {"loss", NN_KIND_ENUM, 1, 0, 0, 0, NN_OPTION_REQUIRED, &nn_loss_names, offsetof(compile_cfg, loss),
      NULL, "the loss to minimize"},
     {"fromLogits", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(compile_cfg, from_logits), NULL,
@@ -163,4 +167,30 @@ size_t nn_model_compile_encode(const nn_model *m, void *buf, size_t cap)
     nn_wbuf w = {buf, 0, buf ? cap : 0};
     nn_options_encode(compile_options, NN_COUNT_OF(compile_options), &c, ~0u, &w);
     return w.len;
+}
+
+/* Keras's order: clipnorm per weight tensor, then clipvalue; before the optimizer's update. */
+void nn_clip_grads(nn_model *m)
+{
+    float cn = m->opt.clip_norm, cv = m->opt.clip_value;
+    if (cn > 0.0f) {
+        for (int l = 0; l < m->n_layers; l++) {
+            nn_tensor t[NN_MAX_TENSORS];
+            int n = nn_model_layer_tensors(m, l, t);
+            for (int k = 0; k < n; k++) {
+                if (t[k].state) continue;
+                size_t size = 1;
+                for (int d = 0; d < t[k].rank; d++) size *= (size_t)t[k].shape[d];
+                float *g = m->grads + t[k].offset;
+                double ss = 0;
+                for (size_t i = 0; i < size; i++) ss += (double)g[i] * g[i];
+                if (ss > (double)cn * cn) { /* g *= cn / |g| */
+                    float s = (float)(cn / sqrt(ss));
+                    for (size_t i = 0; i < size; i++) g[i] *= s;
+                }
+            }
+        }
+    }
+    if (cv > 0.0f)
+        for (size_t i = 0; i < m->n_params; i++) m->grads[i] = m->grads[i] > cv ? cv : m->grads[i] < -cv ? -cv : m->grads[i];
 }

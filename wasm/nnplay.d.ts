@@ -168,7 +168,9 @@ export const regularizers: {
 /** What compile passes to the core: the optimizer's name and its settings (TF.js's names). */
 export interface Optimizer { readonly optimizer: 'sgd' | 'adam' | 'rmsprop' | 'adagrad'; readonly learningRate?: number;
   readonly momentum?: number; readonly nesterov?: boolean; readonly beta1?: number; readonly beta2?: number;
-  readonly rho?: number; readonly epsilon?: number; readonly initialAccumulatorValue?: number }
+  readonly rho?: number; readonly epsilon?: number; readonly initialAccumulatorValue?: number;
+  /** Gradient clipping, as Keras's optimizers take it: { ...nn.train.adam(1e-3), clipNorm: 1 }. */
+  readonly clipNorm?: number; readonly clipValue?: number }
 export const train: {
   sgd(learningRate?: number): Optimizer;
   momentum(learningRate?: number, momentum?: number, useNesterov?: boolean): Optimizer;

@@ -1,6 +1,7 @@
 /* Optimizer steps against values computed by hand (two steps each, g fixed). */
 #include "nn_internal.h"
 #include "test.h"
+#include <string.h>
 
 static void steps(nn_optimizer o, float w0, float g, int n, float *w_out)
 {
@@ -89,6 +90,39 @@ static void test_lr_between_epochs(void)
     nn_model_free(m);
 }
 
+/* Keras's clipnorm (per weight tensor) and clipvalue, applied to the gradients before the step:
+ * with plain SGD at lr 1 the step is the clipped gradient itself. */
+static void test_clipping(void)
+{
+    int shape[1] = {2};
+    nn_model *m = nn_model_create(1, shape, 1);
+    nn_model_add(m, nn_dense(2, NN_ACT_LINEAR));
+    nn_optimizer o = nn_sgd(1.0f);
+    o.clip_norm = 1.0f;
+    CHECK(nn_model_compile(m, &o, NN_LOSS_MSE) == NN_OK);
+    float *w = nn_model_params(m), *g = nn_model_grads(m), before[6];
+    memcpy(before, w, sizeof before);
+    float grads[6] = {3, 4, 0, 0, /* kernel: norm 5 -> scaled to 1 */ 0.3f, 0.4f /* bias: norm 0.5, kept */};
+    memcpy(g, grads, sizeof grads);
+    CHECK(nn_model_apply_grads(m) == NN_OK);
+    CHECK_NEAR(before[0] - w[0], 0.6, 1e-6);
+    CHECK_NEAR(before[1] - w[1], 0.8, 1e-6);
+    CHECK_NEAR(before[4] - w[4], 0.3, 1e-6);
+    CHECK_NEAR(before[5] - w[5], 0.4, 1e-6);
+    o.clip_norm = 0;
+    o.clip_value = 0.5f;
+    CHECK(nn_model_compile(m, &o, NN_LOSS_MSE) == NN_OK);
+    memcpy(before, w, sizeof before);
+    float grads2[6] = {3, -4, 0.1f, -0.2f, 0.7f, -0.5f};
+    memcpy(g, grads2, sizeof grads2);
+    CHECK(nn_model_apply_grads(m) == NN_OK);
+    float want[6] = {0.5f, -0.5f, 0.1f, -0.2f, 0.5f, -0.5f};
+    for (int i = 0; i < 6; i++) CHECK_NEAR(before[i] - w[i], want[i], 1e-6);
+    o.clip_value = -1;
+    CHECK(nn_model_compile(m, &o, NN_LOSS_MSE) == NN_ERR_ARG);
+    nn_model_free(m);
+}
+
 int main(void)
 {
     RUN(test_sgd);
@@ -98,5 +132,6 @@ int main(void)
     RUN(test_adagrad);
     RUN(test_names);
     RUN(test_lr_between_epochs);
+    RUN(test_clipping);
     return nt_summary("optim");
 }

@@ -182,3 +182,26 @@ describe('fit and the event loop', () => {
     m.dispose();
   });
 });
+
+describe('gradient clipping', () => {
+  test('clipValue and clipNorm on the optimizer (Keras\'s clipvalue/clipnorm) bound each step, and save/load keeps them', () => {
+    const make = () => nn.sequential({ seed: 3, layers: [nn.layers.dense({ inputShape: [2], units: 1 })] });
+    const x = [[100, -100]];
+    const y = [[1e4]]; // a huge error: unclipped SGD at lr 1 would move the weights by ~1e6
+    for (const [opt, bound] of [[{ ...nn.train.sgd(1), clipValue: 0.5 }, 0.5 + 1e-6], [{ ...nn.train.sgd(1), clipNorm: 1 }, 1 + 1e-6]]) {
+      const m = make();
+      m.compile({ optimizer: opt, loss: 'meanSquaredError' });
+      const before = m.getWeights()[0].slice();
+      m.trainOnBatch(x, y);
+      const step = Array.from(m.getWeights()[0]).map((w, i) => Math.abs(w - before[i]));
+      assert.ok(Math.hypot(...step) <= bound * Math.SQRT2, `step ${step}`);
+      const r = nn.loadModel(m.save());
+      assert.equal(r._compiled.optimizer.clipValue ?? 0, opt.clipValue ?? 0);
+      assert.equal(r._compiled.optimizer.clipNorm ?? 0, opt.clipNorm ?? 0);
+      m.dispose(); r.dispose();
+    }
+    const m = make();
+    assert.throws(() => m.compile({ optimizer: { ...nn.train.adam(), clipNorm: -1 }, loss: 'mse' }), /clipNorm must be a number in \[0, /);
+    m.dispose();
+  });
+});
