@@ -126,7 +126,16 @@ static void act_backward(nn_layer *L, const float *p, float *g, const float *x, 
 }
 
 const nn_layer_ops nn_activation_ops = {
-    "Activation", "activation", NULL, "y = activation(x)",
-    act_options, NN_COUNT_OF(act_options), sizeof(act_cfg), sizeof(float *),
-    act_setup, NULL, NULL, nn_layer_reserve_y, act_forward, act_backward, nn_layer_release_y,
+    .name = "Activation",
+    .func = "activation",
+    .doc = "y = activation(x)",
+    .options = act_options,
+    .n_options = NN_COUNT_OF(act_options),
+    .cfg_size = sizeof(act_cfg),
+    .priv_size = sizeof(float *),
+    .setup = act_setup,
+    .reserve = nn_layer_reserve_y,
+    .forward = act_forward,
+    .backward = act_backward,
+    .release = nn_layer_release_y,
 };

@@ -135,8 +135,18 @@ static void bn_release(nn_layer *L)
 }
 
 const nn_layer_ops nn_batchnorm_ops = {
-    "BatchNormalization", "batchNormalization", NULL,
-    "normalize over the last axis: batch statistics when training, moving ones when predicting",
-    bn_options, NN_COUNT_OF(bn_options), sizeof(bn_cfg), sizeof(bn_priv),
-    bn_setup, bn_tensors, bn_init, bn_reserve, bn_forward, bn_backward, bn_release,
+    .name = "BatchNormalization",
+    .func = "batchNormalization",
+    .doc = "normalize over the last axis: batch statistics when training, moving ones when predicting",
+    .options = bn_options,
+    .n_options = NN_COUNT_OF(bn_options),
+    .cfg_size = sizeof(bn_cfg),
+    .priv_size = sizeof(bn_priv),
+    .setup = bn_setup,
+    .tensors = bn_tensors,
+    .init_params = bn_init,
+    .reserve = bn_reserve,
+    .forward = bn_forward,
+    .backward = bn_backward,
+    .release = bn_release,
 };

@@ -235,7 +235,18 @@ static void conv_release(nn_layer *L)
 }
 
 const nn_layer_ops nn_conv2d_ops = {
-    "Conv2D", "conv2d", NULL, "2D convolution over [height, width, channels]; kernel [kh, kw, inC, filters]",
-    conv_options, NN_COUNT_OF(conv_options), sizeof(conv_cfg), sizeof(conv_priv),
-    conv_setup, conv_tensors, conv_init, conv_reserve, conv_forward, conv_backward, conv_release,
+    .name = "Conv2D",
+    .func = "conv2d",
+    .doc = "2D convolution over [height, width, channels]; kernel [kh, kw, inC, filters]",
+    .options = conv_options,
+    .n_options = NN_COUNT_OF(conv_options),
+    .cfg_size = sizeof(conv_cfg),
+    .priv_size = sizeof(conv_priv),
+    .setup = conv_setup,
+    .tensors = conv_tensors,
+    .init_params = conv_init,
+    .reserve = conv_reserve,
+    .forward = conv_forward,
+    .backward = conv_backward,
+    .release = conv_release,
 };

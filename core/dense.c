@@ -105,7 +105,18 @@ static void dense_release(nn_layer *L)
 }
 
 const nn_layer_ops nn_dense_ops = {
-    "Dense", "dense", NULL, "fully connected: y = activation(x W + b), W is [inputs, units]",
-    dense_options, NN_COUNT_OF(dense_options), sizeof(dense_cfg), sizeof(dense_priv),
-    dense_setup, dense_tensors, dense_init, dense_reserve, dense_forward, dense_backward, dense_release,
+    .name = "Dense",
+    .func = "dense",
+    .doc = "fully connected: y = activation(x W + b), W is [inputs, units]",
+    .options = dense_options,
+    .n_options = NN_COUNT_OF(dense_options),
+    .cfg_size = sizeof(dense_cfg),
+    .priv_size = sizeof(dense_priv),
+    .setup = dense_setup,
+    .tensors = dense_tensors,
+    .init_params = dense_init,
+    .reserve = dense_reserve,
+    .forward = dense_forward,
+    .backward = dense_backward,
+    .release = dense_release,
 };

@@ -65,7 +65,16 @@ static void dropout_release(nn_layer *L)
 }
 
 const nn_layer_ops nn_dropout_ops = {
-    "Dropout", "dropout", NULL, "inverted dropout while training; identity when predicting",
-    dropout_options, NN_COUNT_OF(dropout_options), sizeof(dropout_cfg), sizeof(dropout_priv),
-    dropout_setup, NULL, NULL, dropout_reserve, dropout_forward, dropout_backward, dropout_release,
+    .name = "Dropout",
+    .func = "dropout",
+    .doc = "inverted dropout while training; identity when predicting",
+    .options = dropout_options,
+    .n_options = NN_COUNT_OF(dropout_options),
+    .cfg_size = sizeof(dropout_cfg),
+    .priv_size = sizeof(dropout_priv),
+    .setup = dropout_setup,
+    .reserve = dropout_reserve,
+    .forward = dropout_forward,
+    .backward = dropout_backward,
+    .release = dropout_release,
 };

@@ -14,6 +14,7 @@ void nn_init_fill(int init, float *w, size_t n, int fan_in, int fan_out, nn_rng 
     case NN_INIT_HE_UNIFORM: scale = sqrtf(6.0f / fin); break;
     case NN_INIT_HE_NORMAL: scale = sqrtf(2.0f / fin); normal = 1; break;
     case NN_INIT_ONES: for (size_t i = 0; i < n; i++) w[i] = 1.0f; return;
+    case NN_INIT_RANDOM_UNIFORM: scale = 0.05f; break;
     default: memset(w, 0, n * sizeof(float)); return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -25,10 +26,11 @@ void nn_init_fill(int init, float *w, size_t n, int fan_in, int fan_out, nn_rng 
 }
 
 static const char *const init_list[NN_INIT_COUNT] = {"glorotUniform", "glorotNormal", "heUniform",
-                                                     "heNormal", "zeros", "ones"};
+                                                     "heNormal", "zeros", "ones", "randomUniform"};
 static const nn_alias init_aliases[] = {
     {"glorot_uniform", NN_INIT_GLOROT_UNIFORM}, {"glorot_normal", NN_INIT_GLOROT_NORMAL},
     {"he_uniform", NN_INIT_HE_UNIFORM}, {"he_normal", NN_INIT_HE_NORMAL},
+    {"uniform", NN_INIT_RANDOM_UNIFORM}, {"random_uniform", NN_INIT_RANDOM_UNIFORM},
 };
 const nn_names nn_init_names = {"initializers", "initializer", NN_INIT_COUNT, init_list, NN_COUNT_OF(init_aliases), init_aliases};
 

@@ -69,6 +69,7 @@ typedef enum {
     NN_LAYER_FLATTEN = 8,         /* any shape -> [size] */
     NN_LAYER_RESHAPE = 9,         /* -> spec.target_shape */
     NN_LAYER_BATCHNORM = 10,      /* over the last axis */
+    NN_LAYER_EMBEDDING = 11,      /* token ids [t] -> vectors [t, outputDim] */
     NN_LAYER_COUNT
 } nn_layer_type;
 
@@ -80,6 +81,7 @@ typedef enum {
     NN_INIT_HE_NORMAL = 3,
     NN_INIT_ZEROS = 4,
     NN_INIT_ONES = 5,
+    NN_INIT_RANDOM_UNIFORM = 6,  /* U(-0.05, 0.05): Keras's 'uniform', the embeddings' default */
     NN_INIT_COUNT
 } nn_init;
 
@@ -205,6 +207,9 @@ nn_layer_spec nn_reshape(int rank, const int *shape);
 /* y = gamma * (x - mean) / sqrt(var + epsilon) + beta over the last axis; batch statistics
  * while training, moving ones (non-trainable state) when predicting. momentum 0.99, epsilon 1e-3. */
 nn_layer_spec nn_batchnorm(void);
+/* Token ids in [0, input_dim) (floats holding integers) -> rows of a learned [input_dim, output_dim]
+ * table: an input [t] gives [t, output_dim]. Weights start U(-0.05, 0.05), as Keras's. */
+nn_layer_spec nn_embedding(int input_dim, int output_dim);
 
 /* ---- any layer type, options by their TF.js names ----
  *     nn_layer_spec s = nn_conv2d(8, 3, 3, 1, NN_PAD_SAME, NN_ACT_RELU);

@@ -47,6 +47,8 @@ typedef struct {
                      float *dx, int n);
     /* Free the caches (the private block itself is the model's). */
     void (*release)(nn_layer *L);
+    /* Optional: check n input rows before a pass when the layer is first (token ids in range). */
+    int (*check_input)(const nn_layer *L, const float *x, int n, char *err);
 } nn_layer_ops;
 
 /* The registry, indexed by type id. */

@@ -324,6 +324,9 @@ nn_layer_spec nn_spec(int type)
     s.type = type;
     const nn_layer_ops *ops = nn_layer_ops_for(type);
     if (!ops) snprintf(s.err, sizeof s.err, "unknown layer type %d", type);
+    else if (ops->cfg_size > NN_SPEC_BYTES) /* a table error: the config does not fit a spec */
+        snprintf(s.err, sizeof s.err, "%s: its config takes %zu bytes, a spec holds %d", ops->func,
+                 ops->cfg_size, NN_SPEC_BYTES);
     else nn_options_defaults(ops->options, ops->n_options, s.cfg.bytes);
     return s;
 }

@@ -37,6 +37,11 @@ static int check_data(nn_model *m, const char *what, const float *x, const float
     if (bad >= 0)
         return nn_fail(m, NN_ERR_NAN, "%s: input contains NaN/Inf at sample %d, feature %d", what,
                        bad / m->in_size, bad % m->in_size);
+    const nn_layer *first = &m->layers[0];
+    if (first->ops->check_input) {
+        int st = first->ops->check_input(first, x, n, m->err);
+        if (st != NN_OK) return st;
+    }
     return y ? nn_loss_check_labels(m, y, n) : NN_OK;
 }
 

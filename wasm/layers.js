@@ -4,12 +4,16 @@ import { C, coreTable, isLoaded, withAlloc, copyBytesIn, free, heapU8, cstr } fr
 import { encodeSpec, decodeSpec } from './encode.js';
 import { show } from './convert.js';
 
-/** Config keys that belong to the model, not to the layer's spec. */
-export const MODEL_KEYS = ['inputShape', 'batchInputShape', 'inputDim', 'name'];
+/** Config keys that belong to the model (its input shape), not to the layer's spec -- unless the
+ * layer has an option of that name (Embedding's inputDim is its vocabulary size). */
+export const MODEL_KEYS = ['inputShape', 'batchInputShape', 'inputDim', 'inputLength', 'name'];
 
-const specConfig = (config) => {
+/** Does the table give this layer class an option of this name? */
+export const hasOption = (className, key) => !!layerType(className)?.options.some((o) => o.name === key);
+
+const specConfig = (className, config) => {
   const out = {};
-  for (const [k, v] of Object.entries(config)) if (!MODEL_KEYS.includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(config)) if (!MODEL_KEYS.includes(k) || hasOption(className, k)) out[k] = v;
   return out;
 };
 
@@ -20,7 +24,7 @@ export function layerType(name) {
 
 /** The encoded spec of a layer object; throws the core's message when it is not valid. */
 export function specBytes(layer) {
-  const u8 = encodeSpec(layer.className, specConfig(layer.config), `${funcName(layer.className)} layer`);
+  const u8 = encodeSpec(layer.className, specConfig(layer.className, layer.config), `${funcName(layer.className)} layer`);
   const p = copyBytesIn(u8, 'a layer spec');
   try {
     withAlloc(256, 'an error message', (pe) => {

@@ -4,7 +4,7 @@ import { C, malloc, free, withAlloc, copyF32In, copyBytesIn, cstr, takeJSON, tak
   heapF32, heapF64, heapI32, heapU8, isLoaded } from './core.js';
 import { flatten, toRows, checkFinite, checkKeys, show, seedOf } from './convert.js';
 import { encodeOptions, decodeOptions } from './encode.js';
-import { specBytes, decodeLayerSpec, layerType, names, idOf } from './layers.js';
+import { specBytes, decodeLayerSpec, layerType, names, idOf, hasOption } from './layers.js';
 import { toOptimizer, fit } from './train.js';
 
 // Finalizers catch models that are garbage-collected without dispose(): their C memory is freed.
@@ -53,9 +53,13 @@ export class Sequential {
     return new Error(`nnplay: ${what}: ${msg || `error ${status}`}`);
   }
 
-  _create(cfg) {
+  /** The model itself, from the first layer's inputShape (or batchInputShape, inputLength as
+   * Embedding takes it, or inputDim where that is not one of the layer's own options). */
+  _create(layer) {
+    const cfg = layer.config;
     const shape = cfg.inputShape ?? (Array.isArray(cfg.batchInputShape) ? cfg.batchInputShape.slice(1) : null) ??
-      (cfg.inputDim != null ? [cfg.inputDim] : null);
+      (cfg.inputLength != null && !hasOption(layer.className, 'inputLength') ? [cfg.inputLength] : null) ??
+      (cfg.inputDim != null && !hasOption(layer.className, 'inputDim') ? [cfg.inputDim] : null);
     if (shape == null) throw new Error('nnplay: the first layer needs an inputShape, e.g. inputShape: [2]');
     const dims = Array.isArray(shape) ? shape : [];
     const bad = () => new Error(`nnplay: inputShape must be 1 to 3 positive integers, got ${show(shape)}`);
@@ -77,7 +81,7 @@ export class Sequential {
       throw new Error('nnplay: add() takes a layer made by nn.layers.dense(...), nn.layers.dropout(...), ...');
     }
     const bytes = specBytes(layer); // the core's checks, before a model exists
-    if (!this._ptr) this._create(layer.config);
+    if (!this._ptr) this._create(layer);
     const p = copyBytesIn(bytes, 'a layer spec');
     let st;
     try { st = C()._nn_model_add_encoded(this._ptr, p, bytes.length); } finally { free(p); }

@@ -33,7 +33,7 @@ export type LossName = 'meanSquaredError' | 'mse' | 'mean_squared_error' | 'bina
   'sparse_categorical_crossentropy' | 'meanAbsoluteError' | 'mae' | 'mean_absolute_error';
 export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad';
 export type InitializerName = 'glorotUniform' | 'glorot_uniform' | 'glorotNormal' | 'glorot_normal' | 'heUniform' | 'he_uniform' |
-  'heNormal' | 'he_normal' | 'zeros' | 'ones';
+  'heNormal' | 'he_normal' | 'zeros' | 'ones' | 'randomUniform' | 'uniform' | 'random_uniform';
 export type Padding = 'valid' | 'same';
 export type DataFormat = 'channelsLast' | 'channels_last';
 export type MetricName = 'accuracy' | 'acc' | 'binaryAccuracy' | 'categoricalAccuracy' | 'sparseCategoricalAccuracy' |
@@ -42,9 +42,9 @@ export type MetricName = 'accuracy' | 'acc' | 'binaryAccuracy' | 'categoricalAcc
 export type DatasetKind = 'circle' | 'xor' | 'gauss' | 'spiral' | 'moons' | 'checkerboard' | 'plane' | 'gaussBumps' |
   'gauss_bumps' | 'blobs' | 'multiSpiral' | 'multi_spiral';
 export type ClassName = 'Dense' | 'Activation' | 'Dropout' | 'Conv2D' | 'MaxPooling2D' | 'AveragePooling2D' |
-  'GlobalAveragePooling2D' | 'Flatten' | 'Reshape' | 'BatchNormalization';
+  'GlobalAveragePooling2D' | 'Flatten' | 'Reshape' | 'BatchNormalization' | 'Embedding';
 export type LayerType = 'dense' | 'activation' | 'dropout' | 'conv2d' | 'maxPooling2d' | 'averagePooling2d' |
-  'globalAveragePooling2d' | 'flatten' | 'reshape' | 'batchNormalization';
+  'globalAveragePooling2d' | 'flatten' | 'reshape' | 'batchNormalization' | 'embedding';
 
 export const layers: {
   /** fully connected: y = activation(x W + b), W is [inputs, units] */
@@ -155,6 +155,15 @@ export const layers: {
     momentum?: number;
     /** added to the variance (default 0.001) */
     epsilon?: number;
+  }): LayerConfig;
+  /** token ids [t] -> learned vectors [t, outputDim] (ids in 0 .. inputDim-1) */
+  embedding(args: CommonLayerArgs & {
+    /** vocabulary size: ids run 0 .. inputDim-1 */
+    inputDim: number;
+    /** values per token */
+    outputDim: number;
+    /** initializer (default "randomUniform") */
+    embeddingsInitializer?: InitializerName;
   }): LayerConfig;
 };
 // ---- end of the generated part ----

@@ -19,8 +19,8 @@ static double loss_of(gc_ctx *c, float *dy, int *fused)
     return l + nn_regularization(c->m, NULL);
 }
 
-/* Compare analytic dL/dparams and dL/dx with central differences (in double where possible). */
-static void grad_check(nn_model *m, float *x, const float *y, int n, double tol, const char *what)
+/* Compare analytic dL/dparams and (with check_x) dL/dx with central differences. */
+static void grad_check_x(nn_model *m, float *x, const float *y, int n, double tol, const char *what, int check_x)
 {
     gc_ctx c = {m, x, y, n, m->rng};
     int k = nn_model_output_size(m), fused;
@@ -41,8 +41,8 @@ static void grad_check(nn_model *m, float *x, const float *y, int n, double tol,
         if (err > worst) worst = err;
         gnorm += fabs(an);
     }
-    double worst_x = 0, xnorm = 0;
-    for (int i = 0; i < n * m->in_size; i++) {
+    double worst_x = 0, xnorm = check_x ? 0 : 1;
+    for (int i = 0; check_x && i < n * m->in_size; i++) {
         float v = x[i];
         x[i] = v + h; double lp = loss_of(&c, NULL, &fused);
         x[i] = v - h; double lm = loss_of(&c, NULL, &fused);
@@ -61,6 +61,11 @@ static void grad_check(nn_model *m, float *x, const float *y, int n, double tol,
     CHECK(xnorm > 1e-4);
     free(dy);
     free(dx);
+}
+
+static void grad_check(nn_model *m, float *x, const float *y, int n, double tol, const char *what)
+{
+    grad_check_x(m, x, y, n, tol, what, 1);
 }
 
 static nn_model *mlp(int act_hidden, int out_units, int out_act, int loss, uint32_t seed)
@@ -263,6 +268,30 @@ static void test_conv_layers(void)
     nn_model_free(m);
 }
 
+/* Embedding -> flatten -> dense: the table's rows get dy; ids repeat within and across samples,
+ * so rows collect several contributions. Token ids carry no gradient (not checked). */
+static void test_embedding(void)
+{
+    float x[N * 3] = {0, 2, 2, 5, 1, 0, 3, 3, 3, 4, 0, 1};
+    float y[N * 2] = {0.5f, -1, 2, 0.1f, -0.3f, 0.7f, 1.5f, -2};
+    int shape[1] = {3};
+    nn_model *m = nn_model_create(1, shape, 30);
+    nn_layer_spec e = nn_embedding(6, 4);
+    nn_spec_set_name(&e, "embeddingsInitializer", "glorotUniform"); /* larger weights: a sharper check */
+    CHECK(nn_model_add(m, e) == NN_OK);
+    CHECK(nn_model_add(m, nn_flatten()) == NN_OK);
+    CHECK(nn_model_add(m, nn_dense(2, NN_ACT_TANH)) == NN_OK);
+    nn_optimizer o = nn_sgd(0.1f);
+    nn_model_compile(m, &o, NN_LOSS_MSE);
+    int s[3];
+    CHECK(nn_model_layer_output_shape(m, 0, s) == 2 && s[0] == 3 && s[1] == 4);
+    grad_check_x(m, x, y, N, 2e-2, "embedding", 0);
+    float bad[3] = {0, 6, 1}, l;
+    CHECK(nn_model_train_batch(m, bad, y, 1, &l) == NN_ERR_ARG);
+    CHECK(strstr(nn_model_error(m), "embedding: input 6 at sample 0, position 1 is not a token id in [0, 6)") != NULL);
+    nn_model_free(m);
+}
+
 int main(void)
 {
     RUN(test_conv_layers);
@@ -270,5 +299,6 @@ int main(void)
     RUN(test_losses);
     RUN(test_layers);
     RUN(test_regularization);
+    RUN(test_embedding);
     return nt_summary("grad");
 }

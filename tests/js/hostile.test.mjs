@@ -396,8 +396,12 @@ test('sequential, add and compile refuse hostile arguments', async () => {
 });
 
 test('layer factories: every option of every layer type, checked by the core', async () => {
-  const base = { dense: { units: 2 }, dropout: { rate: 0.5 }, conv2d: { filters: 1, kernelSize: 2 }, reshape: { targetShape: [2] } };
-  for (const t of nn.describe().layers) {
+  const table = nn.describe();
+  // every required option at a valid value, from the table too
+  const valid = (o) => (o.kind === 'shape' ? [2] : o.kind === 'float' ? o.min : Math.max(2, o.min));
+  const base = Object.fromEntries(table.layers.map((t) =>
+    [t.name, Object.fromEntries(t.options.filter((o) => o.required).map((o) => [o.name, valid(o)]))]));
+  for (const t of table.layers) {
     const make = nn.layers[t.name];
     const none = t.options.every((o) => !o.required);
     await probe(`nn.layers.${t.name}(v)`, (v) => make(v), none ? ['undef', 'obj'] : []);
@@ -411,7 +415,7 @@ test('layer factories: every option of every layer type, checked by the core', a
         if (typeof v === 'boolean') continue;
         const inRange = num >= o.min && num <= o.max;
         if ((o.kind === 'int' || o.kind === 'ints') && Number.isInteger(num) && inRange) accepts.push(name);
-        if (o.kind === 'enum' && Number.isInteger(num) && num >= 0 && num < o.values.length) accepts.push(name); // the core's ids
+        if (o.kind === 'enum' && Number.isInteger(num) && num >= 0 && num < table.names[o.values].length) accepts.push(name); // the core's ids
         if (o.kind === 'float' && inRange) accepts.push(name);
       }
       // a target shape: positive sizes up to the limit, or -1 for one inferred size (TF.js)

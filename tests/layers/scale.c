@@ -41,8 +41,18 @@ static void scale_backward(nn_layer *L, const float *p, float *g, const float *x
 }
 
 const nn_layer_ops nn_scale_ops = {
-    "Scale", "scale", NULL, "y = a * x with one trainable a (a test layer)",
-    scale_options, NN_COUNT_OF(scale_options), sizeof(scale_cfg), sizeof(float *),
-    scale_setup, scale_tensors, scale_init, nn_layer_reserve_y, scale_forward, scale_backward,
-    nn_layer_release_y,
+    .name = "Scale",
+    .func = "scale",
+    .doc = "y = a * x with one trainable a (a test layer)",
+    .options = scale_options,
+    .n_options = NN_COUNT_OF(scale_options),
+    .cfg_size = sizeof(scale_cfg),
+    .priv_size = sizeof(float *),
+    .setup = scale_setup,
+    .tensors = scale_tensors,
+    .init_params = scale_init,
+    .reserve = nn_layer_reserve_y,
+    .forward = scale_forward,
+    .backward = scale_backward,
+    .release = nn_layer_release_y,
 };

@@ -1,0 +1,57 @@
+// Token sequences: Embedding (TF.js's layer and weight layout) learns from ids, refuses ids outside
+// its vocabulary with the core's message, and saves and loads like every layer.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as nn from '../../wasm/nnplay.js';
+
+before(async () => { await nn.ready(); });
+
+/** n sequences of t ids in [0, v); label 1 when at least two ids are below 5. */
+function tokens(n, t, v, seed) {
+  const x = new Float32Array(n * t);
+  const y = new Float32Array(n);
+  let s = seed;
+  const r = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < n; i++) {
+    let low = 0;
+    for (let j = 0; j < t; j++) { const id = Math.floor(r() * v); x[i * t + j] = id; if (id < 5) low++; }
+    y[i] = low >= 2 ? 1 : 0;
+  }
+  return { x, y };
+}
+
+test('embedding -> flatten -> dense learns a rule over token ids; weights in TF.js\'s layout; save/load', async () => {
+  const { x, y } = tokens(400, 6, 20, 1);
+  const m = nn.sequential({ seed: 2, layers: [
+    nn.layers.embedding({ inputDim: 20, outputDim: 8, inputLength: 6 }), // inputLength sets the input shape
+    nn.layers.flatten(),
+    nn.layers.dense({ units: 1, activation: 'sigmoid' }),
+  ] });
+  assert.deepEqual(m.inputShape, [6]);
+  assert.deepEqual(m.layers[0].outputShape, [6, 8]);
+  assert.deepEqual(m.getWeights().map((w) => [w.name, w.shape]),
+    [['embedding_1/embeddings', [20, 8]], ['dense_3/kernel', [48, 1]], ['dense_3/bias', [1]]]);
+  assert.ok(m.getWeights()[0].every((w) => Math.abs(w) <= 0.05), 'Keras\'s uniform(-0.05, 0.05) start');
+  m.compile({ optimizer: nn.train.adam(0.01), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const h = await m.fit(x, y, { epochs: 30, batchSize: 32, validationSplit: 0.2 });
+  assert.ok(h.history.val_accuracy.at(-1) >= 0.9, `validation accuracy ${h.history.val_accuracy.at(-1)}`);
+  // a row of the table is what the layer outputs for its id
+  const out = m.predictLayers([[3, 3, 3, 3, 3, 3]])[0];
+  assert.deepEqual(Array.from(out.subarray(0, 8)), Array.from(m.getWeights()[0].subarray(3 * 8, 4 * 8)));
+  assert.throws(() => m.predict([[0, 1, 2, 3, 4, 20]]), /embedding: input 20 at sample 0, position 5 is not a token id in \[0, 20\)/);
+  assert.throws(() => m.predict([[0, 1, 2, 3, 4, 1.5]]), /input 1.5 .* is not a token id/);
+  const r = nn.loadModel(m.save());
+  assert.deepEqual(r.layers[0].config, { inputDim: 20, outputDim: 8, embeddingsInitializer: 'randomUniform' });
+  assert.deepEqual(Array.from(r.predict(x.subarray(0, 60))), Array.from(m.predict(x.subarray(0, 60))));
+  m.dispose();
+  r.dispose();
+});
+
+test('embedding options are checked by the core', () => {
+  assert.throws(() => nn.layers.embedding({ outputDim: 4 }), /embedding: inputDim is missing/);
+  assert.throws(() => nn.layers.embedding({ inputDim: 0, outputDim: 4 }), /inputDim must be a positive integer/);
+  assert.throws(() => nn.layers.embedding({ inputDim: 10, outputDim: 4, embeddingsInitializer: 'orthogonal' }),
+    /unknown initializer 'orthogonal' for embeddingsInitializer/);
+  assert.throws(() => nn.sequential({ layers: [nn.layers.embedding({ inputShape: [2, 3, 4], inputDim: 10, outputDim: 4 })] }),
+    /embedding: input must be token ids of rank 1 or 2/);
+});
