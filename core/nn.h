@@ -70,6 +70,7 @@ typedef enum {
     NN_LAYER_RESHAPE = 9,         /* -> spec.target_shape */
     NN_LAYER_BATCHNORM = 10,      /* over the last axis */
     NN_LAYER_EMBEDDING = 11,      /* token ids [t] -> vectors [t, outputDim] */
+    NN_LAYER_SIMPLE_RNN = 12,     /* [t, in] -> [units] (or [t, units]): h = act(x W + h U + b) */
     NN_LAYER_COUNT
 } nn_layer_type;
 
@@ -82,6 +83,7 @@ typedef enum {
     NN_INIT_ZEROS = 4,
     NN_INIT_ONES = 5,
     NN_INIT_RANDOM_UNIFORM = 6,  /* U(-0.05, 0.05): Keras's 'uniform', the embeddings' default */
+    NN_INIT_ORTHOGONAL = 7,      /* orthonormal rows or columns (recurrent kernels' default) */
     NN_INIT_COUNT
 } nn_init;
 
@@ -210,6 +212,9 @@ nn_layer_spec nn_batchnorm(void);
 /* Token ids in [0, input_dim) (floats holding integers) -> rows of a learned [input_dim, output_dim]
  * table: an input [t] gives [t, output_dim]. Weights start U(-0.05, 0.05), as Keras's. */
 nn_layer_spec nn_embedding(int input_dim, int output_dim);
+/* Over [t, features]: h_s = activation(x_s W + h_{s-1} U + b) from h = 0; the last h, or every h
+ * with "returnSequences". Weights as TF.js: kernel [in, units], recurrent_kernel [units, units], bias. */
+nn_layer_spec nn_simple_rnn(int units, nn_act act);
 
 /* ---- any layer type, options by their TF.js names ----
  *     nn_layer_spec s = nn_conv2d(8, 3, 3, 1, NN_PAD_SAME, NN_ACT_RELU);

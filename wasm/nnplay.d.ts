@@ -33,7 +33,8 @@ export type LossName = 'meanSquaredError' | 'mse' | 'mean_squared_error' | 'bina
   'sparse_categorical_crossentropy' | 'meanAbsoluteError' | 'mae' | 'mean_absolute_error';
 export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad';
 export type InitializerName = 'glorotUniform' | 'glorot_uniform' | 'glorotNormal' | 'glorot_normal' | 'heUniform' | 'he_uniform' |
-  'heNormal' | 'he_normal' | 'zeros' | 'ones' | 'randomUniform' | 'uniform' | 'random_uniform';
+  'heNormal' | 'he_normal' | 'zeros' | 'ones' | 'randomUniform' | 'uniform' | 'random_uniform' |
+  'orthogonal';
 export type Padding = 'valid' | 'same';
 export type DataFormat = 'channelsLast' | 'channels_last';
 export type MetricName = 'accuracy' | 'acc' | 'binaryAccuracy' | 'categoricalAccuracy' | 'sparseCategoricalAccuracy' |
@@ -42,9 +43,9 @@ export type MetricName = 'accuracy' | 'acc' | 'binaryAccuracy' | 'categoricalAcc
 export type DatasetKind = 'circle' | 'xor' | 'gauss' | 'spiral' | 'moons' | 'checkerboard' | 'plane' | 'gaussBumps' |
   'gauss_bumps' | 'blobs' | 'multiSpiral' | 'multi_spiral';
 export type ClassName = 'Dense' | 'Activation' | 'Dropout' | 'Conv2D' | 'MaxPooling2D' | 'AveragePooling2D' |
-  'GlobalAveragePooling2D' | 'Flatten' | 'Reshape' | 'BatchNormalization' | 'Embedding';
+  'GlobalAveragePooling2D' | 'Flatten' | 'Reshape' | 'BatchNormalization' | 'Embedding' | 'SimpleRNN';
 export type LayerType = 'dense' | 'activation' | 'dropout' | 'conv2d' | 'maxPooling2d' | 'averagePooling2d' |
-  'globalAveragePooling2d' | 'flatten' | 'reshape' | 'batchNormalization' | 'embedding';
+  'globalAveragePooling2d' | 'flatten' | 'reshape' | 'batchNormalization' | 'embedding' | 'simpleRNN';
 
 export const layers: {
   /** fully connected: y = activation(x W + b), W is [inputs, units] */
@@ -164,6 +165,32 @@ export const layers: {
     outputDim: number;
     /** initializer (default "randomUniform") */
     embeddingsInitializer?: InitializerName;
+  }): LayerConfig;
+  /** recurrent layer over [steps, features]: h = activation(x W + h U + b), the last h or all */
+  simpleRNN(args: CommonLayerArgs & {
+    /** size of the state */
+    units: number;
+    /** applied to each new state (default "tanh") */
+    activation?: ActivationName;
+    /** add a bias vector (default true) */
+    useBias?: boolean;
+    /** initializer (default "glorotUniform") */
+    kernelInitializer?: InitializerName;
+    /** initializer (default "orthogonal") */
+    recurrentInitializer?: InitializerName;
+    /** initializer (default "zeros") */
+    biasInitializer?: InitializerName;
+    /** output every step's state [t, units], not only the last (default false) */
+    returnSequences?: boolean;
+    /** read the sequence from its end (outputs in the order read) (default false) */
+    goBackwards?: boolean;
+    /** leakyRelu/elu slope (0: the activation's default) (default 0) */
+    alpha?: number;
+    /** L1 penalty on the kernel (default 0) */
+    l1?: number;
+    /** L2 penalty on the kernel (default 0) */
+    l2?: number;
+    kernelRegularizer?: Regularizer;
   }): LayerConfig;
 };
 // ---- end of the generated part ----

@@ -292,6 +292,47 @@ static void test_embedding(void)
     nn_model_free(m);
 }
 
+/* SimpleRNN through time: the last state, and every state read backwards; sigmoid and tanh. */
+static void test_simple_rnn(void)
+{
+    float x[N * 3 * 2], y[N * 2] = {0.5f, -1, 2, 0.1f, -0.3f, 0.7f, 1.5f, -2};
+    inputs(x, N * 3 * 2, 31);
+    int shape[2] = {3, 2};
+    for (int v = 0; v < 3; v++) {
+        nn_model *m = nn_model_create(2, shape, 40 + (uint32_t)v);
+        nn_layer_spec r = nn_simple_rnn(4, v == 1 ? NN_ACT_SIGMOID : NN_ACT_TANH);
+        if (v >= 1) nn_spec_set(&r, "returnSequences", 1);
+        if (v == 2) { nn_spec_set(&r, "goBackwards", 1); nn_spec_set(&r, "useBias", 0); nn_spec_set(&r, "l2", 0.01); }
+        CHECK(nn_model_add(m, r) == NN_OK);
+        if (v >= 1) CHECK(nn_model_add(m, nn_flatten()) == NN_OK);
+        CHECK(nn_model_add(m, nn_dense(2, NN_ACT_LINEAR)) == NN_OK);
+        nn_optimizer o = nn_sgd(0.1f);
+        nn_model_compile(m, &o, NN_LOSS_MSE);
+        const char *what[3] = {"simpleRNN last state", "simpleRNN returnSequences sigmoid",
+                               "simpleRNN goBackwards, no bias, l2"};
+        grad_check(m, x, y, N, 2e-2, what[v]);
+        nn_model_free(m);
+    }
+}
+
+/* The recurrent kernel starts orthogonal: U^T U = I. */
+static void test_orthogonal(void)
+{
+    int shape[2] = {2, 3};
+    nn_model *m = nn_model_create(2, shape, 5);
+    CHECK(nn_model_add(m, nn_simple_rnn(6, NN_ACT_TANH)) == NN_OK);
+    const float *U = nn_model_params(m) + 3 * 6;
+    double worst = 0;
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++) {
+            double d = 0;
+            for (int k = 0; k < 6; k++) d += (double)U[k * 6 + i] * U[k * 6 + j];
+            worst = fmax(worst, fabs(d - (i == j)));
+        }
+    CHECK(worst < 1e-5);
+    nn_model_free(m);
+}
+
 int main(void)
 {
     RUN(test_conv_layers);
@@ -300,5 +341,7 @@ int main(void)
     RUN(test_layers);
     RUN(test_regularization);
     RUN(test_embedding);
+    RUN(test_simple_rnn);
+    RUN(test_orthogonal);
     return nt_summary("grad");
 }
