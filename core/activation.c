@@ -36,6 +36,9 @@ void nn_act_forward(int act, float alpha, const float *x, float *y, int rows, in
             for (int c = 0; c < cols; c++) yr[c] *= inv;
         }
         break;
+    case NN_ACT_HARD_SIGMOID: /* f(x) = clamp(0.2 x + 0.5, 0, 1) */
+        for (long i = 0; i < n; i++) { float v = 0.2f * x[i] + 0.5f; y[i] = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v; }
+        break;
     default: /* linear */
         if (y != x) memcpy(y, x, (size_t)n * sizeof(float));
     }
@@ -69,15 +72,19 @@ void nn_act_backward(int act, float alpha, const float *x, const float *y, const
             for (int c = 0; c < cols; c++) dxr[c] = yr[c] * (dyr[c] - s);
         }
         break;
+    case NN_ACT_HARD_SIGMOID: /* f' = 0.2 where the line is not clamped */
+        for (long i = 0; i < n; i++) dx[i] = x[i] > -2.5f && x[i] < 2.5f ? 0.2f * dy[i] : 0.0f;
+        break;
     default:
         if (dx != dy) memcpy(dx, dy, (size_t)n * sizeof(float));
     }
 }
 
 static const char *const act_list[NN_ACT_COUNT] = {"linear", "relu", "leakyRelu", "elu", "sigmoid",
-                                                   "tanh", "softmax"};
+                                                   "tanh", "softmax", "hardSigmoid"};
 static const nn_alias act_aliases[] = {{"leaky_relu", NN_ACT_LEAKY_RELU}, {"leakyrelu", NN_ACT_LEAKY_RELU},
-                                       {"none", NN_ACT_LINEAR}, {"identity", NN_ACT_LINEAR}};
+                                       {"none", NN_ACT_LINEAR}, {"identity", NN_ACT_LINEAR},
+                                       {"hard_sigmoid", NN_ACT_HARD_SIGMOID}};
 const nn_names nn_act_names = {"activations", "activation", NN_ACT_COUNT, act_list, NN_COUNT_OF(act_aliases), act_aliases};
 
 int nn_act_from_name(const char *name) { return nn_names_find(&nn_act_names, name); }

@@ -54,6 +54,7 @@ typedef enum {
     NN_ACT_SIGMOID = 4,    /* f(x) = 1/(1+exp(-x)) */
     NN_ACT_TANH = 5,       /* f(x) = tanh(x) */
     NN_ACT_SOFTMAX = 6,    /* f(x)_i = exp(x_i) / sum_j exp(x_j), over the last axis */
+    NN_ACT_HARD_SIGMOID = 7, /* f(x) = clamp(0.2 x + 0.5, 0, 1) (TF.js's recurrent default) */
     NN_ACT_COUNT
 } nn_act;
 
@@ -71,6 +72,7 @@ typedef enum {
     NN_LAYER_BATCHNORM = 10,      /* over the last axis */
     NN_LAYER_EMBEDDING = 11,      /* token ids [t] -> vectors [t, outputDim] */
     NN_LAYER_SIMPLE_RNN = 12,     /* [t, in] -> [units] (or [t, units]): h = act(x W + h U + b) */
+    NN_LAYER_LSTM = 13,           /* [t, in] -> [units] (or [t, units]), gates i, f, c, o */
     NN_LAYER_COUNT
 } nn_layer_type;
 
@@ -215,6 +217,9 @@ nn_layer_spec nn_embedding(int input_dim, int output_dim);
 /* Over [t, features]: h_s = activation(x_s W + h_{s-1} U + b) from h = 0; the last h, or every h
  * with "returnSequences". Weights as TF.js: kernel [in, units], recurrent_kernel [units, units], bias. */
 nn_layer_spec nn_simple_rnn(int units, nn_act act);
+/* LSTM over [t, features] with Keras's gates i, f, c, o: kernel [in, 4 units], recurrent_kernel
+ * [units, 4 units], bias [4 units]; recurrent activation sigmoid (Keras 2), unitForgetBias on. */
+nn_layer_spec nn_lstm(int units);
 
 /* ---- any layer type, options by their TF.js names ----
  *     nn_layer_spec s = nn_conv2d(8, 3, 3, 1, NN_PAD_SAME, NN_ACT_RELU);

@@ -49,6 +49,9 @@ static int rnn_setup(nn_layer *L, char *err)
     if (L->in_rank != 2)
         return nn_fail_buf(err, NN_ERR_ARG, "simpleRNN: input must be a sequence [steps, features] (rank 2), "
                            "got rank %d", L->in_rank);
+    if (c->act == NN_ACT_SOFTMAX)
+        return nn_fail_buf(err, NN_ERR_ARG, "simpleRNN: softmax is not an element-wise activation; use it on "
+                           "a dense layer after the simpleRNN");
     if ((double)(features(L) + c->units) * c->units > 4.0e8)
         return nn_fail_buf(err, NN_ERR_ARG, "simpleRNN: %d x %d weights is too large", features(L) + c->units, c->units);
     L->out_rank = c->return_sequences ? 2 : 1;

@@ -27,7 +27,7 @@ export interface LayerConfig { readonly className: ClassName; readonly config: o
 
 // ---- generated from the core's tables by tools/dts.mjs: do not edit by hand ----
 export type ActivationName = 'linear' | 'none' | 'identity' | 'relu' | 'leakyRelu' | 'leaky_relu' | 'leakyrelu' | 'elu' |
-  'sigmoid' | 'tanh' | 'softmax';
+  'sigmoid' | 'tanh' | 'softmax' | 'hardSigmoid' | 'hard_sigmoid';
 export type LossName = 'meanSquaredError' | 'mse' | 'mean_squared_error' | 'binaryCrossentropy' | 'binary_crossentropy' |
   'categoricalCrossentropy' | 'categorical_crossentropy' | 'sparseCategoricalCrossentropy' |
   'sparse_categorical_crossentropy' | 'meanAbsoluteError' | 'mae' | 'mean_absolute_error';
@@ -43,9 +43,11 @@ export type MetricName = 'accuracy' | 'acc' | 'binaryAccuracy' | 'categoricalAcc
 export type DatasetKind = 'circle' | 'xor' | 'gauss' | 'spiral' | 'moons' | 'checkerboard' | 'plane' | 'gaussBumps' |
   'gauss_bumps' | 'blobs' | 'multiSpiral' | 'multi_spiral';
 export type ClassName = 'Dense' | 'Activation' | 'Dropout' | 'Conv2D' | 'MaxPooling2D' | 'AveragePooling2D' |
-  'GlobalAveragePooling2D' | 'Flatten' | 'Reshape' | 'BatchNormalization' | 'Embedding' | 'SimpleRNN';
+  'GlobalAveragePooling2D' | 'Flatten' | 'Reshape' | 'BatchNormalization' | 'Embedding' | 'SimpleRNN' |
+  'LSTM';
 export type LayerType = 'dense' | 'activation' | 'dropout' | 'conv2d' | 'maxPooling2d' | 'averagePooling2d' |
-  'globalAveragePooling2d' | 'flatten' | 'reshape' | 'batchNormalization' | 'embedding' | 'simpleRNN';
+  'globalAveragePooling2d' | 'flatten' | 'reshape' | 'batchNormalization' | 'embedding' | 'simpleRNN' |
+  'lstm';
 
 export const layers: {
   /** fully connected: y = activation(x W + b), W is [inputs, units] */
@@ -186,6 +188,34 @@ export const layers: {
     goBackwards?: boolean;
     /** leakyRelu/elu slope (0: the activation's default) (default 0) */
     alpha?: number;
+    /** L1 penalty on the kernel (default 0) */
+    l1?: number;
+    /** L2 penalty on the kernel (default 0) */
+    l2?: number;
+    kernelRegularizer?: Regularizer;
+  }): LayerConfig;
+  /** long short-term memory over [steps, features] (gates i, f, c, o): the last h or all */
+  lstm(args: CommonLayerArgs & {
+    /** size of the state */
+    units: number;
+    /** for the cell input and output (default "tanh") */
+    activation?: ActivationName;
+    /** for the gates (Keras 2: sigmoid; TF.js's default is hardSigmoid) (default "sigmoid") */
+    recurrentActivation?: ActivationName;
+    /** add a bias vector (default true) */
+    useBias?: boolean;
+    /** initializer (default "glorotUniform") */
+    kernelInitializer?: InitializerName;
+    /** initializer (default "orthogonal") */
+    recurrentInitializer?: InitializerName;
+    /** initializer (default "zeros") */
+    biasInitializer?: InitializerName;
+    /** start the forget gate's bias at 1 (Keras's default) (default true) */
+    unitForgetBias?: boolean;
+    /** output every step's state [t, units], not only the last (default false) */
+    returnSequences?: boolean;
+    /** read the sequence from its end (outputs in the order read) (default false) */
+    goBackwards?: boolean;
     /** L1 penalty on the kernel (default 0) */
     l1?: number;
     /** L2 penalty on the kernel (default 0) */

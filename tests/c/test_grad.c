@@ -315,6 +315,30 @@ static void test_simple_rnn(void)
     }
 }
 
+/* LSTM through time: the last state; every state backwards with hardSigmoid gates; no bias. */
+static void test_lstm(void)
+{
+    float x[N * 3 * 2], y[N * 2] = {0.5f, -1, 2, 0.1f, -0.3f, 0.7f, 1.5f, -2};
+    inputs(x, N * 3 * 2, 32);
+    int shape[2] = {3, 2};
+    for (int v = 0; v < 3; v++) {
+        nn_model *m = nn_model_create(2, shape, 50 + (uint32_t)v);
+        nn_layer_spec r = nn_lstm(3);
+        if (v >= 1) nn_spec_set(&r, "returnSequences", 1);
+        if (v == 1) nn_spec_set_name(&r, "recurrentActivation", "hardSigmoid");
+        if (v == 2) { nn_spec_set(&r, "goBackwards", 1); nn_spec_set(&r, "useBias", 0); nn_spec_set(&r, "l1", 0.01); }
+        CHECK(nn_model_add(m, r) == NN_OK);
+        if (v >= 1) CHECK(nn_model_add(m, nn_flatten()) == NN_OK);
+        CHECK(nn_model_add(m, nn_dense(2, NN_ACT_LINEAR)) == NN_OK);
+        nn_optimizer o = nn_sgd(0.1f);
+        nn_model_compile(m, &o, NN_LOSS_MSE);
+        const char *what[3] = {"lstm last state", "lstm returnSequences hardSigmoid", "lstm goBackwards, no bias, l1"};
+        grad_check(m, x, y, N, 2e-2, what[v]);
+        if (v == 0) CHECK(nn_model_params(m)[2 * 12 + 3 * 12 + 3] == 1.0f); /* unitForgetBias */
+        nn_model_free(m);
+    }
+}
+
 /* The recurrent kernel starts orthogonal: U^T U = I. */
 static void test_orthogonal(void)
 {
@@ -343,5 +367,6 @@ int main(void)
     RUN(test_embedding);
     RUN(test_simple_rnn);
     RUN(test_orthogonal);
+    RUN(test_lstm);
     return nt_summary("grad");
 }

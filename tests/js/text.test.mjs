@@ -56,20 +56,24 @@ test('embedding options are checked by the core', () => {
     /embedding: input must be token ids of rank 1 or 2/);
 });
 
-test('simpleRNN: TF.js\'s weight layout -- the same weights give TF.js\'s predictions (its cpu backend)', async () => {
+test('simpleRNN and lstm: TF.js\'s weight layout and gate order -- the same weights give TF.js\'s predictions (its cpu backend)', async () => {
   const tf = await import('@tensorflow/tfjs');
   await tf.setBackend('cpu');
-  for (const [returnSequences, goBackwards] of [[false, false], [true, true]]) {
-    const opts = { units: 5, activation: 'tanh', returnSequences, goBackwards };
+  const cases = [['simpleRNN', { returnSequences: false, goBackwards: false }],
+    ['simpleRNN', { returnSequences: true, goBackwards: true }],
+    ['lstm', { returnSequences: false, goBackwards: false, recurrentActivation: 'sigmoid' }],
+    ['lstm', { returnSequences: true, goBackwards: true, recurrentActivation: 'hardSigmoid' }]];
+  for (const [rnn, { returnSequences, goBackwards, ...more }] of cases) {
+    const opts = { units: 5, activation: 'tanh', returnSequences, goBackwards, ...more };
     const m = nn.sequential({ seed: 4, layers: [
       nn.layers.embedding({ inputDim: 12, outputDim: 3, inputLength: 7, embeddingsInitializer: 'glorotUniform' }),
-      nn.layers.simpleRNN(opts),
+      nn.layers[rnn](opts),
       ...(returnSequences ? [nn.layers.flatten()] : []),
       nn.layers.dense({ units: 2, activation: 'softmax' }),
     ] });
     const t = tf.sequential({ layers: [
       tf.layers.embedding({ inputDim: 12, outputDim: 3, inputLength: 7 }),
-      tf.layers.simpleRNN(opts),
+      tf.layers[rnn](opts),
       ...(returnSequences ? [tf.layers.flatten()] : []),
       tf.layers.dense({ units: 2, activation: 'softmax' }),
     ] });
@@ -109,4 +113,38 @@ test('simpleRNN learns which of two tokens came first in a sequence', async () =
   const h = await m.fit(x, y, { epochs: 40, batchSize: 32, validationSplit: 0.2 });
   assert.ok(h.history.val_accuracy.at(-1) >= 0.9, `validation accuracy ${h.history.val_accuracy.at(-1)}`);
   m.dispose();
+});
+
+test('lstm learns the order task too, and saves and loads with its optimizer state', async () => {
+  const n = 400, T = 8;
+  const x = new Float32Array(n * T);
+  const y = new Float32Array(n);
+  let s = 11;
+  const r = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < T; j++) x[i * T + j] = 3 + Math.floor(r() * 7);
+    const a = Math.floor(r() * T);
+    let b = Math.floor(r() * (T - 1));
+    if (b >= a) b++;
+    x[i * T + a] = 1;
+    x[i * T + b] = 2;
+    y[i] = a < b ? 1 : 0;
+  }
+  const m = nn.sequential({ seed: 6, layers: [
+    nn.layers.embedding({ inputDim: 10, outputDim: 8, inputLength: T }),
+    nn.layers.lstm({ units: 16 }),
+    nn.layers.dense({ units: 1, activation: 'sigmoid' }),
+  ] });
+  assert.deepEqual(m.getWeights().slice(1, 4).map((w) => [w.name, w.shape]),
+    [['lstm_2/kernel', [8, 64]], ['lstm_2/recurrent_kernel', [16, 64]], ['lstm_2/bias', [64]]]);
+  m.compile({ optimizer: { ...nn.train.adam(0.01), clipNorm: 1 }, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const h = await m.fit(x, y, { epochs: 25, batchSize: 32, validationSplit: 0.2 });
+  assert.ok(h.history.val_accuracy.at(-1) >= 0.9, `validation accuracy ${h.history.val_accuracy.at(-1)}`);
+  const r2 = nn.loadModel(m.save());
+  assert.deepEqual(Array.from(r2.predict(x.subarray(0, 80))), Array.from(m.predict(x.subarray(0, 80))));
+  await m.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false });
+  await r2.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false });
+  assert.deepEqual(Array.from(r2.predict(x.subarray(0, 80))), Array.from(m.predict(x.subarray(0, 80))));
+  m.dispose();
+  r2.dispose();
 });
