@@ -129,12 +129,13 @@ static void im2col(const nn_geo *g, const float *x, int n, float *col)
                     int iy = oy * g->sh + i - g->pt;
                     float *dst = row + (size_t)i * run;
                     if (iy < 0 || iy >= g->h) { memset(dst, 0, (size_t)run * sizeof(float)); continue; }
-                    const float *src = xb + ((size_t)iy * g->w + x0) * g->c;
-                    if (inside) { memcpy(dst, src, (size_t)run * sizeof(float)); continue; }
+                    /* index from the row start: x0 may be negative, and a pointer before xb is UB */
+                    const float *src = xb + (size_t)iy * g->w * g->c;
+                    if (inside) { memcpy(dst, src + (size_t)x0 * g->c, (size_t)run * sizeof(float)); continue; }
                     for (int j = 0; j < g->kw; j++) {
                         int ix = x0 + j;
                         if (ix < 0 || ix >= g->w) memset(dst + j * g->c, 0, (size_t)g->c * sizeof(float));
-                        else memcpy(dst + j * g->c, src + j * g->c, (size_t)g->c * sizeof(float));
+                        else memcpy(dst + j * g->c, src + (size_t)ix * g->c, (size_t)g->c * sizeof(float));
                     }
                 }
             }
@@ -156,11 +157,11 @@ static void col2im(const nn_geo *g, const float *col, int n, float *dx)
                     int iy = oy * g->sh + i - g->pt;
                     if (iy < 0 || iy >= g->h) continue;
                     const float *src = row + (size_t)i * run;
-                    float *dst = db + ((size_t)iy * g->w + x0) * g->c;
-                    if (inside) { nn_axpy(run, 1.0f, src, dst); continue; }
+                    float *dst = db + (size_t)iy * g->w * g->c; /* the row start, as in im2col */
+                    if (inside) { nn_axpy(run, 1.0f, src, dst + (size_t)x0 * g->c); continue; }
                     for (int j = 0; j < g->kw; j++) {
                         int ix = x0 + j;
-                        if (ix >= 0 && ix < g->w) nn_axpy(g->c, 1.0f, src + j * g->c, dst + j * g->c);
+                        if (ix >= 0 && ix < g->w) nn_axpy(g->c, 1.0f, src + j * g->c, dst + (size_t)ix * g->c);
                     }
                 }
             }

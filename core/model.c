@@ -108,6 +108,9 @@ static void tail_shape(const nn_model *m, int *rank, int *shape)
 
 static int add_layer(nn_model *m, nn_layer_spec spec);
 
+/* base + off, where base is NULL while no layer has parameters (NULL + 0 is undefined in C). */
+static float *at(float *base, size_t off) { return base ? base + off : NULL; }
+
 /* A failed add is remembered, so a chain of adds can be checked once, at compile. */
 int nn_model_add(nn_model *m, nn_layer_spec spec)
 {
@@ -164,7 +167,7 @@ static int add_layer(nn_model *m, nn_layer_spec spec)
     L.p_off = m->n_params;
     L.s_off = m->n_state;
     L.state = m->state ? m->state + L.s_off : NULL;
-    if (ops->init_params) ops->init_params(&L, m->params + L.p_off, &m->rng);
+    if (ops->init_params) ops->init_params(&L, at(m->params, L.p_off), &m->rng);
     if (L.n_params) memset(m->grads + L.p_off, 0, L.n_params * sizeof(float));
     m->layers[m->n_layers++] = L;
     m->n_params = need;
@@ -350,7 +353,7 @@ int nn_model_forward(nn_model *m, const float *x, int n, int training)
     for (int l = 0; l < m->n_layers; l++) {
         nn_layer *L = &m->layers[l];
         L->state = m->state ? m->state + L->s_off : NULL; /* the array may have moved */
-        L->ops->forward(L, m->params + L->p_off, in, n, training, &m->rng);
+        L->ops->forward(L, at(m->params, L->p_off), in, n, training, &m->rng);
         in = L->y;
     }
     m->last_n = n;
@@ -373,7 +376,7 @@ static int backward(nn_model *m, const float *x, const float *dy, float *dx, int
         const float *in = l ? m->layers[l - 1].y : x;
         float *out = l ? m->dbuf[l & 1] : dx;
         L->grad_is_preact = fused && l == m->n_layers - 1;
-        L->ops->backward(L, m->params + L->p_off, m->grads + L->p_off, in, d, out, n);
+        L->ops->backward(L, at(m->params, L->p_off), at(m->grads, L->p_off), in, d, out, n);
         L->grad_is_preact = 0;
         d = out;
     }
