@@ -20,27 +20,38 @@ static uint32_t crc32_of(const uint8_t *p, size_t n)
     return ~crc;
 }
 
-/* Floats one forward pass of one sample touches: every layer's output, plus a conv layer's
- * im2col rows. Loading must be cheap for any bytes; predicting a model that is legitimately big
- * is the caller's choice, so the harness predicts only models below a budget. */
-static double forward_floats(const nn_model *m)
+/* Work and memory of one forward pass of one sample: multiply-adds (dense and conv weights times
+ * their output positions, pooling windows times outputs, one per output value elsewhere) and
+ * floats held (every layer's output, a conv layer's im2col rows). Loading must be cheap for any
+ * bytes; predicting a legitimately big or slow model is the caller's choice, so the harness
+ * predicts only models below a budget. */
+static void forward_cost(const nn_model *m, double *ops, double *floats)
 {
-    int shape[NN_MAX_RANK];
-    double total = nn_model_input_size(m);
+    int in[NN_MAX_RANK], out[NN_MAX_RANK];
+    int in_rank = nn_model_input_shape(m, in);
+    *floats = nn_model_input_size(m);
+    *ops = 0;
     for (int i = 0; i < nn_model_num_layers(m); i++) {
-        int rank = nn_model_layer_output_shape(m, i, shape);
-        double out = 1;
-        for (int d = 0; d < rank; d++) out *= shape[d];
-        total += out;
+        int rank = nn_model_layer_output_shape(m, i, out);
+        double size = 1;
+        for (int d = 0; d < rank; d++) size *= out[d];
+        *floats += size;
         const nn_layer_spec *s = nn_model_layer_spec(m, i);
-        if (s->type == NN_LAYER_CONV2D && rank == 3) { /* oh * ow * kh * kw * in_c */
-            int in[NN_MAX_RANK];
-            int in_rank = i ? nn_model_layer_output_shape(m, i - 1, in) : nn_model_input_shape(m, in);
-            double in_c = in_rank == 3 ? in[2] : 1;
-            total += (double)shape[0] * shape[1] * s->kernel[0] * s->kernel[1] * in_c;
+        double window = 0; /* inputs read per output value (conv: per output position) */
+        if (in_rank == 3 && rank == 3 && (s->type == NN_LAYER_CONV2D || s->type == NN_LAYER_MAXPOOL2D ||
+                                          s->type == NN_LAYER_AVGPOOL2D)) {
+            double kh = s->kernel[0] < in[0] ? s->kernel[0] : in[0]; /* windows are clipped to the input */
+            double kw = s->kernel[1] < in[1] ? s->kernel[1] : in[1];
+            window = kh * kw;
+            if (s->type == NN_LAYER_CONV2D) {
+                *floats += (double)out[0] * out[1] * s->kernel[0] * s->kernel[1] * in[2]; /* im2col */
+                window *= in[2];
+            }
         }
+        *ops += size * (window > 1 ? window : 1) + (double)nn_model_layer_num_params(m, i);
+        in_rank = rank;
+        for (int d = 0; d < rank; d++) in[d] = out[d];
     }
-    return total;
 }
 
 static void exercise(nn_model *m)
@@ -48,7 +59,9 @@ static void exercise(nn_model *m)
     char err[NN_ERR_LEN];
     int in = nn_model_input_size(m), out = nn_model_output_size(m);
     if (in <= 0 || out <= 0) __builtin_trap();
-    if (forward_floats(m) < (1 << 22)) {
+    double ops, floats;
+    forward_cost(m, &ops, &floats);
+    if (ops < (1 << 26) && floats < (1 << 22)) {
         float *x = calloc((size_t)in, sizeof(float)), *y = malloc((size_t)out * sizeof(float));
         if (x && y) nn_model_predict(m, x, 1, y); /* may fail (NOMEM), must not crash */
         free(x);
