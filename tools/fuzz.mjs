@@ -105,7 +105,9 @@ export async function replayRegressions(name) {
 function crashReport(out) {
   const lines = out.split('\n');
   const start = lines.findIndex((l) => /^==\d+==ERROR|runtime error:|^==\d+== ERROR|ALARM: working on the last Unit|out-of-memory|deadly signal/.test(l));
-  return lines.slice(start < 0 ? Math.max(0, lines.length - 30) : start).filter((l) => !/^MS: |^base64: /.test(l)).slice(0, 40).join('\n');
+  // drop libFuzzer's own frames and the mutation log: the frames in core/ and fuzz/ are what matter
+  const noise = /^MS: |^base64: |fuzzer::|__sanitizer_print_stack_trace|libc_start|in _start |\(\/lib\/x86_64-linux-gnu\/libc\.so/i;
+  return lines.slice(start < 0 ? Math.max(0, lines.length - 30) : start).filter((l) => !noise.test(l)).slice(0, 40).join('\n');
 }
 
 /**
