@@ -71,6 +71,13 @@ static int end_field(reader *rd, size_t start)
 
 static int is_eol(char c) { return c == '\n' || c == '\r'; }
 
+/* A NUL would silently end the field in buf (fields are NUL-terminated there): refuse it. */
+static int nul_in_field(reader *rd)
+{
+    fail(rd, "line %d, column %d: NUL character (byte 0) in a field", rd->line, rd->nf + 1);
+    return -3;
+}
+
 /* Spaces around fields; a tab is a field separator in TSV, so only a space there. */
 static int is_space(const reader *rd, char c) { return c == ' ' || (c == '\t' && rd->delim != '\t'); }
 
@@ -108,6 +115,7 @@ static int read_record(reader *rd)
                     return -3;
                 }
                 char c = *rd->p++;
+                if (c == '\0') return nul_in_field(rd);
                 if (c == '"') {
                     if (rd->p < rd->end && *rd->p == '"') rd->p++; /* "" is one quote */
                     else break;
@@ -118,13 +126,21 @@ static int read_record(reader *rd)
             }
             while (rd->p < rd->end && is_space(rd, *rd->p)) rd->p++;
             if (rd->p < rd->end && *rd->p != rd->delim && !is_eol(*rd->p)) {
-                fail(rd, "line %d, column %d: unexpected '%c' after a closing quote", rd->line,
-                     rd->nf + 1, *rd->p);
+                unsigned char c = (unsigned char)*rd->p;
+                if (c == 0) return nul_in_field(rd);
+                if (c >= 0x20 && c < 0x7F)
+                    fail(rd, "line %d, column %d: unexpected '%c' after a closing quote", rd->line,
+                         rd->nf + 1, c);
+                else /* a control byte or part of a UTF-8 sequence: not printable on its own */
+                    fail(rd, "line %d, column %d: unexpected byte 0x%02X after a closing quote",
+                         rd->line, rd->nf + 1, c);
                 return -3;
             }
         } else {
-            while (rd->p < rd->end && *rd->p != rd->delim && !is_eol(*rd->p))
+            while (rd->p < rd->end && *rd->p != rd->delim && !is_eol(*rd->p)) {
+                if (*rd->p == '\0') return nul_in_field(rd);
                 if (push_char(rd, *rd->p++)) return -2;
+            }
             while (rd->len > start && is_space(rd, rd->buf[rd->len - 1])) rd->len--;
         }
         if (end_field(rd, start)) return -2;

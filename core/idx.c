@@ -21,15 +21,17 @@ int nn_idx_parse(const void *buf, size_t len, int *ndim, int dims[4], const uint
     if (nd < 1 || nd > 4) return -3;
     uint64_t header = 4 + 4 * (uint64_t)nd;
     if (len < header) return -3;
-    /* uint64 product: a corrupt header must not wrap around a 32-bit size_t in wasm */
+    /* uint64 product: a corrupt header must not wrap around a 32-bit size_t in wasm. Every
+     * dimension is at least 1 (a 0 would let the others be anything, and a caller's product of
+     * them overflow) and the product fits in an int, so any product of dims a caller forms does. */
     uint64_t count = 1;
     int d[4] = {0, 0, 0, 0};
     for (int i = 0; i < nd; i++) {
         uint32_t v = read_be32(b + 4 + 4 * i);
-        if (v > INT32_MAX) return -3;
+        if (v == 0 || v > INT32_MAX) return -3;
         d[i] = (int)v;
         count *= v;
-        if (count > (uint64_t)len) return -3; /* also stops the product overflowing */
+        if (count > (uint64_t)len || count > INT32_MAX) return -3; /* also stops the product overflowing */
     }
     if (count > (uint64_t)len - header) return -3;
     *ndim = nd;

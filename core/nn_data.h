@@ -106,7 +106,8 @@ int nn_check_finite(const float *x, size_t count);
  * header: 1 the first row is names, 0 none, -1 auto (a header if the first row has a non-numeric
  * field). Delimiter ',' or, if the first line has no comma, ';' or tab. Handles a UTF-8 BOM, CRLF,
  * quoted fields with "" escapes, blank lines, spaces around fields. Data fields must be finite
- * decimal numbers (C locale; no nan/inf/hex). out is overwritten, not freed. On an error
+ * decimal numbers (C locale; no nan/inf/hex); a NUL byte anywhere in a field is an error. out is
+ * overwritten, not freed. On an error
  * (NN_ERR_FORMAT, NN_ERR_NOMEM, NN_ERR_ARG) out is left empty (data and names NULL) with a
  * message in out->error naming the 1-based line and column. */
 typedef struct {
@@ -128,8 +129,9 @@ int nn_csv_select(const nn_csv *csv, const int *feature_cols, int n_features, in
 void nn_csv_free(nn_csv *csv);
 
 /* ---- idx (MNIST / Fashion-MNIST files, decompressed) from memory ----
- * nn_idx_parse checks the header (0, 0, type 0x08 = ubyte, ndim 1..4, big-endian uint32 dims) and
- * that len holds all the data (extra bytes are ignored); NN_ERR_FORMAT otherwise, with the outputs
+ * nn_idx_parse checks the header (0, 0, type 0x08 = ubyte, ndim 1..4, big-endian uint32 dims,
+ * each at least 1, their product at most INT32_MAX, so products of dims fit in an int) and that
+ * len holds all the data (extra bytes are ignored); NN_ERR_FORMAT otherwise, with the outputs
  * untouched. On success *data points into buf (do not free it) and dims[ndim..3] are 0. */
 
 /* Read the header of an idx buffer; *data gets the first pixel/label byte. */

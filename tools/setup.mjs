@@ -2,7 +2,7 @@
 // is there. Usage: `node tools/setup.mjs` (everything) or `await setup({ browser, data })`.
 // NNPLAY_SKIP_SETUP=1 skips it (for machines set up by hand).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, which, run, isMain, main } from './util.mjs';
 
@@ -15,18 +15,36 @@ const CHECKS = [
   ['build', 'gcc', () => which('gcc')],
   ['build', 'emscripten', () => which('emcc') && which('emcmake')],
   ['build', 'binaryen', () => which('wasm-dis')],
+  // the fuzz harnesses and the clang sanitizer build (libFuzzer's runtime is only a Recommends
+  // of clang, which --no-install-recommends skips); llvm-symbolizer names the lines in reports
+  ['fuzz', 'clang', () => which('clang')],
+  ['fuzz', 'libclang-rt-dev', () => clangRuntime('fuzzer')],
+  ['fuzz', 'llvm', () => which('llvm-symbolizer')],
   ['browser', 'chromium', () => existsSync('/usr/bin/chromium')],
   ['data', 'dataset-fashion-mnist', () => existsSync(FASHION_MNIST)],
   // npm run bench's native reference; Debian's python, not whatever python is first on PATH
   ['torch', 'python3-torch', () => spawnSync('/usr/bin/python3', ['-c', 'import torch']).status === 0],
 ];
 
-export async function setup({ build = true, browser = false, data = false, torch = false } = {}) {
+/** True when clang's runtime library `name` (fuzzer, asan, ubsan_standalone) is installed. */
+function clangRuntime(name) {
+  const base = '/usr/lib';
+  for (const llvm of existsSync(base) ? readdirSync(base).filter((d) => d.startsWith('llvm-')) : []) {
+    const clangDir = path.join(base, llvm, 'lib', 'clang');
+    for (const v of existsSync(clangDir) ? readdirSync(clangDir) : []) {
+      const lib = path.join(clangDir, v, 'lib', 'linux');
+      if (existsSync(lib) && readdirSync(lib).some((f) => f.startsWith(`libclang_rt.${name}-`))) return true;
+    }
+  }
+  return false;
+}
+
+export async function setup({ build = true, browser = false, data = false, torch = false, fuzz = false } = {}) {
   if (process.env.NNPLAY_SKIP_SETUP === '1') {
     console.log('setup: skipped (NNPLAY_SKIP_SETUP=1)');
     return;
   }
-  const needs = { build, browser, data: data || build, torch }; // the build converts the image datasets
+  const needs = { build, browser, data: data || build, torch, fuzz }; // the build converts the image datasets
   const missing = CHECKS.filter(([need, , ok]) => needs[need] && !ok()).map(([, pkg]) => pkg);
   if (missing.length) await aptInstall(missing);
 
@@ -59,7 +77,7 @@ async function aptInstall(pkgs) {
 
 if (isMain(import.meta.url)) {
   main('setup', async () => {
-    await setup({ build: true, browser: true, data: true });
+    await setup({ build: true, browser: true, data: true, fuzz: true });
     console.log('setup: ok');
   });
 }

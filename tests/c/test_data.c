@@ -578,11 +578,11 @@ static void test_csv_dialects(void)
     nn_csv_free(&c);
 }
 
-/* Parse s, expecting status and exactly message; out must come back empty. */
-static void csv_error(const char *s, int header, int status, const char *message)
+/* Parse len bytes of s, expecting status and exactly message; out must come back empty. */
+static void csv_error_len(const char *s, size_t len, int header, int status, const char *message)
 {
     nn_csv c;
-    int st = parse(s, header, &c);
+    int st = nn_csv_parse(s, len, header, &c);
     CHECK(st == status);
     CHECK(c.data == NULL && c.names == NULL && c.rows == 0 && c.cols == 0);
     if (strcmp(c.error, message) != 0) {
@@ -590,6 +590,11 @@ static void csv_error(const char *s, int header, int status, const char *message
         CHECK(0);
     }
     nn_csv_free(&c);
+}
+
+static void csv_error(const char *s, int header, int status, const char *message)
+{
+    csv_error_len(s, strlen(s), header, status, message);
 }
 
 static void test_csv_errors(void)
@@ -621,10 +626,37 @@ static void test_csv_errors(void)
     csv_error("a\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n", -1, -3,
               "line 2, column 1 ('a'): 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' is not a number");
 
+    /* a byte after a closing quote that is not printable on its own is shown as hex */
+    csv_error("a,b\n1,\"2\"\xC3\xA9\n", -1, -3, "line 2, column 2: unexpected byte 0xC3 after a closing quote");
+
     nn_csv c;
     CHECK(nn_csv_parse(NULL, 5, -1, &c) == -1);
     CHECK(nn_csv_parse(NULL, 0, -1, &c) == -3);
     CHECK(nn_csv_parse("1", 1, -1, NULL) == -1);
+}
+
+/* A NUL byte used to end its field silently ("1\0junk" read as 1): now an error naming the line
+ * and column, quoted or not, in the header or the data (found by fuzz/fuzz_csv.c; the input is
+ * fuzz/regressions/csv/nul_in_header.csv). */
+static void test_csv_nul(void)
+{
+#define NUL_ERROR(lit, header, message) csv_error_len(lit, sizeof lit - 1, header, -3, message)
+    NUL_ERROR("a,b,label\0\0\0\n1,2,0\n3.5,-4e1,1\n", -1, "line 1, column 3: NUL character (byte 0) in a field");
+    NUL_ERROR("a,b\n1,2\0\n", -1, "line 2, column 2: NUL character (byte 0) in a field");
+    NUL_ERROR("a,b\n1,2\0junk\n", -1, "line 2, column 2: NUL character (byte 0) in a field");
+    NUL_ERROR("a,b\n\0" "1,2\n", -1, "line 2, column 1: NUL character (byte 0) in a field");
+    NUL_ERROR("1\0,2\n3,4\n", 0, "line 1, column 1: NUL character (byte 0) in a field");
+    NUL_ERROR("a,b\n1,2\n\0\n", -1, "line 3, column 1: NUL character (byte 0) in a field");
+    NUL_ERROR("a,b\n1,2\n  \0", -1, "line 3, column 1: NUL character (byte 0) in a field");
+    /* quoted: inside (on a later line of the field) and right after the closing quote */
+    NUL_ERROR("a,b\n1,\"2\n\0\"\n", -1, "line 3, column 2: NUL character (byte 0) in a field");
+    NUL_ERROR("a,b\n1,\"2\"\0\n", -1, "line 2, column 2: NUL character (byte 0) in a field");
+    NUL_ERROR("a;b\n1;2\n3;\0\n", -1, "line 3, column 2: NUL character (byte 0) in a field");
+#undef NUL_ERROR
+    /* the NUL past len is not read */
+    nn_csv c;
+    CHECK(nn_csv_parse("a,b\n1,2\n\0", 8, -1, &c) == 0 && c.rows == 1);
+    nn_csv_free(&c);
 }
 
 static void test_csv_columns(void)
@@ -713,6 +745,20 @@ static void test_idx(void)
     CHECK(nn_idx_parse(huge, sizeof huge, &nd, dims, &data) == -3);
     uint8_t wrap[4 + 8 + 4] = {0, 0, 0x08, 2, 0, 1, 0, 0, 0, 1, 0, 0}; /* 65536^2 = 2^32 */
     CHECK(nn_idx_parse(wrap, sizeof wrap, &nd, dims, &data) == -3);
+    /* a dimension of 0 (the data check passes whatever the other dims are, and a caller's int
+     * product of them overflowed: fuzz/regressions/idx/zero_dim_int_overflow.idx) */
+    uint8_t zero[4 + 16 + 4] = {0, 0, 0x08, 4, 0, 0, 0, 0, 0, 3, 0x80, 0, 0, 0, 2, 0, 0, 0, 1, 3};
+    nd = -1;
+    CHECK(nn_idx_parse(zero, sizeof zero, &nd, dims, &data) == -3 && nd == -1);
+    uint8_t zero_last[12 + 3] = {0, 0, 0x08, 2, 0, 0, 0, 3, 0, 0, 0, 0, 1, 2, 3};
+    CHECK(nn_idx_parse(zero_last, sizeof zero_last, &nd, dims, &data) == -3 && nd == -1);
+    /* more than INT32_MAX values (the parser reads only the header before refusing) */
+    if (sizeof(size_t) > 4) {
+        uint8_t big[4 + 8] = {0, 0, 0x08, 2, 0, 1, 0, 0, 0, 0, 0x80, 0}; /* 65536 x 32768 = 2^31 */
+        CHECK(nn_idx_parse(big, (size_t)-1, &nd, dims, &data) == -3 && nd == -1);
+        big[10] = 0x7f, big[11] = 0xff; /* 65536 x 32767: fits */
+        CHECK(nn_idx_parse(big, (size_t)-1, &nd, dims, &data) == 0 && dims[0] == 65536 && dims[1] == 32767);
+    }
     CHECK(nn_idx_parse(NULL, 28, &nd, dims, &data) == -1);
     CHECK(nn_idx_parse(buf, 28, NULL, dims, &data) == -1);
     CHECK(nn_idx_parse(buf, 28, &nd, NULL, &data) == -1);
@@ -742,6 +788,7 @@ int main(void)
     RUN(test_csv_basic);
     RUN(test_csv_dialects);
     RUN(test_csv_errors);
+    RUN(test_csv_nul);
     RUN(test_csv_columns);
     RUN(test_idx);
     return nt_summary("data");
