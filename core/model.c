@@ -273,20 +273,12 @@ static int check_optimizer(nn_model *m, const nn_optimizer *o)
 {
     if (o->type < 0 || o->type >= NN_OPT_COUNT)
         return nn_fail(m, NN_ERR_ARG, "unknown optimizer id %d", o->type);
-    if (!(o->lr > 0.0f) || !(o->lr < 1e6f))
+    if (!(o->lr > 0.0f) || !(o->lr < 1e6f)) /* the table allows 0 for "the optimizer's default" */
         return nn_fail(m, NN_ERR_ARG, "learning rate must be positive and below 1e6, got %g",
                        (double)o->lr);
-    if (!(o->momentum >= 0.0f && o->momentum < 1.0f))
-        return nn_fail(m, NN_ERR_ARG, "momentum must be in [0, 1), got %g", (double)o->momentum);
-    if (!(o->beta1 >= 0.0f && o->beta1 < 1.0f && o->beta2 >= 0.0f && o->beta2 < 1.0f))
-        return nn_fail(m, NN_ERR_ARG, "Adam betas must be in [0, 1)");
-    if (!(o->rho >= 0.0f && o->rho < 1.0f))
-        return nn_fail(m, NN_ERR_ARG, "RMSprop rho must be in [0, 1), got %g", (double)o->rho);
-    if (!(o->eps > 0.0f)) return nn_fail(m, NN_ERR_ARG, "epsilon must be positive");
-    if (!(o->clip_norm >= 0.0f && o->clip_value >= 0.0f) || !isfinite(o->clip_norm) || !isfinite(o->clip_value))
-        return nn_fail(m, NN_ERR_ARG, "gradient clipping must be finite and >= 0 (0: off), got norm %g, value %g",
-                       (double)o->clip_norm, (double)o->clip_value);
-    return NN_OK;
+    if (o->nesterov != 0 && o->nesterov != 1)
+        return nn_fail(m, NN_ERR_ARG, "nesterov must be 0 or 1, got %d", o->nesterov);
+    return nn_optimizer_check(o, m->err);
 }
 
 /* Allocate optimizer state for the current optimizer (zeroed, AdaGrad's at its initial value). */

@@ -218,6 +218,8 @@ int nn_loss_check_labels(nn_model *m, const float *y, int n);
 int nn_optim_state_arrays(int type, float momentum);
 void nn_optim_step(const nn_optimizer *o, uint64_t t, float *w, const float *g, float *s1,
                    float *s2, size_t n);
+/* NN_OK when every optimizer setting is within the compile option table's limits. */
+int nn_optimizer_check(const nn_optimizer *o, char *err);
 /* Gradient clipping as the optimizer asks (clip_norm per weight tensor, then clip_value). */
 void nn_clip_grads(nn_model *m);
 /* L1/L2 terms of all layers: returns the penalty and, if g != NULL, adds its gradient. */

@@ -138,6 +138,20 @@ static const nn_option compile_options[] = {
      "the output is logits (a linear last layer)"},
 };
 
+int nn_optimizer_check(const nn_optimizer *o, char *err)
+{
+    /* through the table, so a struct from C or from an old file meets the limits an encoded
+     * setting meets, with the same message */
+    compile_cfg c = {*o, 0, 0}, scratch;
+    uint8_t buf[1024];
+    nn_wbuf w = {buf, 0, sizeof buf};
+    nn_options_encode(compile_options, NN_COUNT_OF(compile_options), &c, ~0u, &w);
+    if (w.len > sizeof buf) return nn_fail_buf(err, NN_ERR_ARG, "compile: settings too long");
+    nn_rbuf r = {buf, w.len, 0, 0};
+    memset(&scratch, 0, sizeof scratch);
+    return nn_options_decode(compile_options, NN_COUNT_OF(compile_options), &scratch, NULL, "compile", &r, err);
+}
+
 int nn_model_compile_encoded(nn_model *m, const void *buf, size_t len)
 {
     if (!m) return NN_ERR_ARG;

@@ -37,18 +37,21 @@ static void forward_cost(const nn_model *m, double *ops, double *floats)
         for (int d = 0; d < rank; d++) size *= out[d];
         *floats += size;
         const nn_layer_spec *s = nn_model_layer_spec(m, i);
-        double window = 0; /* inputs read per output value (conv: per output position) */
-        if (in_rank == 3 && rank == 3 && (s->type == NN_LAYER_CONV2D || s->type == NN_LAYER_MAXPOOL2D ||
-                                          s->type == NN_LAYER_AVGPOOL2D)) {
-            double kh = s->kernel[0] < in[0] ? s->kernel[0] : in[0]; /* windows are clipped to the input */
-            double kw = s->kernel[1] < in[1] ? s->kernel[1] : in[1];
+        double window = 0, k[2]; /* inputs read per output value (conv: per output position) */
+        if (in_rank == 3 && rank == 3 &&
+            (nn_spec_get(s, "kernelSize", k, 2) == 2 || nn_spec_get(s, "poolSize", k, 2) == 2)) {
+            double kh = k[0] < in[0] ? k[0] : in[0]; /* windows are clipped to the input */
+            double kw = k[1] < in[1] ? k[1] : in[1];
             window = kh * kw;
             if (s->type == NN_LAYER_CONV2D) {
-                *floats += (double)out[0] * out[1] * s->kernel[0] * s->kernel[1] * in[2]; /* im2col */
+                *floats += (double)out[0] * out[1] * k[0] * k[1] * in[2]; /* im2col */
                 window *= in[2];
             }
         }
-        *ops += size * (window > 1 ? window : 1) + (double)nn_model_layer_num_params(m, i);
+        /* a recurrent layer uses its weights once per step of its [steps, features] input */
+        double uses = in_rank == 2 ? in[0] : 1;
+        *ops += size * (window > 1 ? window : 1) + (double)nn_model_layer_num_params(m, i) * uses;
+        if (in_rank == 2) *floats += 12.0 * in[0] * (double)nn_model_layer_num_params(m, i) / (in[1] + 1); /* states */
         in_rank = rank;
         for (int d = 0; d < rank; d++) in[d] = out[d];
     }

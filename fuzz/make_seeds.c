@@ -1,5 +1,5 @@
 /* make_seeds.c - writes the model loader's seed corpus: small models covering every layer type,
- * each optimizer, compiled and not, and one version-1 file. `npm run fuzz -- --seeds` builds and
+ * each optimizer, compiled and not (tools/fuzz.mjs adds the version-1 and -2 files of tests/fixtures). `npm run fuzz -- --seeds` builds and
  * runs it (after a file format change); the bytes are committed in fuzz/corpus/model_load/.
  * Usage: make_seeds DIR */
 #include "nn.h"
@@ -56,59 +56,6 @@ static nn_model *model(int rank, int a, int b, int c)
     return nn_model_create(rank, shape, 7);
 }
 
-static uint32_t crc32_of(const unsigned char *p, size_t n)
-{
-    uint32_t crc = 0xFFFFFFFFu;
-    while (n--) {
-        crc ^= *p++;
-        for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-    }
-    return ~crc;
-}
-
-/* A version-1 file of an uncompiled dense model: layer records of 11 ints and 4 floats, no state
- * array. Made by rewriting a version-2 save (14 ints, 6 floats, then a state count). */
-static int save_v1(const char *name)
-{
-    nn_model *m = model(1, 3, 0, 0);
-    nn_model_add(m, nn_dense(2, NN_ACT_TANH));
-    nn_model_add(m, nn_dense(1, NN_ACT_SIGMOID));
-    size_t n = nn_model_save_size(m), o = 0;
-    unsigned char *v2 = malloc(n), *v1 = malloc(n);
-    if (!v2 || !v1 || nn_model_save(m, v2, n, &n) != NN_OK) return 1;
-    size_t p = 8 + 4 + 4 + 4 + 12; /* magic, version, seed, rank, shape */
-    memcpy(v1, v2, p);
-    v1[8] = 1; /* version */
-    uint32_t layers = v2[p] | v2[p + 1] << 8;
-    memcpy(v1 + p, v2 + p, 4);
-    o = p + 4, p += 4;
-    for (uint32_t l = 0; l < layers; l++) {
-        memcpy(v1 + o, v2 + p, 4 + 11 * 4); /* type, the first 11 ints */
-        o += 4 + 11 * 4;
-        memcpy(v1 + o, v2 + p + 4 + 14 * 4, 4 * 4); /* the first 4 floats */
-        o += 4 * 4;
-        p += 4 + 14 * 4 + 6 * 4;
-    }
-    size_t np = nn_model_num_params(m);
-    memcpy(v1 + o, v2 + p, 8 + 4 * np); /* parameter count and values */
-    o += 8 + 4 * np;
-    p += 8 + 4 * np + 8; /* skip the (empty) state array's count */
-    size_t rest = n - 4 - p; /* compile settings, optimizer, RNG state */
-    memcpy(v1 + o, v2 + p, rest);
-    o += rest;
-    uint32_t crc = crc32_of(v1, o);
-    for (int i = 0; i < 4; i++) v1[o++] = (unsigned char)(crc >> (8 * i));
-    int st = write_file(name, v1, o);
-    char err[NN_ERR_LEN];
-    nn_model *back = nn_model_load(v1, o, err);
-    if (!back) { fprintf(stderr, "make_seeds: %s does not load: %s\n", name, err); st = 1; }
-    nn_model_free(back);
-    nn_model_free(m);
-    free(v1);
-    free(v2);
-    return st;
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 2) { fprintf(stderr, "usage: make_seeds DIR\n"); return 2; }
@@ -137,7 +84,7 @@ int main(int argc, char **argv)
     /* strided conv2d, avgpool2d (same), globalavgpool2d, RMSprop, categorical cross-entropy */
     m = model(3, 6, 4, 2);
     nn_layer_spec conv = nn_conv2d(3, 2, 2, 2, NN_PAD_VALID, NN_ACT_ELU);
-    conv.use_bias = 0;
+    nn_spec_set(&conv, "useBias", 0);
     nn_model_add(m, conv);
     nn_model_add(m, nn_avgpool2d(2, 1, NN_PAD_SAME));
     nn_model_add(m, nn_globalavgpool2d());
@@ -151,16 +98,16 @@ int main(int argc, char **argv)
     nn_model_add(m, nn_batchnorm());
     nn_model_add(m, nn_flatten());
     nn_layer_spec leaky = nn_dense(2, NN_ACT_LEAKY_RELU);
-    leaky.alpha = 0.2f;
-    leaky.l2 = 0.01f;
+    nn_spec_set(&leaky, "alpha", 0.2);
+    nn_spec_set(&leaky, "l2", 0.01);
     nn_model_add(m, leaky);
     bad |= save("reshape_batchnorm_adagrad.nnplay", m, &ada, NN_LOSS_MSE);
 
     /* dense with L1, plain SGD (no optimizer arrays), mean absolute error */
     m = model(1, 2, 0, 0);
     nn_layer_spec l1 = nn_dense(2, NN_ACT_TANH);
-    l1.l1 = 0.001f;
-    l1.kernel_init = NN_INIT_HE_NORMAL;
+    nn_spec_set(&l1, "l1", 0.001);
+    nn_spec_set_name(&l1, "kernelInitializer", "heNormal");
     nn_model_add(m, l1);
     nn_model_add(m, nn_dense(1, NN_ACT_LINEAR));
     bad |= save("dense_sgd_mae.nnplay", m, &plain, NN_LOSS_MAE);
@@ -175,6 +122,20 @@ int main(int argc, char **argv)
     /* a model with no layers */
     bad |= save("empty_uncompiled.nnplay", model(1, 4, 0, 0), NULL, 0);
 
-    bad |= save_v1("dense_v1.nnplay");
+    /* token ids: embedding + simpleRNN (every step, backwards) + lstm, Adam with clipping */
+    m = model(1, 5, 0, 0);
+    nn_model_add(m, nn_embedding(7, 3));
+    nn_layer_spec rnn = nn_simple_rnn(4, NN_ACT_TANH);
+    nn_spec_set(&rnn, "returnSequences", 1);
+    nn_spec_set(&rnn, "goBackwards", 1);
+    nn_model_add(m, rnn);
+    nn_layer_spec lstm = nn_lstm(3);
+    nn_spec_set_name(&lstm, "recurrentActivation", "hardSigmoid");
+    nn_model_add(m, lstm);
+    nn_model_add(m, nn_dense(1, NN_ACT_SIGMOID));
+    nn_optimizer clip = nn_adam(0.01f);
+    clip.clip_norm = 1.0f;
+    bad |= save("embedding_rnn_lstm_clip.nnplay", m, &clip, NN_LOSS_BCE);
+    /* files of versions 1 and 2 are tests/fixtures/*.nnplay: tools/fuzz.mjs copies them in */
     return bad;
 }

@@ -8,7 +8,7 @@
 //   npm run fuzz -- --seeds               rewrite fuzz/corpus/model_load/ (after a format change)
 //
 // tools/test.mjs runs the same thing for a short time as its `fuzz` stage.
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, run, which, isMain, main } from './util.mjs';
 import { setup } from './setup.mjs';
@@ -161,6 +161,9 @@ async function makeSeeds() {
   for (const f of existsSync(dir) ? readdirSync(dir) : []) rmSync(path.join(dir, f));
   mkdirSync(dir, { recursive: true });
   await run(path.join(OUT, 'make_seeds'), [rel(dir)]);
+  // files of the older versions the loader still reads
+  const fixtures = path.join(ROOT, 'tests', 'fixtures');
+  for (const f of readdirSync(fixtures).filter((f) => f.endsWith('.nnplay'))) cpSync(path.join(fixtures, f), path.join(dir, f));
 }
 
 if (isMain(import.meta.url)) {

@@ -120,6 +120,12 @@ static void test_clipping(void)
     for (int i = 0; i < 6; i++) CHECK_NEAR(before[i] - w[i], want[i], 1e-6);
     o.clip_value = -1;
     CHECK(nn_model_compile(m, &o, NN_LOSS_MSE) == NN_ERR_ARG);
+    /* settings a C caller or an old file can pass, refused as the encoded ones are */
+    o = nn_adagrad(0.1f);
+    o.initial_accumulator = -44.8f;
+    CHECK(nn_model_compile(m, &o, NN_LOSS_MSE) == NN_ERR_ARG && strstr(nn_model_error(m), "initialAccumulatorValue must be a number in [0, 1000000], got -44.8"));
+    o = nn_momentum(0.1f, 0.5f, 5);
+    CHECK(nn_model_compile(m, &o, NN_LOSS_MSE) == NN_ERR_ARG && strstr(nn_model_error(m), "nesterov"));
     nn_model_free(m);
 }
 
