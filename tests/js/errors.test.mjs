@@ -108,7 +108,7 @@ describe('bad names and options', () => {
     await fails(() => m.add(dense(2, { kernelInitializer: 'lecunNormal' })), /unknown initializer 'lecunNormal'/);
     await fails(() => nn.layers.dense({ units: 2, activaton: 'relu' }), /dense: unknown option 'activaton' \(options: .*activation/);
     await fails(() => nn.layers.dropout({ rate: 0.5, noiseShape: [1] }), /dropout: unknown option 'noiseShape'/);
-    await fails(() => m.add({ className: 'LSTM', config: { units: 2 } }), /unknown layer type 'LSTM'/);
+    await fails(() => m.add({ className: 'ConvLSTM2D', config: { filters: 2 } }), /unknown layer type 'ConvLSTM2D'/);
     await fails(() => m.add({ units: 3 }), /add\(\) takes a layer made by nn\.layers/);
     // the model is intact after all that
     assert.equal(m.layers.length, 1);
