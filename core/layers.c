@@ -9,7 +9,7 @@
 
 extern const nn_layer_ops nn_dense_ops, nn_activation_ops, nn_dropout_ops, nn_conv2d_ops,
     nn_maxpool2d_ops, nn_avgpool2d_ops, nn_globalavgpool2d_ops, nn_flatten_ops, nn_reshape_ops,
-    nn_batchnorm_ops, nn_embedding_ops, nn_simple_rnn_ops, nn_lstm_ops;
+    nn_batchnorm_ops, nn_embedding_ops, nn_simple_rnn_ops, nn_lstm_ops, nn_gru_ops;
 
 static const nn_layer_ops *const layer_list[] = {
     NULL,                    /* 0: none */
@@ -26,6 +26,7 @@ static const nn_layer_ops *const layer_list[] = {
     &nn_embedding_ops,       /* 11: embedding */
     &nn_simple_rnn_ops,      /* 12: simple RNN */
     &nn_lstm_ops,            /* 13: LSTM */
+    &nn_gru_ops,             /* 14: GRU */
 #ifdef NN_TEST_LAYERS
     NN_TEST_LAYER_ROWS
 #endif

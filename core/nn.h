@@ -73,6 +73,7 @@ typedef enum {
     NN_LAYER_EMBEDDING = 11,      /* token ids [t] -> vectors [t, outputDim] */
     NN_LAYER_SIMPLE_RNN = 12,     /* [t, in] -> [units] (or [t, units]): h = act(x W + h U + b) */
     NN_LAYER_LSTM = 13,           /* [t, in] -> [units] (or [t, units]), gates i, f, c, o */
+    NN_LAYER_GRU = 14,            /* [t, in] -> [units] (or [t, units]), gates z, r, h */
     NN_LAYER_COUNT
 } nn_layer_type;
 
@@ -220,6 +221,10 @@ nn_layer_spec nn_simple_rnn(int units, nn_act act);
 /* LSTM over [t, features] with Keras's gates i, f, c, o: kernel [in, 4 units], recurrent_kernel
  * [units, 4 units], bias [4 units]; recurrent activation sigmoid (Keras 2), unitForgetBias on. */
 nn_layer_spec nn_lstm(int units);
+/* GRU over [t, features] with Keras's gates z, r, h: kernel [in, 3 units], recurrent_kernel
+ * [units, 3 units], bias [3 units] (resetAfter, Keras 2's default: [2, 3 units], the reset gate
+ * applied after the recurrent product; TF.js has only resetAfter false). */
+nn_layer_spec nn_gru(int units);
 
 /* ---- any layer type, options by their TF.js names ----
  *     nn_layer_spec s = nn_conv2d(8, 3, 3, 1, NN_PAD_SAME, NN_ACT_RELU);

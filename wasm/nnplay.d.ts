@@ -44,10 +44,10 @@ export type DatasetKind = 'circle' | 'xor' | 'gauss' | 'spiral' | 'moons' | 'che
   'gauss_bumps' | 'blobs' | 'multiSpiral' | 'multi_spiral';
 export type ClassName = 'Dense' | 'Activation' | 'Dropout' | 'Conv2D' | 'MaxPooling2D' | 'AveragePooling2D' |
   'GlobalAveragePooling2D' | 'Flatten' | 'Reshape' | 'BatchNormalization' | 'Embedding' | 'SimpleRNN' |
-  'LSTM';
+  'LSTM' | 'GRU';
 export type LayerType = 'dense' | 'activation' | 'dropout' | 'conv2d' | 'maxPooling2d' | 'averagePooling2d' |
   'globalAveragePooling2d' | 'flatten' | 'reshape' | 'batchNormalization' | 'embedding' | 'simpleRNN' |
-  'lstm';
+  'lstm' | 'gru';
 
 export const layers: {
   /** fully connected: y = activation(x W + b), W is [inputs, units] */
@@ -212,6 +212,34 @@ export const layers: {
     biasInitializer?: InitializerName;
     /** start the forget gate's bias at 1 (Keras's default) (default true) */
     unitForgetBias?: boolean;
+    /** output every step's state [t, units], not only the last (default false) */
+    returnSequences?: boolean;
+    /** read the sequence from its end (outputs in the order read) (default false) */
+    goBackwards?: boolean;
+    /** L1 penalty on the kernel (default 0) */
+    l1?: number;
+    /** L2 penalty on the kernel (default 0) */
+    l2?: number;
+    kernelRegularizer?: Regularizer;
+  }): LayerConfig;
+  /** gated recurrent unit over [steps, features] (gates z, r, h; resetAfter as Keras 2): the last h or all */
+  gru(args: CommonLayerArgs & {
+    /** size of the state */
+    units: number;
+    /** for the candidate state (default "tanh") */
+    activation?: ActivationName;
+    /** for the gates (Keras 2: sigmoid; TF.js's default is hardSigmoid) (default "sigmoid") */
+    recurrentActivation?: ActivationName;
+    /** add a bias vector (default true) */
+    useBias?: boolean;
+    /** initializer (default "glorotUniform") */
+    kernelInitializer?: InitializerName;
+    /** initializer (default "orthogonal") */
+    recurrentInitializer?: InitializerName;
+    /** initializer (default "zeros") */
+    biasInitializer?: InitializerName;
+    /** reset gate after the recurrent product, two bias rows (Keras 2's default; TF.js: false only) (default false) */
+    resetAfter?: boolean;
     /** output every step's state [t, units], not only the last (default false) */
     returnSequences?: boolean;
     /** read the sequence from its end (outputs in the order read) (default false) */

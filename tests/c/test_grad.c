@@ -339,6 +339,34 @@ static void test_lstm(void)
     }
 }
 
+/* GRU through time, both reset placements: the last state; every state backwards with
+ * hardSigmoid gates; resetAfter without bias. */
+static void test_gru(void)
+{
+    float x[N * 3 * 2], y[N * 2] = {0.5f, -1, 2, 0.1f, -0.3f, 0.7f, 1.5f, -2};
+    inputs(x, N * 3 * 2, 33);
+    int shape[2] = {3, 2};
+    for (int v = 0; v < 5; v++) {
+        nn_model *m = nn_model_create(2, shape, 60 + (uint32_t)v);
+        nn_layer_spec r = nn_gru(3);
+        int after = v == 1 || v == 3 || v == 4;
+        nn_spec_set(&r, "resetAfter", after);
+        nn_spec_set_name(&r, "biasInitializer", "glorotUniform"); /* non-zero biases, both rows */
+        if (v >= 2) nn_spec_set(&r, "returnSequences", 1);
+        if (v == 2 || v == 3) { nn_spec_set(&r, "goBackwards", 1); nn_spec_set_name(&r, "recurrentActivation", "hardSigmoid"); }
+        if (v == 4) nn_spec_set(&r, "useBias", 0);
+        CHECK(nn_model_add(m, r) == NN_OK);
+        if (v >= 2) CHECK(nn_model_add(m, nn_flatten()) == NN_OK);
+        CHECK(nn_model_add(m, nn_dense(2, NN_ACT_LINEAR)) == NN_OK);
+        nn_optimizer o = nn_sgd(0.1f);
+        nn_model_compile(m, &o, NN_LOSS_MSE);
+        char what[80];
+        snprintf(what, sizeof what, "gru variant %d (resetAfter %d)", v, after);
+        grad_check(m, x, y, N, 2e-2, what);
+        nn_model_free(m);
+    }
+}
+
 /* The recurrent kernel starts orthogonal: U^T U = I. */
 static void test_orthogonal(void)
 {
@@ -368,5 +396,6 @@ int main(void)
     RUN(test_simple_rnn);
     RUN(test_orthogonal);
     RUN(test_lstm);
+    RUN(test_gru);
     return nt_summary("grad");
 }

@@ -56,13 +56,15 @@ test('embedding options are checked by the core', () => {
     /embedding: input must be token ids of rank 1 or 2/);
 });
 
-test('simpleRNN and lstm: TF.js\'s weight layout and gate order -- the same weights give TF.js\'s predictions (its cpu backend)', async () => {
+test('simpleRNN, lstm and gru: TF.js\'s weight layout and gate order -- the same weights give TF.js\'s predictions (its cpu backend)', async () => {
   const tf = await import('@tensorflow/tfjs');
   await tf.setBackend('cpu');
   const cases = [['simpleRNN', { returnSequences: false, goBackwards: false }],
     ['simpleRNN', { returnSequences: true, goBackwards: true }],
     ['lstm', { returnSequences: false, goBackwards: false, recurrentActivation: 'sigmoid' }],
-    ['lstm', { returnSequences: true, goBackwards: true, recurrentActivation: 'hardSigmoid' }]];
+    ['lstm', { returnSequences: true, goBackwards: true, recurrentActivation: 'hardSigmoid' }],
+    ['gru', { returnSequences: false, goBackwards: false, recurrentActivation: 'sigmoid' }],
+    ['gru', { returnSequences: true, goBackwards: true, recurrentActivation: 'hardSigmoid' }]];
   for (const [rnn, { returnSequences, goBackwards, ...more }] of cases) {
     const opts = { units: 5, activation: 'tanh', returnSequences, goBackwards, ...more };
     const m = nn.sequential({ seed: 4, layers: [
@@ -147,4 +149,37 @@ test('lstm learns the order task too, and saves and loads with its optimizer sta
   assert.deepEqual(Array.from(r2.predict(x.subarray(0, 80))), Array.from(m.predict(x.subarray(0, 80))));
   m.dispose();
   r2.dispose();
+});
+
+test('gru with Keras 2\'s resetAfter (two bias rows) learns the order task; both variants save and load', async () => {
+  const n = 400, T = 8;
+  const x = new Float32Array(n * T);
+  const y = new Float32Array(n);
+  let s = 13;
+  const r = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < T; j++) x[i * T + j] = 3 + Math.floor(r() * 7);
+    const a = Math.floor(r() * T);
+    let b = Math.floor(r() * (T - 1));
+    if (b >= a) b++;
+    x[i * T + a] = 1;
+    x[i * T + b] = 2;
+    y[i] = a < b ? 1 : 0;
+  }
+  for (const resetAfter of [true, false]) {
+    const m = nn.sequential({ seed: 7, layers: [
+      nn.layers.embedding({ inputDim: 10, outputDim: 8, inputLength: T }),
+      nn.layers.gru({ units: 16, resetAfter }),
+      nn.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ] });
+    assert.deepEqual(m.getWeights()[3].shape, resetAfter ? [2, 48] : [48]);
+    m.compile({ optimizer: nn.train.adam(0.01), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const h = await m.fit(x, y, { epochs: 25, batchSize: 32, validationSplit: 0.2 });
+    assert.ok(h.history.val_accuracy.at(-1) >= 0.9, `resetAfter ${resetAfter}: validation accuracy ${h.history.val_accuracy.at(-1)}`);
+    const r2 = nn.loadModel(m.save());
+    assert.equal(r2.layers[1].config.resetAfter, resetAfter);
+    assert.deepEqual(Array.from(r2.predict(x.subarray(0, 80))), Array.from(m.predict(x.subarray(0, 80))));
+    m.dispose();
+    r2.dispose();
+  }
 });
