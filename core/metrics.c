@@ -7,10 +7,12 @@
 int nn_metrics_init(nn_metrics *mt, int k, int loss, int from_logits)
 {
     memset(mt, 0, sizeof *mt);
-    if (k <= 0 || k > 4096) return NN_ERR_ARG;
+    if (k <= 0) return NN_ERR_ARG;
     mt->num_classes = k > 1 ? k : 2;
-    mt->confusion = NN_CALLOC((size_t)mt->num_classes * mt->num_classes, sizeof(int64_t));
-    if (!mt->confusion) return NN_ERR_NOMEM;
+    if (mt->num_classes <= NN_MAX_CONFUSION) { /* a vocabulary-sized output keeps only the counts */
+        mt->confusion = NN_CALLOC((size_t)mt->num_classes * (size_t)mt->num_classes, sizeof(int64_t));
+        if (!mt->confusion) return NN_ERR_NOMEM;
+    }
     mt->threshold_logits = from_logits && k == 1;
     /* remember how labels are encoded: one class index per row for SCCE */
     mt->n_values = 0;
@@ -30,7 +32,6 @@ int nn_metrics_add(nn_metrics *mt, const float *pred, const float *y, int n, dou
 {
     int k = mt->k, nc = mt->num_classes;
     float thr = mt->threshold_logits ? 0.0f : 0.5f;
-    if (!mt->confusion) return NN_ERR_STATE;
     for (int r = 0; r < n; r++) {
         const float *p = pred + (long)r * k;
         int t, q;
@@ -50,7 +51,8 @@ int nn_metrics_add(nn_metrics *mt, const float *pred, const float *y, int n, dou
             }
             mt->n_values += k;
         }
-        if (t >= 0 && t < nc && q >= 0 && q < nc) mt->confusion[(long)t * nc + q]++;
+        mt->correct += t == q;
+        if (mt->confusion && t >= 0 && t < nc && q >= 0 && q < nc) mt->confusion[(long)t * nc + q]++;
     }
     mt->count += n;
     mt->sum_loss += loss_sum;
@@ -60,15 +62,14 @@ int nn_metrics_add(nn_metrics *mt, const float *pred, const float *y, int n, dou
 void nn_metrics_finalize(nn_metrics *mt)
 {
     int nc = mt->num_classes;
-    int64_t correct = 0;
-    if (!mt->count || !mt->confusion) return;
-    for (int c = 0; c < nc; c++) correct += mt->confusion[(long)c * nc + c];
+    if (!mt->count) return;
     mt->loss = mt->sum_loss / (double)mt->count;
-    mt->accuracy = (double)correct / (double)mt->count;
+    mt->accuracy = (double)mt->correct / (double)mt->count;
+    if (!mt->confusion) mt->precision = mt->recall = mt->f1 = NAN;
     /* binary: of class 1; multiclass: macro average over classes that occur */
     double sp = 0, sr = 0, sf = 0;
     int used = 0;
-    for (int c = (mt->k == 1 ? 1 : 0); c < nc; c++) {
+    for (int c = (mt->k == 1 ? 1 : 0); mt->confusion && c < nc; c++) {
         int64_t tp = mt->confusion[(long)c * nc + c], fp = 0, fn = 0;
         for (int o = 0; o < nc; o++) {
             if (o == c) continue;
@@ -100,7 +101,7 @@ void nn_metrics_reset(nn_metrics *mt)
     mt->loss = mt->accuracy = mt->precision = mt->recall = mt->f1 = 0;
     mt->mse = mt->mae = mt->r2 = 0;
     mt->sum_loss = mt->sse = mt->sae = mt->sum_y = mt->sum_y2 = 0;
-    mt->count = mt->n_values = 0;
+    mt->count = mt->n_values = mt->correct = 0;
 }
 
 void nn_metrics_free(nn_metrics *mt)

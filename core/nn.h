@@ -388,14 +388,16 @@ typedef struct {
     double mse, mae, r2;  /* over all outputs */
     int64_t count;        /* samples seen */
     int num_classes;      /* size of the confusion matrix */
-    int64_t *confusion;   /* num_classes x num_classes, row = true, col = predicted; owned */
+    int64_t *confusion;   /* num_classes x num_classes, row = true, col = predicted; owned;
+                           * NULL past NN_MAX_CONFUSION classes (precision, recall, f1 are NaN) */
     /* running sums (internal) */
     double sum_loss, sse, sae, sum_y, sum_y2;
-    int64_t n_values;
+    int64_t n_values, correct;
     int threshold_logits; /* k == 1 and outputs are logits: threshold at 0 */
     int sparse, k;        /* labels are class indices; outputs per sample */
 } nn_metrics;
 
+#define NN_MAX_CONFUSION 1024 /* classes a confusion matrix is kept for (k^2 counters) */
 /* Prepare for an output of k values and the given loss (which says how labels are encoded). */
 int nn_metrics_init(nn_metrics *mt, int k, int loss, int from_logits);
 /* Add n predictions (n x k) with their labels (n x k, or n class indices for SCCE). */

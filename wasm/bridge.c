@@ -186,7 +186,8 @@ nn_metrics *nnw_metrics_new(const nn_model *m)
     return mt;
 }
 
-/* Finalized values by metric id (the "metrics" name table), then count, num_classes, sum_loss.
+/* Finalized values by metric id (the "metrics" name table), then count, the confusion matrix's
+ * size (0: none kept), sum_loss.
  * Returns how many doubles it wrote. */
 int nnw_metrics_read(nn_metrics *mt, double *out)
 {
@@ -197,7 +198,7 @@ int nnw_metrics_read(nn_metrics *mt, double *out)
     int k = t ? t->count : 0;
     for (int i = 0; i < k; i++) out[i] = nn_metrics_value(mt, i);
     out[k] = (double)mt->count;
-    out[k + 1] = (double)mt->num_classes;
+    out[k + 1] = mt->confusion ? (double)mt->num_classes : 0; /* the confusion matrix's size */
     out[k + 2] = mt->sum_loss;
     return k + 3;
 }
@@ -205,7 +206,7 @@ int nnw_metrics_read(nn_metrics *mt, double *out)
 /* Confusion matrix as int32 (num_classes^2, row = true class). */
 void nnw_metrics_confusion(const nn_metrics *mt, int32_t *out)
 {
-    int n = mt->num_classes * mt->num_classes;
+    int n = mt->confusion ? mt->num_classes * mt->num_classes : 0;
     for (int i = 0; i < n; i++) out[i] = (int32_t)mt->confusion[i];
 }
 

@@ -256,7 +256,8 @@ export class Sequential {
     const logs = { [`${prefix}loss`]: v[0] };
     for (const { name, index } of this._compiled.metrics) logs[prefix + name] = v[index];
     if (withConfusion) {
-      logs.confusionMatrix = withAlloc(k * k * 4, 'confusion matrix', (q) => {
+      // k is 0 when the core keeps no matrix (a vocabulary-sized output)
+      logs.confusionMatrix = k === 0 ? null : withAlloc(k * k * 4, 'confusion matrix', (q) => {
         C()._nnw_metrics_confusion(mt, q);
         const flat = heapI32().slice(q >> 2, (q >> 2) + k * k);
         return Array.from({ length: k }, (_, r) => Array.from(flat.subarray(r * k, r * k + k)));

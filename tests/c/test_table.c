@@ -226,6 +226,27 @@ static void test_hostile_files(void)
     nn_model_free(m);
 }
 
+/* A vocabulary-sized output (more classes than a confusion matrix is kept for) still trains and
+ * reports loss and accuracy; precision, recall and f1 are NaN. No k^2 allocation. */
+static void test_many_classes(void)
+{
+    int shape[1] = {3}, k = 5000;
+    nn_model *m = nn_model_create(1, shape, 2);
+    nn_model_add(m, nn_dense(k, NN_ACT_SOFTMAX));
+    nn_optimizer o = nn_adam(0.01f);
+    CHECK(nn_model_compile(m, &o, NN_LOSS_SCCE) == NN_OK);
+    float x[6] = {1, 2, 3, -1, 0, 1}, y[2] = {7, 4999};
+    nn_metrics mt;
+    CHECK(nn_model_evaluate(m, x, y, 2, &mt) == NN_OK);
+    CHECK(mt.confusion == NULL && mt.count == 2 && mt.accuracy >= 0 && mt.accuracy <= 1);
+    CHECK(isnan(mt.precision) && isnan(mt.f1));
+    nn_metrics_free(&mt);
+    nn_fit_opts fo = nn_fit_defaults();
+    fo.epochs = 2;
+    CHECK(nn_model_fit(m, x, y, 2, &fo, NULL, NULL) == NN_OK);
+    nn_model_free(m);
+}
+
 int main(void)
 {
     RUN(test_every_type_round_trips);
@@ -233,5 +254,6 @@ int main(void)
     RUN(test_compile_encoded);
     RUN(test_old_files);
     RUN(test_hostile_files);
+    RUN(test_many_classes);
     return nt_summary("table");
 }
