@@ -9,34 +9,17 @@
 #include "nn_internal.h"
 #include <string.h>
 
-typedef struct {
-    int units, act, ract, use_bias, kernel_init, recurrent_init, bias_init, reset_after;
-    int return_sequences, go_backwards;
-    float l1, l2;
-} gru_cfg;
+typedef struct { nn_seq_cfg q; int reset_after; } gru_cfg;
 /* by input position: p (pre-activations) and a (activations) of z, r, hh [n*T, 3u], dz [n*T, 3u]
  * (dL/d of the input part); by step: h, dh [n*T, u], q [n*T, u] (resetAfter: h Uh + bh_rec; else
  * r h); scratch: rec [n, 3u] (recurrent products, then their gradients), dq [n, u]; last [n, u] */
 typedef struct { float *p, *a, *dz, *h, *dh, *q, *rec, *dq, *last; } gru_priv;
 
 static const nn_option gru_options[] = {
-    {"units", NN_KIND_INT, 1, 0, 1, 1 << 16, NN_OPTION_REQUIRED, NULL, offsetof(gru_cfg, units), NULL,
-     "size of the state"},
-    {"activation", NN_KIND_ENUM, 1, NN_ACT_TANH, 0, 0, 0, &nn_act_names, offsetof(gru_cfg, act), NULL,
-     "for the candidate state"},
-    {"recurrentActivation", NN_KIND_ENUM, 1, NN_ACT_SIGMOID, 0, 0, 0, &nn_act_names, offsetof(gru_cfg, ract),
-     NULL, "for the gates (Keras 2: sigmoid; TF.js's default is hardSigmoid)"},
-    NN_OPT_USE_BIAS(gru_cfg, use_bias),
-    NN_OPT_INIT("kernelInitializer", gru_cfg, kernel_init, NN_INIT_GLOROT_UNIFORM),
-    NN_OPT_INIT("recurrentInitializer", gru_cfg, recurrent_init, NN_INIT_ORTHOGONAL),
-    NN_OPT_INIT("biasInitializer", gru_cfg, bias_init, NN_INIT_ZEROS),
+    NN_OPT_SEQ(gru_cfg, "for the candidate state"),
+    NN_OPT_RECURRENT_ACTIVATION(gru_cfg),
     {"resetAfter", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(gru_cfg, reset_after), NULL,
      "reset gate after the recurrent product, two bias rows (Keras 2's default; TF.js: false only)"},
-    {"returnSequences", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(gru_cfg, return_sequences), NULL,
-     "output every step's state [t, units], not only the last"},
-    {"goBackwards", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(gru_cfg, go_backwards), NULL,
-     "read the sequence from its end (outputs in the order read)"},
-    NN_OPT_L1L2(gru_cfg, l1, l2),
 };
 
 nn_layer_spec nn_gru(int units)
@@ -46,53 +29,17 @@ nn_layer_spec nn_gru(int units)
     return s;
 }
 
-static int steps(const nn_layer *L) { return L->in_shape[0]; }
-static int features(const nn_layer *L) { return L->in_shape[1]; }
-
-static int gru_setup(nn_layer *L, char *err)
-{
-    const gru_cfg *c = NN_CFG(L, gru_cfg);
-    if (L->in_rank != 2)
-        return nn_fail_buf(err, NN_ERR_ARG, "gru: input must be a sequence [steps, features] (rank 2), "
-                           "got rank %d", L->in_rank);
-    if (c->act == NN_ACT_SOFTMAX || c->ract == NN_ACT_SOFTMAX)
-        return nn_fail_buf(err, NN_ERR_ARG, "gru: softmax is not an element-wise activation; use it on a "
-                           "dense layer after the gru");
-    if ((double)(features(L) + c->units) * 3.0 * c->units > 4.0e8)
-        return nn_fail_buf(err, NN_ERR_ARG, "gru: %d x %d weights is too large", features(L) + c->units, 3 * c->units);
-    L->out_rank = c->return_sequences ? 2 : 1;
-    L->out_shape[0] = c->return_sequences ? steps(L) : c->units;
-    L->out_shape[1] = c->return_sequences ? c->units : 0;
-    L->act = NN_ACT_LINEAR; /* the activations are inside the recurrence */
-    L->l1 = c->l1;
-    L->l2 = c->l2;
-    return NN_OK;
-}
-
-static int gru_tensors(const nn_layer *L, nn_tensor *t)
-{
-    const gru_cfg *c = NN_CFG(L, gru_cfg);
-    int u3 = 3 * c->units;
-    t[0] = (nn_tensor){"kernel", 2, {features(L), u3}, 0, 1, 0};
-    t[1] = (nn_tensor){"recurrent_kernel", 2, {c->units, u3}, 0, 0, 0};
-    t[2] = c->reset_after ? (nn_tensor){"bias", 2, {2, u3}, 0, 0, 0} : (nn_tensor){"bias", 1, {u3}, 0, 0, 0};
-    return c->use_bias ? 3 : 2;
-}
-
-static void gru_init(nn_layer *L, float *p, nn_rng *rng)
-{
-    const gru_cfg *c = NN_CFG(L, gru_cfg);
-    size_t u = (size_t)c->units, d = (size_t)features(L);
-    nn_init_fill(c->kernel_init, p, d * 3 * u, (int)d, (int)(3 * u), rng);
-    nn_init_fill(c->recurrent_init, p + d * 3 * u, u * 3 * u, (int)u, (int)(3 * u), rng);
-    if (c->use_bias) nn_init_fill(c->bias_init, p + (d + u) * 3 * u, (c->reset_after ? 2 : 1) * 3 * u, (int)d, (int)(3 * u), rng);
-}
+static int bias_rows(const nn_layer *L) { return NN_CFG(L, gru_cfg)->reset_after ? 2 : 1; }
+static int gru_setup(nn_layer *L, char *err) { return nn_seq_setup(L, 3, err); }
+static int gru_tensors(const nn_layer *L, nn_tensor *t) { return nn_seq_tensors(L, 3, bias_rows(L), t); }
+static void gru_init(nn_layer *L, float *p, nn_rng *rng) { nn_seq_init(L, p, 3, bias_rows(L), rng); }
 
 static int gru_reserve(nn_layer *L, int cap)
 {
-    const gru_cfg *c = NN_CFG(L, gru_cfg);
+    const gru_cfg *gc = NN_CFG(L, gru_cfg);
+    const nn_seq_cfg *c = &gc->q;
     gru_priv *d = L->priv;
-    uint64_t nu = (uint64_t)cap * steps(L) * (uint64_t)c->units, bu = (uint64_t)cap * c->units;
+    uint64_t nu = (uint64_t)cap * nn_seq_steps(L) * (uint64_t)c->units, bu = (uint64_t)cap * c->units;
     if (nn_grow(&d->p, 3 * nu) || nn_grow(&d->a, 3 * nu) || nn_grow(&d->dz, 3 * nu) || nn_grow(&d->h, nu) ||
         nn_grow(&d->dh, nu) || nn_grow(&d->q, nu) || nn_grow(&d->rec, 3 * bu) || nn_grow(&d->dq, bu) ||
         nn_grow(&d->last, bu))
@@ -103,25 +50,26 @@ static int gru_reserve(nn_layer *L, int cap)
 
 static void gru_forward(nn_layer *L, const float *w, const float *x, int n, int training, nn_rng *rng)
 {
-    const gru_cfg *c = NN_CFG(L, gru_cfg);
+    const gru_cfg *gc = NN_CFG(L, gru_cfg);
+    const nn_seq_cfg *c = &gc->q;
     gru_priv *d = L->priv;
-    int T = steps(L), D = features(L), u = c->units, G = 3 * u;
+    int T = nn_seq_steps(L), D = nn_seq_features(L), u = c->units, G = 3 * u;
     const float *W = w, *U = w + (size_t)D * G, *b = U + (size_t)u * G;
-    const float *brec = c->reset_after && c->use_bias ? b + G : NULL;
+    const float *brec = gc->reset_after && c->use_bias ? b + G : NULL;
     nn_gemm(0, 0, n * T, G, D, x, D, W, G, 0.0f, d->p, G); /* x W, every step at once */
     if (c->use_bias) nn_add_rows(d->p, b, n * T, G);
     for (int s = 0; s < T; s++) {
         int t = c->go_backwards ? T - 1 - s : s;
         const float *hp = s ? d->h + (size_t)(s - 1) * u : NULL; /* rows of h_{s-1}, stride T*u */
         float *ps = d->p + (size_t)t * G;                         /* rows of this step, stride T*G */
-        if (hp) nn_gemm(0, 0, n, c->reset_after ? G : 2 * u, u, hp, T * u, U, G, 0.0f, d->rec, G);
+        if (hp) nn_gemm(0, 0, n, gc->reset_after ? G : 2 * u, u, hp, T * u, U, G, 0.0f, d->rec, G);
         for (int r = 0; r < n; r++) {
             float *pr = ps + (size_t)r * T * G, *ar = d->a + ((size_t)r * T + t) * G;
             const float *rec = d->rec + (size_t)r * G, *h0 = hp ? hp + (size_t)r * T * u : NULL;
             float *q = d->q + ((size_t)r * T + s) * u;
             for (int k = 0; k < 2 * u; k++) pr[k] += (h0 ? rec[k] : 0.0f) + (brec ? brec[k] : 0.0f);
             nn_act_forward(c->ract, 0.0f, pr, ar, 1, 2 * u); /* z, r */
-            if (c->reset_after) { /* q = h Uh + bh_rec; hh's pre-activation gets r q */
+            if (gc->reset_after) { /* q = h Uh + bh_rec; hh's pre-activation gets r q */
                 for (int k = 0; k < u; k++) {
                     q[k] = (h0 ? rec[2 * u + k] : 0.0f) + (brec ? brec[2 * u + k] : 0.0f);
                     pr[2 * u + k] += ar[u + k] * q[k];
@@ -130,7 +78,7 @@ static void gru_forward(nn_layer *L, const float *w, const float *x, int n, int 
                 for (int k = 0; k < u; k++) q[k] = h0 ? ar[u + k] * h0[k] : 0.0f;
             }
         }
-        if (!c->reset_after && hp)
+        if (!gc->reset_after && hp)
             nn_gemm(0, 0, n, u, u, d->q + (size_t)s * u, T * u, U + 2 * u, G, 1.0f, ps + 2 * u, T * G);
         for (int r = 0; r < n; r++) {
             float *pr = ps + (size_t)r * T * G, *ar = d->a + ((size_t)r * T + t) * G;
@@ -140,10 +88,7 @@ static void gru_forward(nn_layer *L, const float *w, const float *x, int n, int 
             for (int k = 0; k < u; k++) hs[k] = ar[k] * (h0 ? h0[k] : 0.0f) + (1.0f - ar[k]) * ar[2 * u + k];
         }
     }
-    if (!c->return_sequences)
-        for (int r = 0; r < n; r++) memcpy(d->last + (size_t)r * u, d->h + ((size_t)r * T + T - 1) * u, (size_t)u * sizeof(float));
-    L->y = c->return_sequences ? d->h : d->last;
-    L->preact = L->y;
+    nn_seq_output(L, d->h, d->last, n);
 }
 
 /* dz = dL/d(the pre-activations) by input position: the input part's gradient; per step the
@@ -151,18 +96,14 @@ static void gru_forward(nn_layer *L, const float *w, const float *x, int n, int 
 static void gru_backward(nn_layer *L, const float *w, float *g, const float *x, const float *dy,
                          float *dx, int n)
 {
-    const gru_cfg *c = NN_CFG(L, gru_cfg);
+    const gru_cfg *gc = NN_CFG(L, gru_cfg);
+    const nn_seq_cfg *c = &gc->q;
     gru_priv *d = L->priv;
-    int T = steps(L), D = features(L), u = c->units, G = 3 * u;
+    int T = nn_seq_steps(L), D = nn_seq_features(L), u = c->units, G = 3 * u;
     const float *W = w, *U = w + (size_t)D * G;
     float *gW = g, *gU = g + (size_t)D * G, *gb = gU + (size_t)u * G;
-    float *gbrec = c->reset_after && c->use_bias ? gb + G : NULL;
-    size_t all = (size_t)n * T * u;
-    if (c->return_sequences) memcpy(d->dh, dy, all * sizeof(float));
-    else {
-        memset(d->dh, 0, all * sizeof(float));
-        for (int r = 0; r < n; r++) memcpy(d->dh + ((size_t)r * T + T - 1) * u, dy + (size_t)r * u, (size_t)u * sizeof(float));
-    }
+    float *gbrec = gc->reset_after && c->use_bias ? gb + G : NULL;
+    nn_seq_seed_dh(L, d->dh, dy, n);
     for (int s = T - 1; s >= 0; s--) {
         int t = c->go_backwards ? T - 1 - s : s;
         const float *hp = s ? d->h + (size_t)(s - 1) * u : NULL;
@@ -179,7 +120,7 @@ static void gru_backward(nn_layer *L, const float *w, float *g, const float *x, 
             }
             nn_act_backward(c->ract, 0.0f, pr, ar, dz, dz, 1, u);
             nn_act_backward(c->act, 0.0f, pr + 2 * u, ar + 2 * u, dz + 2 * u, dz + 2 * u, 1, u);
-            if (c->reset_after) { /* hh's pre-activation got r q: dr = dph q, dq = dph r */
+            if (gc->reset_after) { /* hh's pre-activation got r q: dr = dph q, dq = dph r */
                 for (int k = 0; k < u; k++) {
                     dz[u + k] = dz[2 * u + k] * q[k];
                     rec[2 * u + k] = dz[2 * u + k] * ar[u + k];
@@ -188,7 +129,7 @@ static void gru_backward(nn_layer *L, const float *w, float *g, const float *x, 
                 memcpy(rec, dz, 2 * (size_t)u * sizeof(float)); /* z, r: the same gradient */
             }
         }
-        if (c->reset_after) {
+        if (gc->reset_after) {
             if (gbrec) nn_sum_rows(d->rec, n, G, gbrec);
             if (hp) {
                 nn_gemm(1, 0, u, G, n, hp, T * u, d->rec, G, 1.0f, gU, G);        /* dU += h^T drec */

@@ -10,33 +10,16 @@
 #include "nn_internal.h"
 #include <string.h>
 
-typedef struct {
-    int units, act, ract, use_bias, kernel_init, recurrent_init, bias_init, unit_forget_bias;
-    int return_sequences, go_backwards;
-    float l1, l2;
-} lstm_cfg;
+typedef struct { nn_seq_cfg q; int unit_forget_bias; } lstm_cfg;
 /* by input position: z, a (activated gates), dz [n*T, 4u]; by step: c, tc = a(c), h, dh [n*T, u];
  * dc: the cell gradient carried between steps [n, u]; tmp [2u]; last [n, u] */
 typedef struct { float *z, *a, *dz, *c, *tc, *h, *dh, *dc, *tmp, *last; } lstm_priv;
 
 static const nn_option lstm_options[] = {
-    {"units", NN_KIND_INT, 1, 0, 1, 1 << 16, NN_OPTION_REQUIRED, NULL, offsetof(lstm_cfg, units), NULL,
-     "size of the state"},
-    {"activation", NN_KIND_ENUM, 1, NN_ACT_TANH, 0, 0, 0, &nn_act_names, offsetof(lstm_cfg, act), NULL,
-     "for the cell input and output"},
-    {"recurrentActivation", NN_KIND_ENUM, 1, NN_ACT_SIGMOID, 0, 0, 0, &nn_act_names, offsetof(lstm_cfg, ract),
-     NULL, "for the gates (Keras 2: sigmoid; TF.js's default is hardSigmoid)"},
-    NN_OPT_USE_BIAS(lstm_cfg, use_bias),
-    NN_OPT_INIT("kernelInitializer", lstm_cfg, kernel_init, NN_INIT_GLOROT_UNIFORM),
-    NN_OPT_INIT("recurrentInitializer", lstm_cfg, recurrent_init, NN_INIT_ORTHOGONAL),
-    NN_OPT_INIT("biasInitializer", lstm_cfg, bias_init, NN_INIT_ZEROS),
+    NN_OPT_SEQ(lstm_cfg, "for the cell input and output"),
+    NN_OPT_RECURRENT_ACTIVATION(lstm_cfg),
     {"unitForgetBias", NN_KIND_BOOL, 1, 1, 0, 1, 0, NULL, offsetof(lstm_cfg, unit_forget_bias), NULL,
      "start the forget gate's bias at 1 (Keras's default)"},
-    {"returnSequences", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(lstm_cfg, return_sequences), NULL,
-     "output every step's state [t, units], not only the last"},
-    {"goBackwards", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(lstm_cfg, go_backwards), NULL,
-     "read the sequence from its end (outputs in the order read)"},
-    NN_OPT_L1L2(lstm_cfg, l1, l2),
 };
 
 nn_layer_spec nn_lstm(int units)
@@ -46,55 +29,23 @@ nn_layer_spec nn_lstm(int units)
     return s;
 }
 
-static int steps(const nn_layer *L) { return L->in_shape[0]; }
-static int features(const nn_layer *L) { return L->in_shape[1]; }
-
-static int lstm_setup(nn_layer *L, char *err)
-{
-    const lstm_cfg *c = NN_CFG(L, lstm_cfg);
-    if (L->in_rank != 2)
-        return nn_fail_buf(err, NN_ERR_ARG, "lstm: input must be a sequence [steps, features] (rank 2), "
-                           "got rank %d", L->in_rank);
-    if (c->act == NN_ACT_SOFTMAX || c->ract == NN_ACT_SOFTMAX)
-        return nn_fail_buf(err, NN_ERR_ARG, "lstm: softmax is not an element-wise activation; use it on a "
-                           "dense layer after the lstm");
-    if ((double)(features(L) + c->units) * 4.0 * c->units > 4.0e8)
-        return nn_fail_buf(err, NN_ERR_ARG, "lstm: %d x %d weights is too large", features(L) + c->units, 4 * c->units);
-    L->out_rank = c->return_sequences ? 2 : 1;
-    L->out_shape[0] = c->return_sequences ? steps(L) : c->units;
-    L->out_shape[1] = c->return_sequences ? c->units : 0;
-    L->act = NN_ACT_LINEAR; /* the activations are inside the recurrence */
-    L->l1 = c->l1;
-    L->l2 = c->l2;
-    return NN_OK;
-}
-
-static int lstm_tensors(const nn_layer *L, nn_tensor *t)
-{
-    const lstm_cfg *c = NN_CFG(L, lstm_cfg);
-    t[0] = (nn_tensor){"kernel", 2, {features(L), 4 * c->units}, 0, 1, 0};
-    t[1] = (nn_tensor){"recurrent_kernel", 2, {c->units, 4 * c->units}, 0, 0, 0};
-    t[2] = (nn_tensor){"bias", 1, {4 * c->units}, 0, 0, 0};
-    return c->use_bias ? 3 : 2;
-}
+static int lstm_setup(nn_layer *L, char *err) { return nn_seq_setup(L, 4, err); }
+static int lstm_tensors(const nn_layer *L, nn_tensor *t) { return nn_seq_tensors(L, 4, 1, t); }
 
 static void lstm_init(nn_layer *L, float *p, nn_rng *rng)
 {
-    const lstm_cfg *c = NN_CFG(L, lstm_cfg);
-    size_t u = (size_t)c->units, d = (size_t)features(L);
-    float *b = p + d * 4 * u + u * 4 * u;
-    nn_init_fill(c->kernel_init, p, d * 4 * u, (int)d, (int)(4 * u), rng);
-    nn_init_fill(c->recurrent_init, p + d * 4 * u, u * 4 * u, (int)u, (int)(4 * u), rng);
-    if (!c->use_bias) return;
-    nn_init_fill(c->bias_init, b, 4 * u, (int)d, (int)(4 * u), rng);
-    if (c->unit_forget_bias) for (size_t k = 0; k < u; k++) b[u + k] = 1.0f;
+    const nn_seq_cfg *c = &NN_CFG(L, lstm_cfg)->q;
+    nn_seq_init(L, p, 4, 1, rng);
+    size_t u = (size_t)c->units, d = (size_t)nn_seq_features(L);
+    float *b = p + (d + u) * 4 * u;
+    if (c->use_bias && NN_CFG(L, lstm_cfg)->unit_forget_bias) for (size_t k = 0; k < u; k++) b[u + k] = 1.0f;
 }
 
 static int lstm_reserve(nn_layer *L, int cap)
 {
-    const lstm_cfg *c = NN_CFG(L, lstm_cfg);
+    const nn_seq_cfg *c = &NN_CFG(L, lstm_cfg)->q;
     lstm_priv *d = L->priv;
-    uint64_t nu = (uint64_t)cap * steps(L) * (uint64_t)c->units;
+    uint64_t nu = (uint64_t)cap * nn_seq_steps(L) * (uint64_t)c->units;
     if (nn_grow(&d->z, 4 * nu) || nn_grow(&d->a, 4 * nu) || nn_grow(&d->dz, 4 * nu) || nn_grow(&d->c, nu) ||
         nn_grow(&d->tc, nu) || nn_grow(&d->h, nu) || nn_grow(&d->dh, nu) ||
         nn_grow(&d->dc, (uint64_t)cap * c->units) || nn_grow(&d->tmp, 2 * (uint64_t)c->units) ||
@@ -106,9 +57,9 @@ static int lstm_reserve(nn_layer *L, int cap)
 
 static void lstm_forward(nn_layer *L, const float *p, const float *x, int n, int training, nn_rng *rng)
 {
-    const lstm_cfg *c = NN_CFG(L, lstm_cfg);
+    const nn_seq_cfg *c = &NN_CFG(L, lstm_cfg)->q;
     lstm_priv *d = L->priv;
-    int T = steps(L), D = features(L), u = c->units, G = 4 * u;
+    int T = nn_seq_steps(L), D = nn_seq_features(L), u = c->units, G = 4 * u;
     const float *W = p, *U = p + (size_t)D * G, *b = U + (size_t)u * G;
     nn_gemm(0, 0, n * T, G, D, x, D, W, G, 0.0f, d->z, G); /* z = x W, every step at once */
     if (c->use_bias) nn_add_rows(d->z, b, n * T, G);
@@ -129,26 +80,18 @@ static void lstm_forward(nn_layer *L, const float *p, const float *x, int n, int
             for (int k = 0; k < u; k++) d->h[at + k] = a[3 * u + k] * d->tc[at + k];
         }
     }
-    if (!c->return_sequences)
-        for (int r = 0; r < n; r++) memcpy(d->last + (size_t)r * u, d->h + ((size_t)r * T + T - 1) * u, (size_t)u * sizeof(float));
-    L->y = c->return_sequences ? d->h : d->last;
-    L->preact = L->y;
+    nn_seq_output(L, d->h, d->last, n);
 }
 
 static void lstm_backward(nn_layer *L, const float *p, float *g, const float *x, const float *dy,
                           float *dx, int n)
 {
-    const lstm_cfg *c = NN_CFG(L, lstm_cfg);
+    const nn_seq_cfg *c = &NN_CFG(L, lstm_cfg)->q;
     lstm_priv *d = L->priv;
-    int T = steps(L), D = features(L), u = c->units, G = 4 * u;
+    int T = nn_seq_steps(L), D = nn_seq_features(L), u = c->units, G = 4 * u;
     const float *W = p, *U = p + (size_t)D * G;
     float *gW = g, *gU = g + (size_t)D * G, *gb = gU + (size_t)u * G;
-    size_t all = (size_t)n * T * u;
-    if (c->return_sequences) memcpy(d->dh, dy, all * sizeof(float));
-    else {
-        memset(d->dh, 0, all * sizeof(float));
-        for (int r = 0; r < n; r++) memcpy(d->dh + ((size_t)r * T + T - 1) * u, dy + (size_t)r * u, (size_t)u * sizeof(float));
-    }
+    nn_seq_seed_dh(L, d->dh, dy, n);
     memset(d->dc, 0, (size_t)n * u * sizeof(float));
     float *t1 = d->tmp, *t2 = d->tmp + u;
     for (int s = T - 1; s >= 0; s--) {

@@ -192,6 +192,41 @@ void nn_layer_same_shape(nn_layer *L);
 /* Grow *buf to hold n floats (n computed in 64 bits); NN_ERR_NOMEM when it can't. */
 int nn_grow(float **buf, uint64_t n);
 
+/* ---- recurrent layers (recurrent.c): the config SimpleRNN, LSTM and GRU begin with ---- */
+typedef struct {
+    int units, act, ract, use_bias, kernel_init, recurrent_init, bias_init, return_sequences, go_backwards;
+    float alpha, l1, l2;
+} nn_seq_cfg;
+/* Their shared option rows (T's first member is an nn_seq_cfg named q). */
+#define NN_OPT_SEQ(T, act_doc) \
+    {"units", NN_KIND_INT, 1, 0, 1, 1 << 16, NN_OPTION_REQUIRED, NULL, offsetof(T, q.units), NULL, \
+     "size of the state"}, \
+    {"activation", NN_KIND_ENUM, 1, NN_ACT_TANH, 0, 0, 0, &nn_act_names, offsetof(T, q.act), NULL, act_doc}, \
+    NN_OPT_USE_BIAS(T, q.use_bias), \
+    NN_OPT_INIT("kernelInitializer", T, q.kernel_init, NN_INIT_GLOROT_UNIFORM), \
+    NN_OPT_INIT("recurrentInitializer", T, q.recurrent_init, NN_INIT_ORTHOGONAL), \
+    NN_OPT_INIT("biasInitializer", T, q.bias_init, NN_INIT_ZEROS), \
+    {"returnSequences", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(T, q.return_sequences), NULL, \
+     "output every step's state [t, units], not only the last"}, \
+    {"goBackwards", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(T, q.go_backwards), NULL, \
+     "read the sequence from its end (outputs in the order read)"}, \
+    NN_OPT_L1L2(T, q.l1, q.l2)
+#define NN_OPT_RECURRENT_ACTIVATION(T) \
+    {"recurrentActivation", NN_KIND_ENUM, 1, NN_ACT_SIGMOID, 0, 0, 0, &nn_act_names, offsetof(T, q.ract), \
+     NULL, "for the gates (Keras 2: sigmoid; TF.js's default is hardSigmoid)"}
+static inline int nn_seq_steps(const nn_layer *L) { return L->in_shape[0]; }
+static inline int nn_seq_features(const nn_layer *L) { return L->in_shape[1]; }
+/* Check the [steps, features] input and the activations; set the output shape (the last state or
+ * every state) and the layer's act/penalties. gates: weight blocks per unit (1, 4, 3). */
+int nn_seq_setup(nn_layer *L, int gates, char *err);
+/* kernel [in, gates*units], recurrent_kernel [units, gates*units], bias [bias_rows, gates*units]. */
+int nn_seq_tensors(const nn_layer *L, int gates, int bias_rows, nn_tensor *t);
+void nn_seq_init(nn_layer *L, float *p, int gates, int bias_rows, nn_rng *rng);
+/* After forward: the output is every state h (by step) or the last one, copied to `last`. */
+void nn_seq_output(nn_layer *L, float *h, float *last, int n);
+/* Before backward: dL/dh by step from dL/dy (zero but for the last step without returnSequences). */
+void nn_seq_seed_dh(const nn_layer *L, float *dh, const float *dy, int n);
+
 /* ---- image augmentation (augment.c) ---- */
 /* Shift and flip n gathered [h, w, c] rows in place as m->aug_shift/aug_flip ask. */
 void nn_augment_rows(nn_model *m, float *x, int n);

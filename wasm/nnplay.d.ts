@@ -186,12 +186,12 @@ export const layers: {
     returnSequences?: boolean;
     /** read the sequence from its end (outputs in the order read) (default false) */
     goBackwards?: boolean;
-    /** leakyRelu/elu slope (0: the activation's default) (default 0) */
-    alpha?: number;
     /** L1 penalty on the kernel (default 0) */
     l1?: number;
     /** L2 penalty on the kernel (default 0) */
     l2?: number;
+    /** leakyRelu/elu slope (0: the activation's default) (default 0) */
+    alpha?: number;
     kernelRegularizer?: Regularizer;
   }): LayerConfig;
   /** long short-term memory over [steps, features] (gates i, f, c, o): the last h or all */
@@ -200,8 +200,6 @@ export const layers: {
     units: number;
     /** for the cell input and output (default "tanh") */
     activation?: ActivationName;
-    /** for the gates (Keras 2: sigmoid; TF.js's default is hardSigmoid) (default "sigmoid") */
-    recurrentActivation?: ActivationName;
     /** add a bias vector (default true) */
     useBias?: boolean;
     /** initializer (default "glorotUniform") */
@@ -210,8 +208,6 @@ export const layers: {
     recurrentInitializer?: InitializerName;
     /** initializer (default "zeros") */
     biasInitializer?: InitializerName;
-    /** start the forget gate's bias at 1 (Keras's default) (default true) */
-    unitForgetBias?: boolean;
     /** output every step's state [t, units], not only the last (default false) */
     returnSequences?: boolean;
     /** read the sequence from its end (outputs in the order read) (default false) */
@@ -220,6 +216,10 @@ export const layers: {
     l1?: number;
     /** L2 penalty on the kernel (default 0) */
     l2?: number;
+    /** for the gates (Keras 2: sigmoid; TF.js's default is hardSigmoid) (default "sigmoid") */
+    recurrentActivation?: ActivationName;
+    /** start the forget gate's bias at 1 (Keras's default) (default true) */
+    unitForgetBias?: boolean;
     kernelRegularizer?: Regularizer;
   }): LayerConfig;
   /** gated recurrent unit over [steps, features] (gates z, r, h; resetAfter as Keras 2): the last h or all */
@@ -228,8 +228,6 @@ export const layers: {
     units: number;
     /** for the candidate state (default "tanh") */
     activation?: ActivationName;
-    /** for the gates (Keras 2: sigmoid; TF.js's default is hardSigmoid) (default "sigmoid") */
-    recurrentActivation?: ActivationName;
     /** add a bias vector (default true) */
     useBias?: boolean;
     /** initializer (default "glorotUniform") */
@@ -238,8 +236,6 @@ export const layers: {
     recurrentInitializer?: InitializerName;
     /** initializer (default "zeros") */
     biasInitializer?: InitializerName;
-    /** reset gate after the recurrent product, two bias rows (Keras 2's default; TF.js: false only) (default false) */
-    resetAfter?: boolean;
     /** output every step's state [t, units], not only the last (default false) */
     returnSequences?: boolean;
     /** read the sequence from its end (outputs in the order read) (default false) */
@@ -248,6 +244,10 @@ export const layers: {
     l1?: number;
     /** L2 penalty on the kernel (default 0) */
     l2?: number;
+    /** for the gates (Keras 2: sigmoid; TF.js's default is hardSigmoid) (default "sigmoid") */
+    recurrentActivation?: ActivationName;
+    /** reset gate after the recurrent product, two bias rows (Keras 2's default; TF.js: false only) (default false) */
+    resetAfter?: boolean;
     kernelRegularizer?: Regularizer;
   }): LayerConfig;
 };

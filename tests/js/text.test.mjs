@@ -20,6 +20,25 @@ function tokens(n, t, v, seed) {
   return { x, y };
 }
 
+/** n sequences of t ids in 3..9 with one 1 and one 2 at random places; label: the 1 comes first.
+ * A question about order, which a bag of words cannot answer. */
+function orderTask(n, t, seed) {
+  const x = new Float32Array(n * t);
+  const y = new Float32Array(n);
+  let s = seed;
+  const r = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < t; j++) x[i * t + j] = 3 + Math.floor(r() * 7);
+    const a = Math.floor(r() * t);
+    let b = Math.floor(r() * (t - 1));
+    if (b >= a) b++;
+    x[i * t + a] = 1;
+    x[i * t + b] = 2;
+    y[i] = a < b ? 1 : 0;
+  }
+  return { x, y };
+}
+
 test('embedding -> flatten -> dense learns a rule over token ids; weights in TF.js\'s layout; save/load', async () => {
   const { x, y } = tokens(400, 6, 20, 1);
   const m = nn.sequential({ seed: 2, layers: [
@@ -90,22 +109,8 @@ test('simpleRNN, lstm and gru: TF.js\'s weight layout and gate order -- the same
 });
 
 test('simpleRNN learns which of two tokens came first in a sequence', async () => {
-  // sequences of 8 ids over 10 tokens; exactly one of the tokens 1 and 2 appears twice... the label
-  // is whether 1 appears before 2 -- a question about order, which a bag of words cannot answer
-  const n = 600, T = 8;
-  const x = new Float32Array(n * T);
-  const y = new Float32Array(n);
-  let s = 9;
-  const r = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < T; j++) x[i * T + j] = 3 + Math.floor(r() * 7);
-    const a = Math.floor(r() * T);
-    let b = Math.floor(r() * (T - 1));
-    if (b >= a) b++;
-    x[i * T + a] = 1;
-    x[i * T + b] = 2;
-    y[i] = a < b ? 1 : 0;
-  }
+  const T = 8;
+  const { x, y } = orderTask(600, T, 9);
   const m = nn.sequential({ seed: 5, layers: [
     nn.layers.embedding({ inputDim: 10, outputDim: 8, inputLength: T }),
     nn.layers.simpleRNN({ units: 16 }),
@@ -118,20 +123,8 @@ test('simpleRNN learns which of two tokens came first in a sequence', async () =
 });
 
 test('lstm learns the order task too, and saves and loads with its optimizer state', async () => {
-  const n = 400, T = 8;
-  const x = new Float32Array(n * T);
-  const y = new Float32Array(n);
-  let s = 11;
-  const r = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < T; j++) x[i * T + j] = 3 + Math.floor(r() * 7);
-    const a = Math.floor(r() * T);
-    let b = Math.floor(r() * (T - 1));
-    if (b >= a) b++;
-    x[i * T + a] = 1;
-    x[i * T + b] = 2;
-    y[i] = a < b ? 1 : 0;
-  }
+  const T = 8;
+  const { x, y } = orderTask(400, T, 11);
   const m = nn.sequential({ seed: 6, layers: [
     nn.layers.embedding({ inputDim: 10, outputDim: 8, inputLength: T }),
     nn.layers.lstm({ units: 16 }),
@@ -152,20 +145,8 @@ test('lstm learns the order task too, and saves and loads with its optimizer sta
 });
 
 test('gru with Keras 2\'s resetAfter (two bias rows) learns the order task; both variants save and load', async () => {
-  const n = 400, T = 8;
-  const x = new Float32Array(n * T);
-  const y = new Float32Array(n);
-  let s = 13;
-  const r = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < T; j++) x[i * T + j] = 3 + Math.floor(r() * 7);
-    const a = Math.floor(r() * T);
-    let b = Math.floor(r() * (T - 1));
-    if (b >= a) b++;
-    x[i * T + a] = 1;
-    x[i * T + b] = 2;
-    y[i] = a < b ? 1 : 0;
-  }
+  const T = 8;
+  const { x, y } = orderTask(400, T, 13);
   for (const resetAfter of [true, false]) {
     const m = nn.sequential({ seed: 7, layers: [
       nn.layers.embedding({ inputDim: 10, outputDim: 8, inputLength: T }),
