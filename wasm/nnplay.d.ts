@@ -372,4 +372,25 @@ export const data: {
     { x: Float32Array; y: Float32Array | null; n: number; columns: string[]; featureNames: string[]; labelName: string | null };
 };
 
+export interface Tokenizer {
+  /** Count the words of these texts (may be called again with more). */
+  fitOnTexts(texts: string[]): Tokenizer;
+  /** Each text as ids by descending frequency from 1 (words not kept are dropped, or oovToken's id). */
+  textsToSequences(texts: string[]): number[][];
+  sequencesToTexts(seqs: ArrayLike<number>[]): string[];
+  readonly wordIndex: { [word: string]: number };
+  readonly wordCounts: { [word: string]: number };
+  /** An embedding's inputDim for these ids. */
+  readonly vocabSize: number;
+  readonly numWords: number | null;
+}
+/** Keras's text preprocessing. */
+export const text: {
+  tokenizer(args?: { numWords?: number | null; oovToken?: string | null; lower?: boolean; filters?: string;
+    split?: string; charLevel?: boolean }): Tokenizer;
+  /** Cut or pad to maxlen ('pre' by default, as Keras): n * maxlen ids with shape [n, maxlen]. */
+  padSequences(seqs: ArrayLike<number>[], args?: { maxlen?: number | null; padding?: 'pre' | 'post';
+    truncating?: 'pre' | 'post'; value?: number }): Int32Array & { shape: number[] };
+};
+
 export function info(): { version: string; simd: string; heapBytes: number; heapUsed: number };

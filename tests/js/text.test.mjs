@@ -164,3 +164,57 @@ test('gru with Keras 2\'s resetAfter (two bias rows) learns the order task; both
     r2.dispose();
   }
 });
+
+test('tokenizer and padSequences behave as Keras\'s (frequency order, oov, numWords, filters, pre/post)', () => {
+  const texts = ['The cat sat on the mat.', 'The dog ate my homework!', 'My cat, my rules'];
+  const tok = nn.text.tokenizer({ oovToken: '<OOV>' }).fitOnTexts(texts);
+  // counts: the 3, my 3, cat 2, then the rest once, in the order first seen; <OOV> takes id 1
+  assert.deepEqual(Object.entries(tok.wordIndex).slice(0, 5), [['<OOV>', 1], ['the', 2], ['my', 3], ['cat', 4], ['sat', 5]]);
+  assert.deepEqual(tok.textsToSequences(['the cat ate a fish']), [[2, 4, 9, 1, 1]]);
+  assert.equal(tok.vocabSize, 12);
+  const few = nn.text.tokenizer({ numWords: 4 }).fitOnTexts(texts);
+  assert.deepEqual(few.textsToSequences(['the cat ate my fish']), [[1, 3, 2]]); // ids 1..3 kept, others dropped
+  assert.deepEqual(few.sequencesToTexts([[1, 3, 2]]), ['the cat my']);
+  const chars = nn.text.tokenizer({ charLevel: true }).fitOnTexts(['静夜思 床前明月光', '明月']);
+  assert.deepEqual(chars.textsToSequences(['明月']), [[1, 2]]); // 明 and 月 appear twice
+  const p = nn.text.padSequences([[1, 2, 3], [4], [5, 6, 7, 8, 9]], { maxlen: 4 });
+  assert.deepEqual(p.shape, [3, 4]);
+  assert.deepEqual(Array.from(p), [0, 1, 2, 3, 0, 0, 0, 4, 6, 7, 8, 9]);
+  const q = nn.text.padSequences([[1, 2, 3], [5, 6, 7, 8, 9]], { maxlen: 4, padding: 'post', truncating: 'post' });
+  assert.deepEqual(Array.from(q), [1, 2, 3, 0, 5, 6, 7, 8]);
+  assert.throws(() => nn.text.padSequences([[1]], { padding: 'middle' }), /nnplay: padSequences: padding must be 'pre' or 'post'/);
+  assert.throws(() => nn.text.tokenizer({ numWords: 0 }), /nnplay: tokenizer: numWords must be a positive integer/);
+  assert.throws(() => tok.fitOnTexts('just one string'), /nnplay: tokenizer.fitOnTexts takes an array of strings/);
+});
+
+test('the Keras text recipe end to end: tokenizer, padSequences, embedding -> lstm -> dense, fit with validationSplit', async () => {
+  // short "reviews": a few words that carry the label among filler words, in random order
+  const good = ['great', 'loved', 'wonderful', 'excellent'];
+  const bad = ['awful', 'boring', 'terrible', 'waste'];
+  const filler = ['the', 'movie', 'was', 'a', 'plot', 'acting', 'and', 'it', 'this', 'film', 'story', 'really'];
+  let s = 21;
+  const r = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const pick = (a) => a[Math.floor(r() * a.length)];
+  const texts = [];
+  const labels = [];
+  for (let i = 0; i < 500; i++) {
+    const y = i % 2;
+    const words = Array.from({ length: 4 + Math.floor(r() * 8) }, () => pick(filler));
+    words.splice(Math.floor(r() * words.length), 0, pick(y ? good : bad));
+    texts.push(`${words.join(' ')}.`);
+    labels.push(y);
+  }
+  const tok = nn.text.tokenizer({ numWords: 1000, oovToken: '<OOV>' }).fitOnTexts(texts);
+  const x = nn.text.padSequences(tok.textsToSequences(texts), { maxlen: 16 });
+  const m = nn.sequential({ seed: 8, layers: [
+    nn.layers.embedding({ inputDim: tok.vocabSize, outputDim: 16, inputLength: 16 }),
+    nn.layers.lstm({ units: 16 }),
+    nn.layers.dense({ units: 1, activation: 'sigmoid' }),
+  ] });
+  m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const h = await m.fit(x, labels, { epochs: 10, batchSize: 32, validationSplit: 0.2 });
+  assert.ok(h.history.val_accuracy.at(-1) >= 0.95, `validation accuracy ${h.history.val_accuracy.at(-1)}`);
+  const p = m.predict(nn.text.padSequences(tok.textsToSequences(['a wonderful film', 'what a waste']), { maxlen: 16 }));
+  assert.ok(p[0] > 0.5 && p[1] < 0.5, `predictions ${Array.from(p)}`);
+  m.dispose();
+});

@@ -1,0 +1,98 @@
+// text.js - nn.text: Keras's text preprocessing, for the sequence layers. A tokenizer that maps
+// words (or characters) to integer ids by frequency, and padSequences to cut and pad them to one
+// length. Pure JS: it prepares input, the core never sees text.
+import { show } from './convert.js';
+
+// Keras's default filters: these characters are removed before splitting
+const FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n';
+
+const check = (ok, msg) => { if (!ok) throw new Error(`nnplay: ${msg}`); };
+const isTexts = (texts) => Array.isArray(texts) && texts.every((t) => typeof t === 'string');
+
+/**
+ * Keras's Tokenizer: ids by descending frequency (ties: first seen first), from 1; 0 is left for
+ * padding. Options: numWords (keep ids below it when converting), oovToken (id 1, standing for
+ * every word not kept), lower (true), filters (Keras's punctuation), split (' '), charLevel.
+ */
+export function tokenizer({ numWords = null, oovToken = null, lower = true, filters = FILTERS, split = ' ',
+  charLevel = false } = {}) {
+  check(numWords == null || (Number.isInteger(numWords) && numWords >= 1), `tokenizer: numWords must be a positive integer or null, got ${show(numWords)}`);
+  check(oovToken == null || typeof oovToken === 'string', `tokenizer: oovToken must be a string or null, got ${show(oovToken)}`);
+  check(typeof filters === 'string' && typeof split === 'string' && split.length > 0,
+    'tokenizer: filters and split must be strings (split not empty)');
+  const drop = new Set(filters);
+  const tokens = (text) => {
+    let t = lower ? text.toLowerCase() : text;
+    if (charLevel) return Array.from(t).filter((ch) => !drop.has(ch));
+    t = Array.from(t, (ch) => (drop.has(ch) ? split : ch)).join('');
+    return t.split(split).filter((w) => w.length > 0);
+  };
+  const counts = new Map();
+  const wordIndex = new Map();
+  const indexWord = new Map();
+  const tok = {
+    /** Count the words of these texts (may be called again with more). */
+    fitOnTexts(texts) {
+      check(isTexts(texts), 'tokenizer.fitOnTexts takes an array of strings');
+      for (const text of texts) for (const w of tokens(text)) counts.set(w, (counts.get(w) || 0) + 1);
+      // Map keeps first-seen order, and sort is stable: ties stay in the order first seen
+      const order = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([w]) => w);
+      if (oovToken != null) order.unshift(oovToken);
+      wordIndex.clear();
+      indexWord.clear();
+      order.forEach((w, i) => { if (!wordIndex.has(w)) { wordIndex.set(w, wordIndex.size + 1); indexWord.set(wordIndex.size, w); } });
+      return tok;
+    },
+    /** Each text as an array of ids (words not kept are dropped, or are oovToken's id). */
+    textsToSequences(texts) {
+      check(isTexts(texts), 'tokenizer.textsToSequences takes an array of strings');
+      const oov = oovToken != null ? wordIndex.get(oovToken) : null;
+      return texts.map((text) => {
+        const out = [];
+        for (const w of tokens(text)) {
+          const i = wordIndex.get(w);
+          if (i != null && (numWords == null || i < numWords)) out.push(i);
+          else if (oov != null) out.push(oov);
+        }
+        return out;
+      });
+    },
+    /** Back from ids to text (ids of padding and unknown ids are skipped). */
+    sequencesToTexts(seqs) {
+      check(Array.isArray(seqs), 'tokenizer.sequencesToTexts takes an array of id arrays');
+      return seqs.map((s) => Array.from(s, (i) => indexWord.get(i)).filter((w) => w != null).join(charLevel ? '' : ' '));
+    },
+    get wordIndex() { return Object.fromEntries(wordIndex); },
+    get wordCounts() { return Object.fromEntries(counts); },
+    /** The vocabulary size to give an embedding's inputDim: ids run 0 .. vocabSize-1. */
+    get vocabSize() { return Math.min(wordIndex.size + 1, numWords ?? Infinity); },
+    get numWords() { return numWords; },
+  };
+  return tok;
+}
+
+/**
+ * Keras's pad_sequences: every sequence cut or padded to maxlen (default: the longest), 'pre' (the
+ * default, as Keras) or 'post'. Returns an Int32Array of n * maxlen ids with `.shape` [n, maxlen],
+ * which fit and predict take as they are.
+ */
+export function padSequences(seqs, { maxlen = null, padding = 'pre', truncating = 'pre', value = 0 } = {}) {
+  check(Array.isArray(seqs) && seqs.every((s) => Array.isArray(s) || ArrayBuffer.isView(s)),
+    'padSequences takes an array of id arrays');
+  check(padding === 'pre' || padding === 'post', `padSequences: padding must be 'pre' or 'post', got ${show(padding)}`);
+  check(truncating === 'pre' || truncating === 'post', `padSequences: truncating must be 'pre' or 'post', got ${show(truncating)}`);
+  check(Number.isInteger(value), `padSequences: value must be an integer, got ${show(value)}`);
+  const len = maxlen ?? seqs.reduce((m, s) => Math.max(m, s.length), 0);
+  check(Number.isInteger(len) && len >= 1 && len <= 1 << 24, `padSequences: maxlen must be a positive integer, got ${show(maxlen)}`);
+  check(seqs.length * len <= 1 << 28, `padSequences: ${seqs.length} x ${len} ids is too many`);
+  const out = new Int32Array(seqs.length * len).fill(value);
+  seqs.forEach((s, i) => {
+    const kept = s.length > len ? (truncating === 'pre' ? Array.from(s).slice(s.length - len) : Array.from(s).slice(0, len)) : Array.from(s);
+    check(kept.every((v) => Number.isInteger(v)), `padSequences: sequence ${i} holds a value that is not an integer id`);
+    out.set(kept, i * len + (padding === 'pre' ? len - kept.length : 0));
+  });
+  out.shape = [seqs.length, len];
+  return out;
+}
+
+export const text = { tokenizer, padSequences };
