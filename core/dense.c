@@ -1,4 +1,6 @@
-/* dense.c - fully connected layer: y = act(x W + b), W is [in, units] row-major (TF.js order). */
+/* dense.c - fully connected layer: y = act(x W + b), W is [in, units] row-major (TF.js order).
+ * As in TF.js it acts on the last axis: an input [t, in] is t rows of in values ([t, units] out),
+ * so a sequence model ends in a dense layer applied to every step. */
 #include "kernels.h"
 #include "nn_internal.h"
 #include <string.h>
@@ -25,16 +27,16 @@ nn_layer_spec nn_dense(int units, nn_act act)
     return s;
 }
 
+/* Values of the last axis: the kernel's rows. */
+static int in_last(const nn_layer *L) { return L->in_shape[L->in_rank - 1]; }
+
 static int dense_setup(nn_layer *L, char *err)
 {
     const dense_cfg *c = NN_CFG(L, dense_cfg);
-    if (L->in_rank != 1)
-        return nn_fail_buf(err, NN_ERR_ARG, "dense: input must be flat (rank 1), got rank %d; "
-                           "add a flatten layer first", L->in_rank);
-    if ((double)L->in_size * c->units > 4.0e8)
-        return nn_fail_buf(err, NN_ERR_ARG, "dense: %d x %d weights is too large", L->in_size, c->units);
-    L->out_rank = 1;
-    L->out_shape[0] = c->units;
+    if ((double)in_last(L) * c->units > 4.0e8)
+        return nn_fail_buf(err, NN_ERR_ARG, "dense: %d x %d weights is too large", in_last(L), c->units);
+    nn_layer_same_shape(L);
+    L->out_shape[L->out_rank - 1] = c->units;
     L->act = c->act;
     L->alpha = c->alpha;
     L->l1 = c->l1;
@@ -45,7 +47,7 @@ static int dense_setup(nn_layer *L, char *err)
 static int dense_tensors(const nn_layer *L, nn_tensor *t)
 {
     const dense_cfg *c = NN_CFG(L, dense_cfg);
-    t[0] = (nn_tensor){"kernel", 2, {L->in_size, c->units}, 0, 1, 0};
+    t[0] = (nn_tensor){"kernel", 2, {in_last(L), c->units}, 0, 1, 0};
     t[1] = (nn_tensor){"bias", 1, {c->units}, 0, 0, 0};
     return c->use_bias ? 2 : 1;
 }
@@ -53,9 +55,9 @@ static int dense_tensors(const nn_layer *L, nn_tensor *t)
 static void dense_init(nn_layer *L, float *p, nn_rng *rng)
 {
     const dense_cfg *c = NN_CFG(L, dense_cfg);
-    size_t nk = (size_t)L->in_size * c->units;
-    nn_init_fill(c->kernel_init, p, nk, L->in_size, c->units, rng);
-    if (c->use_bias) nn_init_fill(c->bias_init, p + nk, (size_t)c->units, L->in_size, c->units, rng);
+    size_t nk = (size_t)in_last(L) * c->units;
+    nn_init_fill(c->kernel_init, p, nk, in_last(L), c->units, rng);
+    if (c->use_bias) nn_init_fill(c->bias_init, p + nk, (size_t)c->units, in_last(L), c->units, rng);
 }
 
 static int dense_reserve(nn_layer *L, int cap)
@@ -73,7 +75,8 @@ static void dense_forward(nn_layer *L, const float *p, const float *x, int n, in
 {
     const dense_cfg *c = NN_CFG(L, dense_cfg);
     dense_priv *d = L->priv;
-    int in = L->in_size, u = c->units;
+    int in = in_last(L), u = c->units;
+    n *= L->in_size / in; /* rows: one per step of a sequence */
     nn_gemm(0, 0, n, u, in, x, in, p, u, 0.0f, d->z, u); /* z = x W */
     if (c->use_bias) nn_add_rows(d->z, p + (size_t)in * u, n, u);
     if (L->act != NN_ACT_LINEAR) nn_act_forward(L->act, L->alpha, d->z, L->y, n, u);
@@ -85,7 +88,8 @@ static void dense_backward(nn_layer *L, const float *p, float *g, const float *x
 {
     const dense_cfg *c = NN_CFG(L, dense_cfg);
     dense_priv *d = L->priv;
-    int in = L->in_size, u = c->units;
+    int in = in_last(L), u = c->units;
+    n *= L->in_size / in;
     const float *dz = dy;
     if (!L->grad_is_preact && L->act != NN_ACT_LINEAR) {
         nn_act_backward(L->act, L->alpha, d->z, L->y, dy, d->dz, n, u);

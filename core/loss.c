@@ -102,13 +102,14 @@ double nn_loss_compute(int loss, int from_logits, int act, const float *out, con
 int nn_loss_check_labels(nn_model *m, const float *y, int n)
 {
     int k = nn_model_output_size(m);
-    if (m->loss == NN_LOSS_SCCE) {
-        for (int i = 0; i < n; i++) {
+    if (m->loss == NN_LOSS_SCCE) { /* one class index per output row: per step of a sequence */
+        int rows = nn_model_label_size(m), classes = nn_model_output_row_size(m);
+        for (long i = 0; i < (long)n * rows; i++) {
             float v = y[i];
-            if (!(v >= 0.0f && v < (float)k) || v != (float)(int)v)
-                return nn_fail(m, NN_ERR_ARG, "label %g at sample %d is out of range: "
+            if (!(v >= 0.0f && v < (float)classes) || v != (float)(int)v)
+                return nn_fail(m, NN_ERR_ARG, "label %g at sample %ld is out of range: "
                                "sparseCategoricalCrossentropy needs class indices 0..%d",
-                               (double)v, i, k - 1);
+                               (double)v, i / rows, classes - 1);
         }
         return NN_OK;
     }

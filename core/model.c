@@ -307,7 +307,7 @@ int nn_model_compile(nn_model *m, const nn_optimizer *opt, nn_loss loss)
         return nn_fail(m, NN_ERR_ARG, "compile: unknown loss id %d", (int)loss);
     int st = check_optimizer(m, opt);
     if (st != NN_OK) return st;
-    int k = nn_model_output_size(m);
+    int k = nn_model_output_row_size(m);
     if ((loss == NN_LOSS_CCE || loss == NN_LOSS_SCCE) && k < 2)
         return nn_fail(m, NN_ERR_ARG, "compile: %s needs at least 2 output units, the model has %d",
                        nn_loss_name(loss), k);

@@ -317,7 +317,11 @@ const char *nn_model_error(const nn_model *m);
 /* ---- inspection ---- */
 int nn_model_input_size(const nn_model *m);
 int nn_model_output_size(const nn_model *m);
-/* Floats per label row: 1 for sparseCategoricalCrossentropy (a class index), else output size. */
+/* Values per output row: the output's last axis. A sequence output [t, k] is t rows of k per
+ * sample: softmax, the cross-entropies and accuracy work per row, as in Keras. */
+int nn_model_output_row_size(const nn_model *m);
+/* Floats per label row: one class index per output row for sparseCategoricalCrossentropy (1 for a
+ * flat output), else the output size. */
 int nn_model_label_size(const nn_model *m);
 int nn_model_input_shape(const nn_model *m, int *shape); /* returns rank */
 int nn_model_num_layers(const nn_model *m);

@@ -7,10 +7,21 @@
 
 #define NN_EVAL_CHUNK 256 /* rows per forward when predicting: bounds the caches' size */
 
+int nn_model_output_row_size(const nn_model *m)
+{
+    if (!m) return 0;
+    if (!m->n_layers) return m->in_size;
+    const nn_layer *L = &m->layers[m->n_layers - 1];
+    return L->out_shape[L->out_rank - 1];
+}
+
+/* Output rows per sample (1 unless the output is a sequence). */
+static int rows_per_sample(const nn_model *m) { return nn_model_output_size(m) / nn_model_output_row_size(m); }
+
 int nn_model_label_size(const nn_model *m)
 {
     if (!m) return 0;
-    return m->loss == NN_LOSS_SCCE ? 1 : nn_model_output_size(m);
+    return m->loss == NN_LOSS_SCCE ? rows_per_sample(m) : nn_model_output_size(m);
 }
 
 int nn_model_check_labels(nn_model *m, const float *y, int n)
@@ -51,8 +62,8 @@ static int train_rows(nn_model *m, const float *x, const float *y, int n, double
     int st = nn_model_forward(m, x, n, 1);
     if (st != NN_OK) return st;
     const nn_layer *last = &m->layers[m->n_layers - 1];
-    int fused, k = last->out_size;
-    double l = nn_loss_compute(m->loss, m->from_logits, last->act, last->y, last->preact, y, n, k,
+    int fused, k = nn_model_output_row_size(m), rows = n * rows_per_sample(m);
+    double l = nn_loss_compute(m->loss, m->from_logits, last->act, last->y, last->preact, y, rows, k,
                                m->dy, &fused);
     l += nn_regularization(m, NULL);
     if (!isfinite(l))
@@ -116,7 +127,7 @@ int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_met
     if (!out) return nn_fail(m, NN_ERR_ARG, "evaluate: no metrics struct");
     memset(out, 0, sizeof *out);
     if ((st = check_data(m, "evaluate", x, y, n, 1)) != NN_OK) return st;
-    int k = nn_model_output_size(m), ly = nn_model_label_size(m);
+    int k = nn_model_output_row_size(m), ly = nn_model_label_size(m), rps = rows_per_sample(m);
     if (nn_metrics_init(out, k, m->loss, m->from_logits) != NN_OK)
         return nn_fail(m, NN_ERR_NOMEM, "evaluate: out of memory");
     double reg = nn_regularization(m, NULL);
@@ -129,8 +140,8 @@ int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_met
         const nn_layer *last = &m->layers[m->n_layers - 1];
         const float *yc = y + (size_t)i * ly;
         double l = nn_loss_compute(m->loss, m->from_logits, last->act, last->y, last->preact, yc,
-                                   c, k, NULL, &fused);
-        nn_metrics_add(out, last->y, yc, c, (l + reg) * c);
+                                   c * rps, k, NULL, &fused);
+        nn_metrics_add(out, last->y, yc, c * rps, (l + reg) * c * rps);
     }
     m->last_x = NULL;
     nn_metrics_finalize(out);
@@ -169,7 +180,8 @@ int nn_model_train_steps(nn_model *m, const float *x, const float *y, int n,
     if (start < 0 || start > n) return nn_fail(m, NN_ERR_ARG, "fit: start %d is outside 0..%d", start, n);
     int bs = batch_size < n ? batch_size : n;
     if ((st = reserve_gather(m, bs)) != NN_OK) return st;
-    int in = m->in_size, ly = nn_model_label_size(m), k = nn_model_output_size(m), pos = start;
+    int in = m->in_size, ly = nn_model_label_size(m), k = nn_model_output_row_size(m), pos = start;
+    int rps = rows_per_sample(m);
     for (int b = 0; b < n_batches && pos < n; b++) {
         int c = n - pos < bs ? n - pos : bs;
         for (int r = 0; r < c; r++) { /* gather the batch's rows */
@@ -180,14 +192,14 @@ int nn_model_train_steps(nn_model *m, const float *x, const float *y, int n,
         }
         nn_augment_rows(m, m->xb, c); /* a no-op unless nn_model_set_augment turned it on */
         if (m->loss == NN_LOSS_SCCE)
-            for (int r = 0; r < c; r++)
+            for (int r = 0; r < c * rps; r++)
                 if (!(m->yb[r] >= 0.0f && m->yb[r] < (float)k) || m->yb[r] != (float)(int)m->yb[r])
                     return nn_fail(m, NN_ERR_ARG, "label %g is out of range: classes are 0..%d",
                                    (double)m->yb[r], k - 1);
         double l;
         if ((st = train_rows(m, m->xb, m->yb, c, &l)) != NN_OK) return st;
         /* the outputs are still those of this batch's forward pass (before the step) */
-        if (mt) nn_metrics_add(mt, nn_model_output(m), m->yb, c, l * c);
+        if (mt) nn_metrics_add(mt, nn_model_output(m), m->yb, c * rps, l * c * rps);
         pos += c;
     }
     return pos - start;
@@ -243,7 +255,7 @@ int nn_model_fit(nn_model *m, const float *x, const float *y, int n, const nn_fi
     if (!(o.validation_split >= 0.0f && o.validation_split < 1.0f))
         return nn_fail(m, NN_ERR_ARG, "fit: validationSplit must be in [0, 1), got %g", (double)o.validation_split);
     if ((st = check_data(m, "fit", x, y, n, 1)) != NN_OK) return st;
-    int ly = nn_model_label_size(m), k = nn_model_output_size(m);
+    int ly = nn_model_label_size(m), k = nn_model_output_row_size(m);
     if (o.val_n && !o.val_x) return nn_fail(m, NN_ERR_ARG, "fit: val_n is set but val_x is NULL");
     /* explicit validation data wins over the split, as in Keras */
     int n_val = o.val_x ? 0 : (int)((double)n * o.validation_split);

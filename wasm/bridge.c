@@ -179,7 +179,7 @@ nn_metrics *nnw_metrics_new(const nn_model *m)
 {
     nn_metrics *mt = calloc(1, sizeof *mt);
     if (!mt) return NULL;
-    if (nn_metrics_init(mt, nn_model_output_size(m), nn_model_loss(m), nn_model_from_logits(m)) != NN_OK) {
+    if (nn_metrics_init(mt, nn_model_output_row_size(m), nn_model_loss(m), nn_model_from_logits(m)) != NN_OK) {
         free(mt);
         return NULL;
     }

@@ -182,7 +182,8 @@ export class Sequential {
 
   _labels(y, n, what) {
     const ly = this._labelSize();
-    const hint = ly === 1 && this.outputSize > 1 ? 'one class index per sample' : `${ly} value(s) per sample, the model's output size`;
+    const hint = ly < this.outputSize ? (ly === 1 ? 'one class index per sample' : `${ly} class indices per sample, one per step`)
+      : `${ly} value(s) per sample, the model's output size`;
     const rows = toRows(y, ly, what, hint);
     if (rows.n !== n) throw new Error(`nnplay: x has ${n} samples but ${what} has ${rows.n}`);
     return rows.values; // values are checked by the core (evaluate, trainOnBatch) or _checkLabels (fit)

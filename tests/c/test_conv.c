@@ -418,7 +418,13 @@ static void test_errors(void)
     add_fails(3, img, nn_maxpool2d(6, 6, NN_PAD_VALID), "pool size 6x6 is larger");
     add_fails(3, img, nn_avgpool2d(-1, 2, NN_PAD_VALID), "poolSize must be a positive integer");
     add_fails(1, flat, nn_globalavgpool2d(), "rank 3");
-    add_fails(3, img, nn_dense(3, NN_ACT_RELU), "flatten");
+    /* dense acts on the last axis, as TF.js: [5, 5, 2] -> [5, 5, 3] with a [2, 3] kernel */
+    nn_model *dm = nn_model_create(3, img, 1);
+    CHECK(nn_model_add(dm, nn_dense(3, NN_ACT_RELU)) == NN_OK);
+    int ds[3];
+    CHECK(nn_model_layer_output_shape(dm, 0, ds) == 3 && ds[0] == 5 && ds[1] == 5 && ds[2] == 3);
+    CHECK(nn_model_num_params(dm) == 2 * 3 + 3);
+    nn_model_free(dm);
     add_fails(1, flat, nn_reshape(2, (int[]){4, 6}), "holds 24 values");
     add_fails(1, flat, nn_reshape(2, (int[]){-1, 4}), "cannot infer");
     add_fails(1, flat, nn_reshape(2, (int[]){-1, -1}), "positive");

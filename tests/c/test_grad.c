@@ -14,8 +14,9 @@ static double loss_of(gc_ctx *c, float *dy, int *fused)
     c->m->rng = c->rng0;
     nn_model_forward(c->m, c->x, c->n, 1);
     const nn_layer *last = &c->m->layers[c->m->n_layers - 1];
+    int k = nn_model_output_row_size(c->m); /* a sequence output: one row per step */
     double l = nn_loss_compute(c->m->loss, c->m->from_logits, last->act, last->y, last->preact,
-                               c->y, c->n, last->out_size, dy, fused);
+                               c->y, c->n * (last->out_size / k), k, dy, fused);
     return l + nn_regularization(c->m, NULL);
 }
 
@@ -367,6 +368,35 @@ static void test_gru(void)
     }
 }
 
+/* A character model: lstm(returnSequences) -> dense(softmax) on every step, sparse labels per step
+ * (the fused softmax + cross-entropy per row); and the same with categorical labels. */
+static void test_sequence_output(void)
+{
+    float x[N * 3 * 2], ys[N * 3] = {0, 3, 1, 2, 2, 0, 1, 1, 3, 0, 2, 1}, yc[N * 3 * 4];
+    inputs(x, N * 3 * 2, 34);
+    for (int i = 0; i < N * 3; i++) for (int k = 0; k < 4; k++) yc[i * 4 + k] = (float)((int)ys[i] == k);
+    int shape[2] = {3, 2};
+    for (int v = 0; v < 2; v++) {
+        nn_model *m = nn_model_create(2, shape, 70 + (uint32_t)v);
+        nn_layer_spec r = nn_lstm(3);
+        nn_spec_set(&r, "returnSequences", 1);
+        CHECK(nn_model_add(m, r) == NN_OK);
+        CHECK(nn_model_add(m, nn_dense(4, NN_ACT_SOFTMAX)) == NN_OK);
+        nn_optimizer o = nn_sgd(0.1f);
+        CHECK(nn_model_compile(m, &o, v ? NN_LOSS_CCE : NN_LOSS_SCCE) == NN_OK);
+        CHECK(nn_model_output_row_size(m) == 4 && nn_model_label_size(m) == (v ? 12 : 3));
+        grad_check(m, x, v ? yc : ys, N, 2e-2, v ? "lstm -> dense softmax per step, cce" : "lstm -> dense softmax per step, scce");
+        nn_metrics mt;
+        CHECK(nn_model_evaluate(m, x, v ? yc : ys, N, &mt) == NN_OK && mt.count == N * 3 && mt.num_classes == 4);
+        nn_metrics_free(&mt);
+        float bad[N * 3];
+        memcpy(bad, ys, sizeof bad);
+        bad[7] = 4;
+        if (!v) CHECK(nn_model_check_labels(m, bad, N) == NN_ERR_ARG && strstr(nn_model_error(m), "at sample 2"));
+        nn_model_free(m);
+    }
+}
+
 /* The recurrent kernel starts orthogonal: U^T U = I. */
 static void test_orthogonal(void)
 {
@@ -397,5 +427,6 @@ int main(void)
     RUN(test_orthogonal);
     RUN(test_lstm);
     RUN(test_gru);
+    RUN(test_sequence_output);
     return nt_summary("grad");
 }

@@ -246,7 +246,11 @@ describe('errors', () => {
     assert.throws(() => nn.layers.conv2d({ ...img, filters: 2, kernelSize: 3, dilationRate: 2 }), /unknown option 'dilationRate'/);
     fails(() => [nn.layers.maxPooling2d({ ...img, poolSize: 6 })], /pool size 6x6 is larger/);
     fails(() => [nn.layers.globalAveragePooling2d({ inputShape: [4] })], /rank 3/);
-    fails(() => [nn.layers.conv2d({ ...img, filters: 2, kernelSize: 3 }), nn.layers.dense({ units: 2 })], /add a flatten layer first/);
+    // dense after a conv acts on the channels of every pixel, as TF.js (no flatten needed)
+    const pix = nn.sequential({ seed: 1, layers: [nn.layers.conv2d({ ...img, filters: 2, kernelSize: 3 }), nn.layers.dense({ units: 4 })] });
+    assert.deepEqual(pix.outputShape, [3, 3, 4]);
+    assert.deepEqual(pix.getWeights()[2].shape, [2, 4]);
+    pix.dispose();
     fails(() => [nn.layers.reshape({ inputShape: [25], targetShape: [4, 6] })], /holds 24 values per sample, the input has 25/);
     fails(() => [nn.layers.reshape({ inputShape: [25], targetShape: [2, 2, 2, 2] })], /targetShape must be 1 to 3/);
     fails(() => [nn.layers.batchNormalization({ inputShape: [4], axis: 1 })], /axis must be -1, got 1/);

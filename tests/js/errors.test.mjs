@@ -138,7 +138,7 @@ describe('bad names and options', () => {
     await fails(() => nn.sequential({ layers: [dense(2, { inputShape: [0] })] }), /inputShape must be 1 to 3 positive integers \(at most \d+ values per sample\), got \[0\]/);
     await fails(() => nn.sequential({ layers: [dense(2, { inputShape: [2.5] })] }), /inputShape must be/);
     await fails(() => nn.sequential({ layers: [dense(2, { inputShape: [1, 2, 3, 4] })] }), /inputShape must be 1 to 3/);
-    await fails(() => nn.sequential({ layers: [dense(2, { inputShape: [2, 2] })] }), /dense: input must be flat \(rank 1\), got rank 2/);
+    await fails(() => nn.sequential({ layers: [nn.layers.simpleRNN({ inputShape: [4], units: 2 })] }), /simpleRNN: input must be a sequence \[steps, features\] \(rank 2\), got rank 1/);
     const m = nn.sequential();
     await fails(() => m.predict([[1]]), /no layers yet/);
     m.dispose();

@@ -218,3 +218,41 @@ test('the Keras text recipe end to end: tokenizer, padSequences, embedding -> ls
   assert.ok(p[0] > 0.5 && p[1] < 0.5, `predictions ${Array.from(p)}`);
   m.dispose();
 });
+
+test('a character model: embedding -> lstm(returnSequences) -> dense(softmax) on every step, as TF.js computes it, learns next characters', async () => {
+  const tf = await import('@tensorflow/tfjs');
+  await tf.setBackend('cpu');
+  // TF.js applies dense to the last axis of a sequence too: the same weights, the same predictions
+  const m = nn.sequential({ seed: 9, layers: [
+    nn.layers.embedding({ inputDim: 6, outputDim: 4, inputLength: 5, embeddingsInitializer: 'glorotUniform' }),
+    nn.layers.lstm({ units: 8, returnSequences: true }),
+    nn.layers.dense({ units: 6, activation: 'softmax' }),
+  ] });
+  assert.deepEqual(m.outputShape, [5, 6]);
+  const t = tf.sequential({ layers: [
+    tf.layers.embedding({ inputDim: 6, outputDim: 4, inputLength: 5 }),
+    tf.layers.lstm({ units: 8, returnSequences: true, recurrentActivation: 'sigmoid' }),
+    tf.layers.dense({ units: 6, activation: 'softmax' }),
+  ] });
+  t.setWeights(m.getWeights().map((w) => tf.tensor(w, w.shape)));
+  const probe = Float32Array.from({ length: 3 * 5 }, (_, i) => (i * 7 + 1) % 6);
+  const want = t.predict(tf.tensor(probe, [3, 5])).dataSync();
+  const got = m.predict(probe);
+  for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want[i]) < 1e-5, `${i}: ${got[i]} vs ${want[i]}`);
+  t.dispose();
+  // next character of a repeating text: labels are one class index per step
+  const text = 'abcdeabcdeabcdeabcdeabcdeabcdeabcdeabcde'.repeat(5);
+  const tok = nn.text.tokenizer({ charLevel: true }).fitOnTexts([text]);
+  const ids = tok.textsToSequences([text])[0];
+  const n = ids.length - 6;
+  const x = new Float32Array(n * 5);
+  const y = new Float32Array(n * 5);
+  for (let i = 0; i < n; i++) for (let j = 0; j < 5; j++) { x[i * 5 + j] = ids[i + j]; y[i * 5 + j] = ids[i + j + 1]; }
+  m.compile({ optimizer: nn.train.adam(0.02), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const h = await m.fit(x, y, { epochs: 20, batchSize: 16 });
+  assert.ok(h.history.accuracy.at(-1) > 0.95, `per-step accuracy ${h.history.accuracy.at(-1)}`);
+  const ev = m.evaluate(x, y);
+  assert.equal(ev.confusionMatrix.length, 6);
+  await assert.rejects(m.fit(x, y.subarray(0, n * 4), { epochs: 1 }), /y has \d+ values, .* \(5 class indices per sample, one per step\)/);
+  m.dispose();
+});
