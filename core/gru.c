@@ -13,7 +13,7 @@ typedef struct { nn_seq_cfg q; int reset_after; } gru_cfg;
 /* by input position: p (pre-activations) and a (activations) of z, r, hh [n*T, 3u], dz [n*T, 3u]
  * (dL/d of the input part); by step: h, dh [n*T, u], q [n*T, u] (resetAfter: h Uh + bh_rec; else
  * r h); scratch: rec [n, 3u] (recurrent products, then their gradients), dq [n, u]; last [n, u] */
-typedef struct { float *p, *a, *dz, *h, *dh, *q, *rec, *dq, *last; } gru_priv;
+typedef struct { float *p, *a, *dz, *h, *dh, *q, *rec, *dq, *last; nn_seq_drop drop; } gru_priv;
 
 static const nn_option gru_options[] = {
     NN_OPT_SEQ(gru_cfg, "for the candidate state"),
@@ -42,7 +42,7 @@ static int gru_reserve(nn_layer *L, int cap)
     uint64_t nu = (uint64_t)cap * nn_seq_steps(L) * (uint64_t)c->units, bu = (uint64_t)cap * c->units;
     if (nn_grow(&d->p, 3 * nu) || nn_grow(&d->a, 3 * nu) || nn_grow(&d->dz, 3 * nu) || nn_grow(&d->h, nu) ||
         nn_grow(&d->dh, nu) || nn_grow(&d->q, nu) || nn_grow(&d->rec, 3 * bu) || nn_grow(&d->dq, bu) ||
-        nn_grow(&d->last, bu))
+        nn_grow(&d->last, bu) || nn_seq_drop_reserve(&d->drop, L, cap))
         return NN_ERR_NOMEM;
     L->y = c->return_sequences ? d->h : d->last;
     return NN_OK;
@@ -56,16 +56,19 @@ static void gru_forward(nn_layer *L, const float *w, const float *x, int n, int 
     int T = nn_seq_steps(L), D = nn_seq_features(L), u = c->units, G = 3 * u;
     const float *W = w, *U = w + (size_t)D * G, *b = U + (size_t)u * G;
     const float *brec = gc->reset_after && c->use_bias ? b + G : NULL;
+    x = nn_seq_drop_input(&d->drop, L, x, n, training, rng);
     nn_gemm(0, 0, n * T, G, D, x, D, W, G, 0.0f, d->p, G); /* x W, every step at once */
     if (c->use_bias) nn_add_rows(d->p, b, n * T, G);
     for (int s = 0; s < T; s++) {
         int t = c->go_backwards ? T - 1 - s : s;
         const float *hp = s ? d->h + (size_t)(s - 1) * u : NULL; /* rows of h_{s-1}, stride T*u */
+        /* the state the recurrent products read (recurrentDropout masks it; z h does not) */
+        const float *hpm = s ? nn_seq_drop_state(&d->drop, L, d->h, s - 1, n) : NULL;
         float *ps = d->p + (size_t)t * G;                         /* rows of this step, stride T*G */
-        if (hp) nn_gemm(0, 0, n, gc->reset_after ? G : 2 * u, u, hp, T * u, U, G, 0.0f, d->rec, G);
+        if (hp) nn_gemm(0, 0, n, gc->reset_after ? G : 2 * u, u, hpm, T * u, U, G, 0.0f, d->rec, G);
         for (int r = 0; r < n; r++) {
             float *pr = ps + (size_t)r * T * G, *ar = d->a + ((size_t)r * T + t) * G;
-            const float *rec = d->rec + (size_t)r * G, *h0 = hp ? hp + (size_t)r * T * u : NULL;
+            const float *rec = d->rec + (size_t)r * G, *h0 = hp ? hpm + (size_t)r * T * u : NULL;
             float *q = d->q + ((size_t)r * T + s) * u;
             for (int k = 0; k < 2 * u; k++) pr[k] += (h0 ? rec[k] : 0.0f) + (brec ? brec[k] : 0.0f);
             nn_act_forward(c->ract, 0.0f, pr, ar, 1, 2 * u); /* z, r */
@@ -108,6 +111,10 @@ static void gru_backward(nn_layer *L, const float *w, float *g, const float *x, 
         int t = c->go_backwards ? T - 1 - s : s;
         const float *hp = s ? d->h + (size_t)(s - 1) * u : NULL;
         float *dhp = s ? d->dh + (size_t)(s - 1) * u : NULL;
+        /* the masked state the recurrent products read, and where its gradient goes */
+        const float *hpm = s ? (d->drop.on_h ? d->drop.hm : d->h) + (size_t)(s - 1) * u : NULL;
+        int ldd = T * u;
+        float beta = 1.0f, *dst = s ? nn_seq_drop_dstate(&d->drop, L, d->dh, s - 1, &ldd, &beta) : NULL;
         for (int r = 0; r < n; r++) {
             const float *pr = d->p + ((size_t)r * T + t) * G, *ar = d->a + ((size_t)r * T + t) * G;
             const float *h0 = hp ? hp + (size_t)r * T * u : NULL, *q = d->q + ((size_t)r * T + s) * u;
@@ -132,8 +139,9 @@ static void gru_backward(nn_layer *L, const float *w, float *g, const float *x, 
         if (gc->reset_after) {
             if (gbrec) nn_sum_rows(d->rec, n, G, gbrec);
             if (hp) {
-                nn_gemm(1, 0, u, G, n, hp, T * u, d->rec, G, 1.0f, gU, G);        /* dU += h^T drec */
-                nn_gemm(0, 1, n, u, G, d->rec, G, U, G, 1.0f, dhp, T * u);         /* dh += drec U^T */
+                nn_gemm(1, 0, u, G, n, hpm, T * u, d->rec, G, 1.0f, gU, G);       /* dU += h^T drec */
+                nn_gemm(0, 1, n, u, G, d->rec, G, U, G, beta, dst, ldd);           /* dh += drec U^T */
+                nn_seq_drop_state_grad(&d->drop, L, d->dh, s - 1, n);
             }
             continue;
         }
@@ -145,22 +153,27 @@ static void gru_backward(nn_layer *L, const float *w, float *g, const float *x, 
         }
         for (int r = 0; r < n; r++) {
             const float *pr = d->p + ((size_t)r * T + t) * G, *ar = d->a + ((size_t)r * T + t) * G;
-            const float *h0 = hp ? hp + (size_t)r * T * u : NULL, *dq = d->dq + (size_t)r * u;
+            const float *h0 = hp ? hpm + (size_t)r * T * u : NULL, *dq = d->dq + (size_t)r * u;
             float *dz = d->dz + ((size_t)r * T + t) * G;
-            for (int k = 0; k < u; k++) {
-                dz[u + k] = h0 ? dq[k] * h0[k] : 0.0f;
-                if (dhp) dhp[(size_t)r * T * u + k] += dq[k] * ar[u + k];
-            }
+            for (int k = 0; k < u; k++) dz[u + k] = h0 ? dq[k] * h0[k] : 0.0f;
             nn_act_backward(c->ract, 0.0f, pr + u, ar + u, dz + u, dz + u, 1, u);
         }
         if (hp) {
-            nn_gemm(1, 0, u, 2 * u, n, hp, T * u, dzs, T * G, 1.0f, gU, G);   /* dU_zr += h^T dz_zr */
-            nn_gemm(0, 1, n, u, 2 * u, dzs, T * G, U, G, 1.0f, dhp, T * u);   /* dh += dz_zr U_zr^T */
+            nn_gemm(1, 0, u, 2 * u, n, hpm, T * u, dzs, T * G, 1.0f, gU, G);  /* dU_zr += h^T dz_zr */
+            nn_gemm(0, 1, n, u, 2 * u, dzs, T * G, U, G, beta, dst, ldd);      /* dh += dz_zr U_zr^T */
+            for (int r = 0; r < n; r++) {                                       /* dh += d(r h) r */
+                const float *ar = d->a + ((size_t)r * T + t) * G, *dq = d->dq + (size_t)r * u;
+                float *o = dst + (size_t)r * ldd;
+                for (int k = 0; k < u; k++) o[k] += dq[k] * ar[u + k];
+            }
+            nn_seq_drop_state_grad(&d->drop, L, d->dh, s - 1, n);
         }
     }
+    if (d->drop.on_x) x = d->drop.xm;
     nn_gemm(1, 0, D, G, n * T, x, D, d->dz, G, 1.0f, gW, G); /* dW += X^T dZ */
     if (c->use_bias) nn_sum_rows(d->dz, n * T, G, gb);
     if (dx) nn_gemm(0, 1, n * T, D, G, d->dz, G, W, G, 0.0f, dx, D); /* dX = dZ W^T */
+    nn_seq_drop_dx(&d->drop, L, dx, n);
 }
 
 static void gru_release(nn_layer *L)
@@ -168,6 +181,7 @@ static void gru_release(nn_layer *L)
     gru_priv *d = L->priv;
     NN_FREE(d->p); NN_FREE(d->a); NN_FREE(d->dz); NN_FREE(d->h); NN_FREE(d->dh);
     NN_FREE(d->q); NN_FREE(d->rec); NN_FREE(d->dq); NN_FREE(d->last);
+    nn_seq_drop_release(&d->drop);
     memset(d, 0, sizeof *d);
     L->y = NULL;
 }

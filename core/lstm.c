@@ -13,7 +13,7 @@
 typedef struct { nn_seq_cfg q; int unit_forget_bias; } lstm_cfg;
 /* by input position: z, a (activated gates), dz [n*T, 4u]; by step: c, tc = a(c), h, dh [n*T, u];
  * dc: the cell gradient carried between steps [n, u]; tmp [2u]; last [n, u] */
-typedef struct { float *z, *a, *dz, *c, *tc, *h, *dh, *dc, *tmp, *last; } lstm_priv;
+typedef struct { float *z, *a, *dz, *c, *tc, *h, *dh, *dc, *tmp, *last; nn_seq_drop drop; } lstm_priv;
 
 static const nn_option lstm_options[] = {
     NN_OPT_SEQ(lstm_cfg, "for the cell input and output"),
@@ -49,7 +49,7 @@ static int lstm_reserve(nn_layer *L, int cap)
     if (nn_grow(&d->z, 4 * nu) || nn_grow(&d->a, 4 * nu) || nn_grow(&d->dz, 4 * nu) || nn_grow(&d->c, nu) ||
         nn_grow(&d->tc, nu) || nn_grow(&d->h, nu) || nn_grow(&d->dh, nu) ||
         nn_grow(&d->dc, (uint64_t)cap * c->units) || nn_grow(&d->tmp, 2 * (uint64_t)c->units) ||
-        nn_grow(&d->last, (uint64_t)cap * c->units))
+        nn_grow(&d->last, (uint64_t)cap * c->units) || nn_seq_drop_reserve(&d->drop, L, cap))
         return NN_ERR_NOMEM;
     L->y = c->return_sequences ? d->h : d->last;
     return NN_OK;
@@ -61,11 +61,13 @@ static void lstm_forward(nn_layer *L, const float *p, const float *x, int n, int
     lstm_priv *d = L->priv;
     int T = nn_seq_steps(L), D = nn_seq_features(L), u = c->units, G = 4 * u;
     const float *W = p, *U = p + (size_t)D * G, *b = U + (size_t)u * G;
+    x = nn_seq_drop_input(&d->drop, L, x, n, training, rng);
     nn_gemm(0, 0, n * T, G, D, x, D, W, G, 0.0f, d->z, G); /* z = x W, every step at once */
     if (c->use_bias) nn_add_rows(d->z, b, n * T, G);
     for (int s = 0; s < T; s++) {
         int t = c->go_backwards ? T - 1 - s : s;
-        if (s > 0) nn_gemm(0, 0, n, G, u, d->h + (size_t)(s - 1) * u, T * u, U, G, 1.0f, d->z + (size_t)t * G, T * G);
+        if (s > 0) nn_gemm(0, 0, n, G, u, nn_seq_drop_state(&d->drop, L, d->h, s - 1, n), T * u, U, G, 1.0f,
+                           d->z + (size_t)t * G, T * G);
         for (int r = 0; r < n; r++) {
             const float *z = d->z + ((size_t)r * T + t) * G;
             float *a = d->a + ((size_t)r * T + t) * G;
@@ -116,13 +118,18 @@ static void lstm_backward(nn_layer *L, const float *p, float *g, const float *x,
             nn_act_backward(c->ract, 0.0f, z + 3 * u, a + 3 * u, dz + 3 * u, dz + 3 * u, 1, u);
         }
         if (s == 0) continue;
-        const float *hp = d->h + (size_t)(s - 1) * u, *dzs = d->dz + (size_t)t * G;
-        nn_gemm(1, 0, u, G, n, hp, T * u, dzs, T * G, 1.0f, gU, G);                     /* dU += h_{s-1}^T dz */
-        nn_gemm(0, 1, n, u, G, dzs, T * G, U, G, 1.0f, d->dh + (size_t)(s - 1) * u, T * u); /* dh_{s-1} += dz U^T */
+        const float *hp = (d->drop.on_h ? d->drop.hm : d->h) + (size_t)(s - 1) * u, *dzs = d->dz + (size_t)t * G;
+        int ldd;
+        float beta, *dst = nn_seq_drop_dstate(&d->drop, L, d->dh, s - 1, &ldd, &beta);
+        nn_gemm(1, 0, u, G, n, hp, T * u, dzs, T * G, 1.0f, gU, G);   /* dU += h_{s-1}^T dz */
+        nn_gemm(0, 1, n, u, G, dzs, T * G, U, G, beta, dst, ldd);      /* dh_{s-1} += dz U^T */
+        nn_seq_drop_state_grad(&d->drop, L, d->dh, s - 1, n);
     }
+    if (d->drop.on_x) x = d->drop.xm;
     nn_gemm(1, 0, D, G, n * T, x, D, d->dz, G, 1.0f, gW, G); /* dW += X^T dZ */
     if (c->use_bias) nn_sum_rows(d->dz, n * T, G, gb);
     if (dx) nn_gemm(0, 1, n * T, D, G, d->dz, G, W, G, 0.0f, dx, D); /* dX = dZ W^T */
+    nn_seq_drop_dx(&d->drop, L, dx, n);
 }
 
 static void lstm_release(nn_layer *L)
@@ -130,6 +137,7 @@ static void lstm_release(nn_layer *L)
     lstm_priv *d = L->priv;
     NN_FREE(d->z); NN_FREE(d->a); NN_FREE(d->dz); NN_FREE(d->c); NN_FREE(d->tc);
     NN_FREE(d->h); NN_FREE(d->dh); NN_FREE(d->dc); NN_FREE(d->tmp); NN_FREE(d->last);
+    nn_seq_drop_release(&d->drop);
     memset(d, 0, sizeof *d);
     L->y = NULL;
 }

@@ -195,8 +195,17 @@ int nn_grow(float **buf, uint64_t n);
 /* ---- recurrent layers (recurrent.c): the config SimpleRNN, LSTM and GRU begin with ---- */
 typedef struct {
     int units, act, ract, use_bias, kernel_init, recurrent_init, bias_init, return_sequences, go_backwards;
-    float alpha, l1, l2;
+    float alpha, l1, l2, dropout, recurrent_dropout;
 } nn_seq_cfg;
+/* Keras's dropout and recurrentDropout while training: one mask per sample, the same at every
+ * step, on the input (dropout) and on the state fed to the recurrent products (recurrentDropout). */
+typedef struct {
+    float *mx, *mh;  /* masks [n, features], [n, units]: 0 or 1/(1-rate) */
+    float *xm;       /* the masked input [n*T, features] */
+    float *hm;       /* the masked states by step [n*T, units] */
+    float *tmp;      /* dL/d(a masked state) for one step [n, units] */
+    int on_x, on_h;  /* masks in use in the last forward */
+} nn_seq_drop;
 /* Their shared option rows (T's first member is an nn_seq_cfg named q). */
 #define NN_OPT_SEQ(T, act_doc) \
     {"units", NN_KIND_INT, 1, 0, 1, 1 << 16, NN_OPTION_REQUIRED, NULL, offsetof(T, q.units), NULL, \
@@ -210,7 +219,11 @@ typedef struct {
      "output every step's state [t, units], not only the last"}, \
     {"goBackwards", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(T, q.go_backwards), NULL, \
      "read the sequence from its end (outputs in the order read)"}, \
-    NN_OPT_L1L2(T, q.l1, q.l2)
+    NN_OPT_L1L2(T, q.l1, q.l2), \
+    {"dropout", NN_KIND_FLOAT, 1, 0, 0, 1, NN_OPTION_HI_OPEN, NULL, offsetof(T, q.dropout), NULL, \
+     "fraction of the input dropped while training (one mask per sample, every step)"}, \
+    {"recurrentDropout", NN_KIND_FLOAT, 1, 0, 0, 1, NN_OPTION_HI_OPEN, NULL, offsetof(T, q.recurrent_dropout), \
+     NULL, "fraction of the state dropped in the recurrent products while training"}
 #define NN_OPT_RECURRENT_ACTIVATION(T) \
     {"recurrentActivation", NN_KIND_ENUM, 1, NN_ACT_SIGMOID, 0, 0, 0, &nn_act_names, offsetof(T, q.ract), \
      NULL, "for the gates (Keras 2: sigmoid; TF.js's default is hardSigmoid)"}
@@ -226,6 +239,18 @@ void nn_seq_init(nn_layer *L, float *p, int gates, int bias_rows, nn_rng *rng);
 void nn_seq_output(nn_layer *L, float *h, float *last, int n);
 /* Before backward: dL/dh by step from dL/dy (zero but for the last step without returnSequences). */
 void nn_seq_seed_dh(const nn_layer *L, float *dh, const float *dy, int n);
+int nn_seq_drop_reserve(nn_seq_drop *d, const nn_layer *L, int cap);
+void nn_seq_drop_release(nn_seq_drop *d);
+/* Forward's start: draws the masks when training; returns x or its masked copy (stride features). */
+const float *nn_seq_drop_input(nn_seq_drop *d, const nn_layer *L, const float *x, int n, int training, nn_rng *rng);
+/* The rows of state s that feed the next recurrent product (stride T*units): h's or masked ones. */
+const float *nn_seq_drop_state(nn_seq_drop *d, const nn_layer *L, const float *h, int s, int n);
+/* Backward: where dL/d(the fed rows of state s) goes -- dh's rows (stride T*units, *ld set) or
+ * a scratch (stride units) that nn_seq_drop_state_grad then masks into dh. beta: 1 or 0 for GEMMs. */
+float *nn_seq_drop_dstate(nn_seq_drop *d, const nn_layer *L, float *dh, int s, int *ld, float *beta);
+void nn_seq_drop_state_grad(nn_seq_drop *d, const nn_layer *L, float *dh, int s, int n);
+/* Backward's end: dL/dx through the input mask. */
+void nn_seq_drop_dx(const nn_seq_drop *d, const nn_layer *L, float *dx, int n);
 
 /* ---- image augmentation (augment.c) ---- */
 /* Shift and flip n gathered [h, w, c] rows in place as m->aug_shift/aug_flip ask. */

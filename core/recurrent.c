@@ -65,3 +65,87 @@ void nn_seq_seed_dh(const nn_layer *L, float *dh, const float *dy, int n)
     memset(dh, 0, all * sizeof(float));
     for (int r = 0; r < n; r++) memcpy(dh + ((size_t)r * T + T - 1) * u, dy + (size_t)r * u, (size_t)u * sizeof(float));
 }
+
+/* ---- dropout masks ---- */
+int nn_seq_drop_reserve(nn_seq_drop *d, const nn_layer *L, int cap)
+{
+    const nn_seq_cfg *c = NN_CFG(L, nn_seq_cfg);
+    uint64_t T = (uint64_t)nn_seq_steps(L), D = (uint64_t)nn_seq_features(L), u = (uint64_t)c->units;
+    if (c->dropout > 0 && (nn_grow(&d->mx, (uint64_t)cap * D) || nn_grow(&d->xm, (uint64_t)cap * T * D)))
+        return NN_ERR_NOMEM;
+    if (c->recurrent_dropout > 0 && (nn_grow(&d->mh, (uint64_t)cap * u) || nn_grow(&d->hm, (uint64_t)cap * T * u) ||
+                                     nn_grow(&d->tmp, (uint64_t)cap * u)))
+        return NN_ERR_NOMEM;
+    return NN_OK;
+}
+
+void nn_seq_drop_release(nn_seq_drop *d)
+{
+    NN_FREE(d->mx); NN_FREE(d->mh); NN_FREE(d->xm); NN_FREE(d->hm); NN_FREE(d->tmp);
+    memset(d, 0, sizeof *d);
+}
+
+static void draw_mask(float *m, size_t n, float rate, nn_rng *rng)
+{
+    float keep = 1.0f / (1.0f - rate);
+    for (size_t i = 0; i < n; i++) m[i] = nn_rng_uniform(rng) < rate ? 0.0f : keep;
+}
+
+const float *nn_seq_drop_input(nn_seq_drop *d, const nn_layer *L, const float *x, int n, int training, nn_rng *rng)
+{
+    const nn_seq_cfg *c = NN_CFG(L, nn_seq_cfg);
+    int T = nn_seq_steps(L), D = nn_seq_features(L);
+    d->on_x = training && c->dropout > 0;
+    d->on_h = training && c->recurrent_dropout > 0;
+    if (d->on_h) draw_mask(d->mh, (size_t)n * c->units, c->recurrent_dropout, rng);
+    if (!d->on_x) return x;
+    draw_mask(d->mx, (size_t)n * D, c->dropout, rng);
+    for (int r = 0; r < n; r++)
+        for (int t = 0; t < T; t++) {
+            size_t at = ((size_t)r * T + t) * D;
+            for (int j = 0; j < D; j++) d->xm[at + j] = x[at + j] * d->mx[(size_t)r * D + j];
+        }
+    return d->xm;
+}
+
+const float *nn_seq_drop_state(nn_seq_drop *d, const nn_layer *L, const float *h, int s, int n)
+{
+    int T = nn_seq_steps(L), u = NN_CFG(L, nn_seq_cfg)->units;
+    const float *rows = h + (size_t)s * u;
+    if (!d->on_h) return rows;
+    for (int r = 0; r < n; r++) {
+        size_t at = ((size_t)r * T + s) * u;
+        for (int k = 0; k < u; k++) d->hm[at + k] = h[at + k] * d->mh[(size_t)r * u + k];
+    }
+    return d->hm + (size_t)s * u;
+}
+
+float *nn_seq_drop_dstate(nn_seq_drop *d, const nn_layer *L, float *dh, int s, int *ld, float *beta)
+{
+    int T = nn_seq_steps(L), u = NN_CFG(L, nn_seq_cfg)->units;
+    *ld = d->on_h ? u : T * u;
+    *beta = d->on_h ? 0.0f : 1.0f;
+    return d->on_h ? d->tmp : dh + (size_t)s * u;
+}
+
+void nn_seq_drop_state_grad(nn_seq_drop *d, const nn_layer *L, float *dh, int s, int n)
+{
+    int T = nn_seq_steps(L), u = NN_CFG(L, nn_seq_cfg)->units;
+    if (!d->on_h) return;
+    for (int r = 0; r < n; r++) {
+        float *o = dh + ((size_t)r * T + s) * u;
+        const float *g = d->tmp + (size_t)r * u, *m = d->mh + (size_t)r * u;
+        for (int k = 0; k < u; k++) o[k] += g[k] * m[k];
+    }
+}
+
+void nn_seq_drop_dx(const nn_seq_drop *d, const nn_layer *L, float *dx, int n)
+{
+    int T = nn_seq_steps(L), D = nn_seq_features(L);
+    if (!d->on_x || !dx) return;
+    for (int r = 0; r < n; r++)
+        for (int t = 0; t < T; t++) {
+            float *o = dx + ((size_t)r * T + t) * D;
+            for (int j = 0; j < D; j++) o[j] *= d->mx[(size_t)r * D + j];
+        }
+}

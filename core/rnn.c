@@ -10,7 +10,7 @@
 
 typedef struct { nn_seq_cfg q; } rnn_cfg;
 /* z: pre-activations by input position; h: states by step; dz, dh alike; last: the last state */
-typedef struct { float *z, *h, *dz, *dh, *last; } rnn_priv;
+typedef struct { float *z, *h, *dz, *dh, *last; nn_seq_drop drop; } rnn_priv;
 
 static const nn_option rnn_options[] = {
     NN_OPT_SEQ(rnn_cfg, "applied to each new state"),
@@ -35,7 +35,7 @@ static int rnn_reserve(nn_layer *L, int cap)
     rnn_priv *d = L->priv;
     uint64_t n = (uint64_t)cap * nn_seq_steps(L) * (uint64_t)c->units;
     if (nn_grow(&d->z, n) || nn_grow(&d->h, n) || nn_grow(&d->dz, n) || nn_grow(&d->dh, n) ||
-        nn_grow(&d->last, (uint64_t)cap * c->units))
+        nn_grow(&d->last, (uint64_t)cap * c->units) || nn_seq_drop_reserve(&d->drop, L, cap))
         return NN_ERR_NOMEM;
     L->y = c->return_sequences ? d->h : d->last;
     return NN_OK;
@@ -47,11 +47,13 @@ static void rnn_forward(nn_layer *L, const float *p, const float *x, int n, int 
     rnn_priv *d = L->priv;
     int T = nn_seq_steps(L), D = nn_seq_features(L), u = c->units, ld = T * u;
     const float *W = p, *U = p + (size_t)D * u, *b = U + (size_t)u * u;
+    x = nn_seq_drop_input(&d->drop, L, x, n, training, rng);
     nn_gemm(0, 0, n * T, u, D, x, D, W, u, 0.0f, d->z, u); /* z = x W, every step at once */
     if (c->use_bias) nn_add_rows(d->z, b, n * T, u);
     for (int s = 0; s < T; s++) {
         int t = c->go_backwards ? T - 1 - s : s;
-        if (s > 0) nn_gemm(0, 0, n, u, u, d->h + (size_t)(s - 1) * u, ld, U, u, 1.0f, d->z + (size_t)t * u, ld);
+        if (s > 0) nn_gemm(0, 0, n, u, u, nn_seq_drop_state(&d->drop, L, d->h, s - 1, n), ld, U, u, 1.0f,
+                           d->z + (size_t)t * u, ld);
         for (int r = 0; r < n; r++)
             nn_act_forward(c->act, c->alpha, d->z + ((size_t)r * T + t) * u, d->h + ((size_t)r * T + s) * u, 1, u);
     }
@@ -74,19 +76,25 @@ static void rnn_backward(nn_layer *L, const float *p, float *g, const float *x, 
             nn_act_backward(c->act, c->alpha, d->z + ((size_t)r * T + t) * u, d->h + ((size_t)r * T + s) * u,
                             d->dh + ((size_t)r * T + s) * u, dz + (size_t)r * ld, 1, u);
         if (s == 0) continue;
-        const float *hp = d->h + (size_t)(s - 1) * u;
-        nn_gemm(1, 0, u, u, n, hp, ld, dz, ld, 1.0f, gU, u);                        /* dU += h_{s-1}^T dz */
-        nn_gemm(0, 1, n, u, u, dz, ld, U, u, 1.0f, d->dh + (size_t)(s - 1) * u, ld); /* dh_{s-1} += dz U^T */
+        const float *hp = d->drop.on_h ? d->drop.hm + (size_t)(s - 1) * u : d->h + (size_t)(s - 1) * u;
+        int ldd;
+        float beta, *dst = nn_seq_drop_dstate(&d->drop, L, d->dh, s - 1, &ldd, &beta);
+        nn_gemm(1, 0, u, u, n, hp, ld, dz, ld, 1.0f, gU, u);        /* dU += h_{s-1}^T dz */
+        nn_gemm(0, 1, n, u, u, dz, ld, U, u, beta, dst, ldd);        /* dh_{s-1} += dz U^T */
+        nn_seq_drop_state_grad(&d->drop, L, d->dh, s - 1, n);
     }
+    if (d->drop.on_x) x = d->drop.xm;
     nn_gemm(1, 0, D, u, n * T, x, D, d->dz, u, 1.0f, gW, u); /* dW += X^T dZ */
     if (c->use_bias) nn_sum_rows(d->dz, n * T, u, gb);
     if (dx) nn_gemm(0, 1, n * T, D, u, d->dz, u, W, u, 0.0f, dx, D); /* dX = dZ W^T */
+    nn_seq_drop_dx(&d->drop, L, dx, n);
 }
 
 static void rnn_release(nn_layer *L)
 {
     rnn_priv *d = L->priv;
     NN_FREE(d->z); NN_FREE(d->h); NN_FREE(d->dz); NN_FREE(d->dh); NN_FREE(d->last);
+    nn_seq_drop_release(&d->drop);
     memset(d, 0, sizeof *d);
     L->y = NULL;
 }

@@ -190,6 +190,10 @@ export const layers: {
     l1?: number;
     /** L2 penalty on the kernel (default 0) */
     l2?: number;
+    /** fraction of the input dropped while training (one mask per sample, every step) (default 0) */
+    dropout?: number;
+    /** fraction of the state dropped in the recurrent products while training (default 0) */
+    recurrentDropout?: number;
     /** leakyRelu/elu slope (0: the activation's default) (default 0) */
     alpha?: number;
     kernelRegularizer?: Regularizer;
@@ -216,6 +220,10 @@ export const layers: {
     l1?: number;
     /** L2 penalty on the kernel (default 0) */
     l2?: number;
+    /** fraction of the input dropped while training (one mask per sample, every step) (default 0) */
+    dropout?: number;
+    /** fraction of the state dropped in the recurrent products while training (default 0) */
+    recurrentDropout?: number;
     /** for the gates (Keras 2: sigmoid; TF.js's default is hardSigmoid) (default "sigmoid") */
     recurrentActivation?: ActivationName;
     /** start the forget gate's bias at 1 (Keras's default) (default true) */
@@ -244,6 +252,10 @@ export const layers: {
     l1?: number;
     /** L2 penalty on the kernel (default 0) */
     l2?: number;
+    /** fraction of the input dropped while training (one mask per sample, every step) (default 0) */
+    dropout?: number;
+    /** fraction of the state dropped in the recurrent products while training (default 0) */
+    recurrentDropout?: number;
     /** for the gates (Keras 2: sigmoid; TF.js's default is hardSigmoid) (default "sigmoid") */
     recurrentActivation?: ActivationName;
     /** reset gate after the recurrent product, two bias rows (Keras 2's default; TF.js: false only) (default false) */

@@ -397,6 +397,38 @@ static void test_sequence_output(void)
     }
 }
 
+/* dropout and recurrentDropout (training passes, masks replayed from the RNG): every recurrent type,
+ * GRU with both reset placements. */
+static void test_recurrent_dropout(void)
+{
+    float x[N * 4 * 3], y[N * 2] = {0.5f, -1, 2, 0.1f, -0.3f, 0.7f, 1.5f, -2};
+    inputs(x, N * 4 * 3, 35);
+    int shape[2] = {4, 3};
+    for (int v = 0; v < 4; v++) {
+        nn_model *m = nn_model_create(2, shape, 80 + (uint32_t)v);
+        nn_layer_spec r = v == 0 ? nn_simple_rnn(4, NN_ACT_TANH) : v == 1 ? nn_lstm(3) : nn_gru(3);
+        if (v >= 2) nn_spec_set(&r, "resetAfter", v == 3);
+        nn_spec_set(&r, "dropout", 0.3);
+        nn_spec_set(&r, "recurrentDropout", 0.4);
+        nn_spec_set(&r, "returnSequences", 1);
+        CHECK(nn_model_add(m, r) == NN_OK);
+        CHECK(nn_model_add(m, nn_flatten()) == NN_OK);
+        CHECK(nn_model_add(m, nn_dense(2, NN_ACT_LINEAR)) == NN_OK);
+        nn_optimizer o = nn_sgd(0.1f);
+        nn_model_compile(m, &o, NN_LOSS_MSE);
+        const char *what[4] = {"simpleRNN dropout", "lstm dropout", "gru dropout", "gru resetAfter dropout"};
+        grad_check(m, x, y, N, 2e-2, what[v]);
+        /* predicting uses no masks: two predictions agree, and differ from a training pass */
+        float p1[N * 2], p2[N * 2];
+        nn_model_predict(m, x, N, p1);
+        nn_model_predict(m, x, N, p2);
+        CHECK(memcmp(p1, p2, sizeof p1) == 0);
+        nn_model_forward(m, x, N, 1);
+        CHECK(memcmp(p1, nn_model_output(m), sizeof p1) != 0);
+        nn_model_free(m);
+    }
+}
+
 /* The recurrent kernel starts orthogonal: U^T U = I. */
 static void test_orthogonal(void)
 {
@@ -428,5 +460,6 @@ int main(void)
     RUN(test_lstm);
     RUN(test_gru);
     RUN(test_sequence_output);
+    RUN(test_recurrent_dropout);
     return nt_summary("grad");
 }

@@ -187,7 +187,7 @@ test('tokenizer and padSequences behave as Keras\'s (frequency order, oov, numWo
   assert.throws(() => tok.fitOnTexts('just one string'), /nnplay: tokenizer.fitOnTexts takes an array of strings/);
 });
 
-test('the Keras text recipe end to end: tokenizer, padSequences, embedding -> lstm -> dense, fit with validationSplit', async () => {
+test('the Keras text recipe end to end: tokenizer, padSequences, embedding -> lstm(dropout, recurrentDropout) -> dense, fit with validationSplit', async () => {
   // short "reviews": a few words that carry the label among filler words, in random order
   const good = ['great', 'loved', 'wonderful', 'excellent'];
   const bad = ['awful', 'boring', 'terrible', 'waste'];
@@ -208,7 +208,7 @@ test('the Keras text recipe end to end: tokenizer, padSequences, embedding -> ls
   const x = nn.text.padSequences(tok.textsToSequences(texts), { maxlen: 16 });
   const m = nn.sequential({ seed: 8, layers: [
     nn.layers.embedding({ inputDim: tok.vocabSize, outputDim: 16, inputLength: 16 }),
-    nn.layers.lstm({ units: 16 }),
+    nn.layers.lstm({ units: 16, dropout: 0.2, recurrentDropout: 0.2 }), // the Keras example's LSTM
     nn.layers.dense({ units: 1, activation: 'sigmoid' }),
   ] });
   m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
