@@ -5,7 +5,8 @@
 #include <math.h>
 #include <string.h>
 
-typedef struct { int input_dim, output_dim, init; } emb_cfg;
+typedef struct { int input_dim, output_dim, init, mask_zero; } emb_cfg;
+typedef struct { float *y, *mask; } emb_priv; /* y first: nn_layer_reserve_y keeps it */
 
 static const nn_option emb_options[] = {
     {"inputDim", NN_KIND_INT, 1, 0, 1, 1 << 24, NN_OPTION_REQUIRED, NULL, offsetof(emb_cfg, input_dim),
@@ -13,6 +14,8 @@ static const nn_option emb_options[] = {
     {"outputDim", NN_KIND_INT, 1, 0, 1, 1 << 16, NN_OPTION_REQUIRED, NULL, offsetof(emb_cfg, output_dim),
      NULL, "values per token"},
     NN_OPT_INIT("embeddingsInitializer", emb_cfg, init, NN_INIT_RANDOM_UNIFORM),
+    {"maskZero", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(emb_cfg, mask_zero), NULL,
+     "id 0 is padding: recurrent layers skip it and the loss leaves it out"},
 };
 
 nn_layer_spec nn_embedding(int input_dim, int output_dim)
@@ -66,12 +69,32 @@ static int emb_check_input(const nn_layer *L, const float *x, int n, char *err)
  * are clamped so no row outside the table is ever read. */
 static size_t row_of(float v, int n) { return !(v >= 0) ? 0 : v >= (float)n ? (size_t)n - 1 : (size_t)v; }
 
+static int emb_reserve(nn_layer *L, int cap)
+{
+    emb_priv *d = L->priv;
+    if (nn_layer_reserve_y(L, cap)) return NN_ERR_NOMEM;
+    return NN_CFG(L, emb_cfg)->mask_zero ? nn_grow(&d->mask, (uint64_t)cap * L->in_size) : NN_OK;
+}
+
 static void emb_forward(nn_layer *L, const float *p, const float *x, int n, int training, nn_rng *rng)
 {
     const emb_cfg *c = NN_CFG(L, emb_cfg);
-    size_t k = (size_t)n * L->in_size, d = (size_t)c->output_dim;
-    for (size_t r = 0; r < k; r++) memcpy(L->y + r * d, p + row_of(x[r], c->input_dim) * d, d * sizeof(float));
+    emb_priv *d = L->priv;
+    size_t k = (size_t)n * L->in_size, dd = (size_t)c->output_dim;
+    for (size_t r = 0; r < k; r++) memcpy(L->y + r * dd, p + row_of(x[r], c->input_dim) * dd, dd * sizeof(float));
+    if (c->mask_zero) { /* the mask of every position: its id is not 0 */
+        for (size_t r = 0; r < k; r++) d->mask[r] = x[r] != 0.0f;
+        L->mask = d->mask;
+    }
     L->preact = L->y;
+}
+
+static void emb_release(nn_layer *L)
+{
+    emb_priv *d = L->priv;
+    NN_FREE(d->mask);
+    d->mask = NULL;
+    nn_layer_release_y(L);
 }
 
 static void emb_backward(nn_layer *L, const float *p, float *g, const float *x, const float *dy,
@@ -90,13 +113,13 @@ const nn_layer_ops nn_embedding_ops = {
     .options = emb_options,
     .n_options = NN_COUNT_OF(emb_options),
     .cfg_size = sizeof(emb_cfg),
-    .priv_size = sizeof(float *),
+    .priv_size = sizeof(emb_priv),
     .setup = emb_setup,
     .tensors = emb_tensors,
     .init_params = emb_init,
-    .reserve = nn_layer_reserve_y,
+    .reserve = emb_reserve,
     .forward = emb_forward,
     .backward = emb_backward,
-    .release = nn_layer_release_y,
+    .release = emb_release,
     .check_input = emb_check_input,
 };

@@ -88,6 +88,7 @@ static void gru_forward(nn_layer *L, const float *w, const float *x, int n, int 
             const float *h0 = hp ? hp + (size_t)r * T * u : NULL;
             float *hs = d->h + ((size_t)r * T + s) * u;
             nn_act_forward(c->act, 0.0f, pr + 2 * u, ar + 2 * u, 1, u); /* hh */
+            if (!nn_seq_kept(L, r, t)) { nn_seq_hold(L, d->h, r, s); continue; } /* padding */
             for (int k = 0; k < u; k++) hs[k] = ar[k] * (h0 ? h0[k] : 0.0f) + (1.0f - ar[k]) * ar[2 * u + k];
         }
     }
@@ -120,6 +121,12 @@ static void gru_backward(nn_layer *L, const float *w, float *g, const float *x, 
             const float *h0 = hp ? hp + (size_t)r * T * u : NULL, *q = d->q + ((size_t)r * T + s) * u;
             const float *dh = d->dh + ((size_t)r * T + s) * u;
             float *dz = d->dz + ((size_t)r * T + t) * G, *rec = d->rec + (size_t)r * G;
+            if (!nn_seq_kept(L, r, t)) { /* padding: no gate saw this step; dh goes to the step before */
+                memset(dz, 0, (size_t)G * sizeof(float));
+                memset(rec, 0, (size_t)G * sizeof(float));
+                nn_seq_hold_back(L, d->dh, r, s);
+                continue;
+            }
             for (int k = 0; k < u; k++) {
                 dz[k] = dh[k] * ((h0 ? h0[k] : 0.0f) - ar[2 * u + k]); /* through z */
                 dz[2 * u + k] = dh[k] * (1.0f - ar[k]);               /* through hh */

@@ -72,6 +72,11 @@ static void lstm_forward(nn_layer *L, const float *p, const float *x, int n, int
             const float *z = d->z + ((size_t)r * T + t) * G;
             float *a = d->a + ((size_t)r * T + t) * G;
             size_t at = ((size_t)r * T + s) * u;
+            if (!nn_seq_kept(L, r, t)) { /* padding: h and c stay as they were */
+                nn_seq_hold(L, d->h, r, s);
+                nn_seq_hold(L, d->c, r, s);
+                continue;
+            }
             nn_act_forward(c->ract, 0.0f, z, a, 1, 2 * u);                 /* i, f */
             nn_act_forward(c->act, 0.0f, z + 2 * u, a + 2 * u, 1, u);      /* g */
             nn_act_forward(c->ract, 0.0f, z + 3 * u, a + 3 * u, 1, u);     /* o */
@@ -101,6 +106,11 @@ static void lstm_backward(nn_layer *L, const float *p, float *g, const float *x,
         for (int r = 0; r < n; r++) {
             size_t at = ((size_t)r * T + s) * u;
             const float *z = d->z + ((size_t)r * T + t) * G, *a = d->a + ((size_t)r * T + t) * G;
+            if (!nn_seq_kept(L, r, t)) { /* padding: dh goes to the step before, dc passes as it is */
+                memset(d->dz + ((size_t)r * T + t) * G, 0, (size_t)G * sizeof(float));
+                nn_seq_hold_back(L, d->dh, r, s);
+                continue;
+            }
             const float *dh = d->dh + at, *cp = s ? d->c + at - u : NULL;
             float *dz = d->dz + ((size_t)r * T + t) * G, *dc = d->dc + (size_t)r * u;
             for (int k = 0; k < u; k++) t1[k] = dh[k] * a[3 * u + k];        /* dh o */

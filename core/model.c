@@ -76,6 +76,7 @@ static void free_buffers(nn_model *m)
     NN_FREE(m->dbuf[0]); NN_FREE(m->dbuf[1]); NN_FREE(m->dy);
     NN_FREE(m->xb); NN_FREE(m->yb);
     m->dbuf[0] = m->dbuf[1] = m->dy = m->xb = m->yb = NULL;
+    for (int i = 0; i < 4; i++) { NN_FREE(m->kept[i]); m->kept[i] = NULL; }
     m->cap = 0;
     m->xb_cap = 0;
 }
@@ -440,11 +441,17 @@ int nn_model_forward(nn_model *m, const float *x, int n, int training)
     if (m->n_layers == 0) return nn_fail(m, NN_ERR_STATE, "forward: the model has no layers");
     int st = nn_model_reserve(m, n);
     if (st != NN_OK) return st;
-    const float *in = x;
+    const float *in = x, *mask = NULL;
     for (int l = 0; l < m->n_layers; l++) {
         nn_layer *L = &m->layers[l];
         L->state = m->state ? m->state + L->s_off : NULL; /* the array may have moved */
+        L->mask_in = mask;
+        L->mask = NULL;
         L->ops->forward(L, layer_params(m->params, L), in, n, training, &m->rng);
+        /* a step mask goes on while the step axis does ([steps, ...] in and out) */
+        if (!L->mask && mask && L->in_rank == 2 && L->out_rank == 2 && L->out_shape[0] == L->in_shape[0])
+            L->mask = mask;
+        mask = L->mask;
         in = L->y;
     }
     m->last_n = n;

@@ -119,6 +119,9 @@ struct nn_layer {
     int act;                    /* activation applied last (linear if none) */
     float alpha;                /* its parameter (leakyRelu/elu) */
     const float *preact;        /* after forward: the values act was applied to */
+    const float *mask_in;       /* the input's step mask (1 keep, 0 padding) [n * steps], or NULL */
+    const float *mask;          /* the output's: a layer's own (Embedding's maskZero), the input's
+                                 * passed on when the step axis stays, or NULL */
     int grad_is_preact;         /* backward receives dL/dpreact (fused softmax/sigmoid loss) */
 };
 
@@ -145,6 +148,7 @@ struct nn_model {
     size_t dbuf_len;
     float *dy;                  /* loss gradient [cap, out_size] */
     float *xb, *yb;             /* gather buffers for train_steps */
+    float *kept[4];             /* the output rows a step mask keeps: out, preact, labels, dL/d */
     int xb_cap;
     int add_failed;             /* a layer could not be added: compile reports it */
     char err[NN_ERR_LEN];
@@ -228,6 +232,15 @@ typedef struct {
     {"recurrentActivation", NN_KIND_ENUM, 1, NN_ACT_SIGMOID, 0, 0, 0, &nn_act_names, offsetof(T, q.ract), \
      NULL, "for the gates (Keras 2: sigmoid; TF.js's default is hardSigmoid)"}
 static inline int nn_seq_steps(const nn_layer *L) { return L->in_shape[0]; }
+/* Does sample r's input position t count (no mask, or not padding)? */
+static inline int nn_seq_kept(const nn_layer *L, int r, int t)
+{
+    return !L->mask_in || L->mask_in[(size_t)r * L->in_shape[0] + t] != 0.0f;
+}
+/* A padded step keeps the state: h_s = h_{s-1} (0 at the first step). */
+void nn_seq_hold(const nn_layer *L, float *h, int r, int s);
+/* ... and backward, its dL/dh_s goes to h_{s-1} unchanged. */
+void nn_seq_hold_back(const nn_layer *L, float *dh, int r, int s);
 static inline int nn_seq_features(const nn_layer *L) { return L->in_shape[1]; }
 /* Check the [steps, features] input and the activations; set the output shape (the last state or
  * every state) and the layer's act/penalties. gates: weight blocks per unit (1, 4, 3). */

@@ -149,3 +149,19 @@ void nn_seq_drop_dx(const nn_seq_drop *d, const nn_layer *L, float *dx, int n)
             for (int j = 0; j < D; j++) o[j] *= d->mx[(size_t)r * D + j];
         }
 }
+
+/* ---- masking ---- */
+void nn_seq_hold(const nn_layer *L, float *h, int r, int s)
+{
+    int T = nn_seq_steps(L), u = NN_CFG(L, nn_seq_cfg)->units;
+    float *hs = h + ((size_t)r * T + s) * u;
+    if (s) memcpy(hs, hs - u, (size_t)u * sizeof(float));
+    else memset(hs, 0, (size_t)u * sizeof(float));
+}
+
+void nn_seq_hold_back(const nn_layer *L, float *dh, int r, int s)
+{
+    int T = nn_seq_steps(L), u = NN_CFG(L, nn_seq_cfg)->units;
+    float *d = dh + ((size_t)r * T + s) * u;
+    if (s) for (int k = 0; k < u; k++) d[k - u] += d[k];
+}

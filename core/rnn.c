@@ -54,8 +54,10 @@ static void rnn_forward(nn_layer *L, const float *p, const float *x, int n, int 
         int t = c->go_backwards ? T - 1 - s : s;
         if (s > 0) nn_gemm(0, 0, n, u, u, nn_seq_drop_state(&d->drop, L, d->h, s - 1, n), ld, U, u, 1.0f,
                            d->z + (size_t)t * u, ld);
-        for (int r = 0; r < n; r++)
+        for (int r = 0; r < n; r++) {
+            if (!nn_seq_kept(L, r, t)) { nn_seq_hold(L, d->h, r, s); continue; }
             nn_act_forward(c->act, c->alpha, d->z + ((size_t)r * T + t) * u, d->h + ((size_t)r * T + s) * u, 1, u);
+        }
     }
     nn_seq_output(L, d->h, d->last, n);
 }
@@ -72,9 +74,15 @@ static void rnn_backward(nn_layer *L, const float *p, float *g, const float *x, 
     for (int s = T - 1; s >= 0; s--) {
         int t = c->go_backwards ? T - 1 - s : s;
         float *dz = d->dz + (size_t)t * u;
-        for (int r = 0; r < n; r++) /* dz = dh * act'(z) */
+        for (int r = 0; r < n; r++) { /* dz = dh * act'(z) */
+            if (!nn_seq_kept(L, r, t)) {
+                memset(dz + (size_t)r * ld, 0, (size_t)u * sizeof(float));
+                nn_seq_hold_back(L, d->dh, r, s);
+                continue;
+            }
             nn_act_backward(c->act, c->alpha, d->z + ((size_t)r * T + t) * u, d->h + ((size_t)r * T + s) * u,
                             d->dh + ((size_t)r * T + s) * u, dz + (size_t)r * ld, 1, u);
+        }
         if (s == 0) continue;
         const float *hp = d->drop.on_h ? d->drop.hm + (size_t)(s - 1) * u : d->h + (size_t)(s - 1) * u;
         int ldd;

@@ -56,6 +56,34 @@ static int check_data(nn_model *m, const char *what, const float *x, const float
     return y ? nn_loss_check_labels(m, y, n) : NN_OK;
 }
 
+/* The output rows of the last forward (n samples) that count, with their labels: all of them, or
+ * when a step mask reached the output (padding, Embedding's maskZero) the unpadded ones, gathered
+ * into m->kept. As Keras, padded steps take no part in the loss or the metrics. */
+typedef struct { const float *out, *preact, *y; int rows; } out_rows;
+
+static int kept_rows(nn_model *m, const float *y, int n, out_rows *o)
+{
+    const nn_layer *last = &m->layers[m->n_layers - 1];
+    int k = nn_model_output_row_size(m), rows = n * rows_per_sample(m);
+    int ly = m->loss == NN_LOSS_SCCE ? 1 : k; /* label floats per row */
+    *o = (out_rows){last->y, last->preact, y, rows};
+    if (!last->mask) return NN_OK;
+    uint64_t cap = (uint64_t)rows * k;
+    if (nn_grow(&m->kept[0], cap) || nn_grow(&m->kept[1], cap) || nn_grow(&m->kept[2], (uint64_t)rows * ly) ||
+        nn_grow(&m->kept[3], cap))
+        return nn_fail(m, NN_ERR_NOMEM, "out of memory for the unpadded rows of a batch of %d", n);
+    int c = 0;
+    for (int r = 0; r < rows; r++) {
+        if (last->mask[r] == 0.0f) continue;
+        memcpy(m->kept[0] + (size_t)c * k, last->y + (size_t)r * k, (size_t)k * sizeof(float));
+        memcpy(m->kept[1] + (size_t)c * k, last->preact + (size_t)r * k, (size_t)k * sizeof(float));
+        memcpy(m->kept[2] + (size_t)c * ly, y + (size_t)r * ly, (size_t)ly * sizeof(float));
+        c++;
+    }
+    *o = (out_rows){m->kept[0], m->kept[1], m->kept[2], c};
+    return NN_OK;
+}
+
 /* Forward, loss, backward, step on n rows already in place; *loss gets the batch loss. */
 static int train_rows(nn_model *m, const float *x, const float *y, int n, double *loss)
 {
@@ -63,8 +91,17 @@ static int train_rows(nn_model *m, const float *x, const float *y, int n, double
     if (st != NN_OK) return st;
     const nn_layer *last = &m->layers[m->n_layers - 1];
     int fused, k = nn_model_output_row_size(m), rows = n * rows_per_sample(m);
-    double l = nn_loss_compute(m->loss, m->from_logits, last->act, last->y, last->preact, y, rows, k,
-                               m->dy, &fused);
+    out_rows o;
+    if ((st = kept_rows(m, y, n, &o)) != NN_OK) return st;
+    float *dy = last->mask ? m->kept[3] : m->dy;
+    double l = nn_loss_compute(m->loss, m->from_logits, last->act, o.out, o.preact, o.y, o.rows, k, dy, &fused);
+    if (last->mask) { /* dL/d the kept rows back in place; padded rows get none */
+        for (int r = 0, c = 0; r < rows; r++) {
+            float *d = m->dy + (size_t)r * k;
+            if (last->mask[r] == 0.0f) memset(d, 0, (size_t)k * sizeof(float));
+            else memcpy(d, dy + (size_t)c++ * k, (size_t)k * sizeof(float));
+        }
+    }
     l += nn_regularization(m, NULL);
     if (!isfinite(l))
         return nn_fail(m, NN_ERR_NAN, "the loss became %s after %llu steps: training diverged "
@@ -127,7 +164,7 @@ int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_met
     if (!out) return nn_fail(m, NN_ERR_ARG, "evaluate: no metrics struct");
     memset(out, 0, sizeof *out);
     if ((st = check_data(m, "evaluate", x, y, n, 1)) != NN_OK) return st;
-    int k = nn_model_output_row_size(m), ly = nn_model_label_size(m), rps = rows_per_sample(m);
+    int k = nn_model_output_row_size(m), ly = nn_model_label_size(m);
     if (nn_metrics_init(out, k, m->loss, m->from_logits) != NN_OK)
         return nn_fail(m, NN_ERR_NOMEM, "evaluate: out of memory");
     double reg = nn_regularization(m, NULL);
@@ -138,10 +175,10 @@ int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_met
             return st;
         }
         const nn_layer *last = &m->layers[m->n_layers - 1];
-        const float *yc = y + (size_t)i * ly;
-        double l = nn_loss_compute(m->loss, m->from_logits, last->act, last->y, last->preact, yc,
-                                   c * rps, k, NULL, &fused);
-        nn_metrics_add(out, last->y, yc, c * rps, (l + reg) * c * rps);
+        out_rows o;
+        if ((st = kept_rows(m, y + (size_t)i * ly, c, &o)) != NN_OK) { nn_metrics_free(out); return st; }
+        double l = nn_loss_compute(m->loss, m->from_logits, last->act, o.out, o.preact, o.y, o.rows, k, NULL, &fused);
+        nn_metrics_add(out, o.out, o.y, o.rows, (l + reg) * o.rows);
     }
     m->last_x = NULL;
     nn_metrics_finalize(out);
@@ -199,7 +236,11 @@ int nn_model_train_steps(nn_model *m, const float *x, const float *y, int n,
         double l;
         if ((st = train_rows(m, m->xb, m->yb, c, &l)) != NN_OK) return st;
         /* the outputs are still those of this batch's forward pass (before the step) */
-        if (mt) nn_metrics_add(mt, nn_model_output(m), m->yb, c * rps, l * c * rps);
+        if (mt) {
+            out_rows o;
+            if ((st = kept_rows(m, m->yb, c, &o)) != NN_OK) return st;
+            nn_metrics_add(mt, o.out, o.y, o.rows, l * o.rows);
+        }
         pos += c;
     }
     return pos - start;

@@ -167,6 +167,8 @@ export const layers: {
     outputDim: number;
     /** initializer (default "randomUniform") */
     embeddingsInitializer?: InitializerName;
+    /** id 0 is padding: recurrent layers skip it and the loss leaves it out (default false) */
+    maskZero?: boolean;
   }): LayerConfig;
   /** recurrent layer over [steps, features]: h = activation(x W + h U + b), the last h or all */
   simpleRNN(args: CommonLayerArgs & {

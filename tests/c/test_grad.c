@@ -429,6 +429,47 @@ static void test_recurrent_dropout(void)
     }
 }
 
+/* Masking: Embedding(maskZero) -> recurrent (every state) -> dense softmax per step. Padded steps
+ * keep the state (its gradient goes to the step before); training leaves them out of the loss. */
+static void test_masking(void)
+{
+    float x[N * 4] = {0, 0, 3, 1, 2, 0, 1, 4, 0, 3, 3, 2, 1, 2, 3, 4}; /* zeros: padding, pre and inside */
+    float ys[N * 4] = {1, 2, 0, 3, 2, 1, 1, 0, 3, 3, 0, 2, 1, 0, 2, 3};
+    int shape[1] = {4};
+    for (int v = 0; v < 4; v++) {
+        nn_model *m = nn_model_create(1, shape, 90 + (uint32_t)v);
+        nn_layer_spec e = nn_embedding(5, 3);
+        nn_spec_set(&e, "maskZero", 1);
+        nn_spec_set_name(&e, "embeddingsInitializer", "glorotUniform");
+        CHECK(nn_model_add(m, e) == NN_OK);
+        nn_layer_spec r = v == 0 ? nn_simple_rnn(3, NN_ACT_TANH) : v == 1 ? nn_lstm(3) : nn_gru(3);
+        if (v >= 2) nn_spec_set(&r, "resetAfter", v == 3);
+        nn_spec_set(&r, "returnSequences", 1);
+        if (v == 1) nn_spec_set(&r, "goBackwards", 1);
+        CHECK(nn_model_add(m, r) == NN_OK);
+        CHECK(nn_model_add(m, nn_dense(4, NN_ACT_SOFTMAX)) == NN_OK);
+        nn_optimizer o = nn_sgd(0.1f);
+        nn_model_compile(m, &o, NN_LOSS_SCCE);
+        const char *what[4] = {"simpleRNN masked", "lstm masked backwards", "gru masked", "gru resetAfter masked"};
+        grad_check_x(m, x, ys, N, 2e-2, what[v], 0);
+        /* a padded step repeats the state before it: sample 0's first two steps are padding (zero
+         * state), sample 1's second step repeats its first step's state */
+        CHECK(nn_model_forward(m, x, N, 0) == NN_OK);
+        const float *h = m->layers[1].y;
+        if (v != 1) {
+            for (int k = 0; k < 3; k++) CHECK(h[k] == 0.0f && h[3 + k] == 0.0f);
+            for (int k = 0; k < 3; k++) CHECK(h[(1 * 4 + 1) * 3 + k] == h[(1 * 4 + 0) * 3 + k]);
+        }
+        /* the loss leaves padded steps out: evaluate's counts only the 12 real steps */
+        nn_metrics mt;
+        CHECK(nn_model_evaluate(m, x, ys, N, &mt) == NN_OK && mt.count == 12);
+        nn_metrics_free(&mt);
+        float l;
+        CHECK(nn_model_train_batch(m, x, ys, N, &l) == NN_OK && isfinite(l));
+        nn_model_free(m);
+    }
+}
+
 /* The recurrent kernel starts orthogonal: U^T U = I. */
 static void test_orthogonal(void)
 {
@@ -461,5 +502,6 @@ int main(void)
     RUN(test_gru);
     RUN(test_sequence_output);
     RUN(test_recurrent_dropout);
+    RUN(test_masking);
     return nt_summary("grad");
 }

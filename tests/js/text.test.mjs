@@ -60,7 +60,7 @@ test('embedding -> flatten -> dense learns a rule over token ids; weights in TF.
   assert.throws(() => m.predict([[0, 1, 2, 3, 4, 20]]), /embedding: input 20 at sample 0, position 5 is not a token id in \[0, 20\)/);
   assert.throws(() => m.predict([[0, 1, 2, 3, 4, 1.5]]), /input 1.5 .* is not a token id/);
   const r = nn.loadModel(m.save());
-  assert.deepEqual(r.layers[0].config, { inputDim: 20, outputDim: 8, embeddingsInitializer: 'randomUniform' });
+  assert.deepEqual(r.layers[0].config, { inputDim: 20, outputDim: 8, embeddingsInitializer: 'randomUniform', maskZero: false });
   assert.deepEqual(Array.from(r.predict(x.subarray(0, 60))), Array.from(m.predict(x.subarray(0, 60))));
   m.dispose();
   r.dispose();
@@ -255,4 +255,36 @@ test('a character model: embedding -> lstm(returnSequences) -> dense(softmax) on
   assert.equal(ev.confusionMatrix.length, 6);
   await assert.rejects(m.fit(x, y.subarray(0, n * 4), { epochs: 1 }), /y has \d+ values, .* \(5 class indices per sample, one per step\)/);
   m.dispose();
+});
+
+test('maskZero: padded steps keep the state, as TF.js\'s masking does (the same weights give its predictions), and leave the loss', async () => {
+  const tf = await import('@tensorflow/tfjs');
+  await tf.setBackend('cpu');
+  // pre- and post-padding and a zero in the middle
+  const ids = Float32Array.from([0, 0, 3, 1, 2, 5, 0, 0, 4, 0, 2, 1, 1, 2, 3, 4, 5, 1]);
+  for (const [rnn, returnSequences] of [['lstm', false], ['gru', true], ['simpleRNN', true]]) {
+    const opts = { units: 4, returnSequences, ...(rnn === 'simpleRNN' ? {} : { recurrentActivation: 'sigmoid' }) };
+    const m = nn.sequential({ seed: 10, layers: [
+      nn.layers.embedding({ inputDim: 6, outputDim: 3, inputLength: 6, maskZero: true, embeddingsInitializer: 'glorotUniform' }),
+      nn.layers[rnn](opts),
+      nn.layers.dense({ units: 2, activation: 'softmax' }),
+    ] });
+    const t = tf.sequential({ layers: [
+      tf.layers.embedding({ inputDim: 6, outputDim: 3, inputLength: 6, maskZero: true }),
+      tf.layers[rnn](opts),
+      tf.layers.dense({ units: 2, activation: 'softmax' }),
+    ] });
+    t.setWeights(m.getWeights().map((w) => tf.tensor(w, w.shape)));
+    const want = t.predict(tf.tensor(ids, [3, 6])).dataSync();
+    const got = m.predict(ids);
+    for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want[i]) < 1e-5, `${rnn} ${i}: ${got[i]} vs ${want[i]}`);
+    t.dispose();
+    if (returnSequences) { // per-step labels: the 5 padded steps are not counted
+      m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+      const labels = Float32Array.from({ length: 18 }, (_, i) => i % 2);
+      const h = await m.fit(ids, labels, { epochs: 1, batchSize: 3, callbacks: { onBatchEnd: (b, logs) => assert.equal(logs.size, 13) } });
+      assert.ok(Number.isFinite(h.history.loss[0]));
+    }
+    m.dispose();
+  }
 });
