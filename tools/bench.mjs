@@ -67,7 +67,17 @@ const SYSTEMS = [
       '--warmup', '1', '--runs', String(o.cnnCpuRuns)] },
   { id: 'cnn-tfjs-wasm', group: 'cnn', label: 'TF.js 4.22, wasm (SIMD, 1 thread)', needs: [TFJS],
     cmd: () => [node, 'bench/tfjs-cnn.mjs', '--backend', 'wasm', '--batches', '1', '--warmup', '1', '--runs', '1'] },
+  { id: 'lstm-nnplay-native', group: 'lstm', label: 'nnplay, native', needs: ['build/bench_lstm'],
+    cmd: (o) => ['build/bench_lstm', '--no-dropout', ...lstmArgs(o)] },
+  { id: 'lstm-nnplay-wasm', group: 'lstm', label: 'nnplay, wasm, C API', needs: ['build-wasm/bench_lstm.js'],
+    cmd: (o) => [node, 'build-wasm/bench_lstm.js', '--no-dropout', ...lstmArgs(o)] },
+  { id: 'lstm-nnplay-native-dropout', group: 'lstm', label: 'nnplay, native, with dropout 0.2 / recurrent 0.2',
+    needs: ['build/bench_lstm'], cmd: (o) => ['build/bench_lstm', ...lstmArgs(o)] },
+  { id: 'lstm-pytorch', group: 'lstm', label: 'PyTorch, native, 1 thread (OpenBLAS)', needs: ['/usr/bin/python3'],
+    env: { OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+    cmd: (o) => ['/usr/bin/python3', 'bench/torch-lstm.py', ...lstmArgs(o)] },
 ];
+const lstmArgs = (o) => ['--batches', String(o.lstmBatches), '--warmup', '3', '--runs', String(o.runs)];
 const mlpArgs = (o, seed) => ['--epochs', String(o.epochs), '--limit', String(o.limit), '--seed', String(seed)];
 const cnnArgs = (o) => ['--batches', String(o.cnnBatches), '--warmup', String(CNN_WARMUP), '--runs', String(o.runs),
   '--epochs', String(o.cnnEpochs)];
@@ -107,6 +117,7 @@ function parseOptions(argv) {
     cnnEpochs: int('cnn-epochs', quick ? 0 : 1, 0, 50),
     cnnCpuBatches: quick ? 1 : 2, // TF.js's cpu backend takes seconds per CNN batch
     cnnCpuRuns: quick ? 1 : 3,
+    lstmBatches: quick ? 10 : 30,
     setup: !values['no-setup'] && process.env.NNPLAY_SKIP_SETUP !== '1',
     out: path.resolve(ROOT, values.out || 'bench/results/latest.json'),
   };
@@ -336,6 +347,14 @@ function report({ date, machine: info, systems: r, targets }, o) {
       fmt(ratio(r[id], r['cnn-pytorch']), 2), fmt(ratio(r[id], r['cnn-tfjs-cpu']), 0)])));
   }
 
+  section('Text model Embedding(10000, 64) -> LSTM(128) -> Dense(1, sigmoid), Adam 1e-3, batch 32, sequences of 100 ' +
+    `ids (synthetic). samples/s: median of ${o.runs} runs of ${o.lstmBatches} batches after 3 warm-up batches, process ` +
+    'CPU time; no dropout unless said (PyTorch\'s LSTM has no recurrent dropout)',
+  ['system', 'samples/s', '(wall)', 'x PyTorch'],
+  asked('lstm').map((id) => (!ok(r[id]) ? failed(id, 4) : [
+    label(id) + (typeof r[id].simd === 'string' ? ` [${r[id].simd}]` : ''), fmt(r[id].samples_per_s),
+    fmt(r[id].wall_samples_per_s), fmt(ratio(r[id], r['lstm-pytorch']), 2)])));
+
   section('Targets (issues 4 and 5)', ['target', 'measured', 'goal', 'status'], targets.map((t) => [t.name,
     t.value === null ? '-' : `${fmt(t.value, t.unit === 'ms' ? 3 : 2)} ${t.unit}`, `${t.goal} ${t.unit}`,
     t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED']));
@@ -348,7 +367,7 @@ function report({ date, machine: info, systems: r, targets }, o) {
 
 // What a report's tables depend on; saved in the JSON so --report can print them again.
 const SETTINGS = ['quick', 'only', 'epochs', 'limit', 'seeds', 'runs', 'tinyEpochs', 'cpuBatches', 'cnnBatches',
-  'cnnEpochs', 'cnnCpuBatches', 'cnnCpuRuns'];
+  'cnnEpochs', 'cnnCpuBatches', 'cnnCpuRuns', 'lstmBatches'];
 
 export async function bench(argv) {
   const o = parseOptions(argv);
@@ -360,7 +379,7 @@ export async function bench(argv) {
   }
   const t0 = performance.now();
   if (o.setup) {
-    await setup({ build: true, data: true, torch: o.only.includes('pytorch') || o.only.includes('cnn-pytorch') });
+    await setup({ build: true, data: true, torch: o.only.some((id) => id.endsWith('pytorch')) });
     await build();
   }
   o.rawDir = rawFashionMnist();

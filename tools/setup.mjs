@@ -24,6 +24,9 @@ const CHECKS = [
   ['data', 'dataset-fashion-mnist', () => existsSync(FASHION_MNIST)],
   // npm run bench's native reference; Debian's python, not whatever python is first on PATH
   ['torch', 'python3-torch', () => spawnSync('/usr/bin/python3', ['-c', 'import torch']).status === 0],
+  // Debian's torch calls the system BLAS: without OpenBLAS that is the reference BLAS (~5 GFLOPS),
+  // which would make PyTorch look many times slower than it is wherever it multiplies matrices
+  ['torch', 'libopenblas0-pthread', () => existsSync('/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3')],
 ];
 
 /** True when clang's runtime library `name` (fuzzer, asan, ubsan_standalone) is installed. */
