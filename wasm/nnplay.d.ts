@@ -21,7 +21,9 @@ export function describe(): TableInfo;
 export type Data = Float32Array | Float64Array | Int32Array | Uint8Array | number[] | number[][] | number[][][] |
   { shape: number[]; dataSync(): ArrayLike<number> };
 
-interface CommonLayerArgs { inputShape?: number[]; batchInputShape?: (number | null)[]; inputDim?: number; name?: string }
+interface CommonLayerArgs { inputShape?: number[]; batchInputShape?: (number | null)[]; inputDim?: number;
+  /** A sequence input of this many steps (Embedding's input_length): inputShape [inputLength]. */
+  inputLength?: number; name?: string }
 export interface Regularizer { l1: number; l2: number }
 export interface LayerConfig { readonly className: ClassName; readonly config: object }
 
