@@ -407,6 +407,8 @@ export const text: {
   /** Cut or pad to maxlen ('pre' by default, as Keras): n * maxlen ids with shape [n, maxlen]. */
   padSequences(seqs: ArrayLike<number>[], args?: { maxlen?: number | null; padding?: 'pre' | 'post';
     truncating?: 'pre' | 'post'; value?: number }): Int32Array & { shape: number[] };
+  /** The next index from a row of probabilities, with Keras's temperature (0: the most likely). */
+  sample(probabilities: ArrayLike<number>, args?: { temperature?: number; random?: () => number }): number;
 };
 
 export function info(): { version: string; simd: string; heapBytes: number; heapUsed: number };

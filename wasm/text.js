@@ -95,4 +95,24 @@ export function padSequences(seqs, { maxlen = null, padding = 'pre', truncating 
   return out;
 }
 
-export const text = { tokenizer, padSequences };
+/**
+ * The index to generate next from a row of probabilities (a softmax output), sharpened or flattened
+ * by temperature as in Keras's text-generation example: p^(1/T), renormalized, then drawn.
+ * temperature 0 takes the most likely index. random: a function giving numbers in [0, 1).
+ */
+export function sample(probabilities, { temperature = 1, random = Math.random } = {}) {
+  const p = Array.from(probabilities ?? []);
+  check(p.length > 0 && p.every((v) => Number.isFinite(v) && v >= 0), 'sample takes a row of probabilities (finite, >= 0)');
+  check(typeof temperature === 'number' && temperature >= 0 && Number.isFinite(temperature),
+    `sample: temperature must be a number >= 0, got ${show(temperature)}`);
+  check(typeof random === 'function', 'sample: random must be a function returning numbers in [0, 1)');
+  if (temperature === 0) return p.indexOf(Math.max(...p));
+  const logs = p.map((v) => (v > 0 ? Math.log(v) / temperature : -Infinity));
+  const top = Math.max(...logs);
+  const w = logs.map((l) => Math.exp(l - top));
+  let u = random() * w.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < w.length; i++) if ((u -= w[i]) < 0) return i;
+  return w.length - 1 - [...w].reverse().findIndex((v) => v > 0);
+}
+
+export const text = { tokenizer, padSequences, sample };

@@ -288,3 +288,22 @@ test('maskZero: padded steps keep the state, as TF.js\'s masking does (the same 
     m.dispose();
   }
 });
+
+test('sample: temperature sharpens or flattens the draw, 0 takes the most likely, bad input is refused', () => {
+  const p = [0.1, 0.6, 0.3];
+  let s = 5;
+  const random = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const counts = (temperature) => {
+    const c = [0, 0, 0];
+    for (let i = 0; i < 3000; i++) c[nn.text.sample(p, { temperature, random })]++;
+    return c.map((v) => v / 3000);
+  };
+  const one = counts(1);
+  for (let i = 0; i < 3; i++) assert.ok(Math.abs(one[i] - p[i]) < 0.04, `temperature 1: ${one}`);
+  assert.ok(counts(0.3)[1] > 0.85, 'a low temperature picks the likely one');
+  assert.ok(counts(5)[0] > 0.25, 'a high temperature flattens');
+  assert.equal(nn.text.sample(p, { temperature: 0 }), 1);
+  assert.equal(nn.text.sample([0, 0, 1], { random: () => 0.999999 }), 2);
+  assert.throws(() => nn.text.sample([0.5, NaN]), /nnplay: sample takes a row of probabilities/);
+  assert.throws(() => nn.text.sample(p, { temperature: -1 }), /temperature must be a number >= 0/);
+});
