@@ -35,9 +35,11 @@ static int save(const char *name, nn_model *m, const nn_optimizer *opt, nn_loss 
         }
         int in = nn_model_input_size(m), ly = nn_model_label_size(m);
         float *x = calloc((size_t)in * 2, sizeof(float)), *y = calloc((size_t)ly * 2, sizeof(float));
-        for (int i = 0; i < in * 2; i++) x[i] = (float)((i * 37) % 11) / 11.0f;
+        int ids = nn_model_layer_spec(m, 0)->type == NN_LAYER_EMBEDDING; /* token ids 0..4 */
+        for (int i = 0; i < in * 2; i++) x[i] = ids ? (float)((i * 37) % 5) : (float)((i * 37) % 11) / 11.0f;
         float l;
-        nn_model_train_batch(m, x, y, 2, &l);
+        if (nn_model_train_batch(m, x, y, 2, &l) != NN_OK)
+            fprintf(stderr, "make_seeds: %s: training: %s\n", name, nn_model_error(m));
         free(x);
         free(y);
     }
@@ -136,6 +138,21 @@ int main(int argc, char **argv)
     nn_optimizer clip = nn_adam(0.01f);
     clip.clip_norm = 1.0f;
     bad |= save("embedding_rnn_lstm_clip.nnplay", m, &clip, NN_LOSS_BCE);
-    /* files of versions 1 and 2 are tests/fixtures/*.nnplay: tools/fuzz.mjs copies them in */
+    /* padded token ids: embedding(maskZero) + gru(resetAfter, dropouts, every step) + dense per step */
+    m = model(1, 6, 0, 0);
+    nn_layer_spec emb = nn_embedding(9, 4);
+    nn_spec_set(&emb, "maskZero", 1);
+    nn_model_add(m, emb);
+    nn_layer_spec gru = nn_gru(5);
+    nn_spec_set(&gru, "resetAfter", 1);
+    nn_spec_set(&gru, "returnSequences", 1);
+    nn_spec_set(&gru, "dropout", 0.1);
+    nn_spec_set(&gru, "recurrentDropout", 0.2);
+    nn_model_add(m, gru);
+    nn_model_add(m, nn_dense(3, NN_ACT_SOFTMAX));
+    nn_optimizer rmsclip = nn_rmsprop(0.01f);
+    rmsclip.clip_value = 0.5f;
+    bad |= save("embedding_mask_gru_sequence.nnplay", m, &rmsclip, NN_LOSS_SCCE);
+    /* files of versions 1 and 2: tools/fuzz.mjs copies the .nnplay files of tests/fixtures in */
     return bad;
 }
