@@ -77,6 +77,7 @@ static void free_buffers(nn_model *m)
     NN_FREE(m->xb); NN_FREE(m->yb);
     m->dbuf[0] = m->dbuf[1] = m->dy = m->xb = m->yb = NULL;
     for (int i = 0; i < 4; i++) { NN_FREE(m->kept[i]); m->kept[i] = NULL; }
+    m->kept_cap = 0;
     m->cap = 0;
     m->xb_cap = 0;
 }

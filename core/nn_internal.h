@@ -149,6 +149,7 @@ struct nn_model {
     float *dy;                  /* loss gradient [cap, out_size] */
     float *xb, *yb;             /* gather buffers for train_steps */
     float *kept[4];             /* the output rows a step mask keeps: out, preact, labels, dL/d */
+    int kept_cap;               /* samples they hold */
     int xb_cap;
     int add_failed;             /* a layer could not be added: compile reports it */
     char err[NN_ERR_LEN];

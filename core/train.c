@@ -68,10 +68,13 @@ static int kept_rows(nn_model *m, const float *y, int n, out_rows *o)
     int ly = m->loss == NN_LOSS_SCCE ? 1 : k; /* label floats per row */
     *o = (out_rows){last->y, last->preact, y, rows};
     if (!last->mask) return NN_OK;
-    uint64_t cap = (uint64_t)rows * k;
-    if (nn_grow(&m->kept[0], cap) || nn_grow(&m->kept[1], cap) || nn_grow(&m->kept[2], (uint64_t)rows * ly) ||
-        nn_grow(&m->kept[3], cap))
-        return nn_fail(m, NN_ERR_NOMEM, "out of memory for the unpadded rows of a batch of %d", n);
+    if (n > m->kept_cap) { /* grown once per batch size, as the other caches */
+        uint64_t cap = (uint64_t)rows * k;
+        if (nn_grow(&m->kept[0], cap) || nn_grow(&m->kept[1], cap) || nn_grow(&m->kept[2], (uint64_t)rows * ly) ||
+            nn_grow(&m->kept[3], cap))
+            return nn_fail(m, NN_ERR_NOMEM, "out of memory for the unpadded rows of a batch of %d", n);
+        m->kept_cap = n;
+    }
     int c = 0;
     for (int r = 0; r < rows; r++) {
         if (last->mask[r] == 0.0f) continue;
