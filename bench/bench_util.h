@@ -85,6 +85,26 @@ static void print_rates(const char *name, const char *median_name, int count, co
     free(r);
 }
 
+/* `runs` timed nn_model_fit calls over the first n samples (the same model goes on learning):
+ * cpu[r] and wall[r] get seconds. NN_OK, or the failed call's status after printing why. */
+static int timed_runs(nn_model *m, const float *x, const float *y, int n, const nn_fit_opts *fo, int runs,
+                      double *cpu, double *wall)
+{
+    for (int r = 0; r < runs; r++) {
+        stamp t0 = now();
+        int st = nn_model_fit(m, x, y, n, fo, NULL, NULL);
+        if (st != NN_OK) {
+            fprintf(stderr, BENCH_PROG ": training: %s\n", nn_model_error(m));
+            return st;
+        }
+        stamp t1 = now();
+        cpu[r] = t1.cpu - t0.cpu;
+        wall[r] = t1.wall - t0.wall;
+        fprintf(stderr, BENCH_PROG ": run %d: %.0f samples/s over %d samples\n", r + 1, n / cpu[r], n);
+    }
+    return NN_OK;
+}
+
 /* The epochs of one nn_model_fit, each timed up to the epoch callback, which scores the test
  * set untimed (on_epoch is the callback, an epoch_log its user data). */
 typedef struct {

@@ -84,17 +84,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_cnn: warm-up: %s\n", nn_model_error(m));
         goto done;
     }
-    for (int r = 0; r < runs; r++) {
-        stamp t0 = now();
-        if (nn_model_fit(m, x, y, n_run, &fo, NULL, NULL) != NN_OK) {
-            fprintf(stderr, "bench_cnn: training: %s\n", nn_model_error(m));
-            goto done;
-        }
-        stamp t1 = now();
-        cpu[r] = t1.cpu - t0.cpu;
-        wall[r] = t1.wall - t0.wall;
-        fprintf(stderr, "bench_cnn: run %d: %.0f samples/s over %d samples\n", r + 1, n_run / cpu[r], n_run);
-    }
+    if (timed_runs(m, x, y, n_run, &fo, runs, cpu, wall) != NN_OK) goto done;
     nn_model_free(m);
     m = NULL;
 

@@ -66,17 +66,7 @@ int main(int argc, char **argv)
     }
     double cpu[MAX_RUNS], wall[MAX_RUNS];
     int n_run = batches * BATCH;
-    for (int r = 0; r < runs; r++) {
-        stamp t0 = now();
-        if (nn_model_fit(m, x, y, n_run, &fo, NULL, NULL) != NN_OK) {
-            fprintf(stderr, "bench_lstm: training: %s\n", nn_model_error(m));
-            goto done;
-        }
-        stamp t1 = now();
-        cpu[r] = t1.cpu - t0.cpu;
-        wall[r] = t1.wall - t0.wall;
-        fprintf(stderr, "bench_lstm: run %d: %.0f samples/s over %d samples\n", r + 1, n_run / cpu[r], n_run);
-    }
+    if (timed_runs(m, x, y, n_run, &fo, runs, cpu, wall) != NN_OK) goto done;
     printf("{\"system\":\"nnplay-c\",\"batch\":%d,\"batches\":%d,\"runs\":%d,\"dropout\":%s", BATCH, batches, runs,
            dropout ? "true" : "false");
     print_rates("run_samples_per_s", "samples_per_s", n_run, cpu, runs);
