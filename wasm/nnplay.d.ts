@@ -396,6 +396,10 @@ export interface Tokenizer {
   sequencesToTexts(seqs: ArrayLike<number>[]): string[];
   readonly wordIndex: { [word: string]: number };
   readonly wordCounts: { [word: string]: number };
+  /** Texts counted by fitOnTexts. */
+  readonly documentCount: number;
+  /** Keras's to_json (tokenizer_from_json reads it); maxWords keeps only ids below it. */
+  toJSON(args?: { maxWords?: number | null }): string;
   /** An embedding's inputDim for these ids. */
   readonly vocabSize: number;
   readonly numWords: number | null;
@@ -404,6 +408,8 @@ export interface Tokenizer {
 export const text: {
   tokenizer(args?: { numWords?: number | null; oovToken?: string | null; lower?: boolean; filters?: string;
     split?: string; charLevel?: boolean }): Tokenizer;
+  /** Keras's tokenizer_from_json: a tokenizer from toJSON's (or Keras's) JSON, string or parsed. */
+  tokenizerFromJSON(json: string | object): Tokenizer;
   /** Cut or pad to maxlen ('pre' by default, as Keras): n * maxlen ids with shape [n, maxlen]. */
   padSequences(seqs: ArrayLike<number>[], args?: { maxlen?: number | null; padding?: 'pre' | 'post';
     truncating?: 'pre' | 'post'; value?: number }): Int32Array & { shape: number[] };

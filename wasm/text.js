@@ -14,12 +14,18 @@ const isTexts = (texts) => Array.isArray(texts) && texts.every((t) => typeof t =
  * padding. Options: numWords (keep ids below it when converting), oovToken (id 1, standing for
  * every word not kept), lower (true), filters (Keras's punctuation), split (' '), charLevel.
  */
-export function tokenizer({ numWords = null, oovToken = null, lower = true, filters = FILTERS, split = ' ',
-  charLevel = false } = {}) {
+export function tokenizer(options = {}) {
+  return makeTokenizer(options, null);
+}
+
+// `state`: counts and ids from tokenizerFromJSON, or null for a fresh tokenizer
+function makeTokenizer({ numWords = null, oovToken = null, lower = true, filters = FILTERS, split = ' ',
+  charLevel = false } = {}, state) {
   check(numWords == null || (Number.isInteger(numWords) && numWords >= 1), `tokenizer: numWords must be a positive integer or null, got ${show(numWords)}`);
   check(oovToken == null || typeof oovToken === 'string', `tokenizer: oovToken must be a string or null, got ${show(oovToken)}`);
   check(typeof filters === 'string' && typeof split === 'string' && split.length > 0,
     'tokenizer: filters and split must be strings (split not empty)');
+  check(typeof lower === 'boolean' && typeof charLevel === 'boolean', 'tokenizer: lower and charLevel must be booleans');
   const drop = new Set(filters);
   const tokens = (text) => {
     let t = lower ? text.toLowerCase() : text;
@@ -28,19 +34,29 @@ export function tokenizer({ numWords = null, oovToken = null, lower = true, filt
     return t.split(split).filter((w) => w.length > 0);
   };
   const counts = new Map();
+  const docs = new Map(); // documents each word occurs in (Keras's word_docs)
+  let documentCount = 0;
   const wordIndex = new Map();
   const indexWord = new Map();
+  // ids by descending count; Map keeps first-seen order and sort is stable, so ties stay in that order
+  const reindex = () => {
+    const order = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([w]) => w);
+    if (oovToken != null) order.unshift(oovToken);
+    wordIndex.clear();
+    indexWord.clear();
+    for (const w of order) if (!wordIndex.has(w)) { wordIndex.set(w, wordIndex.size + 1); indexWord.set(wordIndex.size, w); }
+  };
   const tok = {
     /** Count the words of these texts (may be called again with more). */
     fitOnTexts(texts) {
       check(isTexts(texts), 'tokenizer.fitOnTexts takes an array of strings');
-      for (const text of texts) for (const w of tokens(text)) counts.set(w, (counts.get(w) || 0) + 1);
-      // Map keeps first-seen order, and sort is stable: ties stay in the order first seen
-      const order = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([w]) => w);
-      if (oovToken != null) order.unshift(oovToken);
-      wordIndex.clear();
-      indexWord.clear();
-      order.forEach((w, i) => { if (!wordIndex.has(w)) { wordIndex.set(w, wordIndex.size + 1); indexWord.set(wordIndex.size, w); } });
+      for (const text of texts) {
+        const seen = new Set();
+        for (const w of tokens(text)) { counts.set(w, (counts.get(w) || 0) + 1); seen.add(w); }
+        for (const w of seen) docs.set(w, (docs.get(w) || 0) + 1);
+        documentCount++;
+      }
+      reindex();
       return tok;
     },
     /** Each text as an array of ids (words not kept are dropped, or are oovToken's id). */
@@ -62,13 +78,80 @@ export function tokenizer({ numWords = null, oovToken = null, lower = true, filt
       check(Array.isArray(seqs), 'tokenizer.sequencesToTexts takes an array of id arrays');
       return seqs.map((s) => Array.from(s, (i) => indexWord.get(i)).filter((w) => w != null).join(charLevel ? '' : ' '));
     },
+    /**
+     * Keras's Tokenizer.to_json: {class_name: 'Tokenizer', config} with the counts and indices as
+     * JSON strings, which Keras's tokenizer_from_json and nn.text.tokenizerFromJSON read back.
+     * `maxWords` keeps only the words with ids below it (the ones numWords lets through), for a
+     * compact file that tokenizes the same.
+     */
+    toJSON({ maxWords = null } = {}) {
+      check(maxWords == null || (Number.isInteger(maxWords) && maxWords >= 1), `tokenizer.toJSON: maxWords must be a positive integer or null, got ${show(maxWords)}`);
+      const kept = [...wordIndex].filter(([, i]) => maxWords == null || i < maxWords);
+      const words = kept.map(([w]) => w).filter((w) => counts.has(w));
+      const obj = (pairs) => JSON.stringify(Object.fromEntries(pairs));
+      return JSON.stringify({
+        class_name: 'Tokenizer',
+        config: {
+          num_words: numWords, filters, lower, split, char_level: charLevel, oov_token: oovToken,
+          document_count: documentCount,
+          word_counts: obj(words.map((w) => [w, counts.get(w)])),
+          word_docs: obj(words.map((w) => [w, docs.get(w)])),
+          index_docs: obj(words.map((w) => [String(wordIndex.get(w)), docs.get(w)])),
+          index_word: obj(kept.map(([w, i]) => [String(i), w])),
+          word_index: obj(kept),
+        },
+      });
+    },
     get wordIndex() { return Object.fromEntries(wordIndex); },
     get wordCounts() { return Object.fromEntries(counts); },
+    get documentCount() { return documentCount; },
     /** The vocabulary size to give an embedding's inputDim: ids run 0 .. vocabSize-1. */
     get vocabSize() { return Math.min(wordIndex.size + 1, numWords ?? Infinity); },
     get numWords() { return numWords; },
   };
+  if (state) {
+    for (const [w, c] of Object.entries(state.word_counts)) counts.set(w, c);
+    for (const [w, c] of Object.entries(state.word_docs)) docs.set(w, c);
+    documentCount = state.document_count;
+    for (const [w, i] of Object.entries(state.word_index)) { wordIndex.set(w, i); indexWord.set(i, w); }
+  }
   return tok;
+}
+
+/**
+ * Keras's tokenizer_from_json: a tokenizer from what toJSON (or Keras's Tokenizer.to_json) wrote,
+ * as a string or parsed. The word ids are taken as stored, so sequences match the original's.
+ */
+export function tokenizerFromJSON(json) {
+  let o = json;
+  if (typeof json === 'string') {
+    try { o = JSON.parse(json); } catch (e) { throw new Error(`nnplay: tokenizerFromJSON: not JSON (${e.message})`); }
+  }
+  check(o && o.class_name === 'Tokenizer' && o.config && typeof o.config === 'object',
+    'tokenizerFromJSON: expected Keras\'s {"class_name": "Tokenizer", "config": {...}}');
+  const c = o.config;
+  const field = (name, valid) => {
+    let v = c[name] ?? '{}';
+    if (typeof v === 'string') {
+      try { v = JSON.parse(v); } catch { check(false, `tokenizerFromJSON: config.${name} is not valid JSON`); }
+    }
+    check(v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(valid),
+      `tokenizerFromJSON: config.${name} must map words to counts or ids`);
+    return v;
+  };
+  const count = (v) => Number.isInteger(v) && v >= 0;
+  const state = {
+    word_counts: field('word_counts', count),
+    word_docs: field('word_docs', count),
+    word_index: field('word_index', (v) => Number.isInteger(v) && v >= 1),
+    document_count: count(c.document_count) ? c.document_count : 0,
+  };
+  const ids = Object.values(state.word_index);
+  check(new Set(ids).size === ids.length, 'tokenizerFromJSON: config.word_index gives two words the same id');
+  return makeTokenizer({
+    numWords: c.num_words ?? null, oovToken: c.oov_token ?? null, lower: c.lower ?? true,
+    filters: c.filters ?? FILTERS, split: c.split ?? ' ', charLevel: c.char_level ?? false,
+  }, state);
 }
 
 /**
@@ -115,4 +198,4 @@ export function sample(probabilities, { temperature = 1, random = Math.random } 
   return w.length - 1 - [...w].reverse().findIndex((v) => v > 0);
 }
 
-export const text = { tokenizer, padSequences, sample };
+export const text = { tokenizer, tokenizerFromJSON, padSequences, sample };

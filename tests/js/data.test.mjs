@@ -79,3 +79,64 @@ test('encode/decode round trip and clear errors for files that are not what they
   assert.throws(() => readIdx(idx([0, 0, 0x0d, 1, 0, 0, 0, 1, 5, 5, 5, 5])), /not unsigned byte/);
   assert.throws(() => readIdx(idx([0, 0, 8, 1, 0, 0, 0, 3, 5])), /expected 3 data bytes, found 1/);
 });
+
+// tools/data-text.mjs: the text page's files (.nntx.gz), decoded by web/text-data.js
+const { decodeTextDataset, encodeTextDataset } = await import('../../web/text-data.js');
+const { messageBody, fortuneEntries, SPAM, SPAM_DIR } = await import('../../tools/data-text.mjs');
+const { text } = await import('../../wasm/text.js');
+const { gunzipSync } = await import('node:zlib');
+const readText = async (name) => decodeTextDataset(gunzipSync(readFileSync((await built)[name].file)));
+
+test('mail corpus file: 6,046 bodies, the fixed 4,836 / 1,210 split, ids the shipped tokenizer reproduces', async () => {
+  const d = await readText('spam');
+  const m = d.meta;
+  assert.deepEqual([m.count, m.trainCount, m.maxlen, m.vocabSize], [6046, 4836, SPAM.maxlen, SPAM.numWords]);
+  assert.deepEqual(m.classes, ['ham', 'spam']);
+  assert.equal(m.spam, 1896, 'spam-1 and spam-2: 500 + 1396 messages');
+  assert.equal(d.labels.reduce((a, b) => a + b, 0), 1896);
+  assert.deepEqual(d.ids.shape, [6046, 100]);
+  assert.ok(d.ids.every((v) => v >= 0 && v < 10000));
+  // the stored tokenizer turns a message body back into its row: find a source message by its ids
+  const tok = text.tokenizerFromJSON(m.tokenizer);
+  const list = JSON.parse(readFileSync(path.join(SPAM_DIR, 'file_list.json'), 'utf8'));
+  const rec = JSON.parse(readFileSync(path.join(SPAM_DIR, list[7].replace(/\.txt$/, '.json')), 'utf8'));
+  const row = text.padSequences(tok.textsToSequences([messageBody(rec.text)]), { maxlen: 100, truncating: 'post' });
+  let found = -1;
+  for (let i = 0; i < m.count && found < 0; i++) {
+    if (d.ids.subarray(i * 100, i * 100 + 100).every((v, k) => v === row[k])) found = i;
+  }
+  assert.ok(found >= 0, 'the message is in the file as the tokenizer makes it');
+  assert.equal(d.labels[found], 0, 'an easy-ham message is labelled ham');
+  assert.equal(messageBody('Subject: x\r\nFrom: y\r\n\r\nhello\n\nworld'), 'hello\n\nworld');
+  assert.equal(messageBody('no blank line'), '');
+});
+
+test('character corpora: Tang poems without colour codes, English fortunes, tokenizers that cover every character', async () => {
+  for (const [name, probe] of [['tang', '床前明月光'], ['fortunes', 'A day for firm decisions']]) {
+    const d = await readText(name);
+    assert.equal(d.meta.kind, 'corpus');
+    assert.ok(d.text.includes(probe), `${name} holds ${probe}`);
+    assert.ok(!d.text.includes('\x1b'), 'no terminal escape codes');
+    const tok = text.tokenizerFromJSON(d.meta.tokenizer);
+    const ids = tok.textsToSequences([d.text])[0];
+    assert.equal(ids.length, Array.from(d.text).length, 'every character has an id');
+    assert.equal(tok.sequencesToTexts([ids])[0], d.text);
+    assert.equal(tok.vocabSize, d.meta.vocabSize);
+  }
+  const tmp = path.join(dir, 'f');
+  writeFileSync(tmp, '%\none\n%\n\x1b[32mtwo\x1b[m  \nlines\n%\n%\nthree\n');
+  assert.deepEqual(fortuneEntries(tmp), ['one', 'two\nlines', 'three']);
+});
+
+test('text dataset files: bad bytes are refused with the reason', () => {
+  const ok = encodeTextDataset({ meta: { kind: 'corpus', name: 'x' }, text: 'abc' });
+  assert.equal(decodeTextDataset(ok).text, 'abc');
+  assert.throws(() => decodeTextDataset(new Uint8Array(20)), /bad magic/);
+  const cls = encodeTextDataset({ meta: { kind: 'classification', count: 2, maxlen: 2, vocabSize: 5 }, ids: [1, 2, 3, 4], labels: [0, 1] });
+  const back = decodeTextDataset(cls);
+  assert.deepEqual([Array.from(back.ids), Array.from(back.labels)], [[1, 2, 3, 4], [0, 1]]);
+  assert.throws(() => decodeTextDataset(cls.subarray(0, cls.length - 1)), /size does not match/);
+  const v2 = cls.slice(); v2[8] = 2;
+  assert.throws(() => decodeTextDataset(v2), /version 2/);
+  assert.throws(() => encodeTextDataset({ meta: { kind: 'classification', count: 1, maxlen: 1, vocabSize: 5 }, ids: [9], labels: [0] }), /outside the vocabulary/);
+});

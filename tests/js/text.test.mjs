@@ -187,6 +187,34 @@ test('tokenizer and padSequences behave as Keras\'s (frequency order, oov, numWo
   assert.throws(() => tok.fitOnTexts('just one string'), /nnplay: tokenizer.fitOnTexts takes an array of strings/);
 });
 
+test('tokenizer.toJSON is Keras\'s to_json layout and tokenizerFromJSON restores the same ids', () => {
+  const texts = ['The cat sat on the mat.', 'The dog ate my homework!', 'My cat, my rules'];
+  const tok = nn.text.tokenizer({ oovToken: '<OOV>', numWords: 6 }).fitOnTexts(texts);
+  const o = JSON.parse(tok.toJSON());
+  assert.equal(o.class_name, 'Tokenizer');
+  assert.equal(o.config.num_words, 6);
+  assert.equal(o.config.oov_token, '<OOV>');
+  assert.equal(o.config.document_count, 3);
+  // Keras keeps the dictionaries as JSON strings inside the config
+  assert.deepEqual(JSON.parse(o.config.word_docs).cat, 2);
+  assert.deepEqual(JSON.parse(o.config.index_word)['2'], 'the');
+  const back = nn.text.tokenizerFromJSON(tok.toJSON());
+  const probe = ['the cat ate a fish', 'my rules on my mat'];
+  assert.deepEqual(back.textsToSequences(probe), tok.textsToSequences(probe));
+  assert.deepEqual(back.wordIndex, tok.wordIndex);
+  assert.equal(back.vocabSize, tok.vocabSize);
+  // maxWords leaves out the words numWords never lets through, and tokenizes the same
+  const small = nn.text.tokenizerFromJSON(JSON.parse(tok.toJSON({ maxWords: 6 })));
+  assert.deepEqual(Object.keys(small.wordIndex), ['<OOV>', 'the', 'my', 'cat', 'sat']);
+  assert.deepEqual(small.textsToSequences(probe), tok.textsToSequences(probe));
+  const chars = nn.text.tokenizer({ charLevel: true, lower: false, filters: '' }).fitOnTexts(['床前明月光\n疑是地上霜']);
+  assert.deepEqual(nn.text.tokenizerFromJSON(chars.toJSON()).textsToSequences(['明月\n']), chars.textsToSequences(['明月\n']));
+  assert.throws(() => nn.text.tokenizerFromJSON('{'), /nnplay: tokenizerFromJSON: not JSON/);
+  assert.throws(() => nn.text.tokenizerFromJSON({ class_name: 'Dense', config: {} }), /nnplay: tokenizerFromJSON: expected Keras/);
+  assert.throws(() => nn.text.tokenizerFromJSON({ class_name: 'Tokenizer', config: { word_index: '{"a": 1, "b": 1}' } }), /two words the same id/);
+  assert.throws(() => nn.text.tokenizerFromJSON({ class_name: 'Tokenizer', config: { word_index: '{"a": -1}' } }), /config.word_index must map/);
+});
+
 test('the Keras text recipe end to end: tokenizer, padSequences, embedding -> lstm(dropout, recurrentDropout) -> dense, fit with validationSplit', async () => {
   // short "reviews": a few words that carry the label among filler words, in random order
   const good = ['great', 'loved', 'wonderful', 'excellent'];
