@@ -89,7 +89,7 @@ static void gru_forward(nn_layer *L, const float *w, const float *x, int n, int 
             float *hs = d->h + ((size_t)r * T + s) * u;
             nn_act_forward(c->act, 0.0f, pr + 2 * u, ar + 2 * u, 1, u); /* hh */
             if (!nn_seq_kept(L, r, t)) { nn_seq_hold(L, d->h, r, s); continue; } /* padding */
-            for (int k = 0; k < u; k++) hs[k] = ar[k] * (h0 ? h0[k] : 0.0f) + (1.0f - ar[k]) * ar[2 * u + k];
+            nn_gru_blend(u, ar, ar + 2 * u, h0, hs);
         }
     }
     nn_seq_output(L, d->h, d->last, n);
@@ -127,11 +127,8 @@ static void gru_backward(nn_layer *L, const float *w, float *g, const float *x, 
                 nn_seq_hold_back(L, d->dh, r, s);
                 continue;
             }
-            for (int k = 0; k < u; k++) {
-                dz[k] = dh[k] * ((h0 ? h0[k] : 0.0f) - ar[2 * u + k]); /* through z */
-                dz[2 * u + k] = dh[k] * (1.0f - ar[k]);               /* through hh */
-                if (dhp) dhp[(size_t)r * T * u + k] += dh[k] * ar[k]; /* h_{s-1} directly */
-            }
+            /* through z, through hh, and to h_{s-1} directly */
+            nn_gru_blend_backward(u, ar, ar + 2 * u, h0, dh, dz, dz + 2 * u, dhp ? dhp + (size_t)r * T * u : NULL);
             nn_act_backward(c->ract, 0.0f, pr, ar, dz, dz, 1, u);
             nn_act_backward(c->act, 0.0f, pr + 2 * u, ar + 2 * u, dz + 2 * u, dz + 2 * u, 1, u);
             if (gc->reset_after) { /* hh's pre-activation got r q: dr = dph q, dq = dph r */

@@ -338,3 +338,82 @@ void nn_maxpool_window_backward(int c, int rows, int cols, int row_stride, const
     }
 }
 #endif
+
+/* ---- recurrent gate kernels: per step and sample, between the recurrent GEMMs ---- */
+#ifndef VW
+void nn_lstm_cell(int u, const float *a, const float *cp, float *c) { nn_lstm_cell_ref(u, a, cp, c); }
+void nn_lstm_cell_backward(int u, const float *a, const float *cp, const float *tc, const float *dh,
+                           const float *dtc, float *dc, float *dz)
+{
+    nn_lstm_cell_backward_ref(u, a, cp, tc, dh, dtc, dc, dz);
+}
+void nn_gru_blend(int u, const float *z, const float *hh, const float *hp, float *h) { nn_gru_blend_ref(u, z, hh, hp, h); }
+void nn_gru_blend_backward(int u, const float *z, const float *hh, const float *hp, const float *dh,
+                           float *dz, float *dhh, float *dhp)
+{
+    nn_gru_blend_backward_ref(u, z, hh, hp, dh, dz, dhh, dhp);
+}
+#else
+void nn_lstm_cell(int u, const float *a, const float *cp, float *c)
+{
+    const float *i_ = a, *f = a + u, *g = a + 2 * u;
+    int k = 0;
+    if (cp)
+        for (; k + VW <= u; k += VW) VSTORE(c + k, VFMA(VLOAD(f + k), VLOAD(cp + k), VMUL(VLOAD(i_ + k), VLOAD(g + k))));
+    else
+        for (; k + VW <= u; k += VW) VSTORE(c + k, VMUL(VLOAD(i_ + k), VLOAD(g + k)));
+    for (; k < u; k++) c[k] = (cp ? f[k] * cp[k] : 0.0f) + i_[k] * g[k];
+}
+
+void nn_lstm_cell_backward(int u, const float *a, const float *cp, const float *tc, const float *dh,
+                           const float *dtc, float *dc, float *dz)
+{
+    const float *i_ = a, *f = a + u, *g = a + 2 * u;
+    int k = 0;
+    for (; k + VW <= u; k += VW) {
+        vf d = VADD(VLOAD(dc + k), VLOAD(dtc + k));
+        VSTORE(dz + k, VMUL(d, VLOAD(g + k)));
+        VSTORE(dz + u + k, cp ? VMUL(d, VLOAD(cp + k)) : VZERO());
+        VSTORE(dz + 2 * u + k, VMUL(d, VLOAD(i_ + k)));
+        VSTORE(dz + 3 * u + k, VMUL(VLOAD(dh + k), VLOAD(tc + k)));
+        VSTORE(dc + k, VMUL(d, VLOAD(f + k)));
+    }
+    for (; k < u; k++) {
+        float d = dc[k] + dtc[k];
+        dz[k] = d * g[k];
+        dz[u + k] = cp ? d * cp[k] : 0.0f;
+        dz[2 * u + k] = d * i_[k];
+        dz[3 * u + k] = dh[k] * tc[k];
+        dc[k] = d * f[k];
+    }
+}
+
+void nn_gru_blend(int u, const float *z, const float *hh, const float *hp, float *h)
+{
+    vf one = VSPLAT(1.0f);
+    int k = 0;
+    for (; k + VW <= u; k += VW) {
+        vf zk = VLOAD(z + k), v = VMUL(VSUB(one, zk), VLOAD(hh + k));
+        VSTORE(h + k, hp ? VFMA(zk, VLOAD(hp + k), v) : v);
+    }
+    for (; k < u; k++) h[k] = z[k] * (hp ? hp[k] : 0.0f) + (1.0f - z[k]) * hh[k];
+}
+
+void nn_gru_blend_backward(int u, const float *z, const float *hh, const float *hp, const float *dh,
+                           float *dz, float *dhh, float *dhp)
+{
+    vf one = VSPLAT(1.0f);
+    int k = 0;
+    for (; k + VW <= u; k += VW) {
+        vf d = VLOAD(dh + k), zk = VLOAD(z + k), hhk = VLOAD(hh + k);
+        VSTORE(dz + k, VMUL(d, hp ? VSUB(VLOAD(hp + k), hhk) : VSUB(VZERO(), hhk)));
+        VSTORE(dhh + k, VMUL(d, VSUB(one, zk)));
+        if (dhp) VSTORE(dhp + k, VFMA(d, zk, VLOAD(dhp + k)));
+    }
+    for (; k < u; k++) {
+        dz[k] = dh[k] * ((hp ? hp[k] : 0.0f) - hh[k]);
+        dhh[k] = dh[k] * (1.0f - z[k]);
+        if (dhp) dhp[k] += dh[k] * z[k];
+    }
+}
+#endif

@@ -106,6 +106,27 @@ void nn_small_dwt_ref(int n, int in, int u, const float *d, const float *W, floa
 #define NN_TANH_Q4 (-0.005704984f)
 #define NN_ROUND_MAGIC 12582912.0f /* 1.5 * 2^23: (v + M) - M rounds v to an integer (|v| < 2^22) */
 
+/* ---- recurrent gate kernels (lstm.c, gru.c): the element-wise part of one step of u units ----
+ * LSTM: a holds the activated gates [i | f | g | o] (4u); cp the previous cell state or NULL (zero). */
+/* c = f cp + i g */
+void nn_lstm_cell(int u, const float *a, const float *cp, float *c);
+void nn_lstm_cell_ref(int u, const float *a, const float *cp, float *c);
+/* Backward of c = f cp + i g and h = o tc, given dh, tc = act(c) and dtc = dL/dc through tc
+ * (dh o act'(c)); dc holds dL/dc from the next step and becomes dL/dc_{s-1}. Writes the gates'
+ * pre-derivative gradients dz = [dc' g | dc' cp | dc' i | dh tc] with dc' = dc + dtc. */
+void nn_lstm_cell_backward(int u, const float *a, const float *cp, const float *tc, const float *dh,
+                           const float *dtc, float *dc, float *dz);
+void nn_lstm_cell_backward_ref(int u, const float *a, const float *cp, const float *tc, const float *dh,
+                               const float *dtc, float *dc, float *dz);
+/* GRU's blend h = z hp + (1 - z) hh, hp the previous state or NULL (zero) */
+void nn_gru_blend(int u, const float *z, const float *hh, const float *hp, float *h);
+void nn_gru_blend_ref(int u, const float *z, const float *hh, const float *hp, float *h);
+/* Its backward: dz = dh (hp - hh), dhh = dh (1 - z), and dhp += dh z when dhp is not NULL */
+void nn_gru_blend_backward(int u, const float *z, const float *hh, const float *hp, const float *dh,
+                           float *dz, float *dhh, float *dhp);
+void nn_gru_blend_backward_ref(int u, const float *z, const float *hh, const float *hp, const float *dh,
+                               float *dz, float *dhh, float *dhp);
+
 /* ---- convolution and pooling kernels (conv2d.c, pool.c) ---- */
 /* y[r, :] = max(y[r, :] + b, 0) kept in z too: z += b per row, then y = relu(z) (z and y may be
  * the same array); one pass instead of add_rows then relu */

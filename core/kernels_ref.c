@@ -191,3 +191,36 @@ void nn_maxpool_window_backward_ref(int c, int rows, int cols, int row_stride, c
             }
     }
 }
+
+void nn_lstm_cell_ref(int u, const float *a, const float *cp, float *c)
+{
+    for (int k = 0; k < u; k++) c[k] = (cp ? a[u + k] * cp[k] : 0.0f) + a[k] * a[2 * u + k];
+}
+
+void nn_lstm_cell_backward_ref(int u, const float *a, const float *cp, const float *tc, const float *dh,
+                               const float *dtc, float *dc, float *dz)
+{
+    for (int k = 0; k < u; k++) {
+        float d = dc[k] + dtc[k];
+        dz[k] = d * a[2 * u + k];
+        dz[u + k] = cp ? d * cp[k] : 0.0f;
+        dz[2 * u + k] = d * a[k];
+        dz[3 * u + k] = dh[k] * tc[k];
+        dc[k] = d * a[u + k];
+    }
+}
+
+void nn_gru_blend_ref(int u, const float *z, const float *hh, const float *hp, float *h)
+{
+    for (int k = 0; k < u; k++) h[k] = z[k] * (hp ? hp[k] : 0.0f) + (1.0f - z[k]) * hh[k];
+}
+
+void nn_gru_blend_backward_ref(int u, const float *z, const float *hh, const float *hp, const float *dh,
+                               float *dz, float *dhh, float *dhp)
+{
+    for (int k = 0; k < u; k++) {
+        dz[k] = dh[k] * ((hp ? hp[k] : 0.0f) - hh[k]);
+        dhh[k] = dh[k] * (1.0f - z[k]);
+        if (dhp) dhp[k] += dh[k] * z[k];
+    }
+}

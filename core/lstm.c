@@ -80,11 +80,9 @@ static void lstm_forward(nn_layer *L, const float *p, const float *x, int n, int
             nn_act_forward(c->ract, 0.0f, z, a, 1, 2 * u);                 /* i, f */
             nn_act_forward(c->act, 0.0f, z + 2 * u, a + 2 * u, 1, u);      /* g */
             nn_act_forward(c->ract, 0.0f, z + 3 * u, a + 3 * u, 1, u);     /* o */
-            const float *cp = s ? d->c + at - u : NULL;
-            float *cs = d->c + at;
-            for (int k = 0; k < u; k++) cs[k] = (cp ? a[u + k] * cp[k] : 0.0f) + a[k] * a[2 * u + k];
-            nn_act_forward(c->act, 0.0f, cs, d->tc + at, 1, u);
-            for (int k = 0; k < u; k++) d->h[at + k] = a[3 * u + k] * d->tc[at + k];
+            nn_lstm_cell(u, a, s ? d->c + at - u : NULL, d->c + at);
+            nn_act_forward(c->act, 0.0f, d->c + at, d->tc + at, 1, u);
+            nn_vmul(a + 3 * u, d->tc + at, d->h + at, u);
         }
     }
     nn_seq_output(L, d->h, d->last, n);
@@ -113,16 +111,9 @@ static void lstm_backward(nn_layer *L, const float *p, float *g, const float *x,
             }
             const float *dh = d->dh + at, *cp = s ? d->c + at - u : NULL;
             float *dz = d->dz + ((size_t)r * T + t) * G, *dc = d->dc + (size_t)r * u;
-            for (int k = 0; k < u; k++) t1[k] = dh[k] * a[3 * u + k];        /* dh o */
+            nn_vmul(dh, a + 3 * u, t1, u);                                    /* dh o */
             nn_act_backward(c->act, 0.0f, d->c + at, d->tc + at, t1, t2, 1, u); /* ... a'(c) */
-            for (int k = 0; k < u; k++) {
-                float dck = dc[k] + t2[k];
-                dz[k] = dck * a[2 * u + k];             /* di */
-                dz[u + k] = cp ? dck * cp[k] : 0.0f;    /* df */
-                dz[2 * u + k] = dck * a[k];             /* dg */
-                dz[3 * u + k] = dh[k] * d->tc[at + k];  /* do */
-                dc[k] = dck * a[u + k];                 /* to c_{s-1} */
-            }
+            nn_lstm_cell_backward(u, a, cp, d->tc + at, dh, t2, dc, dz);
             nn_act_backward(c->ract, 0.0f, z, a, dz, dz, 1, 2 * u);
             nn_act_backward(c->act, 0.0f, z + 2 * u, a + 2 * u, dz + 2 * u, dz + 2 * u, 1, u);
             nn_act_backward(c->ract, 0.0f, z + 3 * u, a + 3 * u, dz + 3 * u, dz + 3 * u, 1, u);

@@ -92,6 +92,38 @@ static void test_vector_kernels(void)
     }
 }
 
+static void test_recurrent_gates(void)
+{ /* the LSTM cell and GRU blend, with and without a previous state, on the awkward sizes */
+    nn_rng r;
+    nn_rng_seed(&r, 11);
+    for (int si = 0; si < NS; si++) {
+        int u = sizes[si];
+        float *buf = malloc(sizeof(float) * 20 * u);
+        float *a = buf, *cp = a + 4 * u, *tc = cp + u, *dh = tc + u, *dtc = dh + u;
+        float *c1 = dtc + u, *c2 = c1 + u, *dz1 = c2 + u, *dz2 = dz1 + 4 * u, *dc1 = dz2 + 4 * u, *dc2 = dc1 + u;
+        fill(buf, 9 * u, &r);
+        for (int prev = 0; prev < 2; prev++) {
+            const float *p = prev ? cp : NULL;
+            nn_lstm_cell(u, a, p, c1); nn_lstm_cell_ref(u, a, p, c2);
+            CHECK(max_abs_diff(c1, c2, u) < 1e-6f);
+            fill(dc1, u, &r);
+            memcpy(dc2, dc1, sizeof(float) * u);
+            nn_lstm_cell_backward(u, a, p, tc, dh, dtc, dc1, dz1);
+            nn_lstm_cell_backward_ref(u, a, p, tc, dh, dtc, dc2, dz2);
+            CHECK(max_abs_diff(dz1, dz2, 4 * u) < 1e-6f && max_abs_diff(dc1, dc2, u) < 1e-6f);
+            /* GRU: z = a[0..u), hh = a[u..2u) */
+            nn_gru_blend(u, a, a + u, p, c1); nn_gru_blend_ref(u, a, a + u, p, c2);
+            CHECK(max_abs_diff(c1, c2, u) < 1e-6f);
+            fill(dc1, u, &r);
+            memcpy(dc2, dc1, sizeof(float) * u);
+            nn_gru_blend_backward(u, a, a + u, p, dh, dz1, dz1 + u, prev ? dc1 : NULL);
+            nn_gru_blend_backward_ref(u, a, a + u, p, dh, dz2, dz2 + u, prev ? dc2 : NULL);
+            CHECK(max_abs_diff(dz1, dz2, 2 * u) < 1e-6f && max_abs_diff(dc1, dc2, u) < 1e-6f);
+        }
+        free(buf);
+    }
+}
+
 static void test_simd_name(void)
 {
     const char *s = nn_simd_name();
@@ -302,6 +334,7 @@ int main(void)
     RUN(test_gemm_all_shapes);
     RUN(test_gemm_leading_dims);
     RUN(test_vector_kernels);
+    RUN(test_recurrent_gates);
     RUN(test_adam_update);
     RUN(test_maps_accuracy);
     RUN(test_maps_lengths);
