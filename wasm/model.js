@@ -6,6 +6,7 @@ import { flatten, toRows, checkFinite, checkKeys, show, seedOf } from './convert
 import { encodeOptions, decodeOptions } from './encode.js';
 import { specBytes, decodeLayerSpec, layerType, names, idOf, hasOption } from './layers.js';
 import { toOptimizer, fit } from './train.js';
+import { toTfjs, saveTfjs } from './tfjs.js';
 
 // Finalizers catch models that are garbage-collected without dispose(): their C memory is freed.
 const finalizer = typeof FinalizationRegistry === 'function'
@@ -387,6 +388,12 @@ export class Sequential {
     if (!bytes) throw new Error(`nnplay: save: out of memory (${cstr(C()._nn_model_error(m)) || 'no message'})`);
     return bytes;
   }
+
+  /** TF.js's ModelArtifacts (tf.io.fromMemory takes it); see tfjs.js. */
+  toTfjs(options) { return toTfjs(this, options); }
+
+  /** model.json + group1-shard1of1.bin into a folder (Node), or 'downloads://name' (browser). */
+  saveTfjs(target, options) { return saveTfjs(this, target, options); }
 
   _freeNow() {
     if (finalizer) finalizer.unregister(this);

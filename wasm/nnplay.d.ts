@@ -368,11 +368,43 @@ export class Sequential {
   getConfig(): { name: string; layers: { className: ClassName; config: object }[] };
   /** Trainable weights plus batchnorm's moving statistics, as TF.js counts them. */
   countParams(): number;
+  /** TF.js's Layers format: the ModelArtifacts tf.io.fromMemory takes (tf.loadLayersModel reads it).
+   * trainingConfig carries the compile settings (never the optimizer's state); { trainingConfig: false }
+   * leaves them out. Throws, naming the layer and option, for what TF.js/Keras cannot express. */
+  toTfjs(options?: { trainingConfig?: boolean }): TfjsArtifacts;
+  /** Node: a folder ('dir', 'file://dir', or 'dir/model.json') gets model.json + group1-shard1of1.bin.
+   * Browser: 'downloads://name' downloads name.json + name.weights.bin (TF.js's downloads://). */
+  saveTfjs(target: string, options?: { trainingConfig?: boolean }):
+    Promise<{ files: string[]; modelArtifactsInfo: { dateSaved: Date; modelTopologyType: 'JSON';
+      modelTopologyBytes: number; weightSpecsBytes: number; weightDataBytes: number } }>;
+}
+
+/** TF.js's io.ModelArtifacts for a Layers model (what tf.io.withSaveHandler receives). */
+export interface TfjsArtifacts {
+  /** Keras's Sequential config in snake_case: { class_name: 'Sequential', config: { name, layers } }. */
+  modelTopology: object;
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: string | null;
+  /** One per weight, '<layer>/<weight>' (dense_1/kernel), in weightData's order; float32. */
+  weightSpecs: { name: string; shape: number[]; dtype: 'float32' }[];
+  /** The weights, little-endian float32, concatenated. */
+  weightData: ArrayBuffer;
+  trainingConfig?: { loss: string; metrics: string[]; optimizer_config: { class_name: string; config: object } };
 }
 
 export function sequential(args?: { layers?: LayerConfig[]; seed?: number; name?: string }): Sequential;
 /** Rebuild a model (weights, optimizer state) from save()'s bytes, made here or natively. */
 export function loadModel(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Sequential;
+/**
+ * A model in TF.js's Layers format (TF.js's model.save, tensorflowjs_converter, or toTfjs): the
+ * ModelArtifacts object; a model.json path (Node) or URL, its weight files beside it; or
+ * [modelJson, ...weightFiles] as bytes, Blobs/Files or (model.json) text. A trainingConfig, when
+ * there, compiles it (unless compile: false); optimizer state is never carried. Throws, naming the
+ * layer and option, for what nnplay cannot represent.
+ */
+export function loadTfjs(source: object | string | (Uint8Array | ArrayBuffer | Blob | string)[],
+  options?: { compile?: boolean; seed?: number }): Promise<Sequential>;
 
 export const data: {
   kinds: DatasetKind[];

@@ -2,12 +2,14 @@
 // The same module runs in Node 20 and in browsers. It gathers the modules of wasm/, each with one
 // concern: core.js (loading, memory), encode.js (the core's key/value encoding), layers.js
 // (nn.layers from the core's layer table), model.js (Sequential), train.js (optimizers, fit),
-// data.js (datasets, CSV), text.js (tokenizer, padSequences), convert.js (arrays and tensors into rows).
+// data.js (datasets, CSV), text.js (tokenizer, padSequences), convert.js (arrays and tensors into rows),
+// tfjs.js (TF.js's Layers format, both ways).
 import { C, coreTable, heapU8 } from './core.js';
 
 export { ready } from './core.js';
 export { layers } from './layers.js';
 export { Sequential, sequential, loadModel } from './model.js';
+export { loadTfjs } from './tfjs.js';
 export { train, regularizers } from './train.js';
 export { data } from './data.js';
 export { text } from './text.js';
