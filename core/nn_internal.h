@@ -199,7 +199,8 @@ int nn_grow(float **buf, uint64_t n);
 
 /* ---- recurrent layers (recurrent.c): the config SimpleRNN, LSTM and GRU begin with ---- */
 typedef struct {
-    int units, act, ract, use_bias, kernel_init, recurrent_init, bias_init, return_sequences, go_backwards;
+    int units, act, ract, use_bias, kernel_init, recurrent_init, bias_init, return_sequences, go_backwards,
+        return_state;
     float alpha, l1, l2, dropout, recurrent_dropout;
 } nn_seq_cfg;
 /* Keras's dropout and recurrentDropout while training: one mask per sample, the same at every
@@ -222,6 +223,9 @@ typedef struct {
     NN_OPT_INIT("biasInitializer", T, q.bias_init, NN_INIT_ZEROS), \
     {"returnSequences", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(T, q.return_sequences), NULL, \
      "output every step's state [t, units], not only the last"}, \
+    {"returnState", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(T, q.return_state), NULL, \
+     "false only: the final states as more outputs are refused, as TF.js refuses a multi-output layer " \
+     "in a Sequential model (without returnSequences the output is the last state h)"}, \
     {"goBackwards", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(T, q.go_backwards), NULL, \
      "read the sequence from its end (outputs in the order read)"}, \
     NN_OPT_L1L2(T, q.l1, q.l2), \

@@ -188,6 +188,8 @@ export const layers: {
     biasInitializer?: InitializerName;
     /** output every step's state [t, units], not only the last (default false) */
     returnSequences?: boolean;
+    /** false only: the final states as more outputs are refused, as TF.js refuses a multi-output layer in a Sequential model (without returnSequences the output is the last state h) (default false) */
+    returnState?: boolean;
     /** read the sequence from its end (outputs in the order read) (default false) */
     goBackwards?: boolean;
     /** L1 penalty on the kernel (default 0) */
@@ -218,6 +220,8 @@ export const layers: {
     biasInitializer?: InitializerName;
     /** output every step's state [t, units], not only the last (default false) */
     returnSequences?: boolean;
+    /** false only: the final states as more outputs are refused, as TF.js refuses a multi-output layer in a Sequential model (without returnSequences the output is the last state h) (default false) */
+    returnState?: boolean;
     /** read the sequence from its end (outputs in the order read) (default false) */
     goBackwards?: boolean;
     /** L1 penalty on the kernel (default 0) */
@@ -250,6 +254,8 @@ export const layers: {
     biasInitializer?: InitializerName;
     /** output every step's state [t, units], not only the last (default false) */
     returnSequences?: boolean;
+    /** false only: the final states as more outputs are refused, as TF.js refuses a multi-output layer in a Sequential model (without returnSequences the output is the last state h) (default false) */
+    returnState?: boolean;
     /** read the sequence from its end (outputs in the order read) (default false) */
     goBackwards?: boolean;
     /** L1 penalty on the kernel (default 0) */

@@ -98,6 +98,28 @@ static void test_spec_by_name(void)
     nn_model_free(m);
 }
 
+/* returnState is TF.js's option, but a layer with several outputs is refused in a Sequential model
+ * (as TF.js refuses it), for every recurrent type, with a message naming it and the layer. */
+static void test_return_state(void)
+{
+    int shape[2] = {3, 2};
+    nn_layer_spec specs[3] = {nn_simple_rnn(4, NN_ACT_TANH), nn_lstm(4), nn_gru(4)};
+    const char *names[3] = {"simpleRNN", "lstm", "gru"};
+    for (int i = 0; i < 3; i++) {
+        nn_model *m = nn_model_create(2, shape, 1);
+        double v;
+        CHECK(nn_spec_get(&specs[i], "returnState", &v, 1) == 1 && v == 0);
+        CHECK(nn_spec_set(&specs[i], "returnState", 1) == NN_OK); /* a valid value ... */
+        CHECK(nn_model_add(m, specs[i]) == NN_ERR_ARG);            /* ... that a Sequential model refuses */
+        char want[64];
+        snprintf(want, sizeof want, "%s: returnState gives the layer several outputs", names[i]);
+        CHECK(strstr(nn_model_error(m), want) && strstr(nn_model_error(m), "single output tensor"));
+        nn_spec_set(&specs[i], "returnState", 0);
+        CHECK(nn_model_add(m, specs[i]) == NN_OK);
+        nn_model_free(m);
+    }
+}
+
 /* The compile settings travel in the same encoding. */
 static void test_compile_encoded(void)
 {
@@ -251,6 +273,7 @@ int main(void)
 {
     RUN(test_every_type_round_trips);
     RUN(test_spec_by_name);
+    RUN(test_return_state);
     RUN(test_compile_encoded);
     RUN(test_old_files);
     RUN(test_hostile_files);

@@ -307,3 +307,14 @@ test('sample: temperature sharpens or flattens the draw, 0 takes the most likely
   assert.throws(() => nn.text.sample([0.5, NaN]), /nnplay: sample takes a row of probabilities/);
   assert.throws(() => nn.text.sample(p, { temperature: -1 }), /temperature must be a number >= 0/);
 });
+
+test('returnState: TF.js\'s option, refused in a Sequential model (a layer there has a single output), naming it and the layer', () => {
+  for (const rnn of ['simpleRNN', 'lstm', 'gru']) {
+    const layer = nn.layers[rnn]({ units: 4, returnState: true }); // a valid option, as in TF.js ...
+    assert.throws(() => nn.sequential({ layers: [nn.layers.embedding({ inputDim: 5, outputDim: 2, inputLength: 3 }), layer] }),
+      new RegExp(`nnplay: adding a \\w+ layer: ${rnn}: returnState gives the layer several outputs .* single output tensor`));
+  }
+  const m = nn.sequential({ layers: [nn.layers.lstm({ inputShape: [3, 2], units: 4, returnState: false })] });
+  assert.equal(m.layers[0].config.returnState, false);
+  m.dispose();
+});
