@@ -135,7 +135,6 @@ static int layer_tensors(nn_layer *L, nn_tensor *t, char *err)
 {
     int n = L->ops->tensors ? L->ops->tensors(L, t) : 0;
     uint64_t np = 0, ns = 0;
-    L->reg_off = L->reg_n = 0;
     for (int i = 0; i < n; i++) {
         uint64_t size = 1;
         for (int d = 0; d < t[i].rank; d++) size *= (uint64_t)(t[i].shape[d] > 0 ? t[i].shape[d] : 0);
@@ -145,7 +144,6 @@ static int layer_tensors(nn_layer *L, nn_tensor *t, char *err)
                                (unsigned long long)NN_MAX_TENSOR);
         uint64_t *at = t[i].state ? &ns : &np;
         t[i].offset = (size_t)*at;
-        if (t[i].regularized && !L->reg_n) { L->reg_off = (size_t)*at; L->reg_n = (size_t)size; }
         *at += size;
     }
     L->n_params = (size_t)np;
@@ -162,8 +160,7 @@ int nn_model_layer_tensors(const nn_model *m, int i, nn_tensor *out)
     return n > 0 ? n : 0;
 }
 
-/* Check a spec and set up L after the model's current last layer, allocating nothing. */
-static int plan_layer(const nn_model *m, const nn_layer_spec *spec, nn_layer *L, char *err)
+int nn_layer_plan(nn_layer *L, const nn_layer_spec *spec, int in_rank, const int *in_shape, char *err)
 {
     int st = nn_spec_validate(spec, err);
     if (st != NN_OK) return st;
@@ -171,7 +168,8 @@ static int plan_layer(const nn_model *m, const nn_layer_spec *spec, nn_layer *L,
     memset(L, 0, sizeof *L);
     L->spec = *spec;
     L->ops = ops;
-    tail_shape(m, &L->in_rank, L->in_shape);
+    L->in_rank = in_rank;
+    memcpy(L->in_shape, in_shape, (size_t)in_rank * sizeof(int));
     L->in_size = nn_shape_size(L->in_rank, L->in_shape);
     st = ops->setup(L, err);
     if (st != NN_OK) return st;
@@ -182,6 +180,14 @@ static int plan_layer(const nn_model *m, const nn_layer_spec *spec, nn_layer *L,
     nn_tensor t[NN_MAX_TENSORS];
     st = layer_tensors(L, t, err);
     return st < 0 ? st : NN_OK;
+}
+
+/* Check a spec and set up L after the model's current last layer, allocating nothing. */
+static int plan_layer(const nn_model *m, const nn_layer_spec *spec, nn_layer *L, char *err)
+{
+    int rank, shape[NN_MAX_RANK];
+    tail_shape(m, &rank, shape);
+    return nn_layer_plan(L, spec, rank, shape, err);
 }
 
 static int add_layer(nn_model *m, nn_layer_spec spec)

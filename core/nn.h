@@ -74,6 +74,7 @@ typedef enum {
     NN_LAYER_SIMPLE_RNN = 12,     /* [t, in] -> [units] (or [t, units]): h = act(x W + h U + b) */
     NN_LAYER_LSTM = 13,           /* [t, in] -> [units] (or [t, units]), gates i, f, c, o */
     NN_LAYER_GRU = 14,            /* [t, in] -> [units] (or [t, units]), gates z, r, h */
+    NN_LAYER_BIDIRECTIONAL = 15,  /* a recurrent layer run forward and (a copy) backward, merged */
     NN_LAYER_COUNT
 } nn_layer_type;
 
@@ -109,6 +110,15 @@ typedef enum {
     NN_OPT_COUNT
 } nn_opt;
 
+/* How Bidirectional combines its two directions' outputs (TF.js's mergeMode). */
+typedef enum {
+    NN_MERGE_CONCAT = 0, /* [forward, backward] along the last axis (twice the units) */
+    NN_MERGE_SUM = 1,    /* forward + backward */
+    NN_MERGE_MUL = 2,    /* forward * backward */
+    NN_MERGE_AVE = 3,    /* (forward + backward) / 2 */
+    NN_MERGE_NULL = 4    /* TF.js's null: the two outputs as a list -- refused in a Sequential model */
+} nn_merge;
+
 /* Padding of conv/pool layers, as TF's 'valid' and 'same'. */
 typedef enum {
     NN_PAD_VALID = 0,  /* no padding: out = floor((in - k) / s) + 1 */
@@ -127,7 +137,9 @@ typedef enum {
     NN_KIND_BOOL = 3,  /* true/false (0/1) */
     NN_KIND_ENUM = 4,  /* a name from a name table (activation, initializer, padding, ...) */
     NN_KIND_INTS = 5,  /* `count` integers; one number stands for all of them (kernelSize: 3) */
-    NN_KIND_SHAPE = 6  /* 1 to NN_MAX_RANK integers, each positive or -1 (reshape's targetShape) */
+    NN_KIND_SHAPE = 6, /* 1 to NN_MAX_RANK integers, each positive or -1 (reshape's targetShape) */
+    NN_KIND_LAYER = 7  /* a recurrent layer's spec, nested (Bidirectional's layer); one level deep:
+                        * the nested layer cannot hold a layer itself */
 } nn_kind;
 
 /* A name table: ids 0..count-1 with canonical names, plus aliases accepted on input. */
@@ -171,9 +183,11 @@ typedef struct {
     char err[128];                  /* the first failed set, "" if none */
 } nn_layer_spec;
 
-/* A weight tensor of a layer in a model (names as Keras/TF.js: kernel, bias, gamma, moving_mean). */
+/* A weight tensor of a layer in a model (names as Keras/TF.js: kernel, bias, gamma, moving_mean;
+ * a Bidirectional's are scoped by direction: forward_lstm/kernel, backward_lstm/kernel). */
+#define NN_TENSOR_NAME 48
 typedef struct {
-    const char *name;
+    char name[NN_TENSOR_NAME];
     int rank, shape[4];
     int state;        /* 1: non-trainable state (nn_model_state), 0: trainable (nn_model_params) */
     int regularized;  /* L1/L2 apply to it (the kernel) */
@@ -225,6 +239,10 @@ nn_layer_spec nn_lstm(int units);
  * [units, 3 units], bias [3 units] (resetAfter, Keras 2's default: [2, 3 units], the reset gate
  * applied after the recurrent product; TF.js has only resetAfter false). */
 nn_layer_spec nn_gru(int units);
+/* TF.js's Bidirectional: `layer` (simpleRNN, lstm or gru) runs forward and, in a copy with
+ * goBackwards toggled, backward; the outputs merge (the backward one reversed in time first when
+ * returnSequences, which comes from `layer`). Weights: the forward copy's, then the backward's. */
+nn_layer_spec nn_bidirectional(nn_layer_spec layer, nn_merge merge_mode);
 
 /* ---- any layer type, options by their TF.js names ----
  *     nn_layer_spec s = nn_conv2d(8, 3, 3, 1, NN_PAD_SAME, NN_ACT_RELU);
@@ -239,13 +257,20 @@ int nn_spec_set(nn_layer_spec *s, const char *option, double value);
 int nn_spec_set_ints(nn_layer_spec *s, const char *option, int n, const int *values);
 /* An enum option by name (aliases accepted). */
 int nn_spec_set_name(nn_layer_spec *s, const char *option, const char *value);
-/* Option values as numbers (enum: id; bool: 0/1; ints: each); returns how many, 0 if unknown. */
+/* A layer option (NN_KIND_LAYER): a copy of `layer`, checked now (it must be complete, recurrent,
+ * and hold no layer itself). */
+int nn_spec_set_layer(nn_layer_spec *s, const char *option, const nn_layer_spec *layer);
+/* Option values as numbers (enum: id; bool: 0/1; ints: each; layer: its type id); returns how
+ * many, 0 if unknown. */
 int nn_spec_get(const nn_layer_spec *s, const char *option, double *values, int max);
+/* The layer held by a layer option, into *out; NN_ERR_ARG when there is none. */
+int nn_spec_get_layer(const nn_layer_spec *s, const char *option, nn_layer_spec *out);
 
 /* The key/value encoding of a spec that files, the JS API and tools share (little-endian):
  *   spec  = str class_name, u16 n, n x entry
  *   entry = str key, u8 tag, value:  tag 1: u8 count, count x f64 (numbers)
  *                                    tag 2: u8 (bool)       tag 3: str (a name)
+ *                                    tag 4: spec (a nested layer; one level deep)
  *   str   = u16 length, UTF-8 bytes
  * Keys and names are TF.js's. Decoding checks every value against the option table, so a bad
  * value gets the same message whichever way it came in; options left out keep their defaults. */

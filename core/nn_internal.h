@@ -49,6 +49,7 @@ typedef struct {
     void (*release)(nn_layer *L);
     /* Optional: check n input rows before a pass when the layer is first (token ids in range). */
     int (*check_input)(const nn_layer *L, const float *x, int n, char *err);
+    int recurrent;             /* its config begins with an nn_seq_cfg: Bidirectional can wrap it */
 } nn_layer_ops;
 
 /* The registry, indexed by type id. */
@@ -59,7 +60,7 @@ const nn_layer_ops *nn_layer_ops_for(int type);
 
 /* Shared option rows: the same key, kind and names wherever a layer has them. */
 extern const nn_names nn_act_names, nn_init_names, nn_padding_names, nn_data_format_names,
-    nn_loss_names, nn_opt_names, nn_metric_names;
+    nn_loss_names, nn_opt_names, nn_metric_names, nn_merge_names;
 #define NN_OPT_ACTIVATION(T, f) {"activation", NN_KIND_ENUM, 1, NN_ACT_LINEAR, 0, 0, 0, \
     &nn_act_names, offsetof(T, f), NULL, "applied to the output"}
 #define NN_OPT_ALPHA(T, f) {"alpha", NN_KIND_FLOAT, 1, 0, 0, 1e6, 0, NULL, offsetof(T, f), NULL, \
@@ -101,6 +102,19 @@ int nn_spec_read(nn_rbuf *r, nn_layer_spec *out, char *err);
 /* Set option o of cfg from numbers (count of them) or a name; messages name `what`. */
 int nn_option_set(const nn_option *o, void *cfg, const double *v, int count, const char *name,
                   const char *what, char *err, size_t err_len);
+/* Where an NN_KIND_LAYER option keeps its layer inside a config: the type (0: none yet), the
+ * options given and the config of a spec, in room for any recurrent layer's config. */
+#define NN_SUB_SPEC_BYTES 72
+typedef struct {
+    int32_t type;
+    uint32_t given;
+    union { double align_; unsigned char bytes[NN_SUB_SPEC_BYTES]; } cfg;
+} nn_sub_spec;
+/* Set an NN_KIND_LAYER option from a spec (checked: complete, recurrent, holding no layer). */
+int nn_option_set_layer(const nn_option *o, void *cfg, const nn_layer_spec *layer, const char *what,
+                        char *err, size_t err_len);
+/* The spec a nested one stands for. */
+nn_layer_spec nn_sub_spec_get(const nn_sub_spec *s);
 
 struct nn_layer {
     nn_layer_spec spec;
@@ -108,9 +122,8 @@ struct nn_layer {
     int in_rank, in_shape[NN_MAX_RANK], in_size;
     int out_rank, out_shape[NN_MAX_RANK], out_size;
     size_t p_off, n_params;     /* where the layer's parameters sit in the model's array */
-    size_t reg_off, reg_n;      /* the part L1/L2 apply to (a dense kernel), relative to p_off */
     size_t s_off, n_state;      /* where its non-trainable state sits in the model's state array */
-    float l1, l2;               /* kernel penalties (setup copies them from the config) */
+    float l1, l2;               /* penalties on its regularized tensors (setup copies them from the config) */
     float *state;               /* = model state + s_off, set by the model before each pass */
     void *priv;                 /* the type's private state (caches), priv_size bytes */
     int cap;                    /* samples the caches hold */
@@ -164,6 +177,9 @@ int nn_fail_buf(char *err, int code, const char *fmt, ...);
 #define NN_MAX_TENSOR ((uint64_t)400000000)  /* values in one weight tensor */
 #define NN_MAX_PARAMS ((uint64_t)400000000)  /* parameters (or state values) of a model */
 #define NN_MAX_BUFFER ((uint64_t)1 << 31)    /* bytes in one cache buffer (wasm's memory is 2 GB) */
+/* Check spec against an input shape and set up L as a model would (setup, output size, weight
+ * counts), allocating nothing; L->priv stays NULL. A wrapper plans the layers it holds with it. */
+int nn_layer_plan(nn_layer *L, const nn_layer_spec *spec, int in_rank, const int *in_shape, char *err);
 /* Plan n layers after m's input as nn_model_add would, allocating nothing: checks every spec
  * against the shapes and sums the parameters and state values they need (the loader runs this
  * before it allocates anything). */

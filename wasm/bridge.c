@@ -44,7 +44,7 @@ static void emit_number(sbuf *b, double v)
     else emit(b, "null");
 }
 
-static const char *const kind_names[] = {"", "int", "float", "bool", "enum", "ints", "shape"};
+static const char *const kind_names[] = {"", "int", "float", "bool", "enum", "ints", "shape", "layer"};
 
 /* The layer table and the name tables, once, at startup: the JS API builds itself from this. */
 char *nnw_describe(void)

@@ -44,12 +44,13 @@ export type MetricName = 'accuracy' | 'acc' | 'binaryAccuracy' | 'categoricalAcc
   'r2' | 'rSquared';
 export type DatasetKind = 'circle' | 'xor' | 'gauss' | 'spiral' | 'moons' | 'checkerboard' | 'plane' | 'gaussBumps' |
   'gauss_bumps' | 'blobs' | 'multiSpiral' | 'multi_spiral';
+export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 export type ClassName = 'Dense' | 'Activation' | 'Dropout' | 'Conv2D' | 'MaxPooling2D' | 'AveragePooling2D' |
   'GlobalAveragePooling2D' | 'Flatten' | 'Reshape' | 'BatchNormalization' | 'Embedding' | 'SimpleRNN' |
-  'LSTM' | 'GRU';
+  'LSTM' | 'GRU' | 'Bidirectional';
 export type LayerType = 'dense' | 'activation' | 'dropout' | 'conv2d' | 'maxPooling2d' | 'averagePooling2d' |
   'globalAveragePooling2d' | 'flatten' | 'reshape' | 'batchNormalization' | 'embedding' | 'simpleRNN' |
-  'lstm' | 'gru';
+  'lstm' | 'gru' | 'bidirectional';
 
 export const layers: {
   /** fully connected: y = activation(x W + b), W is [inputs, units] */
@@ -271,6 +272,13 @@ export const layers: {
     /** reset gate after the recurrent product, two bias rows (Keras 2's default; TF.js: false only) (default false) */
     resetAfter?: boolean;
     kernelRegularizer?: Regularizer;
+  }): LayerConfig;
+  /** a recurrent layer run forward and backward over [steps, features], the two outputs merged */
+  bidirectional(args: CommonLayerArgs & {
+    /** the recurrent layer (simpleRNN, lstm or gru) to run forward and, in a copy, backward (returnSequences is its own) */
+    layer: LayerConfig;
+    /** how the directions combine (null, a list of both, is refused in a Sequential model) (default "concat") */
+    mergeMode?: MergeMode;
   }): LayerConfig;
 };
 // ---- end of the generated part ----
