@@ -48,6 +48,7 @@ const char *nn_layer_type_aliases(int type)
     return o && o->aliases ? o->aliases : "";
 }
 const char *nn_layer_type_doc(int type) { const nn_layer_ops *o = nn_layer_ops_for(type); return o ? o->doc : NULL; }
+int nn_layer_type_int_input(int type) { const nn_layer_ops *o = nn_layer_ops_for(type); return o && o->int_input; }
 
 int nn_layer_type_options(int type, const nn_option **options)
 {
@@ -80,10 +81,10 @@ int nn_layer_type_from_name(const char *name)
 }
 
 /* ---- the name tables, in the order bindings list them ---- */
-extern const nn_names nn_data_kind_names;
+extern const nn_names nn_data_kind_names, nn_dtype_names;
 static const nn_names *const name_tables[] = {
     &nn_act_names, &nn_loss_names, &nn_opt_names, &nn_init_names, &nn_padding_names,
-    &nn_data_format_names, &nn_metric_names, &nn_data_kind_names, &nn_merge_names,
+    &nn_data_format_names, &nn_metric_names, &nn_data_kind_names, &nn_merge_names, &nn_dtype_names,
 };
 
 const nn_names *nn_name_table(int i) { return i >= 0 && i < NN_COUNT_OF(name_tables) ? name_tables[i] : NULL; }

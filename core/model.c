@@ -441,14 +441,36 @@ oom:
  * (no pointer arithmetic on NULL). */
 static float *layer_params(float *all, const nn_layer *L) { return all ? all + L->p_off : NULL; }
 
+static const char *const dtype_list[NN_DTYPE_COUNT] = {"float32", "int32", "uint16", "uint8"};
+const nn_names nn_dtype_names = {"dtypes", "dtype", NN_DTYPE_COUNT, dtype_list, 0, NULL};
+
+int nn_model_check_dtype(nn_model *m, const char *what, int dtype)
+{
+    if (dtype < 0 || dtype >= NN_DTYPE_COUNT) return nn_fail(m, NN_ERR_ARG, "%s: unknown input type id %d", what, dtype);
+    if (dtype != NN_DTYPE_FLOAT32 && m->n_layers && !m->layers[0].ops->int_input)
+        return nn_fail(m, NN_ERR_ARG, "%s: %s inputs are token ids for a first layer that reads them (an embedding); "
+                       "this model starts with %s, give it float32 inputs", what, dtype_list[dtype],
+                       m->layers[0].ops->func);
+    return NN_OK;
+}
+
 int nn_model_forward(nn_model *m, const float *x, int n, int training)
+{
+    return nn_model_forward_typed(m, x, NN_DTYPE_FLOAT32, n, training);
+}
+
+int nn_model_forward_typed(nn_model *m, const void *x, nn_dtype dtype, int n, int training)
 {
     if (!m) return NN_ERR_ARG;
     if (!x || n <= 0) return nn_fail(m, NN_ERR_ARG, "forward: need at least one sample");
     if (m->n_layers == 0) return nn_fail(m, NN_ERR_STATE, "forward: the model has no layers");
-    int st = nn_model_reserve(m, n);
+    int st = nn_model_check_dtype(m, "forward", dtype);
     if (st != NN_OK) return st;
-    const float *in = x, *mask = NULL;
+    if ((st = nn_model_reserve(m, n)) != NN_OK) return st;
+    const int ids = dtype != NN_DTYPE_FLOAT32;
+    const float *in = ids ? NULL : x, *mask = NULL;
+    m->layers[0].ids = ids ? x : NULL;
+    m->layers[0].ids_dtype = dtype;
     for (int l = 0; l < m->n_layers; l++) {
         nn_layer *L = &m->layers[l];
         L->state = m->state ? m->state + L->s_off : NULL; /* the array may have moved */
@@ -463,6 +485,7 @@ int nn_model_forward(nn_model *m, const float *x, int n, int training)
     }
     m->last_n = n;
     m->last_x = x;
+    m->last_dtype = dtype;
     return NN_OK;
 }
 
@@ -471,7 +494,8 @@ const float *nn_model_output(const nn_model *m)
     return m && m->n_layers && m->last_n ? m->layers[m->n_layers - 1].y : NULL;
 }
 
-/* Backward with the last layer told whether dy is w.r.t. its pre-activation. */
+/* Backward with the last layer told whether dy is w.r.t. its pre-activation; x: the float input,
+ * or NULL when the first layer was given ids (it reads them from L->ids). */
 static int backward(nn_model *m, const float *x, const float *dy, float *dx, int fused)
 {
     int n = m->last_n;
@@ -493,7 +517,7 @@ int nn_model_backward_fused(nn_model *m, const float *dy, float *dx, int fused)
     if (!m) return NN_ERR_ARG;
     if (!m->last_n || !m->last_x) return nn_fail(m, NN_ERR_STATE, "backward: call forward first");
     if (!dy) return nn_fail(m, NN_ERR_ARG, "backward: no gradient given");
-    return backward(m, m->last_x, dy, dx, fused);
+    return backward(m, m->last_dtype == NN_DTYPE_FLOAT32 ? m->last_x : NULL, dy, dx, fused);
 }
 
 int nn_model_backward(nn_model *m, const float *dy, float *dx)

@@ -291,6 +291,8 @@ const char *nn_layer_type_func(int type);
 const char *nn_layer_type_aliases(int type);
 /* Its one-line description, and its options (returns their count). */
 const char *nn_layer_type_doc(int type);
+/* 1 when the type, as the first layer, reads integer inputs (nn_dtype token ids) as they are. */
+int nn_layer_type_int_input(int type);
 int nn_layer_type_options(int type, const nn_option **options);
 /* By class name or factory name (or an alias of it); -1 when unknown. */
 int nn_layer_type_from_name(const char *name);
@@ -384,9 +386,23 @@ uint64_t nn_model_step_count(const nn_model *m);
 /* Keras-like summary into buf (always NUL-terminated); returns the length it needed. */
 size_t nn_model_summary(const nn_model *m, char *buf, size_t cap);
 
+/* Element types of input arrays. Token ids for a model whose first layer reads them (Embedding)
+ * can stay integers: the _typed functions below read them where they are, with no float copy,
+ * and check them as the float path does (ids in [0, inputDim)). A model whose first layer does not
+ * read ids refuses integer inputs. Written as names in the "dtypes" name table. */
+typedef enum {
+    NN_DTYPE_FLOAT32 = 0,
+    NN_DTYPE_INT32 = 1,
+    NN_DTYPE_UINT16 = 2,
+    NN_DTYPE_UINT8 = 3,
+    NN_DTYPE_COUNT
+} nn_dtype;
+
 /* ---- low-level passes (for GANs and custom loops) ---- */
 /* Forward n samples; the output stays valid until the next forward. training enables dropout. */
 int nn_model_forward(nn_model *m, const float *x, int n, int training);
+/* The same with x of any nn_dtype (n rows of nn_model_input_size elements). */
+int nn_model_forward_typed(nn_model *m, const void *x, nn_dtype dtype, int n, int training);
 const float *nn_model_output(const nn_model *m);
 /* Backward from dL/doutput (n rows, n of the last forward), adding into nn_model_grads.
  * The x given to that forward must still be valid (it is read, not copied).
@@ -401,6 +417,10 @@ int nn_model_apply_grads(nn_model *m);
 /* Check n label rows against the loss (class indices in range, values in [0,1] for
  * cross-entropies, all finite) before training; the message names the first bad sample. */
 int nn_model_check_labels(nn_model *m, const float *y, int n);
+/* Check n input rows of dtype as the passes do (a type the model takes, finite floats, token ids
+ * in range); the message names the first bad sample. A loop over nn_model_train_steps, which
+ * does not check them, checks its data once with this (fit does). */
+int nn_model_check_inputs(nn_model *m, const void *x, nn_dtype dtype, int n);
 /* Loss of n samples (mean, plus regularization). */
 int nn_model_train_batch(nn_model *m, const float *x, const float *y, int n, float *loss);
 /* Predict n samples into out (n rows of output_size); works in chunks, any n. */
@@ -408,6 +428,10 @@ int nn_model_predict(nn_model *m, const float *x, int n, float *out);
 /* Every layer's output for n samples (inference), to show what hidden units compute: out holds
  * layer 0's n rows of its output size, then layer 1's, ...; the last block equals predict's. */
 int nn_model_predict_layers(nn_model *m, const float *x, int n, float *out);
+/* The same three with x of any nn_dtype (integer token ids for an Embedding model). */
+int nn_model_train_batch_typed(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n, float *loss);
+int nn_model_predict_typed(nn_model *m, const void *x, nn_dtype dtype, int n, float *out);
+int nn_model_predict_layers_typed(nn_model *m, const void *x, nn_dtype dtype, int n, float *out);
 
 /* Streaming metrics over predictions: fed batch by batch, then finalized. */
 typedef struct {
@@ -441,6 +465,7 @@ double nn_metrics_value(const nn_metrics *mt, int id);
 
 /* Loss and metrics of n samples (batched internally). out must be freed with nn_metrics_free. */
 int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_metrics *out);
+int nn_model_evaluate_typed(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n, nn_metrics *out);
 
 /* Run up to n_batches batches of one epoch: samples perm[start ...] (perm NULL = in order),
  * each batch batch_size rows gathered from x/y. Feeds mt (may be NULL) with pre-update predictions.
@@ -449,6 +474,10 @@ int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_met
 int nn_model_train_steps(nn_model *m, const float *x, const float *y, int n,
                          const int32_t *perm, int start, int n_batches, int batch_size,
                          nn_metrics *mt);
+/* The same with x of any nn_dtype: a batch's rows are gathered as they are (ids stay integers). */
+int nn_model_train_steps_typed(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n,
+                               const int32_t *perm, int start, int n_batches, int batch_size,
+                               nn_metrics *mt);
 
 typedef struct {
     int epochs;              /* default 1 */
@@ -468,6 +497,10 @@ typedef int (*nn_epoch_cb)(nn_model *m, int epoch, const nn_metrics *train,
 /* Train; returns NN_OK, NN_STOPPED if the callback stopped it, or an error (NN_ERR_NAN on divergence). */
 int nn_model_fit(nn_model *m, const float *x, const float *y, int n, const nn_fit_opts *opts,
                  nn_epoch_cb cb, void *user);
+/* The same with x of any nn_dtype; validation_split takes its rows from x, while opts->val_x
+ * (explicit validation data) stays float32 (ids as floats serve an Embedding model too). */
+int nn_model_fit_typed(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n,
+                       const nn_fit_opts *opts, nn_epoch_cb cb, void *user);
 
 /* Fisher-Yates shuffle of perm[0..n) with the model's RNG (perm is filled with 0..n-1 first). */
 void nn_model_permutation(nn_model *m, int32_t *perm, int n);

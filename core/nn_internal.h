@@ -47,9 +47,11 @@ typedef struct {
                      float *dx, int n);
     /* Free the caches (the private block itself is the model's). */
     void (*release)(nn_layer *L);
-    /* Optional: check n input rows before a pass when the layer is first (token ids in range). */
-    int (*check_input)(const nn_layer *L, const float *x, int n, char *err);
+    /* Optional: check n input rows (of nn_dtype dtype) before a pass when the layer is first
+     * (token ids in range). */
+    int (*check_input)(const nn_layer *L, const void *x, int dtype, int n, char *err);
     int recurrent;             /* its config begins with an nn_seq_cfg: Bidirectional can wrap it */
+    int int_input;             /* when first, it reads integer inputs (L->ids) as they are */
 } nn_layer_ops;
 
 /* The registry, indexed by type id. */
@@ -133,6 +135,9 @@ struct nn_layer {
     float alpha;                /* its parameter (leakyRelu/elu) */
     const float *preact;        /* after forward: the values act was applied to */
     const float *mask_in;       /* the input's step mask (1 keep, 0 padding) [n * steps], or NULL */
+    const void *ids;            /* a first layer given integers: the caller's n rows of them, of
+                                 * ids_dtype (forward and backward then get x NULL) */
+    int ids_dtype;
     const float *mask;          /* the output's: a layer's own (Embedding's maskZero), the input's
                                  * passed on when the step axis stays, or NULL */
     int grad_is_preact;         /* backward receives dL/dpreact (fused softmax/sigmoid loss) */
@@ -156,11 +161,12 @@ struct nn_model {
     uint64_t step;
     int cap;                    /* batch capacity of the layer caches */
     int last_n;                 /* rows of the last forward */
-    const float *last_x;        /* its input (the caller's; backward reads it) */
+    const void *last_x;         /* its input (the caller's; backward reads it), of last_dtype */
+    int last_dtype;
     float *dbuf[2];             /* ping-pong dL/dx buffers for backward */
     size_t dbuf_len;
     float *dy;                  /* loss gradient [cap, out_size] */
-    float *xb, *yb;             /* gather buffers for train_steps */
+    float *xb, *yb;             /* gather buffers for train_steps (xb holds rows of any nn_dtype) */
     float *kept[4];             /* the output rows a step mask keeps: out, preact, labels, dL/d */
     int kept_cap;               /* samples they hold */
     int xb_cap;
@@ -189,6 +195,20 @@ int nn_model_check_layers(const nn_model *m, const nn_layer_spec *specs, int n, 
 int nn_model_reserve(nn_model *m, int cap);
 /* Product of a shape. */
 int nn_shape_size(int rank, const int *shape);
+
+/* Bytes per element of an nn_dtype, and element i of an array of one (integers exactly). */
+static inline size_t nn_dtype_size(int dtype) { return dtype == NN_DTYPE_UINT16 ? 2 : dtype == NN_DTYPE_UINT8 ? 1 : 4; }
+static inline double nn_input_at(const void *x, int dtype, size_t i)
+{
+    switch (dtype) {
+    case NN_DTYPE_INT32: return ((const int32_t *)x)[i];
+    case NN_DTYPE_UINT16: return ((const uint16_t *)x)[i];
+    case NN_DTYPE_UINT8: return ((const uint8_t *)x)[i];
+    default: return ((const float *)x)[i];
+    }
+}
+/* NN_OK when m can take inputs of dtype (integers: its first layer reads them); the message names what. */
+int nn_model_check_dtype(nn_model *m, const char *what, int dtype);
 
 /* Backward where dy may already be w.r.t. the last layer's pre-activation (fused losses). */
 int nn_model_backward_fused(nn_model *m, const float *dy, float *dx, int fused);

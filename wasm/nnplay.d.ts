@@ -17,9 +17,11 @@ export interface TableInfo {
 }
 export function describe(): TableInfo;
 
-/** Row-major data: typed arrays, (nested) number arrays, or anything tensor-like with dataSync(). */
-export type Data = Float32Array | Float64Array | Int32Array | Uint8Array | number[] | number[][] | number[][][] |
-  { shape: number[]; dataSync(): ArrayLike<number> };
+/** Row-major data: typed arrays, (nested) number arrays, or anything tensor-like with dataSync().
+ * Token ids for a model whose first layer is an embedding stay as they are in an Int32Array,
+ * Uint16Array or Uint8Array (no float copy); other models take such arrays as float32 values. */
+export type Data = Float32Array | Float64Array | Int32Array | Uint16Array | Uint8Array | number[] | number[][] |
+  number[][][] | { shape: number[]; dataSync(): ArrayLike<number> };
 
 interface CommonLayerArgs { inputShape?: number[]; batchInputShape?: (number | null)[]; inputDim?: number;
   /** A sequence input of this many steps (Embedding's input_length): inputShape [inputLength]. */

@@ -446,3 +446,87 @@ test('bidirectional lstm (masked, with dropout and recurrentDropout) learns the 
   assert.deepEqual(Array.from(m.predict(x.subarray(0, 40))), Array.from(m.predict(x.subarray(0, 40))), 'no dropout when predicting');
   m.dispose();
 });
+
+test('token ids as Int32Array, Uint16Array or Uint8Array go to the core as they are, and give exactly what float ids give', async () => {
+  const T = 6;
+  const { x, y } = orderTask(300, T, 23);
+  for (let i = 0; i < 300; i += 4) x[i * T] = 0; // padding for maskZero
+  const make = () => {
+    const m = nn.sequential({ seed: 13, layers: [
+      nn.layers.embedding({ inputDim: 10, outputDim: 4, inputLength: T, maskZero: true }),
+      nn.layers.gru({ units: 6, dropout: 0.1 }), // the dropout draws from the RNG: runs must agree on it
+      nn.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ] });
+    m.compile({ optimizer: nn.train.adam(0.01), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    return m;
+  };
+  const ref = make();
+  const want = { p: ref.predict(x), layers: ref.predictLayers(x.subarray(0, 60)), ev: ref.evaluate(x, y), batch: ref.trainOnBatch(x.subarray(0, 32 * T), y.subarray(0, 32)) };
+  want.h = await ref.fit(x, y, { epochs: 2, batchSize: 16, validationSplit: 0.2 });
+  want.h2 = await ref.fit(x, y, { epochs: 1, batchSize: 16, validationData: [x.subarray(0, 50 * T), y.subarray(0, 50)] });
+  want.w = ref.getWeights();
+  for (const Type of [Int32Array, Uint16Array, Uint8Array]) {
+    const ids = Type.from(x);
+    const m = make();
+    assert.deepEqual(Array.from(m.predict(ids)), Array.from(want.p), `${Type.name} predict`);
+    assert.deepEqual(m.predictLayers(ids.subarray(0, 60)).map((o) => Array.from(o)), want.layers.map((o) => Array.from(o)));
+    assert.deepEqual(m.evaluate(ids, y), want.ev);
+    assert.equal(m.trainOnBatch(ids.subarray(0, 32 * T), y.subarray(0, 32)), want.batch);
+    assert.deepEqual((await m.fit(ids, y, { epochs: 2, batchSize: 16, validationSplit: 0.2 })).history, want.h.history);
+    // float validation data beside integer training data
+    assert.deepEqual((await m.fit(ids, y, { epochs: 1, batchSize: 16, validationData: [x.subarray(0, 50 * T), y.subarray(0, 50)] })).history,
+      want.h2.history);
+    assert.deepEqual(m.getWeights().map((w) => Array.from(w)), want.w.map((w) => Array.from(w)), `${Type.name}: the same weights after fit`);
+    m.dispose();
+  }
+  // an int32 tensor's values go as they are too
+  const tf = await import('@tensorflow/tfjs');
+  const t = tf.tensor(Int32Array.from(x.subarray(0, 10 * T)), [10, T], 'int32');
+  assert.deepEqual(Array.from(ref.predict(t)), Array.from(ref.predict(x.subarray(0, 10 * T))));
+  t.dispose();
+  ref.dispose();
+});
+
+test('integer ids: wasm holds them at their own size (no float32 copy), and bad ids get the embedding\'s message before any training', async () => {
+  const T = 10;
+  const n = 20000;
+  const ids = Uint8Array.from({ length: n * T }, (_, i) => (i * 7) % 50);
+  const y = Float32Array.from({ length: n }, (_, i) => i % 2);
+  const m = nn.sequential({ seed: 14, layers: [
+    nn.layers.embedding({ inputDim: 50, outputDim: 2, inputLength: T }),
+    nn.layers.flatten(),
+    nn.layers.dense({ units: 1, activation: 'sigmoid' }),
+  ] });
+  m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+  const heldDuringFit = async (x) => {
+    const before = nn.info().heapUsed;
+    let during = 0;
+    await m.fit(x, y, { epochs: 1, batchSize: 1000, callbacks: { onTrainBegin: () => { during = nn.info().heapUsed; } } });
+    return during - before;
+  };
+  await heldDuringFit(ids); // caches sized once
+  const u8 = await heldDuringFit(ids);
+  const f32 = await heldDuringFit(Float32Array.from(ids));
+  assert.ok(f32 - u8 >= 3 * n * T - 4096, `float32 inputs take 3 more bytes an id in wasm: ${f32} vs ${u8} bytes held`);
+  // ids outside the vocabulary: the same message whatever the array type, and nothing trained
+  const w0 = m.getWeights().map((w) => Array.from(w));
+  const bad = Int32Array.from(ids.subarray(0, 20 * T));
+  bad[3 * T + 4] = 50;
+  await assert.rejects(m.fit(bad, y.subarray(0, 20), { epochs: 1 }), /nnplay: x: embedding: input 50 at sample 3, position 4 is not a token id in \[0, 50\)/);
+  assert.deepEqual(m.getWeights().map((w) => Array.from(w)), w0, 'no step was taken');
+  await assert.rejects(m.fit(ids.subarray(0, 20 * T), y.subarray(0, 20), { epochs: 1, validationData: [bad, y.subarray(0, 20)] }),
+    /nnplay: validationData x: embedding: input 50 at sample 3, position 4/);
+  assert.throws(() => m.predict(bad), /nnplay: predict: embedding: input 50 at sample 3, position 4/);
+  assert.throws(() => m.evaluate(bad, y.subarray(0, 20)), /embedding: input 50 at sample 3/);
+  assert.throws(() => m.trainOnBatch(bad, y.subarray(0, 20)), /embedding: input 50 at sample 3/);
+  bad[3 * T + 4] = -2;
+  assert.throws(() => m.predict(bad), /embedding: input -2 at sample 3, position 4 is not a token id/);
+  assert.throws(() => m.predict(Uint16Array.from([1, 2, 3, 65535, 4, 5, 6, 7, 8, 9])), /embedding: input 65535 at sample 0, position 3/);
+  assert.throws(() => m.predict(Int32Array.from([1, 2, 3])), /x has 3 values, which is not a whole number of samples of 10/);
+  m.dispose();
+  // a model that does not start with an embedding takes integer arrays as float32 values (as before)
+  const d = nn.sequential({ seed: 1, layers: [nn.layers.dense({ inputShape: [2], units: 1 })] });
+  assert.deepEqual(Array.from(d.predict(Int32Array.from([1, -2, 3, 4]))), Array.from(d.predict(Float32Array.from([1, -2, 3, 4]))));
+  assert.deepEqual(Array.from(d.predict(Uint8Array.from([1, 2, 3, 4]))), Array.from(d.predict([[1, 2], [3, 4]])));
+  d.dispose();
+});
