@@ -8,10 +8,12 @@ export function ready(options?: { wasmBinary?: ArrayBuffer | Uint8Array; locateF
   createModule?: (options: object) => Promise<object> }): Promise<void>;
 
 /** The core's tables, which nn.layers, validation and the pages are built from. */
-export interface OptionInfo { name: string; kind: 'int' | 'float' | 'bool' | 'enum' | 'ints' | 'shape'; count: number;
+export interface OptionInfo { name: string; kind: 'int' | 'float' | 'bool' | 'enum' | 'ints' | 'shape' | 'layer'; count: number;
   required: boolean; min: number; max: number; default: number | boolean | string; values?: string; alias?: string; doc: string }
 export interface TableInfo {
-  layers: { id: number; className: ClassName; name: LayerType; aliases: string[]; doc: string; options: OptionInfo[] }[];
+  /** intInput: as the first layer, it takes integer token ids as they are (Int32Array, Uint16Array, Uint8Array). */
+  layers: { id: number; className: ClassName; name: LayerType; aliases: string[]; doc: string; intInput: boolean;
+    options: OptionInfo[] }[];
   names: { [table: string]: { name: string; aliases: string[]; regression?: boolean; numClasses?: number }[] };
   simd: string; version: string; maxRank: number;
 }
