@@ -1,5 +1,6 @@
 /* embedding.c - Embedding: token ids -> rows of a learned table E [inputDim, outputDim] (TF.js's
- * `embeddings`). y[r, :] = E[id_r, :]; dE[id_r, :] += dy[r, :]; ids carry no gradient. */
+ * `embeddings`). y[r, :] = E[id_r, :]; dE[id_r, :] += dy[r, :]; ids carry no gradient. As the
+ * first layer it reads integer ids where the caller keeps them (L->ids, any nn_dtype), else floats. */
 #include "kernels.h"
 #include "nn_internal.h"
 #include <math.h>
@@ -53,21 +54,28 @@ static void emb_init(nn_layer *L, float *p, nn_rng *rng)
     nn_init_fill(c->init, p, (size_t)c->input_dim * c->output_dim, c->input_dim, c->output_dim, rng);
 }
 
-static int emb_check_input(const nn_layer *L, const float *x, int n, char *err)
+static int emb_check_input(const nn_layer *L, const void *x, int dtype, int n, char *err)
 {
     int v = NN_CFG(L, emb_cfg)->input_dim;
     size_t k = (size_t)n * L->in_size;
-    for (size_t i = 0; i < k; i++)
-        if (!(x[i] >= 0 && x[i] < (float)v && x[i] == floorf(x[i])))
+    for (size_t i = 0; i < k; i++) {
+        double id = nn_input_at(x, dtype, i);
+        if (!(id >= 0 && id < v && id == floor(id)))
             return nn_fail_buf(err, NN_ERR_ARG, "embedding: input %g at sample %zu, position %zu is not a "
-                               "token id in [0, %d)", (double)x[i], i / (size_t)L->in_size,
-                               i % (size_t)L->in_size, v);
+                               "token id in [0, %d)", id, i / (size_t)L->in_size, i % (size_t)L->in_size, v);
+    }
     return NN_OK;
 }
 
-/* An id as a row index; values that are not ids (only possible when another layer feeds this one)
- * are clamped so no row outside the table is ever read. */
-static size_t row_of(float v, int n) { return !(v >= 0) ? 0 : v >= (float)n ? (size_t)n - 1 : (size_t)v; }
+/* Input r: the caller's integer id (when first and given integers), or a float. */
+static double input_at(const nn_layer *L, const float *x, size_t r)
+{
+    return L->ids ? nn_input_at(L->ids, L->ids_dtype, r) : x[r];
+}
+
+/* An id as a row index; values that are not ids (only possible when another layer feeds this one,
+ * or in an unchecked forward) are clamped so no row outside the table is ever read. */
+static size_t row_of(double v, int n) { return !(v >= 0) ? 0 : v >= n ? (size_t)n - 1 : (size_t)v; }
 
 static int emb_reserve(nn_layer *L, int cap)
 {
@@ -81,9 +89,9 @@ static void emb_forward(nn_layer *L, const float *p, const float *x, int n, int 
     const emb_cfg *c = NN_CFG(L, emb_cfg);
     emb_priv *d = L->priv;
     size_t k = (size_t)n * L->in_size, dd = (size_t)c->output_dim;
-    for (size_t r = 0; r < k; r++) memcpy(L->y + r * dd, p + row_of(x[r], c->input_dim) * dd, dd * sizeof(float));
+    for (size_t r = 0; r < k; r++) memcpy(L->y + r * dd, p + row_of(input_at(L, x, r), c->input_dim) * dd, dd * sizeof(float));
     if (c->mask_zero) { /* the mask of every position: its id is not 0 */
-        for (size_t r = 0; r < k; r++) d->mask[r] = x[r] != 0.0f;
+        for (size_t r = 0; r < k; r++) d->mask[r] = input_at(L, x, r) != 0.0;
         L->mask = d->mask;
     }
     L->preact = L->y;
@@ -102,7 +110,7 @@ static void emb_backward(nn_layer *L, const float *p, float *g, const float *x, 
 {
     const emb_cfg *c = NN_CFG(L, emb_cfg);
     size_t k = (size_t)n * L->in_size, d = (size_t)c->output_dim;
-    for (size_t r = 0; r < k; r++) nn_axpy((int)d, 1.0f, dy + r * d, g + row_of(x[r], c->input_dim) * d);
+    for (size_t r = 0; r < k; r++) nn_axpy((int)d, 1.0f, dy + r * d, g + row_of(input_at(L, x, r), c->input_dim) * d);
     if (dx) memset(dx, 0, k * sizeof(float)); /* integer ids: no gradient */
 }
 
@@ -122,4 +130,5 @@ const nn_layer_ops nn_embedding_ops = {
     .backward = emb_backward,
     .release = emb_release,
     .check_input = emb_check_input,
+    .int_input = 1,
 };

@@ -205,4 +205,5 @@ const nn_layer_ops nn_gru_ops = {
     .forward = gru_forward,
     .backward = gru_backward,
     .release = gru_release,
+    .recurrent = 1,
 };

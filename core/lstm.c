@@ -158,4 +158,5 @@ const nn_layer_ops nn_lstm_ops = {
     .forward = lstm_forward,
     .backward = lstm_backward,
     .release = lstm_release,
+    .recurrent = 1,
 };

@@ -135,7 +135,6 @@ static int layer_tensors(nn_layer *L, nn_tensor *t, char *err)
 {
     int n = L->ops->tensors ? L->ops->tensors(L, t) : 0;
     uint64_t np = 0, ns = 0;
-    L->reg_off = L->reg_n = 0;
     for (int i = 0; i < n; i++) {
         uint64_t size = 1;
         for (int d = 0; d < t[i].rank; d++) size *= (uint64_t)(t[i].shape[d] > 0 ? t[i].shape[d] : 0);
@@ -145,7 +144,6 @@ static int layer_tensors(nn_layer *L, nn_tensor *t, char *err)
                                (unsigned long long)NN_MAX_TENSOR);
         uint64_t *at = t[i].state ? &ns : &np;
         t[i].offset = (size_t)*at;
-        if (t[i].regularized && !L->reg_n) { L->reg_off = (size_t)*at; L->reg_n = (size_t)size; }
         *at += size;
     }
     L->n_params = (size_t)np;
@@ -162,8 +160,7 @@ int nn_model_layer_tensors(const nn_model *m, int i, nn_tensor *out)
     return n > 0 ? n : 0;
 }
 
-/* Check a spec and set up L after the model's current last layer, allocating nothing. */
-static int plan_layer(const nn_model *m, const nn_layer_spec *spec, nn_layer *L, char *err)
+int nn_layer_plan(nn_layer *L, const nn_layer_spec *spec, int in_rank, const int *in_shape, char *err)
 {
     int st = nn_spec_validate(spec, err);
     if (st != NN_OK) return st;
@@ -171,7 +168,8 @@ static int plan_layer(const nn_model *m, const nn_layer_spec *spec, nn_layer *L,
     memset(L, 0, sizeof *L);
     L->spec = *spec;
     L->ops = ops;
-    tail_shape(m, &L->in_rank, L->in_shape);
+    L->in_rank = in_rank;
+    memcpy(L->in_shape, in_shape, (size_t)in_rank * sizeof(int));
     L->in_size = nn_shape_size(L->in_rank, L->in_shape);
     st = ops->setup(L, err);
     if (st != NN_OK) return st;
@@ -182,6 +180,14 @@ static int plan_layer(const nn_model *m, const nn_layer_spec *spec, nn_layer *L,
     nn_tensor t[NN_MAX_TENSORS];
     st = layer_tensors(L, t, err);
     return st < 0 ? st : NN_OK;
+}
+
+/* Check a spec and set up L after the model's current last layer, allocating nothing. */
+static int plan_layer(const nn_model *m, const nn_layer_spec *spec, nn_layer *L, char *err)
+{
+    int rank, shape[NN_MAX_RANK];
+    tail_shape(m, &rank, shape);
+    return nn_layer_plan(L, spec, rank, shape, err);
 }
 
 static int add_layer(nn_model *m, nn_layer_spec spec)
@@ -435,14 +441,36 @@ oom:
  * (no pointer arithmetic on NULL). */
 static float *layer_params(float *all, const nn_layer *L) { return all ? all + L->p_off : NULL; }
 
+static const char *const dtype_list[NN_DTYPE_COUNT] = {"float32", "int32", "uint16", "uint8"};
+const nn_names nn_dtype_names = {"dtypes", "dtype", NN_DTYPE_COUNT, dtype_list, 0, NULL};
+
+int nn_model_check_dtype(nn_model *m, const char *what, int dtype)
+{
+    if (dtype < 0 || dtype >= NN_DTYPE_COUNT) return nn_fail(m, NN_ERR_ARG, "%s: unknown input type id %d", what, dtype);
+    if (dtype != NN_DTYPE_FLOAT32 && m->n_layers && !m->layers[0].ops->int_input)
+        return nn_fail(m, NN_ERR_ARG, "%s: %s inputs are token ids for a first layer that reads them (an embedding); "
+                       "this model starts with %s, give it float32 inputs", what, dtype_list[dtype],
+                       m->layers[0].ops->func);
+    return NN_OK;
+}
+
 int nn_model_forward(nn_model *m, const float *x, int n, int training)
+{
+    return nn_model_forward_typed(m, x, NN_DTYPE_FLOAT32, n, training);
+}
+
+int nn_model_forward_typed(nn_model *m, const void *x, nn_dtype dtype, int n, int training)
 {
     if (!m) return NN_ERR_ARG;
     if (!x || n <= 0) return nn_fail(m, NN_ERR_ARG, "forward: need at least one sample");
     if (m->n_layers == 0) return nn_fail(m, NN_ERR_STATE, "forward: the model has no layers");
-    int st = nn_model_reserve(m, n);
+    int st = nn_model_check_dtype(m, "forward", dtype);
     if (st != NN_OK) return st;
-    const float *in = x, *mask = NULL;
+    if ((st = nn_model_reserve(m, n)) != NN_OK) return st;
+    const int ids = dtype != NN_DTYPE_FLOAT32;
+    const float *in = ids ? NULL : x, *mask = NULL;
+    m->layers[0].ids = ids ? x : NULL;
+    m->layers[0].ids_dtype = dtype;
     for (int l = 0; l < m->n_layers; l++) {
         nn_layer *L = &m->layers[l];
         L->state = m->state ? m->state + L->s_off : NULL; /* the array may have moved */
@@ -457,6 +485,7 @@ int nn_model_forward(nn_model *m, const float *x, int n, int training)
     }
     m->last_n = n;
     m->last_x = x;
+    m->last_dtype = dtype;
     return NN_OK;
 }
 
@@ -465,7 +494,8 @@ const float *nn_model_output(const nn_model *m)
     return m && m->n_layers && m->last_n ? m->layers[m->n_layers - 1].y : NULL;
 }
 
-/* Backward with the last layer told whether dy is w.r.t. its pre-activation. */
+/* Backward with the last layer told whether dy is w.r.t. its pre-activation; x: the float input,
+ * or NULL when the first layer was given ids (it reads them from L->ids). */
 static int backward(nn_model *m, const float *x, const float *dy, float *dx, int fused)
 {
     int n = m->last_n;
@@ -487,7 +517,7 @@ int nn_model_backward_fused(nn_model *m, const float *dy, float *dx, int fused)
     if (!m) return NN_ERR_ARG;
     if (!m->last_n || !m->last_x) return nn_fail(m, NN_ERR_STATE, "backward: call forward first");
     if (!dy) return nn_fail(m, NN_ERR_ARG, "backward: no gradient given");
-    return backward(m, m->last_x, dy, dx, fused);
+    return backward(m, m->last_dtype == NN_DTYPE_FLOAT32 ? m->last_x : NULL, dy, dx, fused);
 }
 
 int nn_model_backward(nn_model *m, const float *dy, float *dx)

@@ -74,6 +74,7 @@ typedef enum {
     NN_LAYER_SIMPLE_RNN = 12,     /* [t, in] -> [units] (or [t, units]): h = act(x W + h U + b) */
     NN_LAYER_LSTM = 13,           /* [t, in] -> [units] (or [t, units]), gates i, f, c, o */
     NN_LAYER_GRU = 14,            /* [t, in] -> [units] (or [t, units]), gates z, r, h */
+    NN_LAYER_BIDIRECTIONAL = 15,  /* a recurrent layer run forward and (a copy) backward, merged */
     NN_LAYER_COUNT
 } nn_layer_type;
 
@@ -109,6 +110,15 @@ typedef enum {
     NN_OPT_COUNT
 } nn_opt;
 
+/* How Bidirectional combines its two directions' outputs (TF.js's mergeMode). */
+typedef enum {
+    NN_MERGE_CONCAT = 0, /* [forward, backward] along the last axis (twice the units) */
+    NN_MERGE_SUM = 1,    /* forward + backward */
+    NN_MERGE_MUL = 2,    /* forward * backward */
+    NN_MERGE_AVE = 3,    /* (forward + backward) / 2 */
+    NN_MERGE_NULL = 4    /* TF.js's null: the two outputs as a list -- refused in a Sequential model */
+} nn_merge;
+
 /* Padding of conv/pool layers, as TF's 'valid' and 'same'. */
 typedef enum {
     NN_PAD_VALID = 0,  /* no padding: out = floor((in - k) / s) + 1 */
@@ -127,7 +137,9 @@ typedef enum {
     NN_KIND_BOOL = 3,  /* true/false (0/1) */
     NN_KIND_ENUM = 4,  /* a name from a name table (activation, initializer, padding, ...) */
     NN_KIND_INTS = 5,  /* `count` integers; one number stands for all of them (kernelSize: 3) */
-    NN_KIND_SHAPE = 6  /* 1 to NN_MAX_RANK integers, each positive or -1 (reshape's targetShape) */
+    NN_KIND_SHAPE = 6, /* 1 to NN_MAX_RANK integers, each positive or -1 (reshape's targetShape) */
+    NN_KIND_LAYER = 7  /* a recurrent layer's spec, nested (Bidirectional's layer); one level deep:
+                        * the nested layer cannot hold a layer itself */
 } nn_kind;
 
 /* A name table: ids 0..count-1 with canonical names, plus aliases accepted on input. */
@@ -171,9 +183,11 @@ typedef struct {
     char err[128];                  /* the first failed set, "" if none */
 } nn_layer_spec;
 
-/* A weight tensor of a layer in a model (names as Keras/TF.js: kernel, bias, gamma, moving_mean). */
+/* A weight tensor of a layer in a model (names as Keras/TF.js: kernel, bias, gamma, moving_mean;
+ * a Bidirectional's are scoped by direction: forward_lstm/kernel, backward_lstm/kernel). */
+#define NN_TENSOR_NAME 48
 typedef struct {
-    const char *name;
+    char name[NN_TENSOR_NAME];
     int rank, shape[4];
     int state;        /* 1: non-trainable state (nn_model_state), 0: trainable (nn_model_params) */
     int regularized;  /* L1/L2 apply to it (the kernel) */
@@ -225,6 +239,10 @@ nn_layer_spec nn_lstm(int units);
  * [units, 3 units], bias [3 units] (resetAfter, Keras 2's default: [2, 3 units], the reset gate
  * applied after the recurrent product; TF.js has only resetAfter false). */
 nn_layer_spec nn_gru(int units);
+/* TF.js's Bidirectional: `layer` (simpleRNN, lstm or gru) runs forward and, in a copy with
+ * goBackwards toggled, backward; the outputs merge (the backward one reversed in time first when
+ * returnSequences, which comes from `layer`). Weights: the forward copy's, then the backward's. */
+nn_layer_spec nn_bidirectional(nn_layer_spec layer, nn_merge merge_mode);
 
 /* ---- any layer type, options by their TF.js names ----
  *     nn_layer_spec s = nn_conv2d(8, 3, 3, 1, NN_PAD_SAME, NN_ACT_RELU);
@@ -239,13 +257,20 @@ int nn_spec_set(nn_layer_spec *s, const char *option, double value);
 int nn_spec_set_ints(nn_layer_spec *s, const char *option, int n, const int *values);
 /* An enum option by name (aliases accepted). */
 int nn_spec_set_name(nn_layer_spec *s, const char *option, const char *value);
-/* Option values as numbers (enum: id; bool: 0/1; ints: each); returns how many, 0 if unknown. */
+/* A layer option (NN_KIND_LAYER): a copy of `layer`, checked now (it must be complete, recurrent,
+ * and hold no layer itself). */
+int nn_spec_set_layer(nn_layer_spec *s, const char *option, const nn_layer_spec *layer);
+/* Option values as numbers (enum: id; bool: 0/1; ints: each; layer: its type id); returns how
+ * many, 0 if unknown. */
 int nn_spec_get(const nn_layer_spec *s, const char *option, double *values, int max);
+/* The layer held by a layer option, into *out; NN_ERR_ARG when there is none. */
+int nn_spec_get_layer(const nn_layer_spec *s, const char *option, nn_layer_spec *out);
 
 /* The key/value encoding of a spec that files, the JS API and tools share (little-endian):
  *   spec  = str class_name, u16 n, n x entry
  *   entry = str key, u8 tag, value:  tag 1: u8 count, count x f64 (numbers)
  *                                    tag 2: u8 (bool)       tag 3: str (a name)
+ *                                    tag 4: spec (a nested layer; one level deep)
  *   str   = u16 length, UTF-8 bytes
  * Keys and names are TF.js's. Decoding checks every value against the option table, so a bad
  * value gets the same message whichever way it came in; options left out keep their defaults. */
@@ -266,6 +291,8 @@ const char *nn_layer_type_func(int type);
 const char *nn_layer_type_aliases(int type);
 /* Its one-line description, and its options (returns their count). */
 const char *nn_layer_type_doc(int type);
+/* 1 when the type, as the first layer, reads integer inputs (nn_dtype token ids) as they are. */
+int nn_layer_type_int_input(int type);
 int nn_layer_type_options(int type, const nn_option **options);
 /* By class name or factory name (or an alias of it); -1 when unknown. */
 int nn_layer_type_from_name(const char *name);
@@ -359,9 +386,23 @@ uint64_t nn_model_step_count(const nn_model *m);
 /* Keras-like summary into buf (always NUL-terminated); returns the length it needed. */
 size_t nn_model_summary(const nn_model *m, char *buf, size_t cap);
 
+/* Element types of input arrays. Token ids for a model whose first layer reads them (Embedding)
+ * can stay integers: the _typed functions below read them where they are, with no float copy,
+ * and check them as the float path does (ids in [0, inputDim)). A model whose first layer does not
+ * read ids refuses integer inputs. Written as names in the "dtypes" name table. */
+typedef enum {
+    NN_DTYPE_FLOAT32 = 0,
+    NN_DTYPE_INT32 = 1,
+    NN_DTYPE_UINT16 = 2,
+    NN_DTYPE_UINT8 = 3,
+    NN_DTYPE_COUNT
+} nn_dtype;
+
 /* ---- low-level passes (for GANs and custom loops) ---- */
 /* Forward n samples; the output stays valid until the next forward. training enables dropout. */
 int nn_model_forward(nn_model *m, const float *x, int n, int training);
+/* The same with x of any nn_dtype (n rows of nn_model_input_size elements). */
+int nn_model_forward_typed(nn_model *m, const void *x, nn_dtype dtype, int n, int training);
 const float *nn_model_output(const nn_model *m);
 /* Backward from dL/doutput (n rows, n of the last forward), adding into nn_model_grads.
  * The x given to that forward must still be valid (it is read, not copied).
@@ -376,6 +417,10 @@ int nn_model_apply_grads(nn_model *m);
 /* Check n label rows against the loss (class indices in range, values in [0,1] for
  * cross-entropies, all finite) before training; the message names the first bad sample. */
 int nn_model_check_labels(nn_model *m, const float *y, int n);
+/* Check n input rows of dtype as the passes do (a type the model takes, finite floats, token ids
+ * in range); the message names the first bad sample. A loop over nn_model_train_steps, which
+ * does not check them, checks its data once with this (fit does). */
+int nn_model_check_inputs(nn_model *m, const void *x, nn_dtype dtype, int n);
 /* Loss of n samples (mean, plus regularization). */
 int nn_model_train_batch(nn_model *m, const float *x, const float *y, int n, float *loss);
 /* Predict n samples into out (n rows of output_size); works in chunks, any n. */
@@ -383,6 +428,10 @@ int nn_model_predict(nn_model *m, const float *x, int n, float *out);
 /* Every layer's output for n samples (inference), to show what hidden units compute: out holds
  * layer 0's n rows of its output size, then layer 1's, ...; the last block equals predict's. */
 int nn_model_predict_layers(nn_model *m, const float *x, int n, float *out);
+/* The same three with x of any nn_dtype (integer token ids for an Embedding model). */
+int nn_model_train_batch_typed(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n, float *loss);
+int nn_model_predict_typed(nn_model *m, const void *x, nn_dtype dtype, int n, float *out);
+int nn_model_predict_layers_typed(nn_model *m, const void *x, nn_dtype dtype, int n, float *out);
 
 /* Streaming metrics over predictions: fed batch by batch, then finalized. */
 typedef struct {
@@ -416,6 +465,7 @@ double nn_metrics_value(const nn_metrics *mt, int id);
 
 /* Loss and metrics of n samples (batched internally). out must be freed with nn_metrics_free. */
 int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_metrics *out);
+int nn_model_evaluate_typed(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n, nn_metrics *out);
 
 /* Run up to n_batches batches of one epoch: samples perm[start ...] (perm NULL = in order),
  * each batch batch_size rows gathered from x/y. Feeds mt (may be NULL) with pre-update predictions.
@@ -424,6 +474,10 @@ int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_met
 int nn_model_train_steps(nn_model *m, const float *x, const float *y, int n,
                          const int32_t *perm, int start, int n_batches, int batch_size,
                          nn_metrics *mt);
+/* The same with x of any nn_dtype: a batch's rows are gathered as they are (ids stay integers). */
+int nn_model_train_steps_typed(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n,
+                               const int32_t *perm, int start, int n_batches, int batch_size,
+                               nn_metrics *mt);
 
 typedef struct {
     int epochs;              /* default 1 */
@@ -443,6 +497,10 @@ typedef int (*nn_epoch_cb)(nn_model *m, int epoch, const nn_metrics *train,
 /* Train; returns NN_OK, NN_STOPPED if the callback stopped it, or an error (NN_ERR_NAN on divergence). */
 int nn_model_fit(nn_model *m, const float *x, const float *y, int n, const nn_fit_opts *opts,
                  nn_epoch_cb cb, void *user);
+/* The same with x of any nn_dtype; validation_split takes its rows from x, while opts->val_x
+ * (explicit validation data) stays float32 (ids as floats serve an Embedding model too). */
+int nn_model_fit_typed(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n,
+                       const nn_fit_opts *opts, nn_epoch_cb cb, void *user);
 
 /* Fisher-Yates shuffle of perm[0..n) with the model's RNG (perm is filled with 0..n-1 first). */
 void nn_model_permutation(nn_model *m, int32_t *perm, int n);

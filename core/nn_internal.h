@@ -47,8 +47,11 @@ typedef struct {
                      float *dx, int n);
     /* Free the caches (the private block itself is the model's). */
     void (*release)(nn_layer *L);
-    /* Optional: check n input rows before a pass when the layer is first (token ids in range). */
-    int (*check_input)(const nn_layer *L, const float *x, int n, char *err);
+    /* Optional: check n input rows (of nn_dtype dtype) before a pass when the layer is first
+     * (token ids in range). */
+    int (*check_input)(const nn_layer *L, const void *x, int dtype, int n, char *err);
+    int recurrent;             /* its config begins with an nn_seq_cfg: Bidirectional can wrap it */
+    int int_input;             /* when first, it reads integer inputs (L->ids) as they are */
 } nn_layer_ops;
 
 /* The registry, indexed by type id. */
@@ -59,7 +62,7 @@ const nn_layer_ops *nn_layer_ops_for(int type);
 
 /* Shared option rows: the same key, kind and names wherever a layer has them. */
 extern const nn_names nn_act_names, nn_init_names, nn_padding_names, nn_data_format_names,
-    nn_loss_names, nn_opt_names, nn_metric_names;
+    nn_loss_names, nn_opt_names, nn_metric_names, nn_merge_names;
 #define NN_OPT_ACTIVATION(T, f) {"activation", NN_KIND_ENUM, 1, NN_ACT_LINEAR, 0, 0, 0, \
     &nn_act_names, offsetof(T, f), NULL, "applied to the output"}
 #define NN_OPT_ALPHA(T, f) {"alpha", NN_KIND_FLOAT, 1, 0, 0, 1e6, 0, NULL, offsetof(T, f), NULL, \
@@ -101,6 +104,19 @@ int nn_spec_read(nn_rbuf *r, nn_layer_spec *out, char *err);
 /* Set option o of cfg from numbers (count of them) or a name; messages name `what`. */
 int nn_option_set(const nn_option *o, void *cfg, const double *v, int count, const char *name,
                   const char *what, char *err, size_t err_len);
+/* Where an NN_KIND_LAYER option keeps its layer inside a config: the type (0: none yet), the
+ * options given and the config of a spec, in room for any recurrent layer's config. */
+#define NN_SUB_SPEC_BYTES 72
+typedef struct {
+    int32_t type;
+    uint32_t given;
+    union { double align_; unsigned char bytes[NN_SUB_SPEC_BYTES]; } cfg;
+} nn_sub_spec;
+/* Set an NN_KIND_LAYER option from a spec (checked: complete, recurrent, holding no layer). */
+int nn_option_set_layer(const nn_option *o, void *cfg, const nn_layer_spec *layer, const char *what,
+                        char *err, size_t err_len);
+/* The spec a nested one stands for. */
+nn_layer_spec nn_sub_spec_get(const nn_sub_spec *s);
 
 struct nn_layer {
     nn_layer_spec spec;
@@ -108,9 +124,8 @@ struct nn_layer {
     int in_rank, in_shape[NN_MAX_RANK], in_size;
     int out_rank, out_shape[NN_MAX_RANK], out_size;
     size_t p_off, n_params;     /* where the layer's parameters sit in the model's array */
-    size_t reg_off, reg_n;      /* the part L1/L2 apply to (a dense kernel), relative to p_off */
     size_t s_off, n_state;      /* where its non-trainable state sits in the model's state array */
-    float l1, l2;               /* kernel penalties (setup copies them from the config) */
+    float l1, l2;               /* penalties on its regularized tensors (setup copies them from the config) */
     float *state;               /* = model state + s_off, set by the model before each pass */
     void *priv;                 /* the type's private state (caches), priv_size bytes */
     int cap;                    /* samples the caches hold */
@@ -120,6 +135,9 @@ struct nn_layer {
     float alpha;                /* its parameter (leakyRelu/elu) */
     const float *preact;        /* after forward: the values act was applied to */
     const float *mask_in;       /* the input's step mask (1 keep, 0 padding) [n * steps], or NULL */
+    const void *ids;            /* a first layer given integers: the caller's n rows of them, of
+                                 * ids_dtype (forward and backward then get x NULL) */
+    int ids_dtype;
     const float *mask;          /* the output's: a layer's own (Embedding's maskZero), the input's
                                  * passed on when the step axis stays, or NULL */
     int grad_is_preact;         /* backward receives dL/dpreact (fused softmax/sigmoid loss) */
@@ -143,11 +161,12 @@ struct nn_model {
     uint64_t step;
     int cap;                    /* batch capacity of the layer caches */
     int last_n;                 /* rows of the last forward */
-    const float *last_x;        /* its input (the caller's; backward reads it) */
+    const void *last_x;         /* its input (the caller's; backward reads it), of last_dtype */
+    int last_dtype;
     float *dbuf[2];             /* ping-pong dL/dx buffers for backward */
     size_t dbuf_len;
     float *dy;                  /* loss gradient [cap, out_size] */
-    float *xb, *yb;             /* gather buffers for train_steps */
+    float *xb, *yb;             /* gather buffers for train_steps (xb holds rows of any nn_dtype) */
     float *kept[4];             /* the output rows a step mask keeps: out, preact, labels, dL/d */
     int kept_cap;               /* samples they hold */
     int xb_cap;
@@ -164,6 +183,9 @@ int nn_fail_buf(char *err, int code, const char *fmt, ...);
 #define NN_MAX_TENSOR ((uint64_t)400000000)  /* values in one weight tensor */
 #define NN_MAX_PARAMS ((uint64_t)400000000)  /* parameters (or state values) of a model */
 #define NN_MAX_BUFFER ((uint64_t)1 << 31)    /* bytes in one cache buffer (wasm's memory is 2 GB) */
+/* Check spec against an input shape and set up L as a model would (setup, output size, weight
+ * counts), allocating nothing; L->priv stays NULL. A wrapper plans the layers it holds with it. */
+int nn_layer_plan(nn_layer *L, const nn_layer_spec *spec, int in_rank, const int *in_shape, char *err);
 /* Plan n layers after m's input as nn_model_add would, allocating nothing: checks every spec
  * against the shapes and sums the parameters and state values they need (the loader runs this
  * before it allocates anything). */
@@ -173,6 +195,20 @@ int nn_model_check_layers(const nn_model *m, const nn_layer_spec *specs, int n, 
 int nn_model_reserve(nn_model *m, int cap);
 /* Product of a shape. */
 int nn_shape_size(int rank, const int *shape);
+
+/* Bytes per element of an nn_dtype, and element i of an array of one (integers exactly). */
+static inline size_t nn_dtype_size(int dtype) { return dtype == NN_DTYPE_UINT16 ? 2 : dtype == NN_DTYPE_UINT8 ? 1 : 4; }
+static inline double nn_input_at(const void *x, int dtype, size_t i)
+{
+    switch (dtype) {
+    case NN_DTYPE_INT32: return ((const int32_t *)x)[i];
+    case NN_DTYPE_UINT16: return ((const uint16_t *)x)[i];
+    case NN_DTYPE_UINT8: return ((const uint8_t *)x)[i];
+    default: return ((const float *)x)[i];
+    }
+}
+/* NN_OK when m can take inputs of dtype (integers: its first layer reads them); the message names what. */
+int nn_model_check_dtype(nn_model *m, const char *what, int dtype);
 
 /* Backward where dy may already be w.r.t. the last layer's pre-activation (fused losses). */
 int nn_model_backward_fused(nn_model *m, const float *dy, float *dx, int fused);
@@ -199,7 +235,8 @@ int nn_grow(float **buf, uint64_t n);
 
 /* ---- recurrent layers (recurrent.c): the config SimpleRNN, LSTM and GRU begin with ---- */
 typedef struct {
-    int units, act, ract, use_bias, kernel_init, recurrent_init, bias_init, return_sequences, go_backwards;
+    int units, act, ract, use_bias, kernel_init, recurrent_init, bias_init, return_sequences, go_backwards,
+        return_state;
     float alpha, l1, l2, dropout, recurrent_dropout;
 } nn_seq_cfg;
 /* Keras's dropout and recurrentDropout while training: one mask per sample, the same at every
@@ -222,6 +259,9 @@ typedef struct {
     NN_OPT_INIT("biasInitializer", T, q.bias_init, NN_INIT_ZEROS), \
     {"returnSequences", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(T, q.return_sequences), NULL, \
      "output every step's state [t, units], not only the last"}, \
+    {"returnState", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(T, q.return_state), NULL, \
+     "false only: the final states as more outputs are refused, as TF.js refuses a multi-output layer " \
+     "in a Sequential model (without returnSequences the output is the last state h)"}, \
     {"goBackwards", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(T, q.go_backwards), NULL, \
      "read the sequence from its end (outputs in the order read)"}, \
     NN_OPT_L1L2(T, q.l1, q.l2), \

@@ -82,18 +82,30 @@ void nn_optim_step(const nn_optimizer *o, uint64_t t, float *w, const float *g, 
     }
 }
 
+static size_t tensor_size(const nn_tensor *t)
+{
+    size_t size = 1;
+    for (int d = 0; d < t->rank; d++) size *= (size_t)t->shape[d];
+    return size;
+}
+
+/* Over the tensors a layer marks regularized: a kernel (a Bidirectional's two kernels). */
 double nn_regularization(nn_model *m, float *g)
 {
     double pen = 0.0;
     for (int l = 0; l < m->n_layers; l++) {
-        nn_layer *L = &m->layers[l];
-        float l1 = L->l1, l2 = L->l2;
-        if ((l1 == 0.0f && l2 == 0.0f) || !L->reg_n) continue;
-        const float *w = m->params + L->p_off + L->reg_off;
-        float *gw = g ? g + L->p_off + L->reg_off : NULL;
-        for (size_t i = 0; i < L->reg_n; i++) { /* l1 |w| + l2 w^2 */
-            pen += l1 * fabsf(w[i]) + l2 * w[i] * w[i];
-            if (gw) gw[i] += l1 * (w[i] > 0.0f ? 1.0f : (w[i] < 0.0f ? -1.0f : 0.0f)) + 2.0f * l2 * w[i];
+        float l1 = m->layers[l].l1, l2 = m->layers[l].l2;
+        if (l1 == 0.0f && l2 == 0.0f) continue;
+        nn_tensor t[NN_MAX_TENSORS];
+        int n = nn_model_layer_tensors(m, l, t);
+        for (int k = 0; k < n; k++) {
+            if (!t[k].regularized || t[k].state) continue;
+            const float *w = m->params + t[k].offset;
+            float *gw = g ? g + t[k].offset : NULL;
+            for (size_t i = 0, size = tensor_size(&t[k]); i < size; i++) { /* l1 |w| + l2 w^2 */
+                pen += l1 * fabsf(w[i]) + l2 * w[i] * w[i];
+                if (gw) gw[i] += l1 * (w[i] > 0.0f ? 1.0f : (w[i] < 0.0f ? -1.0f : 0.0f)) + 2.0f * l2 * w[i];
+            }
         }
     }
     return pen;
@@ -193,8 +205,7 @@ void nn_clip_grads(nn_model *m)
             int n = nn_model_layer_tensors(m, l, t);
             for (int k = 0; k < n; k++) {
                 if (t[k].state) continue;
-                size_t size = 1;
-                for (int d = 0; d < t[k].rank; d++) size *= (size_t)t[k].shape[d];
+                size_t size = tensor_size(&t[k]);
                 float *g = m->grads + t[k].offset;
                 double ss = 0;
                 for (size_t i = 0; i < size; i++) ss += (double)g[i] * g[i];

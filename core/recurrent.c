@@ -14,6 +14,10 @@ int nn_seq_setup(nn_layer *L, int gates, char *err)
     if (c->act == NN_ACT_SOFTMAX || (gates > 1 && c->ract == NN_ACT_SOFTMAX))
         return nn_fail_buf(err, NN_ERR_ARG, "%s: softmax is not an element-wise activation; use it on a "
                            "dense layer after the %s", what, what);
+    if (c->return_state) /* TF.js's rule; nnplay has no functional models to take several outputs */
+        return nn_fail_buf(err, NN_ERR_ARG, "%s: returnState gives the layer several outputs (its output and "
+                           "final states), but all layers in a Sequential model should have a single output "
+                           "tensor (TF.js's rule too); leave returnState false", what);
     if ((double)(nn_seq_features(L) + c->units) * gates * c->units > 4.0e8)
         return nn_fail_buf(err, NN_ERR_ARG, "%s: %d x %d weights is too large", what,
                            nn_seq_features(L) + c->units, gates * c->units);

@@ -122,4 +122,5 @@ const nn_layer_ops nn_simple_rnn_ops = {
     .forward = rnn_forward,
     .backward = rnn_backward,
     .release = rnn_release,
+    .recurrent = 1,
 };

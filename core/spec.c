@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { TAG_NUMBERS = 1, TAG_BOOL = 2, TAG_NAME = 3 };
+enum { TAG_NUMBERS = 1, TAG_BOOL = 2, TAG_NAME = 3, TAG_SPEC = 4 };
 #define MAX_NUMBERS 8   /* per entry: more is refused, not truncated */
 #define MAX_NAME 64     /* longest key or name compared; longer ones are unknown */
 
@@ -109,6 +109,64 @@ static void int_rule(const nn_option *o, char *buf, size_t cap)
 
 static int is_int_in(double v, double lo, double hi) { return isfinite(v) && v == floor(v) && v >= lo && v <= hi; }
 
+/* "simpleRNN, lstm or gru": the layer types a layer option takes, from the table. */
+static void recurrent_list(char *buf, size_t cap)
+{
+    int n = 0, k = 0, len = 0;
+    for (int t = 1; t < nn_layer_type_count(); t++) n += nn_layer_ops_for(t) && nn_layer_ops_for(t)->recurrent;
+    buf[0] = 0;
+    for (int t = 1; t < nn_layer_type_count() && len >= 0 && (size_t)len < cap; t++) {
+        const nn_layer_ops *o = nn_layer_ops_for(t);
+        if (!o || !o->recurrent) continue;
+        k++;
+        len += snprintf(buf + len, cap - (size_t)len, "%s%s", k == 1 ? "" : k == n ? " or " : ", ", o->func);
+    }
+}
+
+/* Does a layer type hold a layer (a wrapper)? */
+static int holds_layer(const nn_layer_ops *ops)
+{
+    for (int i = 0; ops && i < ops->n_options; i++)
+        if (ops->options[i].kind == NN_KIND_LAYER) return 1;
+    return 0;
+}
+
+int nn_option_set_layer(const nn_option *o, void *cfg, const nn_layer_spec *layer, const char *what,
+                        char *err, size_t err_len)
+{
+    char list[96], msg[NN_ERR_LEN];
+    const nn_layer_ops *ops = layer ? nn_layer_ops_for(layer->type) : NULL;
+    recurrent_list(list, sizeof list);
+#define FAIL(...) do { if (err) snprintf(err, err_len, __VA_ARGS__); return NN_ERR_ARG; } while (0)
+    if (o->kind != NN_KIND_LAYER)
+        FAIL("%s: %s must be %s, got a layer", what, o->name, o->kind == NN_KIND_BOOL ? "true or false" :
+             o->kind == NN_KIND_ENUM ? "a name" : "a number");
+    if (!ops) FAIL("%s: %s must be a layer (%s), got %s", what, o->name, list, layer ? "an unknown layer type" : "none");
+    if (holds_layer(ops)) /* one level: a wrapper's layer is never a wrapper */
+        FAIL("%s: %s cannot be a %s: a wrapped layer cannot hold a layer itself", what, o->name, ops->func);
+    if (!ops->recurrent) FAIL("%s: %s must be a recurrent layer (%s), got %s", what, o->name, list, ops->func);
+    if (ops->cfg_size > NN_SUB_SPEC_BYTES) /* a table error: a recurrent config grew past the room */
+        FAIL("%s: %s: a %s config takes %zu bytes, a nested spec holds %d", what, o->name, ops->func,
+             ops->cfg_size, NN_SUB_SPEC_BYTES);
+    if (nn_spec_validate(layer, msg) != NN_OK) FAIL("%s: %s: %s", what, o->name, msg);
+#undef FAIL
+    nn_sub_spec *sub = (nn_sub_spec *)(void *)((char *)cfg + o->offset);
+    memset(sub, 0, sizeof *sub);
+    sub->type = layer->type;
+    sub->given = layer->given;
+    memcpy(sub->cfg.bytes, layer->cfg.bytes, ops->cfg_size);
+    return NN_OK;
+}
+
+nn_layer_spec nn_sub_spec_get(const nn_sub_spec *s)
+{
+    nn_layer_spec r = nn_spec(s->type);
+    const nn_layer_ops *ops = nn_layer_ops_for(s->type);
+    if (ops && ops->cfg_size <= NN_SUB_SPEC_BYTES) memcpy(r.cfg.bytes, s->cfg.bytes, ops->cfg_size);
+    r.given = s->given;
+    return r;
+}
+
 int nn_option_set(const nn_option *o, void *cfg, const double *v, int count, const char *name,
                   const char *what, char *err, size_t err_len)
 {
@@ -118,6 +176,11 @@ int nn_option_set(const nn_option *o, void *cfg, const double *v, int count, con
 #define FAIL(...) do { if (err) { int k_ = snprintf(err, err_len, "%s: %s must be ", what, o->name); \
         if (k_ > 0 && (size_t)k_ < err_len) snprintf(err + k_, err_len - (size_t)k_, __VA_ARGS__); } \
         return NN_ERR_ARG; } while (0)
+    if (o->kind == NN_KIND_LAYER) {
+        char list[96];
+        recurrent_list(list, sizeof list);
+        FAIL("a layer (%s), got %s", list, got);
+    }
     if (name && o->kind != NN_KIND_ENUM) {
         if (o->kind == NN_KIND_BOOL) FAIL("true or false, got %s", got);
         FAIL("a number, got %s", got);
@@ -212,10 +275,13 @@ void nn_options_defaults(const nn_option *o, int n, void *cfg)
         case NN_KIND_FLOAT: *float_at(&o[i], cfg) = (float)o[i].def; break;
         case NN_KIND_INTS: for (int k = 0; k < o[i].count; k++) ints_at(&o[i], cfg)[k] = (int32_t)o[i].def; break;
         case NN_KIND_SHAPE: memset(ints_at(&o[i], cfg), 0, (1 + NN_MAX_RANK) * sizeof(int32_t)); break;
+        case NN_KIND_LAYER: memset((char *)cfg + o[i].offset, 0, sizeof(nn_sub_spec)); break;
         default: *ints_at(&o[i], cfg) = (int32_t)o[i].def;
         }
     }
 }
+
+static void encode_spec(const nn_layer_spec *s, nn_wbuf *w);
 
 void nn_options_encode(const nn_option *o, int n, const void *cfg, uint32_t given, nn_wbuf *w)
 {
@@ -229,7 +295,12 @@ void nn_options_encode(const nn_option *o, int n, const void *cfg, uint32_t give
         double v[MAX_NUMBERS];
         int k = option_get(&o[i], cfg, v);
         put_str(w, o[i].name);
-        if (o[i].kind == NN_KIND_BOOL) {
+        if (o[i].kind == NN_KIND_LAYER) {
+            uint8_t t = TAG_SPEC;
+            nn_put_bytes(w, &t, 1);
+            nn_layer_spec sub = nn_sub_spec_get((const nn_sub_spec *)(const void *)((const char *)cfg + o[i].offset));
+            encode_spec(&sub, w);
+        } else if (o[i].kind == NN_KIND_BOOL) {
             uint8_t b[2] = {TAG_BOOL, v[0] != 0};
             nn_put_bytes(w, b, 2);
         } else if (o[i].kind == NN_KIND_ENUM) {
@@ -262,9 +333,12 @@ static void unknown_option(const nn_option *o, int n, const char *what, const ch
     if (len > 0 && (size_t)len < err_len) snprintf(err + len, err_len - (size_t)len, ")");
 }
 
-/* Decode u16 n entries into cfg; *given gets a bit per option set. err holds NN_ERR_LEN bytes. */
+static int spec_decode(nn_rbuf *r, nn_layer_spec *out, int depth, char *err);
+
+/* Decode u16 n entries into cfg; *given gets a bit per option set. err holds NN_ERR_LEN bytes.
+ * depth: 0 for a spec's own entries, 1 inside a nested spec (which may not nest again). */
 static int decode_entries(const nn_option *o, int n, void *cfg, uint32_t *given, const char *what,
-                          nn_rbuf *r, char *err)
+                          nn_rbuf *r, int depth, char *err)
 {
     uint16_t count = nn_get_u16(r);
     for (uint16_t e = 0; e < count && !r->bad; e++) {
@@ -275,7 +349,15 @@ static int decode_entries(const nn_option *o, int n, void *cfg, uint32_t *given,
         double v[MAX_NUMBERS];
         int k = 0;
         const char *nm = NULL;
-        if (*tag == TAG_NUMBERS) {
+        nn_layer_spec sub;
+        if (*tag == TAG_SPEC) { /* checked for depth before it is read: the recursion stops here */
+            char msg[NN_ERR_LEN];
+            if (depth > 0)
+                return nn_fail_buf(err, NN_ERR_ARG, "%s: %s holds a layer inside a nested layer: layers nest "
+                                   "one level deep", what, key);
+            int st = spec_decode(r, &sub, depth + 1, msg);
+            if (st != NN_OK) return nn_fail_buf(err, st, "%s: %s: %s", what, key, msg);
+        } else if (*tag == TAG_NUMBERS) {
             const uint8_t *c = take(r, 1);
             if (!c) break;
             if (*c == 0 || *c > MAX_NUMBERS)
@@ -299,10 +381,11 @@ static int decode_entries(const nn_option *o, int n, void *cfg, uint32_t *given,
             unknown_option(o, n, what, key, err, NN_ERR_LEN);
             return NN_ERR_ARG;
         }
-        if (*tag == TAG_BOOL && o[i].kind != NN_KIND_BOOL)
+        if (*tag == TAG_BOOL && o[i].kind != NN_KIND_BOOL && o[i].kind != NN_KIND_LAYER)
             return nn_fail_buf(err, NN_ERR_ARG, "%s: %s must be a number%s, got %s", what, o[i].name,
                                o[i].kind == NN_KIND_ENUM ? " or a name" : "", v[0] ? "true" : "false");
-        int st = nn_option_set(&o[i], cfg, v, k, nm, what, err, NN_ERR_LEN);
+        int st = *tag == TAG_SPEC ? nn_option_set_layer(&o[i], cfg, &sub, what, err, NN_ERR_LEN)
+                                  : nn_option_set(&o[i], cfg, v, k, nm, what, err, NN_ERR_LEN);
         if (st != NN_OK) return st;
         if (given && i < 32) *given |= 1u << i;
     }
@@ -313,7 +396,7 @@ static int decode_entries(const nn_option *o, int n, void *cfg, uint32_t *given,
 int nn_options_decode(const nn_option *o, int n, void *cfg, uint32_t *given, const char *what,
                       nn_rbuf *r, char *err)
 {
-    return decode_entries(o, n, cfg, given, what, r, err);
+    return decode_entries(o, n, cfg, given, what, r, 0, err);
 }
 
 /* ---- specs ---- */
@@ -360,6 +443,30 @@ static int spec_set(nn_layer_spec *s, const char *option, const double *v, int n
 
 int nn_spec_set(nn_layer_spec *s, const char *option, double value) { return spec_set(s, option, &value, 1, NULL); }
 
+int nn_spec_set_layer(nn_layer_spec *s, const char *option, const nn_layer_spec *layer)
+{
+    int i;
+    if (!s) return NN_ERR_ARG;
+    const nn_option *o = spec_option(s, option, &i);
+    if (!o) return NN_ERR_ARG;
+    char msg[sizeof s->err];
+    int st = nn_option_set_layer(o, s->cfg.bytes, layer, nn_layer_ops_for(s->type)->func, msg, sizeof msg);
+    if (st != NN_OK) { if (!s->err[0]) memcpy(s->err, msg, sizeof msg); return st; }
+    if (i < 32) s->given |= 1u << i;
+    return NN_OK;
+}
+
+int nn_spec_get_layer(const nn_layer_spec *s, const char *option, nn_layer_spec *out)
+{
+    const nn_layer_ops *ops = s ? nn_layer_ops_for(s->type) : NULL;
+    int i = ops && option ? find_option(ops->options, ops->n_options, option) : -1;
+    if (i < 0 || ops->options[i].kind != NN_KIND_LAYER || !out) return NN_ERR_ARG;
+    const nn_sub_spec *sub = (const nn_sub_spec *)(const void *)(s->cfg.bytes + ops->options[i].offset);
+    if (!nn_layer_ops_for(sub->type)) return NN_ERR_ARG;
+    *out = nn_sub_spec_get(sub);
+    return NN_OK;
+}
+
 int nn_spec_set_ints(nn_layer_spec *s, const char *option, int n, const int *values)
 {
     double v[MAX_NUMBERS];
@@ -384,17 +491,22 @@ int nn_spec_get(const nn_layer_spec *s, const char *option, double *values, int 
     return k;
 }
 
+static void encode_spec(const nn_layer_spec *s, nn_wbuf *w)
+{
+    const nn_layer_ops *ops = nn_layer_ops_for(s->type);
+    put_str(w, ops->name);
+    nn_options_encode(ops->options, ops->n_options, s->cfg.bytes, s->given, w);
+}
+
 size_t nn_spec_encode(const nn_layer_spec *s, void *buf, size_t cap)
 {
-    const nn_layer_ops *ops = s ? nn_layer_ops_for(s->type) : NULL;
-    if (!ops) return 0;
+    if (!s || !nn_layer_ops_for(s->type)) return 0;
     nn_wbuf w = {buf, 0, buf ? cap : 0};
-    put_str(&w, ops->name);
-    nn_options_encode(ops->options, ops->n_options, s->cfg.bytes, s->given, &w);
+    encode_spec(s, &w);
     return w.len;
 }
 
-static int spec_decode(nn_rbuf *r, nn_layer_spec *out, char *err)
+static int spec_decode(nn_rbuf *r, nn_layer_spec *out, int depth, char *err)
 {
     char cls[MAX_NAME + 1];
     if (!get_str(r, cls)) return nn_fail_buf(err, NN_ERR_FORMAT, "truncated layer spec");
@@ -402,14 +514,14 @@ static int spec_decode(nn_rbuf *r, nn_layer_spec *out, char *err)
     if (type < 0) return nn_fail_buf(err, NN_ERR_ARG, "unknown layer type '%s'", cls);
     *out = nn_spec(type);
     const nn_layer_ops *ops = nn_layer_ops_for(type);
-    return decode_entries(ops->options, ops->n_options, out->cfg.bytes, &out->given, ops->func, r, err);
+    return decode_entries(ops->options, ops->n_options, out->cfg.bytes, &out->given, ops->func, r, depth, err);
 }
 
 int nn_spec_decode(const void *buf, size_t len, nn_layer_spec *out, char *err)
 {
     if (!buf || !out) return nn_fail_buf(err, NN_ERR_ARG, "no spec bytes");
     nn_rbuf r = {buf, len, 0, 0};
-    int st = spec_decode(&r, out, err);
+    int st = spec_decode(&r, out, 0, err);
     if (st == NN_OK && r.pos != r.len)
         return nn_fail_buf(err, NN_ERR_FORMAT, "%zu bytes after the layer spec", r.len - r.pos);
     return st;
@@ -428,4 +540,4 @@ int nn_spec_validate(const nn_layer_spec *s, char *err)
 }
 
 /* Used by io.c: a spec inside a file, read through the file's reader. */
-int nn_spec_read(nn_rbuf *r, nn_layer_spec *out, char *err) { return spec_decode(r, out, err); }
+int nn_spec_read(nn_rbuf *r, nn_layer_spec *out, char *err) { return spec_decode(r, out, 0, err); }

@@ -39,21 +39,33 @@ static int need_compiled(nn_model *m, const char *what)
     return NN_OK;
 }
 
-/* x (and y when labels are needed) present, finite, labels fitting the loss. */
-static int check_data(nn_model *m, const char *what, const float *x, const float *y, int n, int labels)
+/* x (and y when labels are needed) present, of a type the model takes, finite, labels fitting the loss. */
+static int check_data(nn_model *m, const char *what, const void *x, int dtype, const float *y, int n, int labels)
 {
     if (!x || (labels && !y) || n <= 0)
         return nn_fail(m, NN_ERR_ARG, "%s: no data (%d samples)", what, n);
-    int bad = nn_check_finite(x, (size_t)n * m->in_size);
+    int st = nn_model_check_dtype(m, what, dtype);
+    if (st != NN_OK) return st;
+    int bad = dtype == NN_DTYPE_FLOAT32 ? nn_check_finite(x, (size_t)n * m->in_size) : -1; /* integers are */
     if (bad >= 0)
         return nn_fail(m, NN_ERR_NAN, "%s: input contains NaN/Inf at sample %d, feature %d", what,
                        bad / m->in_size, bad % m->in_size);
     const nn_layer *first = &m->layers[0];
-    if (first->ops->check_input) {
-        int st = first->ops->check_input(first, x, n, m->err);
-        if (st != NN_OK) return st;
-    }
+    if (first->ops->check_input && (st = first->ops->check_input(first, x, dtype, n, m->err)) != NN_OK) return st;
     return y ? nn_loss_check_labels(m, y, n) : NN_OK;
+}
+
+int nn_model_check_inputs(nn_model *m, const void *x, nn_dtype dtype, int n)
+{
+    if (!m) return NN_ERR_ARG;
+    if (m->n_layers == 0) return nn_fail(m, NN_ERR_STATE, "inputs: the model has no layers");
+    return check_data(m, "inputs", x, dtype, NULL, n, 0);
+}
+
+/* Sample i of n rows of inputs of dtype. */
+static const void *row_at(const nn_model *m, const void *x, int dtype, int i)
+{
+    return (const char *)x + (size_t)i * m->in_size * nn_dtype_size(dtype);
 }
 
 /* The output rows of the last forward (n samples) that count, with their labels: all of them, or
@@ -88,9 +100,9 @@ static int kept_rows(nn_model *m, const float *y, int n, out_rows *o)
 }
 
 /* Forward, loss, backward, step on n rows already in place; *loss gets the batch loss. */
-static int train_rows(nn_model *m, const float *x, const float *y, int n, double *loss)
+static int train_rows(nn_model *m, const void *x, int dtype, const float *y, int n, double *loss)
 {
-    int st = nn_model_forward(m, x, n, 1);
+    int st = nn_model_forward_typed(m, x, dtype, n, 1);
     if (st != NN_OK) return st;
     const nn_layer *last = &m->layers[m->n_layers - 1];
     int fused, k = nn_model_output_row_size(m), rows = n * rows_per_sample(m);
@@ -119,26 +131,31 @@ static int train_rows(nn_model *m, const float *x, const float *y, int n, double
 
 int nn_model_train_batch(nn_model *m, const float *x, const float *y, int n, float *loss)
 {
+    return nn_model_train_batch_typed(m, x, NN_DTYPE_FLOAT32, y, n, loss);
+}
+
+int nn_model_train_batch_typed(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n, float *loss)
+{
     int st = need_compiled(m, "train batch");
     if (st != NN_OK) return st;
-    if ((st = check_data(m, "train batch", x, y, n, 1)) != NN_OK) return st;
+    if ((st = check_data(m, "train batch", x, dtype, y, n, 1)) != NN_OK) return st;
     double l = 0;
-    if ((st = train_rows(m, x, y, n, &l)) != NN_OK) return st;
+    if ((st = train_rows(m, x, dtype, y, n, &l)) != NN_OK) return st;
     if (loss) *loss = (float)l;
     return NN_OK;
 }
 
 /* Inference in chunks; copies the last layer's output, or every layer's when all is set. */
-static int predict_chunks(nn_model *m, const char *what, const float *x, int n, float *out, int all)
+static int predict_chunks(nn_model *m, const char *what, const void *x, int dtype, int n, float *out, int all)
 {
     if (!m) return NN_ERR_ARG;
     if (m->n_layers == 0) return nn_fail(m, NN_ERR_STATE, "%s: the model has no layers", what);
     if (!out) return nn_fail(m, NN_ERR_ARG, "%s: no output buffer", what);
-    int st = check_data(m, what, x, NULL, n, 0);
+    int st = check_data(m, what, x, dtype, NULL, n, 0);
     if (st != NN_OK) return st;
     for (int i = 0; i < n; i += NN_EVAL_CHUNK) {
         int c = n - i < NN_EVAL_CHUNK ? n - i : NN_EVAL_CHUNK;
-        if ((st = nn_model_forward(m, x + (size_t)i * m->in_size, c, 0)) != NN_OK) return st;
+        if ((st = nn_model_forward_typed(m, row_at(m, x, dtype, i), dtype, c, 0)) != NN_OK) return st;
         float *o = out;
         for (int l = all ? 0 : m->n_layers - 1; l < m->n_layers; l++) {
             size_t k = (size_t)m->layers[l].out_size;
@@ -152,28 +169,43 @@ static int predict_chunks(nn_model *m, const char *what, const float *x, int n, 
 
 int nn_model_predict(nn_model *m, const float *x, int n, float *out)
 {
-    return predict_chunks(m, "predict", x, n, out, 0);
+    return predict_chunks(m, "predict", x, NN_DTYPE_FLOAT32, n, out, 0);
+}
+
+int nn_model_predict_typed(nn_model *m, const void *x, nn_dtype dtype, int n, float *out)
+{
+    return predict_chunks(m, "predict", x, dtype, n, out, 0);
 }
 
 int nn_model_predict_layers(nn_model *m, const float *x, int n, float *out)
 {
-    return predict_chunks(m, "predict layers", x, n, out, 1);
+    return predict_chunks(m, "predict layers", x, NN_DTYPE_FLOAT32, n, out, 1);
+}
+
+int nn_model_predict_layers_typed(nn_model *m, const void *x, nn_dtype dtype, int n, float *out)
+{
+    return predict_chunks(m, "predict layers", x, dtype, n, out, 1);
 }
 
 int nn_model_evaluate(nn_model *m, const float *x, const float *y, int n, nn_metrics *out)
+{
+    return nn_model_evaluate_typed(m, x, NN_DTYPE_FLOAT32, y, n, out);
+}
+
+int nn_model_evaluate_typed(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n, nn_metrics *out)
 {
     int st = need_compiled(m, "evaluate");
     if (st != NN_OK) return st;
     if (!out) return nn_fail(m, NN_ERR_ARG, "evaluate: no metrics struct");
     memset(out, 0, sizeof *out);
-    if ((st = check_data(m, "evaluate", x, y, n, 1)) != NN_OK) return st;
+    if ((st = check_data(m, "evaluate", x, dtype, y, n, 1)) != NN_OK) return st;
     int k = nn_model_output_row_size(m), ly = nn_model_label_size(m);
     if (nn_metrics_init(out, k, m->loss, m->from_logits) != NN_OK)
         return nn_fail(m, NN_ERR_NOMEM, "evaluate: out of memory");
     double reg = nn_regularization(m, NULL);
     for (int i = 0; i < n; i += NN_EVAL_CHUNK) {
         int c = n - i < NN_EVAL_CHUNK ? n - i : NN_EVAL_CHUNK, fused;
-        if ((st = nn_model_forward(m, x + (size_t)i * m->in_size, c, 0)) != NN_OK) {
+        if ((st = nn_model_forward_typed(m, row_at(m, x, dtype, i), dtype, c, 0)) != NN_OK) {
             nn_metrics_free(out);
             return st;
         }
@@ -213,31 +245,40 @@ int nn_model_train_steps(nn_model *m, const float *x, const float *y, int n,
                          const int32_t *perm, int start, int n_batches, int batch_size,
                          nn_metrics *mt)
 {
+    return nn_model_train_steps_typed(m, x, NN_DTYPE_FLOAT32, y, n, perm, start, n_batches, batch_size, mt);
+}
+
+int nn_model_train_steps_typed(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n,
+                               const int32_t *perm, int start, int n_batches, int batch_size,
+                               nn_metrics *mt)
+{
     int st = need_compiled(m, "fit");
     if (st != NN_OK) return st;
     if (!x || !y || n <= 0) return nn_fail(m, NN_ERR_ARG, "fit: no data");
+    if ((st = nn_model_check_dtype(m, "fit", dtype)) != NN_OK) return st;
     if (batch_size <= 0) return nn_fail(m, NN_ERR_ARG, "fit: the batch size must be positive, got %d", batch_size);
     if (start < 0 || start > n) return nn_fail(m, NN_ERR_ARG, "fit: start %d is outside 0..%d", start, n);
     int bs = batch_size < n ? batch_size : n;
     if ((st = reserve_gather(m, bs)) != NN_OK) return st;
-    int in = m->in_size, ly = nn_model_label_size(m), k = nn_model_output_row_size(m), pos = start;
+    int ly = nn_model_label_size(m), k = nn_model_output_row_size(m), pos = start;
     int rps = rows_per_sample(m);
+    size_t row = (size_t)m->in_size * nn_dtype_size(dtype); /* bytes: xb holds rows of any dtype */
     for (int b = 0; b < n_batches && pos < n; b++) {
         int c = n - pos < bs ? n - pos : bs;
         for (int r = 0; r < c; r++) { /* gather the batch's rows */
             int32_t src = perm ? perm[pos + r] : pos + r;
             if (src < 0 || src >= n) return nn_fail(m, NN_ERR_ARG, "fit: permutation entry %d out of range", src);
-            memcpy(m->xb + (size_t)r * in, x + (size_t)src * in, (size_t)in * sizeof(float));
+            memcpy((char *)m->xb + (size_t)r * row, row_at(m, x, dtype, src), row);
             memcpy(m->yb + (size_t)r * ly, y + (size_t)src * ly, (size_t)ly * sizeof(float));
         }
-        nn_augment_rows(m, m->xb, c); /* a no-op unless nn_model_set_augment turned it on */
+        if (dtype == NN_DTYPE_FLOAT32) nn_augment_rows(m, m->xb, c); /* a no-op unless turned on */
         if (m->loss == NN_LOSS_SCCE)
             for (int r = 0; r < c * rps; r++)
                 if (!(m->yb[r] >= 0.0f && m->yb[r] < (float)k) || m->yb[r] != (float)(int)m->yb[r])
                     return nn_fail(m, NN_ERR_ARG, "label %g is out of range: classes are 0..%d",
                                    (double)m->yb[r], k - 1);
         double l;
-        if ((st = train_rows(m, m->xb, m->yb, c, &l)) != NN_OK) return st;
+        if ((st = train_rows(m, m->xb, dtype, m->yb, c, &l)) != NN_OK) return st;
         /* the outputs are still those of this batch's forward pass (before the step) */
         if (mt) {
             out_rows o;
@@ -291,6 +332,12 @@ static void print_progress(int done, int total, double secs, const nn_metrics *m
 int nn_model_fit(nn_model *m, const float *x, const float *y, int n, const nn_fit_opts *opts,
                  nn_epoch_cb cb, void *user)
 {
+    return nn_model_fit_typed(m, x, NN_DTYPE_FLOAT32, y, n, opts, cb, user);
+}
+
+int nn_model_fit_typed(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n,
+                       const nn_fit_opts *opts, nn_epoch_cb cb, void *user)
+{
     nn_fit_opts o = opts ? *opts : nn_fit_defaults();
     int st = need_compiled(m, "fit");
     if (st != NN_OK) return st;
@@ -298,17 +345,18 @@ int nn_model_fit(nn_model *m, const float *x, const float *y, int n, const nn_fi
     if (o.batch_size <= 0) return nn_fail(m, NN_ERR_ARG, "fit: the batch size must be positive, got %d", o.batch_size);
     if (!(o.validation_split >= 0.0f && o.validation_split < 1.0f))
         return nn_fail(m, NN_ERR_ARG, "fit: validationSplit must be in [0, 1), got %g", (double)o.validation_split);
-    if ((st = check_data(m, "fit", x, y, n, 1)) != NN_OK) return st;
+    if ((st = check_data(m, "fit", x, dtype, y, n, 1)) != NN_OK) return st;
     int ly = nn_model_label_size(m), k = nn_model_output_row_size(m);
     if (o.val_n && !o.val_x) return nn_fail(m, NN_ERR_ARG, "fit: val_n is set but val_x is NULL");
     /* explicit validation data wins over the split, as in Keras */
     int n_val = o.val_x ? 0 : (int)((double)n * o.validation_split);
     int n_train = n - n_val;
-    const float *vx = o.val_x, *vy = o.val_y;
-    int vn = o.val_n;
-    if (!vx && n_val > 0) { vx = x + (size_t)n_train * m->in_size; vy = y + (size_t)n_train * ly; vn = n_val; }
+    const void *vx = o.val_x;
+    const float *vy = o.val_y;
+    int vn = o.val_n, vdt = NN_DTYPE_FLOAT32; /* explicit validation data is float32 */
+    if (!vx && n_val > 0) { vx = row_at(m, x, dtype, n_train); vdt = dtype; vy = y + (size_t)n_train * ly; vn = n_val; }
     if (n_train <= 0) return nn_fail(m, NN_ERR_ARG, "fit: no training samples left after the validation split");
-    if (vx && (st = check_data(m, "fit (validation data)", vx, vy, vn, 1)) != NN_OK) return st;
+    if (vx && (st = check_data(m, "fit (validation data)", vx, vdt, vy, vn, 1)) != NN_OK) return st;
 
     int32_t *perm = NN_MALLOC((size_t)n_train * sizeof(int32_t));
     if (!perm) return nn_fail(m, NN_ERR_NOMEM, "fit: out of memory");
@@ -323,13 +371,13 @@ int nn_model_fit(nn_model *m, const float *x, const float *y, int n, const nn_fi
         double t0 = now_s(), last = t0;
         int drawn = 0;
         for (int pos = 0, b = 0; pos < n_train && st == NN_OK; b++) {
-            int got = nn_model_train_steps(m, x, y, n_train, perm, pos, 1, o.batch_size, &tr);
+            int got = nn_model_train_steps_typed(m, x, dtype, y, n_train, perm, pos, 1, o.batch_size, &tr);
             if (got < 0) { st = got; break; }
             pos += got;
             if (o.verbose && now_s() - last > 0.5) { last = now_s(); print_progress(b + 1, steps, last - t0, &tr, 0, drawn); drawn = 1; }
         }
         nn_metrics_finalize(&tr);
-        if (st == NN_OK && vx) st = nn_model_evaluate(m, vx, vy, vn, &va);
+        if (st == NN_OK && vx) st = nn_model_evaluate_typed(m, vx, vdt, vy, vn, &va);
         if (st == NN_OK && o.verbose) {
             print_progress(steps, steps, now_s() - t0, &tr, 1, drawn);
             print_metrics("", &tr, regression);

@@ -153,6 +153,26 @@ int main(int argc, char **argv)
     nn_optimizer rmsclip = nn_rmsprop(0.01f);
     rmsclip.clip_value = 0.5f;
     bad |= save("embedding_mask_gru_sequence.nnplay", m, &rmsclip, NN_LOSS_SCCE);
+    /* nested specs: embedding(maskZero) + bidirectional(lstm, every step, recurrentDropout, concat)
+     * + bidirectional(gru resetAfter, ave) + dense, Adam */
+    m = model(1, 6, 0, 0);
+    nn_model_add(m, emb);
+    nn_layer_spec bl = nn_lstm(3);
+    nn_spec_set(&bl, "returnSequences", 1);
+    nn_spec_set(&bl, "recurrentDropout", 0.2);
+    nn_model_add(m, nn_bidirectional(bl, NN_MERGE_CONCAT));
+    nn_layer_spec bg = nn_gru(2);
+    nn_spec_set(&bg, "resetAfter", 1);
+    nn_model_add(m, nn_bidirectional(bg, NN_MERGE_AVE));
+    nn_model_add(m, nn_dense(1, NN_ACT_SIGMOID));
+    bad |= save("embedding_bidirectional_lstm_gru.nnplay", m, &adam, NN_LOSS_BCE);
+    /* bidirectional(simpleRNN goBackwards, l2, mul) on a [steps, features] input, not compiled */
+    m = model(2, 4, 3, 0);
+    nn_layer_spec br = nn_simple_rnn(3, NN_ACT_RELU);
+    nn_spec_set(&br, "goBackwards", 1);
+    nn_spec_set(&br, "l2", 0.01);
+    nn_model_add(m, nn_bidirectional(br, NN_MERGE_MUL));
+    bad |= save("bidirectional_simple_rnn_uncompiled.nnplay", m, NULL, 0);
     /* files of versions 1 and 2: tools/fuzz.mjs copies the .nnplay files of tests/fixtures in */
     return bad;
 }

@@ -12,9 +12,10 @@ const END = '// ---- end of the generated part ----';
 // The TS type for each name table an option takes its values from.
 const TYPE_OF_TABLE = { activations: 'ActivationName', losses: 'LossName', optimizers: 'OptimizerName',
   initializers: 'InitializerName', paddings: 'Padding', dataFormats: 'DataFormat', metrics: 'MetricName',
-  datasets: 'DatasetKind' };
+  datasets: 'DatasetKind', mergeModes: 'MergeMode' };
 
-const union = (names) => names.map((n) => `'${n}'`).join(' | ');
+// a table's name 'null' is JS's null (mergeMode: null)
+const union = (names) => names.map((n) => (n === 'null' ? 'null' : `'${n}'`)).join(' | ');
 const wrap = (line, indent) => {
   const out = [];
   let cur = '';
@@ -44,7 +45,7 @@ export async function generate() {
     const seen = new Set();
     for (const o of l.options) {
       let ty = o.kind === 'bool' ? 'boolean' : o.kind === 'enum' ? TYPE_OF_TABLE[o.values] || 'string'
-        : o.kind === 'ints' ? `number | number[]` : o.kind === 'shape' ? 'number[]' : 'number';
+        : o.kind === 'ints' ? `number | number[]` : o.kind === 'shape' ? 'number[]' : o.kind === 'layer' ? 'LayerConfig' : 'number';
       fields.push(`    /** ${o.doc}${o.required ? '' : ` (default ${JSON.stringify(o.default)})`} */\n    ${o.name}${o.required ? '' : '?'}: ${ty};`);
       if (o.alias && o.alias.includes('.')) seen.add(o.alias.split('.')[0]);
     }

@@ -44,7 +44,7 @@ static void emit_number(sbuf *b, double v)
     else emit(b, "null");
 }
 
-static const char *const kind_names[] = {"", "int", "float", "bool", "enum", "ints", "shape"};
+static const char *const kind_names[] = {"", "int", "float", "bool", "enum", "ints", "shape", "layer"};
 
 /* The layer table and the name tables, once, at startup: the JS API builds itself from this. */
 char *nnw_describe(void)
@@ -65,7 +65,8 @@ char *nnw_describe(void)
             emit(&b, "%s\"%.*s\"", k ? "," : "", e - k, al + k);
             k = al[e] ? e + 1 : e;
         }
-        emit(&b, "],\"doc\":\"%s\",\"options\":[", nn_layer_type_doc(t));
+        emit(&b, "],\"doc\":\"%s\",\"intInput\":%s,\"options\":[", nn_layer_type_doc(t),
+             nn_layer_type_int_input(t) ? "true" : "false");
         first = 0;
         for (int i = 0; i < n; i++) {
             emit(&b, "%s{\"name\":\"%s\",\"kind\":\"%s\",\"count\":%d,\"required\":%s,\"min\":", i ? "," : "",
@@ -216,11 +217,11 @@ void nnw_metrics_free(nn_metrics *mt)
     free(mt);
 }
 
-/* Evaluate into an existing accumulator (its old contents are replaced). */
-int nnw_evaluate(nn_model *m, const float *x, const float *y, int n, nn_metrics *mt)
+/* Evaluate into an existing accumulator (its old contents are replaced); x of any nn_dtype. */
+int nnw_evaluate(nn_model *m, const void *x, int dtype, const float *y, int n, nn_metrics *mt)
 {
     nn_metrics_free(mt);
-    return nn_model_evaluate(m, x, y, n, mt);
+    return nn_model_evaluate_typed(m, x, (nn_dtype)dtype, y, n, mt);
 }
 
 /* Save into a fresh malloc'd buffer; *size gets its length. NULL on failure (message on m). */

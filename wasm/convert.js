@@ -23,16 +23,25 @@ export function seedOf(v, dflt, what) {
 }
 
 // ---- data conversion: typed arrays, nested arrays and TF.js tensors into row-major floats ----
-export function flatten(data, what) {
+
+/** Integer typed arrays a model can take as they are (token ids), by the core's dtype names. */
+const ID_ARRAYS = [[Int32Array, 'int32'], [Uint16Array, 'uint16'], [Uint8Array, 'uint8'], [Uint8ClampedArray, 'uint8']];
+/** The core's dtype name of such an array, or null. */
+export const idType = (v) => ID_ARRAYS.find(([T]) => v instanceof T)?.[1] ?? null;
+
+/** Values and shape of data as float32 -- or, with keepIds, an integer typed array (or an int32
+ * tensor's values) as it is. */
+export function flatten(data, what, keepIds = false) {
   if (data == null) throw new Error(`nnplay: ${what} is missing`);
   if (typeof data.dataSync === 'function' && Array.isArray(data.shape)) {
-    return { values: Float32Array.from(data.dataSync()), shape: data.shape.slice() };
+    const v = data.dataSync();
+    return { values: keepIds && idType(v) ? v : Float32Array.from(v), shape: data.shape.slice() };
   }
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
     throw new Error(`nnplay: ${what} holds BigInts; use a Float32Array or an array of numbers`);
   }
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
-    return { values: data instanceof Float32Array ? data : Float32Array.from(data), shape: null };
+    return { values: data instanceof Float32Array || (keepIds && idType(data)) ? data : Float32Array.from(data), shape: null };
   }
   if (!Array.isArray(data)) {
     throw new Error(`nnplay: ${what} must be a Float32Array, an Int32Array, a (nested) array or a tensor`);
@@ -61,9 +70,9 @@ export function flatten(data, what) {
   return { values: out, shape };
 }
 
-/** Rows of `rowSize` values; returns { values, n }. */
-export function toRows(data, rowSize, what, shapeHint) {
-  const { values, shape } = flatten(data, what);
+/** Rows of `rowSize` values; returns { values, n } (keepIds: as flatten). */
+export function toRows(data, rowSize, what, shapeHint, keepIds = false) {
+  const { values, shape } = flatten(data, what, keepIds);
   if (values.length === 0) throw new Error(`nnplay: ${what} is empty`);
   if (values.length % rowSize !== 0) {
     throw new Error(`nnplay: ${what} has ${values.length} values, which is not a whole number of ` +

@@ -79,6 +79,13 @@ export function copyF32In(arr, what) {
   return p;
 }
 
+/** Copy a typed array's bytes (rows of any of the core's dtypes) into fresh wasm memory; the caller frees it. */
+export function copyArrayIn(arr, what) {
+  const p = malloc(arr.byteLength, what);
+  heapU8().set(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), p);
+  return p;
+}
+
 export function copyBytesIn(u8, what) {
   const p = malloc(u8.length, what);
   heapU8().set(u8, p);

@@ -1,7 +1,7 @@
 // layers.js - nn.layers.<name>() for every row of the core's layer table, and the names the core
 // knows (activations, losses, ...). Nothing here lists a layer or an option: the table does.
 import { C, coreTable, isLoaded, withAlloc, copyBytesIn, free, heapU8, cstr } from './core.js';
-import { encodeSpec, decodeSpec } from './encode.js';
+import { encodeSpec, decodeSpec, isLayerValue } from './encode.js';
 import { show } from './convert.js';
 
 /** Config keys that belong to the model (its input shape), not to the layer's spec -- unless the
@@ -11,9 +11,22 @@ export const MODEL_KEYS = ['inputShape', 'batchInputShape', 'inputDim', 'inputLe
 /** Does the table give this layer class an option of this name? */
 export const hasOption = (className, key) => !!layerType(className)?.options.some((o) => o.name === key);
 
-const specConfig = (className, config) => {
+/** Does this enum option give JS's null a meaning (its names include 'null': mergeMode)? Elsewhere
+ * null means "left out", as in TF.js's configs. */
+const takesNull = (className, key) => {
+  const o = layerType(className)?.options.find((x) => x.name === key);
+  return o?.kind === 'enum' && !!coreTable().names[o.values]?.some((e) => e.name === 'null');
+};
+
+/** The options a spec encodes: model keys left out, in a nested layer's config too (one level: the
+ * core refuses deeper ones). */
+const specConfig = (className, config, depth = 0) => {
   const out = {};
-  for (const [k, v] of Object.entries(config)) if (!MODEL_KEYS.includes(k) || hasOption(className, k)) out[k] = v;
+  for (const [k, v] of Object.entries(config)) {
+    if (MODEL_KEYS.includes(k) && !hasOption(className, k)) continue;
+    if (v === null && takesNull(className, k)) out[k] = 'null';
+    else out[k] = isLayerValue(v) && depth === 0 ? { className: v.className, config: specConfig(v.className, v.config, 1) } : v;
+  }
   return out;
 };
 

@@ -1,8 +1,8 @@
 // model.js - Sequential (tf.sequential's model) over an nn_model in wasm, and loadModel. Layer
 // configs, weights and summaries come from the core's table through generic calls.
-import { C, malloc, free, withAlloc, copyF32In, copyBytesIn, cstr, takeJSON, takeBytes, withErrorBuffer,
+import { C, malloc, free, withAlloc, copyF32In, copyArrayIn, copyBytesIn, cstr, takeJSON, takeBytes, withErrorBuffer,
   heapF32, heapF64, heapI32, heapU8, isLoaded } from './core.js';
-import { flatten, toRows, checkFinite, checkKeys, show, seedOf } from './convert.js';
+import { flatten, toRows, checkFinite, checkKeys, show, seedOf, idType } from './convert.js';
 import { encodeOptions, decodeOptions } from './encode.js';
 import { specBytes, decodeLayerSpec, layerType, names, idOf, hasOption } from './layers.js';
 import { toOptimizer, fit } from './train.js';
@@ -195,22 +195,33 @@ export class Sequential {
     if (st !== 0) throw this._error(st, what);
   }
 
+  /** x as rows: { values, n, dtype }. When the first layer reads token ids (an embedding), an
+   * Int32Array, Uint16Array or Uint8Array stays as it is (dtype: the core's id of its type) and the
+   * core reads the ids there; anything else becomes float32 values (dtype 0). */
   _inputs(x, what = 'x') {
     const inSize = this.inputSize;
-    const rows = toRows(x, inSize, what, `inputShape [${this.inputShape.join(', ')}]`);
-    checkFinite(rows.values, what, inSize);
-    return rows;
+    const ids = !!layerType(this._layers[0]?.className)?.intInput;
+    const rows = toRows(x, inSize, what, `inputShape [${this.inputShape.join(', ')}]`, ids);
+    const type = idType(rows.values) ?? 'float32';
+    if (type === 'float32') checkFinite(rows.values, what, inSize);
+    return { ...rows, dtype: idOf('dtypes', type, 'dtype') };
+  }
+
+  /** Inputs already in wasm, checked as a pass would check them (ids in range), before training. */
+  _checkInputs(px, dtype, n, what) {
+    const st = C()._nn_model_check_inputs(this._ptr, px, dtype, n);
+    if (st !== 0) throw this._error(st, what);
   }
 
   /** Outputs for x, as one Float32Array of n * outputSize values (row-major). */
   predict(x) {
     const m = this._m();
-    const { values, n } = this._inputs(x);
+    const { values, n, dtype } = this._inputs(x);
     const k = this.outputSize;
-    const px = copyF32In(values, 'predict inputs');
+    const px = copyArrayIn(values, 'predict inputs');
     try {
       return withAlloc(n * k * 4, 'predictions', (py) => {
-        const st = C()._nn_model_predict(m, px, n, py);
+        const st = C()._nn_model_predict_typed(m, px, dtype, n, py);
         if (st !== 0) throw this._error(st, 'predict');
         return heapF32().slice(py >> 2, (py >> 2) + n * k);
       });
@@ -224,14 +235,14 @@ export class Sequential {
    */
   predictLayers(x) {
     const m = this._m();
-    const { values, n } = this._inputs(x);
+    const { values, n, dtype } = this._inputs(x);
     const shapes = this._layers.map((_, i) => this.layerInfo(i).outputShape);
     const sizes = shapes.map((s) => n * product(s));
     const total = sizes.reduce((a, b) => a + b, 0);
-    const px = copyF32In(values, 'predictLayers inputs');
+    const px = copyArrayIn(values, 'predictLayers inputs');
     try {
       return withAlloc(total * 4, 'layer outputs', (py) => {
-        const st = C()._nn_model_predict_layers(m, px, n, py);
+        const st = C()._nn_model_predict_layers_typed(m, px, dtype, n, py);
         if (st !== 0) throw this._error(st, 'predictLayers');
         let at = py >> 2;
         return sizes.map((size, i) => {
@@ -274,8 +285,8 @@ export class Sequential {
     return { sum: sumLoss, count };
   }
 
-  _evaluatePtr(px, py, n, mt, prefix) {
-    const st = C()._nnw_evaluate(this._ptr, px, py, n, mt);
+  _evaluatePtr(px, dtype, py, n, mt, prefix) {
+    const st = C()._nnw_evaluate(this._ptr, px, dtype, py, n, mt);
     if (st !== 0) throw this._error(st, 'evaluate');
     return this._readMetrics(mt, prefix);
   }
@@ -283,17 +294,17 @@ export class Sequential {
   /** Loss and every metric on (x, y): { loss, accuracy, precision, recall, f1, mse, mae, r2, confusionMatrix }. */
   evaluate(x, y) {
     this._needCompiled('evaluate');
-    const { values, n } = this._inputs(x);
+    const { values, n, dtype } = this._inputs(x);
     const yv = this._labels(y, n, 'y');
     const c = C();
-    const px = copyF32In(values, 'evaluate inputs');
+    const px = copyArrayIn(values, 'evaluate inputs');
     let py = 0;
     let mt = 0;
     try {
       py = copyF32In(yv, 'evaluate labels');
       mt = c._nnw_metrics_new(this._ptr);
       if (!mt) throw new Error('nnplay: out of memory for metrics');
-      const st = c._nnw_evaluate(this._ptr, px, py, n, mt);
+      const st = c._nnw_evaluate(this._ptr, px, dtype, py, n, mt);
       if (st !== 0) throw this._error(st, 'evaluate');
       return this._readMetrics(mt, '', true);
     } finally {
@@ -306,14 +317,14 @@ export class Sequential {
   trainOnBatch(x, y) {
     this._needCompiled('trainOnBatch');
     this._notBusy('trainOnBatch');
-    const { values, n } = this._inputs(x);
+    const { values, n, dtype } = this._inputs(x);
     const yv = this._labels(y, n, 'y');
-    const px = copyF32In(values, 'batch inputs');
+    const px = copyArrayIn(values, 'batch inputs');
     let py = 0;
     try {
       py = copyF32In(yv, 'batch labels');
       return withAlloc(4, 'loss', (pl) => {
-        const st = C()._nn_model_train_batch(this._ptr, px, py, n, pl);
+        const st = C()._nn_model_train_batch_typed(this._ptr, px, dtype, py, n, pl);
         if (st !== 0) throw this._error(st, 'trainOnBatch');
         return heapF32()[pl >> 2];
       });

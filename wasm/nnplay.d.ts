@@ -8,18 +8,22 @@ export function ready(options?: { wasmBinary?: ArrayBuffer | Uint8Array; locateF
   createModule?: (options: object) => Promise<object> }): Promise<void>;
 
 /** The core's tables, which nn.layers, validation and the pages are built from. */
-export interface OptionInfo { name: string; kind: 'int' | 'float' | 'bool' | 'enum' | 'ints' | 'shape'; count: number;
+export interface OptionInfo { name: string; kind: 'int' | 'float' | 'bool' | 'enum' | 'ints' | 'shape' | 'layer'; count: number;
   required: boolean; min: number; max: number; default: number | boolean | string; values?: string; alias?: string; doc: string }
 export interface TableInfo {
-  layers: { id: number; className: ClassName; name: LayerType; aliases: string[]; doc: string; options: OptionInfo[] }[];
+  /** intInput: as the first layer, it takes integer token ids as they are (Int32Array, Uint16Array, Uint8Array). */
+  layers: { id: number; className: ClassName; name: LayerType; aliases: string[]; doc: string; intInput: boolean;
+    options: OptionInfo[] }[];
   names: { [table: string]: { name: string; aliases: string[]; regression?: boolean; numClasses?: number }[] };
   simd: string; version: string; maxRank: number;
 }
 export function describe(): TableInfo;
 
-/** Row-major data: typed arrays, (nested) number arrays, or anything tensor-like with dataSync(). */
-export type Data = Float32Array | Float64Array | Int32Array | Uint8Array | number[] | number[][] | number[][][] |
-  { shape: number[]; dataSync(): ArrayLike<number> };
+/** Row-major data: typed arrays, (nested) number arrays, or anything tensor-like with dataSync().
+ * Token ids for a model whose first layer is an embedding stay as they are in an Int32Array,
+ * Uint16Array or Uint8Array (no float copy); other models take such arrays as float32 values. */
+export type Data = Float32Array | Float64Array | Int32Array | Uint16Array | Uint8Array | number[] | number[][] |
+  number[][][] | { shape: number[]; dataSync(): ArrayLike<number> };
 
 interface CommonLayerArgs { inputShape?: number[]; batchInputShape?: (number | null)[]; inputDim?: number;
   /** A sequence input of this many steps (Embedding's input_length): inputShape [inputLength]. */
@@ -44,12 +48,13 @@ export type MetricName = 'accuracy' | 'acc' | 'binaryAccuracy' | 'categoricalAcc
   'r2' | 'rSquared';
 export type DatasetKind = 'circle' | 'xor' | 'gauss' | 'spiral' | 'moons' | 'checkerboard' | 'plane' | 'gaussBumps' |
   'gauss_bumps' | 'blobs' | 'multiSpiral' | 'multi_spiral';
+export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 export type ClassName = 'Dense' | 'Activation' | 'Dropout' | 'Conv2D' | 'MaxPooling2D' | 'AveragePooling2D' |
   'GlobalAveragePooling2D' | 'Flatten' | 'Reshape' | 'BatchNormalization' | 'Embedding' | 'SimpleRNN' |
-  'LSTM' | 'GRU';
+  'LSTM' | 'GRU' | 'Bidirectional';
 export type LayerType = 'dense' | 'activation' | 'dropout' | 'conv2d' | 'maxPooling2d' | 'averagePooling2d' |
   'globalAveragePooling2d' | 'flatten' | 'reshape' | 'batchNormalization' | 'embedding' | 'simpleRNN' |
-  'lstm' | 'gru';
+  'lstm' | 'gru' | 'bidirectional';
 
 export const layers: {
   /** fully connected: y = activation(x W + b), W is [inputs, units] */
@@ -188,6 +193,8 @@ export const layers: {
     biasInitializer?: InitializerName;
     /** output every step's state [t, units], not only the last (default false) */
     returnSequences?: boolean;
+    /** false only: the final states as more outputs are refused, as TF.js refuses a multi-output layer in a Sequential model (without returnSequences the output is the last state h) (default false) */
+    returnState?: boolean;
     /** read the sequence from its end (outputs in the order read) (default false) */
     goBackwards?: boolean;
     /** L1 penalty on the kernel (default 0) */
@@ -218,6 +225,8 @@ export const layers: {
     biasInitializer?: InitializerName;
     /** output every step's state [t, units], not only the last (default false) */
     returnSequences?: boolean;
+    /** false only: the final states as more outputs are refused, as TF.js refuses a multi-output layer in a Sequential model (without returnSequences the output is the last state h) (default false) */
+    returnState?: boolean;
     /** read the sequence from its end (outputs in the order read) (default false) */
     goBackwards?: boolean;
     /** L1 penalty on the kernel (default 0) */
@@ -250,6 +259,8 @@ export const layers: {
     biasInitializer?: InitializerName;
     /** output every step's state [t, units], not only the last (default false) */
     returnSequences?: boolean;
+    /** false only: the final states as more outputs are refused, as TF.js refuses a multi-output layer in a Sequential model (without returnSequences the output is the last state h) (default false) */
+    returnState?: boolean;
     /** read the sequence from its end (outputs in the order read) (default false) */
     goBackwards?: boolean;
     /** L1 penalty on the kernel (default 0) */
@@ -265,6 +276,13 @@ export const layers: {
     /** reset gate after the recurrent product, two bias rows (Keras 2's default; TF.js: false only) (default false) */
     resetAfter?: boolean;
     kernelRegularizer?: Regularizer;
+  }): LayerConfig;
+  /** a recurrent layer run forward and backward over [steps, features], the two outputs merged */
+  bidirectional(args: CommonLayerArgs & {
+    /** the recurrent layer (simpleRNN, lstm or gru) to run forward and, in a copy, backward (returnSequences is its own) */
+    layer: LayerConfig;
+    /** how the directions combine (null, a list of both, is refused in a Sequential model) (default "concat") */
+    mergeMode?: MergeMode;
   }): LayerConfig;
 };
 // ---- end of the generated part ----

@@ -1,7 +1,7 @@
 // train.js - optimizers and regularizers (TF.js's factories and defaults), and fit: the data is
 // copied into wasm once, batches run in C in chunks of about `yieldEvery` ms, and the event loop
 // runs between them (callbacks, rendering).
-import { C, malloc, free, heapF32, heapI32, yieldNow, now } from './core.js';
+import { C, malloc, free, copyArrayIn, heapI32, yieldNow, now } from './core.js';
 import { checkKeys, isCount, show } from './convert.js';
 
 const optimizer = (name, o) => Object.freeze({ optimizer: name, ...o });
@@ -72,7 +72,7 @@ export async function fit(model, x, y, args = {}) {
   if (!cbs.every((cb) => cb && typeof cb === 'object' && CALLBACK_HOOKS.every((h) => cb[h] == null || typeof cb[h] === 'function'))) {
     throw new Error(`nnplay: fit: callbacks must be objects whose ${CALLBACK_HOOKS.join(', ')} are functions`);
   }
-  const { values: xv, n: nAll } = model._inputs(x);
+  const { values: xv, n: nAll, dtype } = model._inputs(x);
   const yAll = model._labels(y, nAll, 'y');
   const inSize = model.inputSize;
   const ly = model._labelSize();
@@ -85,11 +85,11 @@ export async function fit(model, x, y, args = {}) {
     }
     const [vx, vy] = validationData;
     const r = model._inputs(vx, 'validationData x');
-    val = { x: r.values, y: model._labels(vy, r.n, 'validationData y'), n: r.n };
+    val = { x: r.values, dtype: r.dtype, y: model._labels(vy, r.n, 'validationData y'), n: r.n };
   } else if (validationSplit > 0) {
     const nVal = Math.floor(nAll * validationSplit);
     nTrain = nAll - nVal;
-    if (nVal > 0) val = { x: xv.subarray(nTrain * inSize), y: yAll.subarray(nTrain * ly), n: nVal };
+    if (nVal > 0) val = { x: xv.subarray(nTrain * inSize), dtype, y: yAll.subarray(nTrain * ly), n: nVal };
   }
   if (nTrain <= 0) throw new Error('nnplay: fit: no training samples left after the validation split');
 
@@ -98,7 +98,7 @@ export async function fit(model, x, y, args = {}) {
   if (c._nn_model_set_augment(m, aug.shift, aug.flip) !== 0) throw model._error(-1, 'fit');
   const ptrs = [];
   const alloc = (bytes, what) => { const p = malloc(bytes, what); ptrs.push(p); return p; };
-  const put = (arr, what) => { const p = alloc(arr.length * 4, what); heapF32().set(arr, p >>> 2); return p; };
+  const put = (arr, what) => { const p = copyArrayIn(arr, what); ptrs.push(p); return p; }; // ids stay integers
   let mt = 0;
   let vmt = 0;
   model._busy = true;
@@ -111,8 +111,10 @@ export async function fit(model, x, y, args = {}) {
     const py = put(yAll.subarray(0, nTrain * ly), 'training labels');
     const vx = val ? put(val.x, 'validation inputs') : 0;
     const vy = val ? put(val.y, 'validation labels') : 0;
-    // every label before the first step, so a bad one cannot half-train the model
+    // every input and label before the first step, so a bad one cannot half-train the model
+    model._checkInputs(px, dtype, nTrain, 'x');
     model._checkLabels(py, nTrain, 'y');
+    if (val) model._checkInputs(vx, val.dtype, val.n, 'validationData x');
     if (val) model._checkLabels(vy, val.n, 'validationData y');
     const perm = alloc(nTrain * 4, 'the shuffle order');
     mt = c._nnw_metrics_new(m);
@@ -135,7 +137,7 @@ export async function fit(model, x, y, args = {}) {
         if (perBatch) await call('onBatchBegin', batch, { batch, size: Math.min(batchSize, nTrain - pos) });
         const before = perBatch ? model._sumLoss(mt) : null;
         const tc = now();
-        const got = c._nn_model_train_steps(m, px, py, nTrain, perm, pos, nb, batchSize, mt);
+        const got = c._nn_model_train_steps_typed(m, px, dtype, py, nTrain, perm, pos, nb, batchSize, mt);
         if (got < 0) throw model._error(got, `fit (epoch ${epoch + 1})`);
         const dt = now() - tc;
         if (!perBatch) chunk = Math.max(1, Math.min(1 << 16, Math.round(chunk * (dt > 0 ? Math.min(4, (yieldEvery / 2) / dt) : 4)) || 1));
@@ -150,7 +152,7 @@ export async function fit(model, x, y, args = {}) {
       }
       if (model._disposed) break;
       const logs = model._readMetrics(mt);
-      if (val) Object.assign(logs, model._evaluatePtr(vx, vy, val.n, vmt, 'val_'));
+      if (val) Object.assign(logs, model._evaluatePtr(vx, val.dtype, vy, val.n, vmt, 'val_'));
       history.epoch.push(epoch);
       for (const [k, v] of Object.entries(logs)) (history.history[k] ||= []).push(v);
       if (verbose) printEpoch(epoch, epochs, steps, now() - t0, logs);

@@ -470,6 +470,113 @@ static void test_masking(void)
     }
 }
 
+/* The layer Bidirectional wraps: simpleRNN, lstm, gru (resetAfter on the third kind's odd turns). */
+static nn_layer_spec wrapped(int kind, int units, int seq)
+{
+    nn_layer_spec r = kind == 0 ? nn_simple_rnn(units, NN_ACT_TANH) : kind == 1 ? nn_lstm(units) : nn_gru(units);
+    if (kind == 2) nn_spec_set(&r, "resetAfter", seq);
+    nn_spec_set(&r, "returnSequences", seq);
+    nn_spec_set_name(&r, "biasInitializer", "glorotUniform"); /* non-zero biases */
+    return r;
+}
+
+/* Bidirectional over every recurrent type, every merge mode, the last state and every state (the
+ * backward copy's reversed in time), with L2 on both kernels. */
+static void test_bidirectional(void)
+{
+    float x[N * 3 * 2], y[N * 2] = {0.5f, -1, 2, 0.1f, -0.3f, 0.7f, 1.5f, -2};
+    inputs(x, N * 3 * 2, 36);
+    int shape[2] = {3, 2};
+    const char *kinds[3] = {"simpleRNN", "lstm", "gru"}, *modes[4] = {"concat", "sum", "mul", "ave"};
+    for (int kind = 0; kind < 3; kind++)
+        for (int mode = NN_MERGE_CONCAT; mode <= NN_MERGE_AVE; mode++)
+            for (int seq = 0; seq < 2; seq++) {
+                nn_model *m = nn_model_create(2, shape, 100 + (uint32_t)(kind * 8 + mode * 2 + seq));
+                nn_layer_spec r = wrapped(kind, 3, seq);
+                if (mode == NN_MERGE_SUM) nn_spec_set(&r, "l2", 0.01);
+                CHECK(nn_model_add(m, nn_bidirectional(r, (nn_merge)mode)) == NN_OK);
+                if (seq) CHECK(nn_model_add(m, nn_flatten()) == NN_OK);
+                CHECK(nn_model_add(m, nn_dense(2, NN_ACT_LINEAR)) == NN_OK);
+                nn_optimizer o = nn_sgd(0.1f);
+                nn_model_compile(m, &o, NN_LOSS_MSE);
+                char what[96];
+                snprintf(what, sizeof what, "bidirectional %s %s%s", kinds[kind], modes[mode], seq ? " returnSequences" : "");
+                grad_check(m, x, y, N, 2e-2, what);
+                nn_model_free(m);
+            }
+}
+
+/* Bidirectional after Embedding(maskZero): both directions hold their state over padded steps;
+ * every state to a dense softmax per step, and the last state; with dropouts (masks replayed). */
+static void test_bidirectional_masked(void)
+{
+    float x[N * 4] = {0, 0, 3, 1, 2, 0, 1, 4, 0, 3, 3, 2, 1, 2, 3, 4};
+    float ys[N * 4] = {1, 2, 0, 3, 2, 1, 1, 0, 3, 3, 0, 2, 1, 0, 2, 3}, yl[N] = {1, 0, 3, 2};
+    int shape[1] = {4};
+    for (int v = 0; v < 6; v++) {
+        int kind = v % 3, seq = v < 3;
+        nn_model *m = nn_model_create(1, shape, 120 + (uint32_t)v);
+        nn_layer_spec e = nn_embedding(5, 3);
+        nn_spec_set(&e, "maskZero", 1);
+        nn_spec_set_name(&e, "embeddingsInitializer", "glorotUniform");
+        CHECK(nn_model_add(m, e) == NN_OK);
+        nn_layer_spec r = wrapped(kind, 3, seq);
+        if (v == 4) { nn_spec_set(&r, "dropout", 0.3); nn_spec_set(&r, "recurrentDropout", 0.4); }
+        CHECK(nn_model_add(m, nn_bidirectional(r, (nn_merge)(v % 4))) == NN_OK);
+        CHECK(nn_model_add(m, nn_dense(4, NN_ACT_SOFTMAX)) == NN_OK);
+        nn_optimizer o = nn_sgd(0.1f);
+        nn_model_compile(m, &o, NN_LOSS_SCCE);
+        char what[64];
+        snprintf(what, sizeof what, "bidirectional masked, variant %d", v);
+        grad_check_x(m, x, seq ? ys : yl, N, 2e-2, what, 0);
+        if (v == 0) { /* concat per step: the forward half holds 0 over sample 0's leading padding, the
+                       * backward half holds the state it had at the first real step */
+            CHECK(nn_model_forward(m, x, N, 0) == NN_OK);
+            const float *h = m->layers[1].y; /* [4 steps, 6] */
+            for (int k = 0; k < 3; k++) {
+                CHECK(h[k] == 0.0f && h[6 + k] == 0.0f && h[12 + k] != 0.0f);
+                CHECK(h[3 + k] == h[12 + 3 + k] && h[6 + 3 + k] == h[12 + 3 + k]);
+            }
+            nn_metrics mt; /* the 4 padded steps leave the loss */
+            CHECK(nn_model_evaluate(m, x, ys, N, &mt) == NN_OK && mt.count == 12);
+            nn_metrics_free(&mt);
+        }
+        nn_model_free(m);
+    }
+}
+
+/* Bidirectional is what it says: its concat output per step is a forward layer's states beside a
+ * goBackwards layer's, reversed in time, when those layers have its weights. */
+static void test_bidirectional_is_two_layers(void)
+{
+    float x[N * 5 * 2];
+    inputs(x, N * 5 * 2, 37);
+    int shape[2] = {5, 2};
+    nn_layer_spec r = wrapped(1, 3, 1);
+    nn_model *b = nn_model_create(2, shape, 7), *f = nn_model_create(2, shape, 8), *g = nn_model_create(2, shape, 9);
+    nn_layer_spec rb = r;
+    nn_spec_set(&rb, "goBackwards", 1);
+    CHECK(nn_model_add(b, nn_bidirectional(r, NN_MERGE_CONCAT)) == NN_OK);
+    CHECK(nn_model_add(f, r) == NN_OK && nn_model_add(g, rb) == NN_OK);
+    size_t half = nn_model_num_params(f);
+    CHECK(nn_model_num_params(b) == 2 * half);
+    memcpy(nn_model_params(f), nn_model_params(b), half * sizeof(float));
+    memcpy(nn_model_params(g), nn_model_params(b) + half, half * sizeof(float));
+    float pb[N * 5 * 6], pf[N * 5 * 3], pg[N * 5 * 3];
+    CHECK(nn_model_predict(b, x, N, pb) == NN_OK && nn_model_predict(f, x, N, pf) == NN_OK &&
+          nn_model_predict(g, x, N, pg) == NN_OK);
+    int same = 1;
+    for (int s = 0; s < N; s++)
+        for (int t = 0; t < 5; t++)
+            for (int k = 0; k < 3; k++)
+                same &= pb[(s * 5 + t) * 6 + k] == pf[(s * 5 + t) * 3 + k] &&
+                        pb[(s * 5 + t) * 6 + 3 + k] == pg[(s * 5 + 4 - t) * 3 + k];
+    CHECK(same);
+    nn_model_free(b);
+    nn_model_free(f);
+    nn_model_free(g);
+}
+
 /* The recurrent kernel starts orthogonal: U^T U = I. */
 static void test_orthogonal(void)
 {
@@ -503,5 +610,8 @@ int main(void)
     RUN(test_sequence_output);
     RUN(test_recurrent_dropout);
     RUN(test_masking);
+    RUN(test_bidirectional);
+    RUN(test_bidirectional_masked);
+    RUN(test_bidirectional_is_two_layers);
     return nt_summary("grad");
 }

@@ -367,6 +367,103 @@ static void test_predict_layers(void)
     nn_model_free(m);
 }
 
+/* An Embedding(maskZero) -> lstm -> dense model over 5 ids in [0, 7), compiled, from one seed. */
+static nn_model *ids_model(uint32_t seed)
+{
+    int shape[1] = {5};
+    nn_model *m = nn_model_create(1, shape, seed);
+    nn_layer_spec e = nn_embedding(7, 3), r = nn_lstm(4);
+    nn_spec_set(&e, "maskZero", 1);
+    nn_spec_set(&r, "dropout", 0.2); /* the RNG is drawn from too: runs must agree on it */
+    nn_model_add(m, e);
+    nn_model_add(m, r);
+    nn_model_add(m, nn_dense(1, NN_ACT_SIGMOID));
+    nn_optimizer o = nn_adam(0.02f);
+    CHECK(nn_model_compile(m, &o, NN_LOSS_BCE) == NN_OK);
+    return m;
+}
+
+/* Token ids as int32, uint16 and uint8 give exactly what the same ids as floats give: predictions,
+ * every layer's output, metrics, a batch step, and a whole fit (same seed: same weights after). */
+static void test_int_inputs(void)
+{
+    enum { N = 300, T = 5 }; /* more than one inference chunk */
+    static float xf[N * T], y[N], pf[N], pi[N], lf[N * 40], li[N * 40];
+    static int32_t x32[N * T];
+    static uint16_t x16[N * T];
+    static uint8_t x8[N * T];
+    for (int i = 0; i < N * T; i++) {
+        int id = (i * 7 + i / 11) % 7;
+        xf[i] = (float)id; x32[i] = id; x16[i] = (uint16_t)id; x8[i] = (uint8_t)id;
+    }
+    for (int i = 0; i < N; i++) y[i] = (float)(x32[i * T + 2] > 3);
+    const void *xs[3] = {x32, x16, x8};
+    for (int k = 0; k < 3; k++) {
+        nn_dtype dt = (nn_dtype)(NN_DTYPE_INT32 + k);
+        nn_model *a = ids_model(21), *b = ids_model(21);
+        CHECK(nn_model_predict(a, xf, N, pf) == NN_OK && nn_model_predict_typed(b, xs[k], dt, N, pi) == NN_OK);
+        CHECK(memcmp(pf, pi, sizeof pf) == 0);
+        size_t all = (size_t)N * (T * 3 + T * 4 + 4 + 1);
+        CHECK(all <= sizeof lf / sizeof lf[0]);
+        CHECK(nn_model_predict_layers(a, xf, N, lf) == NN_OK && nn_model_predict_layers_typed(b, xs[k], dt, N, li) == NN_OK);
+        CHECK(memcmp(lf, li, all * sizeof(float)) == 0);
+        float la, lb;
+        CHECK(nn_model_train_batch(a, xf, y, 32, &la) == NN_OK && nn_model_train_batch_typed(b, xs[k], dt, y, 32, &lb) == NN_OK);
+        CHECK(la == lb);
+        nn_fit_opts fo = nn_fit_defaults();
+        fo.epochs = 2;
+        fo.batch_size = 16;
+        fo.validation_split = 0.2f;
+        CHECK(nn_model_fit(a, xf, y, N, &fo, NULL, NULL) == NN_OK && nn_model_fit_typed(b, xs[k], dt, y, N, &fo, NULL, NULL) == NN_OK);
+        CHECK(memcmp(nn_model_params(a), nn_model_params(b), nn_model_num_params(a) * sizeof(float)) == 0);
+        int32_t perm[N];
+        nn_model_permutation(a, perm, N);
+        nn_model_permutation(b, perm, N);
+        CHECK(nn_model_train_steps(a, xf, y, N, perm, 0, 3, 32, NULL) == 96);
+        CHECK(nn_model_train_steps_typed(b, xs[k], dt, y, N, perm, 0, 3, 32, NULL) == 96);
+        CHECK(memcmp(nn_model_params(a), nn_model_params(b), nn_model_num_params(a) * sizeof(float)) == 0);
+        nn_metrics ma, mb;
+        CHECK(nn_model_evaluate(a, xf, y, N, &ma) == NN_OK && nn_model_evaluate_typed(b, xs[k], dt, y, N, &mb) == NN_OK);
+        CHECK(ma.loss == mb.loss && ma.accuracy == mb.accuracy && ma.count == mb.count);
+        nn_metrics_free(&ma);
+        nn_metrics_free(&mb);
+        /* explicit validation data stays float32 beside integer training data */
+        fo.validation_split = 0;
+        fo.val_x = xf;
+        fo.val_y = y;
+        fo.val_n = 50;
+        CHECK(nn_model_fit_typed(b, xs[k], dt, y, N, &fo, NULL, NULL) == NN_OK);
+        nn_model_free(a);
+        nn_model_free(b);
+    }
+    /* ids out of range: the embedding's message, whatever the type; unknown types; a model that
+     * does not start with an embedding refuses integers (give it floats) */
+    nn_model *m = ids_model(3);
+    int32_t bad32[T * 2] = {1, 2, 3, 4, 5, 1, 2, 7, 0, 0};
+    uint16_t bad16[T] = {1, 2, 65535, 4, 5};
+    float p[4];
+    CHECK(nn_model_predict_typed(m, bad32, NN_DTYPE_INT32, 2, p) == NN_ERR_ARG);
+    CHECK(strstr(nn_model_error(m), "embedding: input 7 at sample 1, position 2 is not a token id in [0, 7)"));
+    bad32[7] = -1;
+    CHECK(nn_model_check_inputs(m, bad32, NN_DTYPE_INT32, 2) == NN_ERR_ARG && strstr(nn_model_error(m), "input -1 at sample 1"));
+    CHECK(nn_model_train_batch_typed(m, bad16, NN_DTYPE_UINT16, y, 1, p) == NN_ERR_ARG);
+    CHECK(strstr(nn_model_error(m), "embedding: input 65535 at sample 0, position 2"));
+    nn_fit_opts fo = nn_fit_defaults();
+    CHECK(nn_model_fit_typed(m, bad16, NN_DTYPE_UINT16, y, 1, &fo, NULL, NULL) == NN_ERR_ARG);
+    CHECK(nn_model_predict_typed(m, x32, (nn_dtype)9, 2, p) == NN_ERR_ARG && strstr(nn_model_error(m), "predict: unknown input type id 9"));
+    CHECK(nn_model_check_inputs(m, x32, NN_DTYPE_INT32, 2) == NN_OK);
+    nn_model_free(m);
+    m = xor_model(1);
+    int32_t xi[8] = {0, 0, 0, 1, 1, 0, 1, 1};
+    CHECK(nn_model_predict_typed(m, xi, NN_DTYPE_INT32, 4, p) == NN_ERR_ARG);
+    CHECK(strstr(nn_model_error(m), "predict: int32 inputs are token ids for a first layer that reads them (an embedding); "
+                 "this model starts with dense, give it float32 inputs"));
+    CHECK(nn_model_train_steps_typed(m, xi, NN_DTYPE_UINT8, XOR_Y, 4, NULL, 0, 1, 4, NULL) == NN_ERR_ARG);
+    CHECK(nn_model_forward_typed(m, xi, NN_DTYPE_INT32, 4, 0) == NN_ERR_ARG);
+    CHECK(nn_model_predict_typed(m, XOR_X, NN_DTYPE_FLOAT32, 4, p) == NN_OK);
+    nn_model_free(m);
+}
+
 int main(void)
 {
     RUN(test_xor);
@@ -381,5 +478,6 @@ int main(void)
     RUN(test_input_gradient);
     RUN(test_summary);
     RUN(test_predict_layers);
+    RUN(test_int_inputs);
     return nt_summary("model");
 }

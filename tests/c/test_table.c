@@ -37,6 +37,29 @@ static void seal(unsigned char *b, size_t len) /* rewrite the trailing CRC over 
     for (int k = 0; k < 4; k++) b[len - 4 + k] = (unsigned char)(c >> (8 * k));
 }
 
+/* Every byte of a model file flipped in turn (checksum resealed): refused or loaded, never a crash
+ * (the ASan/UBSan builds check); a model that loads and still takes inputs of in_size values
+ * predicts n samples of x. And every truncation is refused. */
+static void flip_each_byte(const unsigned char *b, size_t len, unsigned char mask, const float *x, int n, int in_size)
+{
+    unsigned char *h = malloc(len);
+    char err[NN_ERR_LEN];
+    float p[64];
+    for (size_t i = 8; i + 4 < len; i++) {
+        memcpy(h, b, len);
+        h[i] ^= mask;
+        seal(h, len);
+        nn_model *r = nn_model_load(h, len, err);
+        if (r) {
+            if (nn_model_output_size(r) * n <= 64 && nn_model_input_size(r) == in_size)
+                nn_model_predict(r, x, n, p);
+            nn_model_free(r);
+        }
+        CHECK(nn_model_load(b, i, err) == NULL);
+    }
+    free(h);
+}
+
 /* Every option of every type: defaults decode back to themselves through the encoding. */
 static void test_every_type_round_trips(void)
 {
@@ -49,7 +72,7 @@ static void test_every_type_round_trips(void)
         CHECK(nn_layer_type_from_name(nn_layer_type_func(t)) == t);
         nn_layer_spec s = nn_spec(t);
         for (int i = 0; i < n; i++) {
-            CHECK(o[i].name && o[i].doc && o[i].kind >= NN_KIND_INT && o[i].kind <= NN_KIND_SHAPE);
+            CHECK(o[i].name && o[i].doc && o[i].kind >= NN_KIND_INT && o[i].kind <= NN_KIND_LAYER);
             if (o[i].kind == NN_KIND_ENUM) CHECK(o[i].names && o[i].names->count > 0);
         }
         unsigned char buf[1024];
@@ -95,6 +118,123 @@ static void test_spec_by_name(void)
     d = nn_dropout(0.5f);
     CHECK(nn_spec_set(&d, "rate", 1.0) == NN_ERR_ARG && strstr(d.err, "rate must be a number in [0, 1), got 1"));
     CHECK(nn_spec_set(&d, "rate", NAN) == NN_ERR_ARG);
+    nn_model_free(m);
+}
+
+/* returnState is TF.js's option, but a layer with several outputs is refused in a Sequential model
+ * (as TF.js refuses it), for every recurrent type, with a message naming it and the layer. */
+static void test_return_state(void)
+{
+    int shape[2] = {3, 2};
+    nn_layer_spec specs[3] = {nn_simple_rnn(4, NN_ACT_TANH), nn_lstm(4), nn_gru(4)};
+    const char *names[3] = {"simpleRNN", "lstm", "gru"};
+    for (int i = 0; i < 3; i++) {
+        nn_model *m = nn_model_create(2, shape, 1);
+        double v;
+        CHECK(nn_spec_get(&specs[i], "returnState", &v, 1) == 1 && v == 0);
+        CHECK(nn_spec_set(&specs[i], "returnState", 1) == NN_OK); /* a valid value ... */
+        CHECK(nn_model_add(m, specs[i]) == NN_ERR_ARG);            /* ... that a Sequential model refuses */
+        char want[64];
+        snprintf(want, sizeof want, "%s: returnState gives the layer several outputs", names[i]);
+        CHECK(strstr(nn_model_error(m), want) && strstr(nn_model_error(m), "single output tensor"));
+        nn_spec_set(&specs[i], "returnState", 0);
+        CHECK(nn_model_add(m, specs[i]) == NN_OK);
+        nn_model_free(m);
+    }
+}
+
+/* A layer option holds a nested spec (tag 4), checked as strictly as a spec of its own: complete,
+ * recurrent, one level deep; every truncation of the bytes is refused. */
+static void test_nested_spec(void)
+{
+    nn_layer_spec inner = nn_gru(5);
+    nn_spec_set(&inner, "resetAfter", 1);
+    nn_spec_set(&inner, "returnSequences", 1);
+    nn_spec_set(&inner, "dropout", 0.25);
+    nn_layer_spec s = nn_bidirectional(inner, NN_MERGE_AVE);
+    CHECK(s.err[0] == 0);
+    unsigned char buf[2048];
+    size_t len = nn_spec_encode(&s, buf, sizeof buf);
+    CHECK(len > 0 && len <= sizeof buf);
+    nn_layer_spec r, back;
+    char err[NN_ERR_LEN] = "";
+    CHECK(nn_spec_decode(buf, len, &r, err) == NN_OK);
+    /* every option is written, so every one comes back as given */
+    CHECK(r.type == NN_LAYER_BIDIRECTIONAL && nn_spec_get_layer(&r, "layer", &back) == NN_OK && back.type == NN_LAYER_GRU);
+    CHECK(memcmp(back.cfg.bytes, inner.cfg.bytes, sizeof inner.cfg.bytes) == 0);
+    unsigned char again[2048];
+    CHECK(nn_spec_encode(&r, again, sizeof again) == len && memcmp(again, buf, len) == 0);
+    double v[2];
+    CHECK(nn_spec_get(&r, "layer", v, 2) == 1 && v[0] == NN_LAYER_GRU);
+    CHECK(nn_spec_get(&r, "mergeMode", v, 2) == 1 && v[0] == NN_MERGE_AVE);
+    CHECK(nn_spec_get_layer(&r, "mergeMode", &back) == NN_ERR_ARG);
+    for (size_t k = 0; k < len; k++) CHECK(nn_spec_decode(buf, k, &r, err) != NN_OK); /* every truncation */
+
+    /* what a layer option refuses, each with a message naming it */
+    struct { nn_layer_spec layer; const char *msg; } bad[5];
+    bad[0].layer = nn_dense(3, NN_ACT_RELU);
+    bad[0].msg = "bidirectional: layer must be a recurrent layer (simpleRNN, lstm or gru), got dense";
+    bad[1].layer = nn_bidirectional(nn_lstm(2), NN_MERGE_CONCAT);
+    bad[1].msg = "bidirectional: layer cannot be a bidirectional: a wrapped layer cannot hold a layer itself";
+    bad[2].layer = nn_spec(NN_LAYER_LSTM);
+    bad[2].msg = "bidirectional: layer: lstm: units is missing";
+    bad[3].layer = nn_lstm(0);
+    bad[3].msg = "bidirectional: layer: lstm: units must be a positive integer";
+    bad[4].layer = nn_lstm(2);
+    bad[4].layer.type = 99;
+    bad[4].msg = "bidirectional: layer must be a layer (simpleRNN, lstm or gru), got an unknown layer type";
+    for (int i = 0; i < 5; i++) {
+        nn_layer_spec b = nn_bidirectional(bad[i].layer, NN_MERGE_SUM);
+        CHECK(strstr(b.err, bad[i].msg) != NULL);
+        if (!strstr(b.err, bad[i].msg)) printf("  %d: %s\n", i, b.err);
+        CHECK(nn_spec_validate(&b, err) == NN_ERR_ARG);
+    }
+    nn_layer_spec b = nn_spec(NN_LAYER_BIDIRECTIONAL);
+    CHECK(nn_spec_validate(&b, err) == NN_ERR_ARG && strstr(err, "bidirectional: layer is missing"));
+    CHECK(nn_spec_set(&b, "layer", 3) == NN_ERR_ARG);
+    CHECK(strstr(b.err, "bidirectional: layer must be a layer (simpleRNN, lstm or gru), got 3"));
+    nn_layer_spec d = nn_dense(2, NN_ACT_RELU), l2 = nn_lstm(2);
+    CHECK(nn_spec_set_layer(&d, "units", &l2) == NN_ERR_ARG && strstr(d.err, "dense: units must be a number, got a layer"));
+
+    /* bytes: a layer inside a nested layer, and a layer where a number goes */
+    unsigned char deep[4096];
+    size_t n = 0;
+    static const char hdr[] = "\x0d\x00" "Bidirectional" "\x01\x00" "\x05\x00" "layer" "\x04";
+    memcpy(deep, hdr, sizeof hdr - 1);
+    n = sizeof hdr - 1;
+    n += nn_spec_encode(&s, deep + n, sizeof deep - n); /* s holds a layer itself */
+    CHECK(nn_spec_decode(deep, n, &r, err) == NN_ERR_ARG);
+    CHECK(strstr(err, "bidirectional: layer: bidirectional: layer holds a layer inside a nested layer: layers nest one level deep"));
+    if (!strstr(err, "nest one level")) printf("  %s\n", err);
+    unsigned char num[512];
+    static const char dh[] = "\x05\x00" "Dense" "\x01\x00" "\x05\x00" "units" "\x04";
+    memcpy(num, dh, sizeof dh - 1);
+    n = sizeof dh - 1 + nn_spec_encode(&l2, num + sizeof dh - 1, sizeof num - sizeof dh);
+    CHECK(nn_spec_decode(num, n, &r, err) == NN_ERR_ARG && strstr(err, "dense: units must be a number, got a layer"));
+
+    /* mergeMode null is TF.js's list output: refused when added to a (Sequential) model */
+    int shape[2] = {4, 3};
+    nn_model *m = nn_model_create(2, shape, 1);
+    CHECK(nn_model_add(m, nn_bidirectional(nn_lstm(2), NN_MERGE_NULL)) == NN_ERR_ARG);
+    CHECK(strstr(nn_model_error(m), "bidirectional: mergeMode null gives the two directions' outputs as a list") &&
+          strstr(nn_model_error(m), "single output tensor"));
+    /* shapes: concat doubles the units; the wrapped layer's own checks, named */
+    CHECK(nn_model_add(m, nn_bidirectional(inner, NN_MERGE_CONCAT)) == NN_OK);
+    int out[3];
+    CHECK(nn_model_layer_output_shape(m, 0, out) == 2 && out[0] == 4 && out[1] == 10);
+    CHECK(nn_model_add(m, nn_bidirectional(nn_lstm(3), NN_MERGE_MUL)) == NN_OK);
+    CHECK(nn_model_layer_output_shape(m, 1, out) == 1 && out[0] == 3);
+    CHECK(nn_model_add(m, nn_bidirectional(nn_lstm(3), NN_MERGE_SUM)) == NN_ERR_ARG);
+    CHECK(strstr(nn_model_error(m), "bidirectional: lstm: input must be a sequence [steps, features]"));
+    nn_tensor t[NN_MAX_TENSORS];
+    CHECK(nn_model_layer_tensors(m, 0, t) == 6);
+    CHECK(!strcmp(t[0].name, "forward_gru/kernel") && !strcmp(t[2].name, "forward_gru/bias"));
+    CHECK(!strcmp(t[4].name, "backward_gru/recurrent_kernel") && t[5].rank == 2 && t[5].shape[0] == 2);
+    CHECK(t[3].offset == nn_model_layer_num_params(m, 0) / 2 && t[3].regularized && t[0].regularized);
+    nn_model_free(m);
+    m = nn_model_create(2, shape, 1); /* Keras's layer names: simple_rnn */
+    CHECK(nn_model_add(m, nn_bidirectional(nn_simple_rnn(2, NN_ACT_TANH), NN_MERGE_CONCAT)) == NN_OK);
+    CHECK(nn_model_layer_tensors(m, 0, t) == 6 && !strcmp(t[4].name, "backward_simple_rnn/recurrent_kernel"));
     nn_model_free(m);
 }
 
@@ -208,21 +348,51 @@ static void test_hostile_files(void)
     h[32] = 0; h[33] = 0; h[34] = 0; h[35] = 0x80;
     seal(h, len);
     CHECK(nn_model_load(h, len, err) == NULL && strstr(err, "layers in"));
-    /* every byte flipped in turn: refused or loaded, never a crash (ASan/UBSan builds check) */
-    for (size_t i = 8; i + 4 < len; i++) {
-        memcpy(h, b, len);
-        h[i] ^= 0xA5;
-        seal(h, len);
-        nn_model *r = nn_model_load(h, len, err);
-        if (r) {
-            float x[2] = {0.5f, -1}, p[16];
-            if (nn_model_output_size(r) <= 16) nn_model_predict(r, x, 1, p);
-            nn_model_free(r);
-        }
-        CHECK(nn_model_load(h, i, err) == NULL); /* and every truncation */
-    }
+    float x[2] = {0.5f, -1};
+    flip_each_byte(b, len, 0xA5, x, 1, 2);
     free(h);
     free(b);
+    nn_model_free(m);
+}
+
+/* A Bidirectional model saves its nested spec in the version-3 file and loads to the same model
+ * (same predictions, same bytes saved again); every flipped byte and every truncation of the file
+ * is refused or loads, never a crash (the ASan/UBSan builds check). */
+static void test_bidirectional_file(void)
+{
+    int shape[1] = {5};
+    nn_model *m = nn_model_create(1, shape, 3);
+    nn_layer_spec e = nn_embedding(6, 3), r = nn_lstm(2);
+    nn_spec_set(&e, "maskZero", 1);
+    nn_spec_set(&r, "returnSequences", 1);
+    nn_spec_set(&r, "recurrentDropout", 0.2);
+    nn_spec_set(&r, "l1", 0.01);
+    CHECK(nn_model_add(m, e) == NN_OK);
+    CHECK(nn_model_add(m, nn_bidirectional(r, NN_MERGE_MUL)) == NN_OK);
+    CHECK(nn_model_add(m, nn_dense(3, NN_ACT_SOFTMAX)) == NN_OK);
+    nn_optimizer o = nn_adam(0.01f);
+    CHECK(nn_model_compile(m, &o, NN_LOSS_SCCE) == NN_OK);
+    float x[10] = {0, 1, 2, 3, 4, 0, 0, 5, 1, 2}, y[10] = {0, 1, 2, 0, 1, 2, 0, 1, 2, 0}, l, p[30], q[30];
+    CHECK(nn_model_train_batch(m, x, y, 2, &l) == NN_OK);
+    size_t len = nn_model_save_size(m), w;
+    unsigned char *b = malloc(len), *b2 = malloc(len);
+    CHECK(nn_model_save(m, b, len, &w) == NN_OK);
+    char err[NN_ERR_LEN];
+    nn_model *r2 = nn_model_load(b, len, err);
+    CHECK(r2 != NULL);
+    if (!r2) { printf("  %s\n", err); free(b); free(b2); nn_model_free(m); return; }
+    nn_layer_spec in;
+    CHECK(nn_model_layer_spec(r2, 1)->type == NN_LAYER_BIDIRECTIONAL);
+    CHECK(nn_spec_get_layer(nn_model_layer_spec(r2, 1), "layer", &in) == NN_OK && in.type == NN_LAYER_LSTM);
+    CHECK(nn_model_predict(m, x, 2, p) == NN_OK && nn_model_predict(r2, x, 2, q) == NN_OK);
+    CHECK(memcmp(p, q, sizeof p) == 0);
+    CHECK(nn_model_save_size(r2) == len && nn_model_save(r2, b2, len, &w) == NN_OK && memcmp(b, b2, len) == 0);
+    CHECK(nn_model_train_batch(r2, x, y, 2, &l) == NN_OK && nn_model_train_batch(m, x, y, 2, &l) == NN_OK);
+    CHECK(nn_model_predict(m, x, 2, p) == NN_OK && nn_model_predict(r2, x, 2, q) == NN_OK);
+    CHECK(memcmp(p, q, sizeof p) == 0); /* the optimizer state and the RNG came along */
+    nn_model_free(r2);
+    flip_each_byte(b, len, 0x5A, x, 2, 5);
+    free(b); free(b2);
     nn_model_free(m);
 }
 
@@ -251,9 +421,12 @@ int main(void)
 {
     RUN(test_every_type_round_trips);
     RUN(test_spec_by_name);
+    RUN(test_return_state);
+    RUN(test_nested_spec);
     RUN(test_compile_encoded);
     RUN(test_old_files);
     RUN(test_hostile_files);
+    RUN(test_bidirectional_file);
     RUN(test_many_classes);
     return nt_summary("table");
 }

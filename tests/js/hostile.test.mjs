@@ -398,7 +398,8 @@ test('sequential, add and compile refuse hostile arguments', async () => {
 test('layer factories: every option of every layer type, checked by the core', async () => {
   const table = nn.describe();
   // every required option at a valid value, from the table too
-  const valid = (o) => (o.kind === 'shape' ? [2] : o.kind === 'float' ? o.min : Math.max(2, o.min));
+  // (a layer option takes a recurrent layer: Bidirectional's)
+  const valid = (o) => (o.kind === 'layer' ? nn.layers.lstm({ units: 2 }) : o.kind === 'shape' ? [2] : o.kind === 'float' ? o.min : Math.max(2, o.min));
   const base = Object.fromEntries(table.layers.map((t) =>
     [t.name, Object.fromEntries(t.options.filter((o) => o.required).map((o) => [o.name, valid(o)]))]));
   for (const t of table.layers) {

@@ -335,3 +335,226 @@ test('sample: temperature sharpens or flattens the draw, 0 takes the most likely
   assert.throws(() => nn.text.sample([0.5, NaN]), /nnplay: sample takes a row of probabilities/);
   assert.throws(() => nn.text.sample(p, { temperature: -1 }), /temperature must be a number >= 0/);
 });
+
+test('returnState: TF.js\'s option, refused in a Sequential model (a layer there has a single output), naming it and the layer', () => {
+  for (const rnn of ['simpleRNN', 'lstm', 'gru']) {
+    const layer = nn.layers[rnn]({ units: 4, returnState: true }); // a valid option, as in TF.js ...
+    assert.throws(() => nn.sequential({ layers: [nn.layers.embedding({ inputDim: 5, outputDim: 2, inputLength: 3 }), layer] }),
+      new RegExp(`nnplay: adding a \\w+ layer: ${rnn}: returnState gives the layer several outputs .* single output tensor`));
+  }
+  const m = nn.sequential({ layers: [nn.layers.lstm({ inputShape: [3, 2], units: 4, returnState: false })] });
+  assert.equal(m.layers[0].config.returnState, false);
+  m.dispose();
+});
+
+test('bidirectional over lstm and gru (concat, sum; masked and not): TF.js\'s own bidirectional gives the same predictions from nnplay\'s weights', async () => {
+  const tf = await import('@tensorflow/tfjs');
+  await tf.setBackend('cpu');
+  const ids = Float32Array.from([0, 0, 3, 1, 2, 5, 0, 0, 4, 0, 2, 1, 1, 2, 3, 4, 5, 1]); // padding pre, post and inside
+  const cases = [['lstm', 'concat', false, false], ['lstm', 'sum', true, true], ['gru', 'concat', true, true],
+    ['gru', 'sum', false, true], ['lstm', 'concat', true, false], ['gru', 'sum', true, false]];
+  for (const [rnn, mergeMode, returnSequences, maskZero] of cases) {
+    const opts = { units: 4, returnSequences, recurrentActivation: 'sigmoid' };
+    const m = nn.sequential({ seed: 3, layers: [
+      nn.layers.embedding({ inputDim: 6, outputDim: 3, inputLength: 6, maskZero, embeddingsInitializer: 'glorotUniform' }),
+      nn.layers.bidirectional({ layer: nn.layers[rnn]({ ...opts, biasInitializer: 'glorotUniform' }), mergeMode }),
+      nn.layers.dense({ units: 2, activation: 'softmax' }),
+    ] });
+    const t = tf.sequential({ layers: [
+      tf.layers.embedding({ inputDim: 6, outputDim: 3, inputLength: 6, maskZero }),
+      tf.layers.bidirectional({ layer: tf.layers[rnn](opts), mergeMode }),
+      tf.layers.dense({ units: 2, activation: 'softmax' }),
+    ] });
+    // the same tensors in the same order, named as Keras scopes them (TF.js adds its own suffixes)
+    const names = m.getWeights().map((w) => w.name);
+    assert.deepEqual(names.slice(1, 7), ['forward', 'backward'].flatMap((d) =>
+      ['kernel', 'recurrent_kernel', 'bias'].map((k) => `bidirectional_2/${d}_${rnn}/${k}`)));
+    assert.deepEqual(t.getWeights().map((w) => w.shape), m.getWeights().map((w) => w.shape));
+    t.setWeights(m.getWeights().map((w) => tf.tensor(w, w.shape)));
+    const want = t.predict(tf.tensor(ids, [3, 6])).dataSync();
+    const got = m.predict(ids);
+    assert.equal(got.length, want.length);
+    for (let i = 0; i < got.length; i++) {
+      assert.ok(Math.abs(got[i] - want[i]) < 1e-5, `${rnn} ${mergeMode} ${returnSequences} ${maskZero} ${i}: ${got[i]} vs ${want[i]}`);
+    }
+    // and back: TF.js's weights into nnplay
+    const t2 = tf.sequential({ layers: [
+      tf.layers.embedding({ inputDim: 6, outputDim: 3, inputLength: 6, maskZero }),
+      tf.layers.bidirectional({ layer: tf.layers[rnn]({ ...opts, biasInitializer: 'glorotUniform' }), mergeMode }),
+      tf.layers.dense({ units: 2, activation: 'softmax' }),
+    ] });
+    m.setWeights(t2.getWeights().map((w) => w.dataSync()));
+    const want2 = t2.predict(tf.tensor(ids, [3, 6])).dataSync();
+    const got2 = m.predict(ids);
+    for (let i = 0; i < got2.length; i++) assert.ok(Math.abs(got2[i] - want2[i]) < 1e-5, `from TF.js ${i}: ${got2[i]} vs ${want2[i]}`);
+    m.dispose();
+    t.dispose();
+    t2.dispose();
+  }
+});
+
+test('bidirectional: the nested layer config in layerInfo/getConfig, summary, save/load, a model rebuilt from getConfig', () => {
+  const m = nn.sequential({ seed: 11, layers: [
+    nn.layers.bidirectional({ inputShape: [5, 3], layer: nn.layers.simpleRNN({ units: 2, returnSequences: true, dropout: 0.1 }), mergeMode: 'ave' }),
+    nn.layers.flatten(),
+    nn.layers.dense({ units: 1 }),
+  ] });
+  const info = m.layerInfo(0);
+  assert.equal(info.type, 'bidirectional');
+  assert.deepEqual(info.outputShape, [5, 2]);
+  assert.equal(info.mergeMode, 'ave');
+  assert.equal(info.layer.className, 'SimpleRNN');
+  assert.deepEqual([info.layer.config.units, info.layer.config.returnSequences, info.layer.config.dropout, info.layer.config.goBackwards],
+    [2, true, 0.1, false]);
+  assert.deepEqual(m.getWeights().slice(0, 6).map((w) => [w.name, w.shape]), [
+    ['bidirectional_1/forward_simple_rnn/kernel', [3, 2]], ['bidirectional_1/forward_simple_rnn/recurrent_kernel', [2, 2]],
+    ['bidirectional_1/forward_simple_rnn/bias', [2]], ['bidirectional_1/backward_simple_rnn/kernel', [3, 2]],
+    ['bidirectional_1/backward_simple_rnn/recurrent_kernel', [2, 2]], ['bidirectional_1/backward_simple_rnn/bias', [2]]]);
+  assert.equal(m.countParams(), 2 * (6 + 4 + 2) + 10 + 1);
+  assert.match(m.summary(null), /Bidirectional_1 \(Bidirectional\)\s+\[null,5,2\]\s+24/);
+  const cfg = m.getConfig();
+  assert.deepEqual(cfg.layers[0].config.layer, { className: 'SimpleRNN', config: info.layer.config });
+  const again = nn.sequential({ ...cfg, seed: 11 }); // getConfig's output builds the same model
+  assert.deepEqual(again.getConfig(), cfg);
+  again.setWeights(m.getWeights());
+  const x = Float32Array.from({ length: 4 * 15 }, (_, i) => Math.sin(i));
+  assert.deepEqual(Array.from(again.predict(x)), Array.from(m.predict(x)));
+  const r = nn.loadModel(m.save());
+  assert.deepEqual(r.getConfig().layers, cfg.layers);
+  assert.deepEqual(Array.from(r.predict(x)), Array.from(m.predict(x)));
+  for (const model of [m, again, r]) model.dispose();
+});
+
+test('bidirectional refuses what it cannot wrap, with the core\'s messages', () => {
+  const lstm = nn.layers.lstm({ units: 2 });
+  assert.throws(() => nn.layers.bidirectional({ layer: nn.layers.dense({ units: 3 }) }),
+    /nnplay: bidirectional: layer must be a recurrent layer \(simpleRNN, lstm or gru\), got dense/);
+  assert.throws(() => nn.layers.bidirectional({ layer: nn.layers.bidirectional({ layer: lstm }) }),
+    /bidirectional: layer: bidirectional: layer holds a layer inside a nested layer: layers nest one level deep/);
+  assert.throws(() => nn.layers.bidirectional({ layer: { className: 'LSTM', config: {} } }), /bidirectional: layer: lstm: units is missing/);
+  assert.throws(() => nn.layers.bidirectional({ layer: { className: 'LSTM', config: { units: 2, unitz: 3 } } }),
+    /bidirectional: layer: lstm: unknown option 'unitz'/);
+  assert.throws(() => nn.layers.bidirectional({ layer: 'lstm' }), /bidirectional: layer must be a layer \(simpleRNN, lstm or gru\), got 'lstm'/);
+  assert.throws(() => nn.layers.bidirectional({ mergeMode: 'sum' }), /bidirectional: layer is missing/);
+  assert.throws(() => nn.layers.bidirectional({ layer: lstm, mergeMode: 'max' }), /bidirectional: unknown mergeMode 'max' \(known: concat, sum, mul, ave, null\)/);
+  assert.throws(() => nn.layers.dense({ units: lstm }), /dense: units must be a number, got a layer/);
+  const cyclic = { className: 'LSTM', config: { units: 2 } };
+  cyclic.config.layer = cyclic;
+  assert.throws(() => nn.layers.bidirectional({ layer: cyclic }), /nnplay: .*(nested too deeply|nest one level deep)/);
+  // TF.js's mergeMode null (a list of both outputs) and an inner returnState: no single output
+  const listOut = nn.layers.bidirectional({ layer: lstm, mergeMode: null, inputShape: [3, 2] });
+  assert.throws(() => nn.sequential({ layers: [listOut] }),
+    /nnplay: adding a Bidirectional layer: bidirectional: mergeMode null gives the two directions' outputs as a list, but all layers in a Sequential model should have a single output tensor/);
+  assert.throws(() => nn.sequential({ layers: [nn.layers.bidirectional({ layer: nn.layers.gru({ units: 2, returnState: true }), inputShape: [3, 2] })] }),
+    /bidirectional: gru: returnState gives the layer several outputs/);
+  assert.throws(() => nn.sequential({ layers: [nn.layers.bidirectional({ layer: lstm, inputShape: [6] })] }),
+    /bidirectional: lstm: input must be a sequence \[steps, features\] \(rank 2\), got rank 1/);
+  assertWorks();
+});
+
+function assertWorks() {
+  const m = nn.sequential({ layers: [nn.layers.bidirectional({ inputShape: [2, 1], layer: nn.layers.gru({ units: 1 }) })] });
+  assert.equal(m.predict([[[1], [2]]]).length, 2);
+  m.dispose();
+}
+
+test('bidirectional lstm (masked, with dropout and recurrentDropout) learns the order task', async () => {
+  const T = 8;
+  const { x, y } = orderTask(400, T, 17);
+  for (let i = 0; i < 400; i += 3) x[i * T] = 0; // some padding at the start
+  const m = nn.sequential({ seed: 12, layers: [
+    nn.layers.embedding({ inputDim: 10, outputDim: 8, inputLength: T, maskZero: true }),
+    nn.layers.bidirectional({ layer: nn.layers.lstm({ units: 8, dropout: 0.1, recurrentDropout: 0.1 }) }),
+    nn.layers.dense({ units: 1, activation: 'sigmoid' }),
+  ] });
+  assert.deepEqual(m.layers[1].outputShape, [16]);
+  m.compile({ optimizer: nn.train.adam(0.01), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const h = await m.fit(x, y, { epochs: 20, batchSize: 32, validationSplit: 0.2 });
+  assert.ok(h.history.val_accuracy.at(-1) >= 0.9, `validation accuracy ${h.history.val_accuracy.at(-1)}`);
+  assert.deepEqual(Array.from(m.predict(x.subarray(0, 40))), Array.from(m.predict(x.subarray(0, 40))), 'no dropout when predicting');
+  m.dispose();
+});
+
+test('token ids as Int32Array, Uint16Array or Uint8Array go to the core as they are, and give exactly what float ids give', async () => {
+  const T = 6;
+  const { x, y } = orderTask(300, T, 23);
+  for (let i = 0; i < 300; i += 4) x[i * T] = 0; // padding for maskZero
+  const make = () => {
+    const m = nn.sequential({ seed: 13, layers: [
+      nn.layers.embedding({ inputDim: 10, outputDim: 4, inputLength: T, maskZero: true }),
+      nn.layers.gru({ units: 6, dropout: 0.1 }), // the dropout draws from the RNG: runs must agree on it
+      nn.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ] });
+    m.compile({ optimizer: nn.train.adam(0.01), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    return m;
+  };
+  const ref = make();
+  const want = { p: ref.predict(x), layers: ref.predictLayers(x.subarray(0, 60)), ev: ref.evaluate(x, y), batch: ref.trainOnBatch(x.subarray(0, 32 * T), y.subarray(0, 32)) };
+  want.h = await ref.fit(x, y, { epochs: 2, batchSize: 16, validationSplit: 0.2 });
+  want.h2 = await ref.fit(x, y, { epochs: 1, batchSize: 16, validationData: [x.subarray(0, 50 * T), y.subarray(0, 50)] });
+  want.w = ref.getWeights();
+  for (const Type of [Int32Array, Uint16Array, Uint8Array]) {
+    const ids = Type.from(x);
+    const m = make();
+    assert.deepEqual(Array.from(m.predict(ids)), Array.from(want.p), `${Type.name} predict`);
+    assert.deepEqual(m.predictLayers(ids.subarray(0, 60)).map((o) => Array.from(o)), want.layers.map((o) => Array.from(o)));
+    assert.deepEqual(m.evaluate(ids, y), want.ev);
+    assert.equal(m.trainOnBatch(ids.subarray(0, 32 * T), y.subarray(0, 32)), want.batch);
+    assert.deepEqual((await m.fit(ids, y, { epochs: 2, batchSize: 16, validationSplit: 0.2 })).history, want.h.history);
+    // float validation data beside integer training data
+    assert.deepEqual((await m.fit(ids, y, { epochs: 1, batchSize: 16, validationData: [x.subarray(0, 50 * T), y.subarray(0, 50)] })).history,
+      want.h2.history);
+    assert.deepEqual(m.getWeights().map((w) => Array.from(w)), want.w.map((w) => Array.from(w)), `${Type.name}: the same weights after fit`);
+    m.dispose();
+  }
+  // an int32 tensor's values go as they are too
+  const tf = await import('@tensorflow/tfjs');
+  const t = tf.tensor(Int32Array.from(x.subarray(0, 10 * T)), [10, T], 'int32');
+  assert.deepEqual(Array.from(ref.predict(t)), Array.from(ref.predict(x.subarray(0, 10 * T))));
+  t.dispose();
+  ref.dispose();
+});
+
+test('integer ids: wasm holds them at their own size (no float32 copy), and bad ids get the embedding\'s message before any training', async () => {
+  const T = 10;
+  const n = 20000;
+  const ids = Uint8Array.from({ length: n * T }, (_, i) => (i * 7) % 50);
+  const y = Float32Array.from({ length: n }, (_, i) => i % 2);
+  const m = nn.sequential({ seed: 14, layers: [
+    nn.layers.embedding({ inputDim: 50, outputDim: 2, inputLength: T }),
+    nn.layers.flatten(),
+    nn.layers.dense({ units: 1, activation: 'sigmoid' }),
+  ] });
+  m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+  const heldDuringFit = async (x) => {
+    const before = nn.info().heapUsed;
+    let during = 0;
+    await m.fit(x, y, { epochs: 1, batchSize: 1000, callbacks: { onTrainBegin: () => { during = nn.info().heapUsed; } } });
+    return during - before;
+  };
+  await heldDuringFit(ids); // caches sized once
+  const u8 = await heldDuringFit(ids);
+  const f32 = await heldDuringFit(Float32Array.from(ids));
+  assert.ok(f32 - u8 >= 3 * n * T - 4096, `float32 inputs take 3 more bytes an id in wasm: ${f32} vs ${u8} bytes held`);
+  // ids outside the vocabulary: the same message whatever the array type, and nothing trained
+  const w0 = m.getWeights().map((w) => Array.from(w));
+  const bad = Int32Array.from(ids.subarray(0, 20 * T));
+  bad[3 * T + 4] = 50;
+  await assert.rejects(m.fit(bad, y.subarray(0, 20), { epochs: 1 }), /nnplay: x: embedding: input 50 at sample 3, position 4 is not a token id in \[0, 50\)/);
+  assert.deepEqual(m.getWeights().map((w) => Array.from(w)), w0, 'no step was taken');
+  await assert.rejects(m.fit(ids.subarray(0, 20 * T), y.subarray(0, 20), { epochs: 1, validationData: [bad, y.subarray(0, 20)] }),
+    /nnplay: validationData x: embedding: input 50 at sample 3, position 4/);
+  assert.throws(() => m.predict(bad), /nnplay: predict: embedding: input 50 at sample 3, position 4/);
+  assert.throws(() => m.evaluate(bad, y.subarray(0, 20)), /embedding: input 50 at sample 3/);
+  assert.throws(() => m.trainOnBatch(bad, y.subarray(0, 20)), /embedding: input 50 at sample 3/);
+  bad[3 * T + 4] = -2;
+  assert.throws(() => m.predict(bad), /embedding: input -2 at sample 3, position 4 is not a token id/);
+  assert.throws(() => m.predict(Uint16Array.from([1, 2, 3, 65535, 4, 5, 6, 7, 8, 9])), /embedding: input 65535 at sample 0, position 3/);
+  assert.throws(() => m.predict(Int32Array.from([1, 2, 3])), /x has 3 values, which is not a whole number of samples of 10/);
+  m.dispose();
+  // a model that does not start with an embedding takes integer arrays as float32 values (as before)
+  const d = nn.sequential({ seed: 1, layers: [nn.layers.dense({ inputShape: [2], units: 1 })] });
+  assert.deepEqual(Array.from(d.predict(Int32Array.from([1, -2, 3, 4]))), Array.from(d.predict(Float32Array.from([1, -2, 3, 4]))));
+  assert.deepEqual(Array.from(d.predict(Uint8Array.from([1, 2, 3, 4]))), Array.from(d.predict([[1, 2], [3, 4]])));
+  d.dispose();
+});
