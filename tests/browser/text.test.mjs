@@ -68,6 +68,11 @@ test('text page, Classify: the shipped model reads typed mail with per-word cont
     assert.ok(pHam < 50, `normal text: p(spam) ${pHam}%`);
     assert.match(await page.textContent('#verdict-word'), /ham/);
     assert.ok(await page.locator('#top-ham li:not(.none)').count() >= 1, 'some word pushes towards ham');
+    // the other pages link here, and this page links back
+    for (const other of ['web/', 'web/images.html']) {
+      assert.match(await (await page.request.get(new URL(other, url).href)).text(), /href="text.html"/, other);
+    }
+    assert.deepEqual(await page.$$eval('nav.pages a', (as) => as.map((a) => a.getAttribute('href'))), ['./', 'images.html']);
     await page.click('[data-example="test"]');
     await page.waitForFunction((t) => document.getElementById('message').value !== t, NORMAL);
 
