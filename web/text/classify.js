@@ -71,6 +71,7 @@ export function startClassify({ onReady }) {
     $('c-model-info').textContent = `${a.layers.join(' → ')}: ${CELLS[a.cell] ?? '?'} ${a.units ?? ''}, embedding ${a.embedding}` +
       `${a.dropout ? `, dropout ${a.dropout}` : ''}${a.maskZero ? ', padding masked' : ''}; ${int(m.params)} weights (${(m.bytes / 1024).toFixed(0)} KB), ${what}.`;
     $('c-summary').textContent = m.summary;
+    if (state.ready) status(m.origin === 'new' ? 'A new network with random weights: press Train.' : `Model ready (${what}).`);
     showError('');
     setStats({ epoch: 0, fraction: 0, rate: 0, steps: 0, trainAcc: null, val: null });
     $('c-loss').textContent = '–';
@@ -136,6 +137,7 @@ export function startClassify({ onReady }) {
     showError('');
     setPlaying(!state.playing);
     send({ type: state.playing ? 'play' : 'pause' });
+    status(state.playing ? 'Training… press Pause to stop.' : 'Paused.');
   });
   $('c-scratch').addEventListener('click', () => rebuild());
   $('c-keras').addEventListener('click', () => {

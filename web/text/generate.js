@@ -81,6 +81,8 @@ export function startGenerate({ onReady }) {
       `reads ${a.window} characters; ${int(m.params)} weights (${(m.bytes / 1024).toFixed(0)} KB), ${what}.`;
     $('g-summary').textContent = m.summary;
     $('g-samples').replaceChildren();
+    // (the shipped model follows a corpus switch, whose status line says what was loaded)
+    if (state.sampled && m.origin !== 'shipped') status(m.origin === 'new' ? 'A new network with random weights: press Train.' : `Model ready (${what}).`);
     showError('');
     setStats({ epoch: 0, fraction: 0, rate: 0, steps: 0, trainAcc: null });
     $('g-loss').textContent = '–';
@@ -117,6 +119,7 @@ export function startGenerate({ onReady }) {
       el('p', { class: 'sample-head', text: `${m.steps ? `step ${int(m.steps)}, epoch ${m.epoch.toFixed(2)}` : 'as loaded'}, temperature ${m.temperature}` }),
       el('p', { class: 'sample-text', lang: LANG[state.corpus] }, el('span', { class: 'seed', text: m.seed }), m.text));
     $('g-samples').prepend(li);
+    nextNow(); // the bars follow the training too
     while ($('g-samples').children.length > MAX_SAMPLES) $('g-samples').lastElementChild.remove();
     if (!state.sampled) {
       state.sampled = true;
@@ -140,6 +143,8 @@ export function startGenerate({ onReady }) {
     setPlaying(!state.playing);
     if (state.playing) sendSettings();
     send({ type: state.playing ? 'play' : 'pause' });
+    status(state.playing ? 'Training… press Pause to stop.' : 'Paused.');
+    if (!state.playing) nextNow();
   });
   $('g-scratch').addEventListener('click', () => {
     setPlaying(false);
