@@ -21,6 +21,8 @@ const CHECKS = [
   ['fuzz', 'libclang-rt-dev', () => clangRuntime('fuzzer')],
   ['fuzz', 'llvm', () => which('llvm-symbolizer')],
   ['browser', 'chromium', () => existsSync('/usr/bin/chromium')],
+  // a CJK font, so the text page's Chinese renders in the browser tests' screenshots (not boxes)
+  ['browser', 'fonts-wqy-microhei', () => existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc')],
   ['data', 'dataset-fashion-mnist', () => existsSync(FASHION_MNIST)],
   // the text page's character corpora (tools/data-text.mjs): Tang poems and English fortunes
   ['data', 'fortunes-zh', () => existsSync('/usr/share/games/fortunes/tang300')],

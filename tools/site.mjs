@@ -8,6 +8,8 @@
 //   site/examples/tutorial.html  a tutorial page embedding the playground (<nn-playground>)
 //   site/web/images.html         the images page, with web/data/*.nnds.gz (made by tools/data.mjs)
 //                                and the pretrained web/models/digits-cnn.nnplay
+//   site/web/text.html           the text page, with web/data/*.nntx.gz (tools/data-text.mjs) and
+//                                the models of tools/train-text.mjs in web/models/
 // Usage: `node tools/site.mjs` (after `node tools/build.mjs`), or `await buildSite()`.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -51,6 +53,17 @@ function imagesFiles(dir) {
     'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'];
 }
 
+/** What the text page loads at startup (the Classify tab: the mail corpus and its model). The
+ *  Generate tab's worker, corpus and model load when it is first opened. */
+function textFiles() {
+  return ['web/text.html', 'web/text.css', 'web/text.js', 'web/text/classify.js', 'web/text/generate.js', 'web/text/ui.js',
+    'web/text/chart.js', 'web/text/models.js', 'web/text/classify-worker.js', 'web/text/worker-train.js', 'web/text-data.js',
+    'web/worker-shared.js', 'web/download.js', ...apiFiles(), 'dist/nnplay_core.js', 'dist/nnplay_core.wasm',
+    'web/data/spam.nntx.gz', 'web/models/spam-gru.nnplay'];
+}
+const TEXT_ON_DEMAND = ['web/text/generate-worker.js', 'web/data/tang.nntx.gz', 'web/models/tang-lstm.nnplay',
+  'web/data/fortunes.nntx.gz', 'web/models/fortunes-lstm.nnplay'];
+
 /** { files: [{ file, bytes, gzip }], bytes, gzip } for what a page loads from `dir` (the playground by default). */
 export function pageWeight(dir = SITE, list = playgroundFiles(dir)) {
   const files = list.map((file) => {
@@ -90,7 +103,13 @@ export async function buildSite({ out = SITE, quiet = false } = {}) {
   for (const f of images.files) log(`site:   ${f.file.padEnd(30)} ${String(f.bytes).padStart(8)} B  ${String(f.gzip).padStart(7)} B gz`);
   const fashion = pageWeight(out, ['web/data/fashion.nnds.gz']).files[0];
   log(`site:   on demand: web/data/fashion.nnds.gz ${fashion.bytes} B (already gzipped)`);
-  return { dir: out, weight: w, images };
+  const text = pageWeight(out, textFiles());
+  log(`site: text page weight ${text.bytes} bytes (${kb(text.bytes)}), ${text.gzip} bytes over the wire (${kb(text.gzip)}):`);
+  for (const f of text.files) log(`site:   ${f.file.padEnd(30)} ${String(f.bytes).padStart(8)} B  ${String(f.gzip).padStart(7)} B gz`);
+  const generate = pageWeight(out, TEXT_ON_DEMAND);
+  log(`site:   on demand (Generate tab): ${generate.gzip} bytes over the wire (${kb(generate.gzip)}):`);
+  for (const f of generate.files) log(`site:     ${f.file.padEnd(28)} ${String(f.bytes).padStart(8)} B  ${String(f.gzip).padStart(7)} B gz`);
+  return { dir: out, weight: w, images, text };
 }
 
 if (isMain(import.meta.url)) main('site', () => buildSite());
