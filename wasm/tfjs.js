@@ -48,7 +48,7 @@ const TFJS_DEFAULTS = { kernelInitializer: 'glorotNormal', recurrentActivation: 
 // ---- per-class keys: written as they are, and checked when read ----
 const NO_REG = (...keys) => Object.fromEntries(keys.map((k) => [k, null]));
 const RECURRENT_FIXED = { ...NO_REG('recurrent_regularizer', 'bias_regularizer', 'activity_regularizer',
-  'kernel_constraint', 'recurrent_constraint', 'bias_constraint'), return_state: false, stateful: false, unroll: false };
+  'kernel_constraint', 'recurrent_constraint', 'bias_constraint'), stateful: false, unroll: false }; // return_state: the table's returnState
 /** Every class with a mapping, and the keys nnplay always has at one value: written on export;
  * on import null or this value, or refused. The other keys are the table's options, snake_case. */
 const FIXED = {
@@ -61,6 +61,7 @@ const FIXED = {
     ...NO_REG('beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint') },
   Embedding: NO_REG('embeddings_regularizer', 'activity_regularizer', 'embeddings_constraint'),
   SimpleRNN: RECURRENT_FIXED, LSTM: { ...RECURRENT_FIXED, implementation: null }, GRU: { ...RECURRENT_FIXED, implementation: null },
+  Bidirectional: {}, // its keys are its CLASSES entry's
 };
 /** Keys Keras writes that TF.js does not, read like FIXED. */
 const KERAS_FIXED = { groups: 1, keepdims: false, time_major: false, sparse: false, ragged: false };
@@ -69,9 +70,10 @@ const KERAS_FIXED = { groups: 1, keepdims: false, time_major: false, sparse: fal
 const ANY_VALUE = new Set(['unroll', 'implementation', 'seed']);
 
 // ---- layers that need more than the generic mapping: one entry per class ----
-// toKeras(cfg, generic, info): the Keras {class_name, config} from nnplay's config cfg (generic()
-// gives the generic snake_case config; info is layerInfo's). fromKeras(kc, ctx): nnplay's
-// {className, config} from a Keras config (ctx.generic(className, kc) runs the generic mapping).
+// toKeras(cfg, generic, info, where): the Keras {class_name, config} from nnplay's config cfg
+// (generic() gives the generic snake_case config; info is layerInfo's; where prefixes errors).
+// fromKeras(kc, ctx): nnplay's {className, config} from a Keras config (ctx.generic(className, kc)
+// runs the generic mapping).
 // weightName(tensor, kc): the weight's name under the layer's in a file, when not nnplay's tensor
 // name. A wrapper (Bidirectional) is one entry using all three, recursing through layerToKeras.
 const ACT_LAYER = (activation, allowed) => ({ fromKeras: (kc, ctx) => {
@@ -101,6 +103,36 @@ const CLASSES = {
     onlyKeys(kc, ctx, { alpha, negative_slope: alpha });
     return { className: 'Activation', config: { activation: 'leakyRelu', alpha } };
   } },
+  // TF.js writes { merge_mode, layer: { class_name, config (with its name) } } and names the weights
+  // <bidirectional>/forward_<inner name>/kernel, where nnplay's are forward_<snake_case class>/kernel
+  Bidirectional: {
+    toKeras(cfg, generic, info, where) {
+      const { className, config } = cfg.layer;
+      const inner = layerToKeras(className, config, `${where}: its layer (${className})`, {});
+      // the inner name is what TF.js puts after forward_: nnplay's own weight names hold it
+      const name = /^forward_([^/]+)\//.exec(info.weights?.[0]?.name ?? '')?.[1] ?? toSnakeCase(className);
+      inner.config = { name, trainable: true, ...inner.config };
+      return { class_name: 'Bidirectional', config: { merge_mode: cfg.mergeMode, layer: inner } };
+    },
+    fromKeras(kc, ctx) {
+      const { layer, merge_mode: mergeMode, ...rest } = kc;
+      onlyKeys(rest, ctx, { num_constants: null });
+      const cls = layer?.class_name;
+      if (!isObj(layer) || typeof cls !== 'string' || !isObj(layer.config ?? {})) {
+        throw err(ctx.where, `layer ${show(layer)} is not a {class_name, config} entry`);
+      }
+      const t = layerType(cls);
+      // (a known class that is not recurrent goes on: the core refuses it with what it wraps)
+      if (!t || t.className !== cls || !FIXED[cls]) throw err(ctx.where, `its layer's class '${cls}' is not an nnplay layer`);
+      const inner = { ...ctx, where: `${ctx.where}: its layer${typeof layer.config?.name === 'string' ? ` '${layer.config.name}'` : ''} (${cls})`,
+        common: (k, v) => ['name', 'trainable', 'dtype'].includes(k) && ctx.common(k, v) };
+      // TF.js reads a missing merge_mode as 'concat' and null as a list (which the core refuses)
+      return { className: 'Bidirectional', config: { layer: genericFromKeras(cls, { ...layer.config }, inner),
+        mergeMode: mergeMode === undefined ? 'concat' : mergeMode } };
+    },
+    weightName: (tensor, kc) => (typeof kc.layer?.config?.name !== 'string' ? tensor
+      : tensor.replace(/^(forward|backward)_[^/]*/, `$1_${kc.layer.config.name}`)),
+  },
   ELU: ACT_LAYER('elu', { alpha: 1 }),
   ReLU: ACT_LAYER('relu', { max_value: null, negative_slope: 0, threshold: 0 }),
   Softmax: ACT_LAYER('softmax', { axis: -1 }),
@@ -149,7 +181,7 @@ export function layerToKeras(className, cfg, where, info) {
   // a type this module was not taught: Keras's keys beyond the table's are unknown
   if (!t || !FIXED[className]) throw err(where, `${className} has no TF.js Layers mapping yet (wasm/tfjs.js)`);
   const generic = () => genericToKeras(t, cfg, where);
-  return CLASSES[className]?.toKeras ? CLASSES[className].toKeras(cfg, generic, info) : { class_name: className, config: generic() };
+  return CLASSES[className]?.toKeras ? CLASSES[className].toKeras(cfg, generic, info, where) : { class_name: className, config: generic() };
 }
 
 function genericToKeras(t, cfg, where) {
@@ -479,8 +511,8 @@ export function fromArtifacts(art, options = {}) {
       const special = CLASSES[cls]?.fromKeras;
       const t = layerType(cls);
       if (!special && (!t || t.className !== cls)) {
-        throw err(lw, `unknown layer class '${cls}' (nnplay reads ${[...coreTable().layers.map((l) => l.className),
-          ...Object.keys(CLASSES).filter((c) => CLASSES[c].fromKeras)].join(', ')})`);
+        const known = new Set([...coreTable().layers.map((l) => l.className), ...Object.keys(CLASSES).filter((c) => CLASSES[c].fromKeras)]);
+        throw err(lw, `unknown layer class '${cls}' (nnplay reads ${[...known].join(', ')})`);
       }
       if (cls === 'BatchNormalization' && kc.axis != null) {
         // Keras writes the channel axis counted with the batch (3 for [h, w, c]), or as a list

@@ -106,6 +106,21 @@ const CASES = [
       ...(o.returnSequences ? [tf.layers[rnn === 'gru' ? 'lstm' : 'gru']({ units: 3, recurrentActivation: 'sigmoid' })] : []),
       tf.layers.dense({ units: 2, activation: 'softmax' })],
   }))),
+  ...[
+    ['lstm', 'concat', { recurrentActivation: 'sigmoid' }, false], ['gru', 'sum', {}, false], ['gru', 'ave', { returnSequences: true }, false],
+    ['simpleRNN', 'mul', { returnSequences: true, activation: 'relu' }, false], ['lstm', 'ave', { returnSequences: true }, true],
+    ['gru', 'concat', { goBackwards: true }, true], ['simpleRNN', 'sum', {}, true],
+  ].map(([rnn, mergeMode, o, maskZero], k) => ({
+    name: `${maskZero ? 'embedding (maskZero), ' : ''}bidirectional ${rnn} ${mergeMode} ${JSON.stringify(o)}`,
+    shape: maskZero ? [6] : [5, 3], x: maskZero ? ids(N * 6, 9, 40 + k, 2) : floats(N * 15, 40 + k), tokens: maskZero,
+    loss: 'categoricalCrossentropy', out: 2,
+    nn: () => [...(maskZero ? [nn.layers.embedding({ inputDim: 9, outputDim: 3, inputLength: 6, maskZero })] : []),
+      nn.layers.bidirectional({ ...(maskZero ? {} : { inputShape: [5, 3] }), layer: nn.layers[rnn]({ units: 4, ...o }), mergeMode }),
+      ...(o.returnSequences ? [nn.layers.flatten()] : []), nn.layers.dense({ units: 2, activation: 'softmax' })],
+    tf: () => [...(maskZero ? [tf.layers.embedding({ inputDim: 9, outputDim: 3, inputLength: 6, maskZero })] : []),
+      tf.layers.bidirectional({ ...(maskZero ? {} : { inputShape: [5, 3] }), layer: tf.layers[rnn]({ units: 4, ...o }), mergeMode }),
+      ...(o.returnSequences ? [tf.layers.flatten()] : []), tf.layers.dense({ units: 2, activation: 'softmax' })],
+  })),
   { name: 'simpleRNN on float sequences, relu, returnSequences + flatten', shape: [5, 3], x: floats(N * 15, 13), loss: 'meanSquaredError', out: 2,
     nn: () => [nn.layers.simpleRNN({ inputShape: [5, 3], units: 4, activation: 'relu', returnSequences: true, dropout: 0.1, recurrentDropout: 0.1 }),
       nn.layers.flatten(), nn.layers.dense({ units: 2 })],
@@ -135,14 +150,16 @@ for (const c of CASES) {
     // what TF.js writes for the model it read is what we wrote, key for key
     const again = await tfArtifacts(t);
     const ours = art.modelTopology.config.layers;
-    again.modelTopology.config.layers.forEach((l, i) => {
-      assert.equal(l.class_name, ours[i].class_name);
+    const sameKeys = (l, o, i, what) => {
+      assert.equal(l.class_name, o.class_name);
       for (const [k, v] of Object.entries(l.config)) {
         if (k === 'unit_forget_bias' && v === null) continue; // TF.js forgets it (its LSTM getConfig)
-        if (k === 'dtype' && i === 0 && !('dtype' in ours[i].config)) continue;
-        assert.deepEqual(ours[i].config[k], v, `layer ${i} (${l.class_name}) key ${k}`);
+        if (k === 'dtype' && i === 0 && !('dtype' in o.config)) continue;
+        if (k === 'layer') sameKeys(v, o.config.layer, -1, `${what}'s layer`); // Bidirectional's
+        else assert.deepEqual(o.config[k], v, `${what} (${l.class_name}) key ${k}`);
       }
-    });
+    };
+    again.modelTopology.config.layers.forEach((l, i) => sameKeys(l, ours[i], i, `layer ${i}`));
     m.dispose(); r.dispose(); t.dispose();
   });
 
@@ -236,6 +253,53 @@ test('what Keras writes (tensorflowjs_converter\'s model.json: model_config, Inp
   assert.equal(m.layers[0].config.kernelInitializer, 'glorotUniform');
   assert.ok(Math.abs(m.learningRate - 0.01) < 1e-7, 'training_config compiled it');
   m.dispose(); t.dispose();
+});
+
+test('bidirectional: what TF.js writes (merge_mode, the nested layer named, forward_<its name>/ weights), two in a model, Keras\'s cell names, refusals', async () => {
+  const m = nn.sequential({ seed: 6, layers: [
+    nn.layers.bidirectional({ inputShape: [4, 2], layer: nn.layers.lstm({ units: 3, returnSequences: true }), mergeMode: 'sum' }),
+    nn.layers.bidirectional({ layer: nn.layers.simpleRNN({ units: 2 }) }), nn.layers.dense({ units: 1 })] });
+  randomize(m, 6);
+  const art = m.toTfjs();
+  const [b1, b2] = art.modelTopology.config.layers;
+  assert.deepEqual(Object.keys(b1.config), ['merge_mode', 'layer', 'name', 'trainable', 'batch_input_shape', 'dtype']);
+  assert.equal(b1.config.merge_mode, 'sum');
+  assert.equal(b2.config.merge_mode, 'concat');
+  assert.deepEqual([b1.config.layer.class_name, b1.config.layer.config.name, b2.config.layer.config.name], ['LSTM', 'lstm', 'simple_rnn']);
+  assert.deepEqual(art.weightSpecs.slice(0, 4).map((w) => w.name), ['bidirectional_1/forward_lstm/kernel',
+    'bidirectional_1/forward_lstm/recurrent_kernel', 'bidirectional_1/forward_lstm/bias', 'bidirectional_1/backward_lstm/kernel']);
+  const t = await tf.loadLayersModel(tf.io.fromMemory(art));
+  // (originalName: TF.js suffixes a variable's name when an earlier model used it)
+  assert.deepEqual(t.weights.map((w) => w.originalName), art.weightSpecs.map((w) => w.name), 'TF.js names them as we do');
+  const x = floats(3 * 8, 6);
+  assert.ok(maxDiff(m.predict(x), tfPredict(t, x, [3, 4, 2])) <= TOL);
+  // Keras's names: bidirectional/forward_lstm/lstm_cell/kernel
+  const keras = clone({ ...art, weightData: null });
+  keras.weightData = art.weightData;
+  keras.weightSpecs = art.weightSpecs.map((w) => ({ ...w, name: w.name.replace(/^(bidirectional_1\/\w+_lstm)\//, '$1/lstm_cell/') }));
+  assert.equal(keras.weightSpecs[0].name, 'bidirectional_1/forward_lstm/lstm_cell/kernel');
+  const k = await nn.loadTfjs(keras);
+  assert.deepEqual(Array.from(k.predict(x)), Array.from(m.predict(x)));
+  assert.deepEqual(k.getConfig().layers, m.getConfig().layers);
+  k.dispose();
+
+  const cases = [
+    [(l) => { l[0].config.merge_mode = null; }, /layer 0 'bidirectional_1' \('Bidirectional'\): .*mergeMode null gives the two directions' outputs as a list/],
+    [(l) => { l[0].config.merge_mode = 'max'; }, /'bidirectional_1' \('Bidirectional'\): .*unknown mergeMode 'max'/],
+    [(l) => { l[0].config.num_constants = 1; }, /'bidirectional_1' \('Bidirectional'\): num_constants 1 is not supported \(nnplay: null\)/],
+    [(l) => { l[0].config.backward_layer = clone(l[0].config.layer); }, /'bidirectional_1' \('Bidirectional'\): unsupported option 'backward_layer'/],
+    [(l) => { l[0].config.layer.config.stateful = true; }, /'bidirectional_1' \('Bidirectional'\): its layer 'lstm' \(LSTM\): stateful true is not supported/],
+    [(l) => { l[0].config.layer.config.batch_input_shape = [null, 4, 2]; }, /its layer 'lstm' \(LSTM\): unsupported option 'batch_input_shape'/],
+    [(l) => { l[0].config.layer = { class_name: 'Dense', config: { units: 2 } }; }, /'Bidirectional'\): .*layer must be a recurrent layer \(simpleRNN, lstm or gru\), got dense/],
+    [(l) => { l[0].config.layer = { class_name: 'ConvLSTM2D', config: {} }; }, /'Bidirectional'\): its layer's class 'ConvLSTM2D' is not an nnplay layer/],
+    [(l) => { l[0].config.layer = 'lstm'; }, /'Bidirectional'\): layer 'lstm' is not a \{class_name, config\} entry/],
+    [(l) => { l[0].config.layer.config.name = 'other'; }, /no weight 'bidirectional_1\/forward_other\/kernel' in weightSpecs/],
+  ];
+  for (const [f, re] of cases) await assert.rejects(nn.loadTfjs(edit(art, (a, l) => f(l))), re);
+  const bad = nn.sequential({ layers: [nn.layers.bidirectional({ inputShape: [4, 2], layer: nn.layers.gru({ units: 2, recurrentActivation: 'leakyRelu' }) })] });
+  assert.throws(() => bad.toTfjs(), /toTfjs: layer 0 'bidirectional_1' \(Bidirectional\): its layer \(GRU\): recurrent_activation 'leakyRelu' has no TF.js\/Keras activation name$/);
+  m.dispose(); t.dispose(); bad.dispose();
+  await assertStillWorks();
 });
 
 const clone = (v) => JSON.parse(JSON.stringify(v));
@@ -338,7 +402,7 @@ test('import refusals name the layer and the option', async () => {
   const art = await denseArtifacts();
   const used = nn.info().heapUsed;
   const cases = [
-    [(a, l) => { l[1].class_name = 'Conv1D'; }, /layer 1 'd2' \('Conv1D'\): unknown layer class 'Conv1D' \(nnplay reads Dense, .*LSTM, GRU, LeakyReLU/],
+    [(a, l) => { l[1].class_name = 'Conv1D'; }, /layer 1 'd2' \('Conv1D'\): unknown layer class 'Conv1D' \(nnplay reads Dense, .*LSTM, GRU, Bidirectional, LeakyReLU, ELU, ReLU, Softmax\)/],
     [(a, l) => { l[0].config.kernel_constraint = { class_name: 'MaxNorm', config: { max_value: 2 } }; }, /layer 0 'd1' \('Dense'\): kernel_constraint .*MaxNorm.* is not supported/],
     [(a, l) => { l[0].config.bias_regularizer = { class_name: 'L1L2', config: { l1: 0, l2: 0.1 } }; }, /'d1' .*bias_regularizer .* is not supported/],
     [(a, l) => { l[0].config.kernel_regularizer = { class_name: 'Orthogonality', config: {} }; }, /kernel_regularizer .* is not supported \(nnplay: L1L2 on the kernel only\)/],
@@ -366,7 +430,8 @@ test('import refusals name the layer and the option', async () => {
   const rnn = tf.sequential({ layers: [tf.layers.simpleRNN({ inputShape: [3, 2], units: 2 })] });
   const ra = await tfArtifacts(rnn);
   await assert.rejects(nn.loadTfjs(edit(ra, (a, l) => { l[0].config.stateful = true; })), /simple_rnn_SimpleRNN\d+' \('SimpleRNN'\): stateful true is not supported \(nnplay: false\)/);
-  await assert.rejects(nn.loadTfjs(edit(ra, (a, l) => { l[0].config.return_state = true; })), /return_state true is not supported/);
+  await assert.rejects(nn.loadTfjs(edit(ra, (a, l) => { l[0].config.return_state = true; })),
+    /simple_rnn_SimpleRNN\d+' \('SimpleRNN'\): adding a SimpleRNN layer: simpleRNN: returnState gives the layer several outputs/);
   const cnn = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 1, kernelSize: 2 }), tf.layers.batchNormalization({})] });
   const ca = await tfArtifacts(cnn);
   await assert.rejects(nn.loadTfjs(edit(ca, (a, l) => { l[1].config.center = false; })), /'BatchNormalization'\): center false is not supported \(nnplay: true\)/);
