@@ -231,13 +231,13 @@ function recurrentAttrs(c, className, cfg, directions) {
   return attrs;
 }
 
+const refuseMask = (c) => err(c.where, 'its input carries an Embedding maskZero mask: nnplay holds the state over padded ' +
+  'steps anywhere in a sequence, which ONNX\'s RNN/LSTM/GRU (sequence_lens: trailing padding only) cannot express; ' +
+  'export a model built with maskZero: false');
+
 function recurrent(x, c) {
   const { cfg, className } = c;
-  if (c.masked) {
-    throw err(c.where, 'its input carries an Embedding maskZero mask: nnplay holds the state over padded ' +
-      'steps anywhere in a sequence, which ONNX\'s RNN/LSTM/GRU (sequence_lens: trailing padding only) cannot express; ' +
-      'export a model built with maskZero: false');
-  }
+  if (c.masked) throw refuseMask(c);
   const [T, F] = x.shape;
   const { W, R, B } = recurrentWeights(className, cfg, c.w, F);
   const k = W.length / (cfg.units * F);
@@ -259,6 +259,59 @@ function recurrent(x, c) {
     y = c.node('Slice', [y, c.ints('starts', [-1]), c.ints('ends', [-(2n ** 63n)]), c.ints('axes', [0]), c.ints('steps', [-1])]);
   }
   return { name: c.node('Transpose', [y], { perm: is([1, 0, 2]) }), shape: [T, u], nchw: false };
+}
+
+/** nnplay's merge of two [..., u] values a (the forward copy's) and b, as bidirectional.c does. */
+function merge(c, mode, a, b) {
+  switch (mode) {
+    case 'concat': return c.node('Concat', [a, b], { axis: i(-1) });
+    case 'sum': return c.node('Add', [a, b]);
+    case 'mul': return c.node('Mul', [a, b]);
+    case 'ave': return c.node('Mul', [c.node('Add', [a, b]), c.init('half', [], [0.5])]);
+    default: throw err(c.where, `mergeMode ${show(mode)} has no ONNX mapping`);
+  }
+}
+
+// Bidirectional: one node with direction 'bidirectional'. ONNX indexes both directions' Y by input
+// position, and nnplay's (TF.js's) output row t pairs the forward copy's step t with the backward
+// copy's step T-1-t, which is that same position: no time flip. With the wrapped layer's goBackwards
+// the copies trade places (the forward copy reads last to first: ONNX's reverse direction) and
+// rows come in reading order, so Y is flipped in time.
+function bidirectional(x, c) {
+  if (c.masked) throw refuseMask(c);
+  const { className, config: cfg } = c.cfg.layer;
+  if (!RECURRENT[className]) throw err(c.where, `its layer is a ${className}; only SimpleRNN, LSTM and GRU have ONNX operators`);
+  const F = x.shape[1];
+  const u = cfg.units;
+  const copies = { forward: {}, backward: {} }; // forward_lstm/kernel -> copies.forward.kernel
+  for (const [name, v] of Object.entries(c.w)) {
+    const m = /^(forward|backward)_[^/]+\/(.+)$/.exec(name);
+    if (!m) throw err(c.where, `weight '${name}' is neither forward_* nor backward_*`);
+    copies[m[1]][m[2]] = v;
+  }
+  const [d0, d1] = (cfg.goBackwards ? ['backward', 'forward'] : ['forward', 'backward'])
+    .map((d) => recurrentWeights(className, cfg, copies[d], F));
+  const k = d0.W.length / (u * F);
+  const stack = (a, b) => { const out = new Float32Array(a.length + b.length); out.set(a); out.set(b, a.length); return out; };
+  const xt = c.node('Transpose', [x.name], { perm: is([1, 0, 2]) }); // layout 0: [T, N, F]
+  const inputs = [xt, c.init('W', [2, k * u, F], stack(d0.W, d1.W)), c.init('R', [2, k * u, u], stack(d0.R, d1.R))];
+  if (d0.B) inputs.push(c.init('B', [2, 2 * k * u], stack(d0.B, d1.B)));
+  const attrs = { ...recurrentAttrs(c, className, cfg, 2), direction: s('bidirectional') };
+  const op = RECURRENT[className].op;
+  const mode = c.cfg.mergeMode;
+  const dir = (v, axis, at) => c.node('Gather', [v, c.g.init(`${c.name}/direction${at}`, [], [at], INT64)], { axis: i(axis) });
+  // the forward copy's value first: ONNX's direction 0, or 1 when the copies traded places
+  const pair = (v, axis) => (cfg.goBackwards ? [dir(v, axis, 1), dir(v, axis, 0)] : [dir(v, axis, 0), dir(v, axis, 1)]);
+  const outShape = c.info.outputShape.slice();
+  if (!cfg.returnSequences) {
+    const [, yh] = c.node(op, inputs, attrs, [false, true]); // Y_h [2, N, u]: each direction's last state
+    return { name: merge(c, mode, ...pair(yh, 0)), shape: outShape, nchw: false };
+  }
+  let y = c.node(op, inputs, attrs); // Y [T, 2, N, u]
+  if (cfg.goBackwards) y = c.node('Slice', [y, c.ints('starts', [-1]), c.ints('ends', [-(2n ** 63n)]), c.ints('axes', [0]), c.ints('steps', [-1])]);
+  y = c.node('Transpose', [y], { perm: is([2, 0, 1, 3]) }); // [N, T, 2, u]
+  if (mode === 'concat' && !cfg.goBackwards) return { name: c.node('Reshape', [y, c.ints('shape', [0, 0, -1])]), shape: outShape, nchw: false };
+  return { name: merge(c, mode, ...pair(y, 2)), shape: outShape, nchw: false };
 }
 
 // ---- one entry per layer class: (x, c) -> the output value ----
@@ -336,6 +389,7 @@ const LAYERS = {
   SimpleRNN: recurrent,
   LSTM: recurrent,
   GRU: recurrent,
+  Bidirectional: bidirectional,
 };
 
 function pool(x, c, op, extra) {

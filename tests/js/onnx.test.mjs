@@ -1,7 +1,8 @@
 // ONNX export, checked in the real onnxruntime (onnxruntime-node, CPU): for every layer type and
 // the variants that change the graph (conv padding and strides, pools, batchnorm's moving statistics,
-// activations, LSTM/GRU gate orders, resetAfter, returnSequences, goBackwards, embeddings), the
-// exported bytes predict what nnplay predicts to 1e-5; refusals name the layer and option.
+// activations, LSTM/GRU gate orders, resetAfter, returnSequences, goBackwards, Bidirectional's merge
+// modes, embeddings), the exported bytes predict what nnplay predicts to 1e-5; refusals name the
+// layer and option.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -105,6 +106,25 @@ const CASES = [
       ...(o.returnSequences ? [rnn === 'gru' ? nn.layers.lstm({ units: 3 }) : nn.layers.gru({ units: 3, resetAfter: true })] : []),
       nn.layers.dense({ units: 2, activation: 'softmax' })],
   })),
+  // Bidirectional: one node, direction 'bidirectional'; every merge mode over every wrapped type
+  ...[
+    ['lstm', 'concat', {}], ['lstm', 'sum', { returnSequences: true }], ['lstm', 'mul', { goBackwards: true, recurrentActivation: 'hardSigmoid' }],
+    ['lstm', 'ave', { returnSequences: true, goBackwards: true, useBias: false }],
+    ['gru', 'concat', { returnSequences: true, resetAfter: true }], ['gru', 'sum', { resetAfter: false }],
+    ['gru', 'ave', { returnSequences: true, resetAfter: false, activation: 'relu' }], ['gru', 'mul', { resetAfter: true, goBackwards: true }],
+    ['gru', 'concat', { returnSequences: true, goBackwards: true, resetAfter: false }],
+    ['simpleRNN', 'mul', { returnSequences: true }], ['simpleRNN', 'ave', {}], ['simpleRNN', 'sum', { returnSequences: true, goBackwards: true, activation: 'leakyRelu', alpha: 0.2 }],
+    ['simpleRNN', 'concat', { useBias: false, activation: 'elu' }],
+  ].map(([rnn, mergeMode, o], k) => ({
+    name: `bidirectional ${rnn} ${mergeMode} ${JSON.stringify(o)}`, shape: [5, 3], x: floats(N * 15, 30 + k, -2, 2),
+    layers: () => [nn.layers.bidirectional({ inputShape: [5, 3], layer: nn.layers[rnn]({ units: 4, ...o }), mergeMode }),
+      ...(o.returnSequences && k % 2 ? [nn.layers.dense({ units: 2 })] : [])], // else the output is the merged states
+  })),
+  { name: 'embedding, bidirectional lstm concat returnSequences, bidirectional gru ave', shape: [6], x: ids(N * 6, 9, 45),
+    layers: () => [nn.layers.embedding({ inputDim: 9, outputDim: 3, inputLength: 6 }),
+      nn.layers.bidirectional({ layer: nn.layers.lstm({ units: 5, returnSequences: true }) }),
+      nn.layers.bidirectional({ layer: nn.layers.gru({ units: 3, resetAfter: true }), mergeMode: 'ave' }),
+      nn.layers.dense({ units: 2, activation: 'softmax' })] },
   { name: 'embedding after another layer (ids clamped into the table), maskZero without a recurrent layer', shape: [6],
     x: Float32Array.from({ length: N * 6 }, (_, k) => [-2, 0, 1.7, 4, 8.5, 30][k % 6] + (k % 5)),
     layers: () => [nn.layers.reshape({ inputShape: [6], targetShape: [6] }),
@@ -253,6 +273,9 @@ test('refused: what ONNX cannot express names the layer and option; the module k
   // the mask goes on through layers that keep the steps
   refuse([nn.layers.embedding({ inputDim: 9, outputDim: 3, inputLength: 5, maskZero: true }), nn.layers.dense({ units: 4 }),
     nn.layers.gru({ units: 2, name: 'g' })], /layer 2 'g' \(GRU\): its input carries an Embedding maskZero mask/);
+  refuse([nn.layers.embedding({ inputDim: 9, outputDim: 3, inputLength: 5, maskZero: true }),
+    nn.layers.bidirectional({ layer: nn.layers.simpleRNN({ units: 2 }), mergeMode: 'sum' })],
+  /^Error: nnplay: toONNX: layer 1 'bidirectional_2' \(Bidirectional\): its input carries an Embedding maskZero mask.*maskZero: false/);
   // (a layer class without a mapping: tests/js/layertable.test.mjs, with the test build's Scale layer)
 
   const m = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 1 })] });
