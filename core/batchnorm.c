@@ -67,7 +67,7 @@ static void bn_forward(nn_layer *L, const float *p, const float *x, int n, int t
     int c = channels(L), rows = (int)((size_t)n * L->in_size / c);
     float *mean = d->stat, *istd = d->stat + c, *mm = L->state, *mv = L->state + c;
     const float *gamma = p, *beta = p + c;
-    L->training = training;
+    L->training = training = training && L->spec.trainable; /* frozen: moving statistics (Keras 2) */
     if (training) {
         float mom = cf->momentum, *var = d->stat + 2 * c; /* scratch until backward */
         memset(mean, 0, (size_t)c * sizeof(float));

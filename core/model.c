@@ -235,6 +235,7 @@ static int add_layer(nn_model *m, nn_layer_spec spec)
     }
     L.p_off = m->n_params;
     L.s_off = m->n_state;
+    L.updates = L.spec.trainable != 0;
     L.state = m->state ? m->state + L.s_off : NULL;
     if (L.ops->init_params) L.ops->init_params(&L, m->params ? m->params + L.p_off : NULL, &m->rng);
     if (L.n_params) memset(m->grads + L.p_off, 0, L.n_params * sizeof(float));
@@ -323,9 +324,24 @@ int nn_model_compile(nn_model *m, const nn_optimizer *opt, nn_loss loss)
     m->loss = loss;
     m->step = 0;
     if (alloc_opt_state(m) != NN_OK) return nn_fail(m, NN_ERR_NOMEM, "compile: out of memory");
+    for (int l = 0; l < m->n_layers; l++) m->layers[l].updates = m->layers[l].spec.trainable != 0;
     m->compiled = 1;
     m->err[0] = 0;
     return NN_OK;
+}
+
+int nn_model_set_trainable(nn_model *m, int i, int trainable)
+{
+    if (!m) return NN_ERR_ARG;
+    if (i < -1 || i >= m->n_layers)
+        return nn_fail(m, NN_ERR_ARG, "trainable: no layer %d (the model has %d)", i, m->n_layers);
+    for (int l = i < 0 ? 0 : i; l < (i < 0 ? m->n_layers : i + 1); l++) m->layers[l].spec.trainable = trainable != 0;
+    return NN_OK;
+}
+
+int nn_model_layer_trainable(const nn_model *m, int i)
+{
+    return m && i >= 0 && i < m->n_layers ? m->layers[i].spec.trainable != 0 : 0;
 }
 
 int nn_model_set_from_logits(nn_model *m, int from_logits)
@@ -530,6 +546,12 @@ void nn_model_zero_grads(nn_model *m)
     if (m && m->grads) memset(m->grads, 0, m->n_params * sizeof(float));
 }
 
+static void step_range(nn_model *m, size_t at, size_t len)
+{
+    if (len) nn_optim_step(&m->opt, m->step, m->params + at, m->grads + at, m->opt_m ? m->opt_m + at : NULL,
+                           m->opt_v ? m->opt_v + at : NULL, len);
+}
+
 int nn_model_apply_grads(nn_model *m)
 {
     if (!m) return NN_ERR_ARG;
@@ -537,7 +559,17 @@ int nn_model_apply_grads(nn_model *m)
     nn_regularization(m, m->grads);
     nn_clip_grads(m);
     m->step++;
-    nn_optim_step(&m->opt, m->step, m->params, m->grads, m->opt_m, m->opt_v, m->n_params);
+    /* one pass per run of consecutive updated layers (one pass in all when nothing is frozen) */
+    size_t at = 0, len = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        const nn_layer *L = &m->layers[l];
+        if (!L->n_params) continue;
+        if (L->updates && len && at + len == L->p_off) { len += L->n_params; continue; }
+        step_range(m, at, len);
+        at = L->p_off;
+        len = L->updates ? L->n_params : 0;
+    }
+    step_range(m, at, len);
     return NN_OK;
 }
 
@@ -564,9 +596,11 @@ size_t nn_model_summary(const nn_model *m, char *buf, size_t cap)
     EMIT("%.60s\n", "============================================================");
     /* Keras counts non-trainable weights (batchnorm's moving statistics) in the total */
     EMIT("Total params: %zu\n", m->n_params + m->n_state);
-    if (m->n_state) {
-        EMIT("Trainable params: %zu\n", m->n_params);
-        EMIT("Non-trainable params: %zu\n", m->n_state);
+    size_t frozen = 0;
+    for (int l = 0; l < m->n_layers; l++) frozen += m->layers[l].spec.trainable ? 0 : m->layers[l].n_params;
+    if (m->n_state || frozen) { /* and frozen layers' weights among the non-trainable ones */
+        EMIT("Trainable params: %zu\n", m->n_params - frozen);
+        EMIT("Non-trainable params: %zu\n", m->n_state + frozen);
     }
 #undef EMIT
     if (buf && cap) buf[len < cap ? len : cap - 1] = 0;

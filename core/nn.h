@@ -180,6 +180,8 @@ typedef struct {
     int type;                       /* nn_layer_type */
     union { double align_; unsigned char bytes[NN_SPEC_BYTES]; } cfg;
     uint32_t given;                 /* bit i: option i was set (not left at its default) */
+    int32_t trainable;              /* option "trainable" of every type (1, Keras's default); 0
+                                     * freezes the weights for optimizers compiled after */
     char err[128];                  /* the first failed set, "" if none */
 } nn_layer_spec;
 
@@ -294,6 +296,8 @@ const char *nn_layer_type_doc(int type);
 /* 1 when the type, as the first layer, reads integer inputs (nn_dtype token ids) as they are. */
 int nn_layer_type_int_input(int type);
 int nn_layer_type_options(int type, const nn_option **options);
+/* The options every layer type has besides its own ("trainable"); returns their count. */
+int nn_layer_common_options(const nn_option **options);
 /* By class name or factory name (or an alias of it); -1 when unknown. */
 int nn_layer_type_from_name(const char *name);
 /* The name tables (activations, losses, optimizers, initializers, paddings, metrics, datasets,
@@ -331,6 +335,13 @@ int nn_model_add_encoded(nn_model *m, const void *buf, size_t len);
 /* Choose optimizer and loss; resets optimizer state. from_logits: the output is pre-activation. */
 int nn_model_compile(nn_model *m, const nn_optimizer *opt, nn_loss loss);
 int nn_model_set_from_logits(nn_model *m, int from_logits);
+/* Freeze (0) or unfreeze (1) layer i's weights, or every layer's (i = -1), as Keras's
+ * layer.trainable / model.trainable. Taken when the model is next compiled: an optimizer
+ * compiled before keeps updating what it updated. A frozen batchnorm normalizes with its moving
+ * statistics in training too (Keras 2's rule). */
+int nn_model_set_trainable(nn_model *m, int i, int trainable);
+/* 1 when layer i is trainable (its current flag), 0 when frozen or out of range. */
+int nn_model_layer_trainable(const nn_model *m, int i);
 /* Compile from settings in the key/value encoding (u16 n, n x entry; keys: optimizer,
  * learningRate, momentum, nesterov, beta1, beta2, rho, epsilon, initialAccumulatorValue, loss,
  * fromLogits), as the JS API's compile passes them. Unset keys take TF.js's defaults. */

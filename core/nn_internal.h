@@ -141,6 +141,8 @@ struct nn_layer {
     const float *mask;          /* the output's: a layer's own (Embedding's maskZero), the input's
                                  * passed on when the step axis stays, or NULL */
     int grad_is_preact;         /* backward receives dL/dpreact (fused softmax/sigmoid loss) */
+    int updates;                /* the compiled optimizer updates its weights: spec.trainable
+                                 * taken at compile (Keras's rule), or when added */
 };
 
 struct nn_model {

@@ -283,13 +283,25 @@ void nn_options_defaults(const nn_option *o, int n, void *cfg)
 
 static void encode_spec(const nn_layer_spec *s, nn_wbuf *w);
 
-void nn_options_encode(const nn_option *o, int n, const void *cfg, uint32_t given, nn_wbuf *w)
+/* Every option, defaults included (a file keeps its meaning if a default changes), except a
+ * required one never set: how many, then the entries. */
+static int entries_count(const nn_option *o, int n, uint32_t given)
 {
-    /* every option, defaults included (a file keeps its meaning if a default changes), except
-     * a required one never set */
     int count = 0;
     for (int i = 0; i < n; i++) count += !(o[i].flags & NN_OPTION_REQUIRED) || (given & (1u << i));
-    nn_put_u16(w, (uint16_t)count);
+    return count;
+}
+
+static void entries_write(const nn_option *o, int n, const void *cfg, uint32_t given, nn_wbuf *w);
+
+void nn_options_encode(const nn_option *o, int n, const void *cfg, uint32_t given, nn_wbuf *w)
+{
+    nn_put_u16(w, (uint16_t)entries_count(o, n, given));
+    entries_write(o, n, cfg, given, w);
+}
+
+static void entries_write(const nn_option *o, int n, const void *cfg, uint32_t given, nn_wbuf *w)
+{
     for (int i = 0; i < n; i++) {
         if ((o[i].flags & NN_OPTION_REQUIRED) && !(given & (1u << i))) continue;
         double v[MAX_NUMBERS];
@@ -322,6 +334,20 @@ static int find_option(const nn_option *o, int n, const char *key)
     return -1;
 }
 
+/* Options every layer type has, kept in the spec itself rather than the type's config (offsets
+ * are from the nn_layer_spec). */
+static const nn_option common_options[] = {
+    {"trainable", NN_KIND_BOOL, 0, 1, 0, 1, 0, NULL, offsetof(nn_layer_spec, trainable), NULL,
+     "update the weights when training (false: frozen for optimizers compiled after)"},
+};
+#define N_COMMON ((int)NN_COUNT_OF(common_options))
+
+int nn_layer_common_options(const nn_option **out)
+{
+    if (out) *out = common_options;
+    return N_COMMON;
+}
+
 static void unknown_option(const nn_option *o, int n, const char *what, const char *key, char *err,
                            size_t err_len)
 {
@@ -337,8 +363,8 @@ static int spec_decode(nn_rbuf *r, nn_layer_spec *out, int depth, char *err);
 
 /* Decode u16 n entries into cfg; *given gets a bit per option set. err holds NN_ERR_LEN bytes.
  * depth: 0 for a spec's own entries, 1 inside a nested spec (which may not nest again). */
-static int decode_entries(const nn_option *o, int n, void *cfg, uint32_t *given, const char *what,
-                          nn_rbuf *r, int depth, char *err)
+static int decode_entries(const nn_option *o, int n, void *cfg, uint32_t *given, nn_layer_spec *spec,
+                          const char *what, nn_rbuf *r, int depth, char *err)
 {
     uint16_t count = nn_get_u16(r);
     for (uint16_t e = 0; e < count && !r->bad; e++) {
@@ -377,17 +403,23 @@ static int decode_entries(const nn_option *o, int n, void *cfg, uint32_t *given,
         }
         if (r->bad) break;
         int i = find_option(o, n, key);
+        const nn_option *opts = o;
+        void *dst = cfg;
+        if (i < 0 && spec && (i = find_option(common_options, N_COMMON, key)) >= 0) {
+            opts = common_options;
+            dst = spec;
+        }
         if (i < 0) {
             unknown_option(o, n, what, key, err, NN_ERR_LEN);
             return NN_ERR_ARG;
         }
-        if (*tag == TAG_BOOL && o[i].kind != NN_KIND_BOOL && o[i].kind != NN_KIND_LAYER)
-            return nn_fail_buf(err, NN_ERR_ARG, "%s: %s must be a number%s, got %s", what, o[i].name,
-                               o[i].kind == NN_KIND_ENUM ? " or a name" : "", v[0] ? "true" : "false");
-        int st = *tag == TAG_SPEC ? nn_option_set_layer(&o[i], cfg, &sub, what, err, NN_ERR_LEN)
-                                  : nn_option_set(&o[i], cfg, v, k, nm, what, err, NN_ERR_LEN);
+        if (*tag == TAG_BOOL && opts[i].kind != NN_KIND_BOOL && opts[i].kind != NN_KIND_LAYER)
+            return nn_fail_buf(err, NN_ERR_ARG, "%s: %s must be a number%s, got %s", what, opts[i].name,
+                               opts[i].kind == NN_KIND_ENUM ? " or a name" : "", v[0] ? "true" : "false");
+        int st = *tag == TAG_SPEC ? nn_option_set_layer(&opts[i], dst, &sub, what, err, NN_ERR_LEN)
+                                  : nn_option_set(&opts[i], dst, v, k, nm, what, err, NN_ERR_LEN);
         if (st != NN_OK) return st;
-        if (given && i < 32) *given |= 1u << i;
+        if (given && opts == o && i < 32) *given |= 1u << i;
     }
     if (r->bad) return nn_fail_buf(err, NN_ERR_FORMAT, "%s: truncated options", what);
     return NN_OK;
@@ -396,7 +428,7 @@ static int decode_entries(const nn_option *o, int n, void *cfg, uint32_t *given,
 int nn_options_decode(const nn_option *o, int n, void *cfg, uint32_t *given, const char *what,
                       nn_rbuf *r, char *err)
 {
-    return decode_entries(o, n, cfg, given, what, r, 0, err);
+    return decode_entries(o, n, cfg, given, NULL, what, r, 0, err);
 }
 
 /* ---- specs ---- */
@@ -411,14 +443,23 @@ nn_layer_spec nn_spec(int type)
         snprintf(s.err, sizeof s.err, "%s: its config takes %zu bytes, a spec holds %d", ops->func,
                  ops->cfg_size, NN_SPEC_BYTES);
     else nn_options_defaults(ops->options, ops->n_options, s.cfg.bytes);
+    nn_options_defaults(common_options, N_COMMON, &s);
     return s;
 }
 
-static const nn_option *spec_option(nn_layer_spec *s, const char *option, int *index)
+/* The option named `option` of s's type, or a common one (then *common is set: its values live
+ * in the spec, not in cfg). */
+static const nn_option *spec_option(nn_layer_spec *s, const char *option, int *index, int *common)
 {
     const nn_layer_ops *ops = s ? nn_layer_ops_for(s->type) : NULL;
     if (!ops) return NULL;
     int i = option ? find_option(ops->options, ops->n_options, option) : -1;
+    *common = 0;
+    if (i < 0 && option && (i = find_option(common_options, N_COMMON, option)) >= 0) {
+        *common = 1;
+        *index = i;
+        return &common_options[i];
+    }
     if (i < 0) {
         if (!s->err[0]) unknown_option(ops->options, ops->n_options, ops->func, option ? option : "(null)",
                                        s->err, sizeof s->err);
@@ -430,14 +471,15 @@ static const nn_option *spec_option(nn_layer_spec *s, const char *option, int *i
 
 static int spec_set(nn_layer_spec *s, const char *option, const double *v, int n, const char *name)
 {
-    int i;
+    int i, common;
     if (!s) return NN_ERR_ARG;
-    const nn_option *o = spec_option(s, option, &i);
+    const nn_option *o = spec_option(s, option, &i, &common);
     if (!o) return NN_ERR_ARG;
     char msg[sizeof s->err];
-    int st = nn_option_set(o, s->cfg.bytes, v, n, name, nn_layer_ops_for(s->type)->func, msg, sizeof msg);
+    int st = nn_option_set(o, common ? (void *)s : s->cfg.bytes, v, n, name, nn_layer_ops_for(s->type)->func,
+                           msg, sizeof msg);
     if (st != NN_OK) { if (!s->err[0]) memcpy(s->err, msg, sizeof msg); return st; }
-    if (i < 32) s->given |= 1u << i;
+    if (!common && i < 32) s->given |= 1u << i;
     return NN_OK;
 }
 
@@ -445,9 +487,9 @@ int nn_spec_set(nn_layer_spec *s, const char *option, double value) { return spe
 
 int nn_spec_set_layer(nn_layer_spec *s, const char *option, const nn_layer_spec *layer)
 {
-    int i;
+    int i, common;
     if (!s) return NN_ERR_ARG;
-    const nn_option *o = spec_option(s, option, &i);
+    const nn_option *o = spec_option(s, option, &i, &common);
     if (!o) return NN_ERR_ARG;
     char msg[sizeof s->err];
     int st = nn_option_set_layer(o, s->cfg.bytes, layer, nn_layer_ops_for(s->type)->func, msg, sizeof msg);
@@ -484,9 +526,11 @@ int nn_spec_get(const nn_layer_spec *s, const char *option, double *values, int 
 {
     const nn_layer_ops *ops = s ? nn_layer_ops_for(s->type) : NULL;
     int i = ops && option ? find_option(ops->options, ops->n_options, option) : -1;
-    if (i < 0) return 0;
     double v[MAX_NUMBERS];
-    int k = option_get(&ops->options[i], s->cfg.bytes, v);
+    int k;
+    if (i >= 0) k = option_get(&ops->options[i], s->cfg.bytes, v);
+    else if (ops && option && (i = find_option(common_options, N_COMMON, option)) >= 0) k = option_get(&common_options[i], s, v);
+    else return 0;
     for (int j = 0; j < k && j < max; j++) values[j] = v[j];
     return k;
 }
@@ -495,7 +539,9 @@ static void encode_spec(const nn_layer_spec *s, nn_wbuf *w)
 {
     const nn_layer_ops *ops = nn_layer_ops_for(s->type);
     put_str(w, ops->name);
-    nn_options_encode(ops->options, ops->n_options, s->cfg.bytes, s->given, w);
+    nn_put_u16(w, (uint16_t)(entries_count(ops->options, ops->n_options, s->given) + N_COMMON));
+    entries_write(ops->options, ops->n_options, s->cfg.bytes, s->given, w);
+    entries_write(common_options, N_COMMON, s, ~0u, w);
 }
 
 size_t nn_spec_encode(const nn_layer_spec *s, void *buf, size_t cap)
@@ -514,7 +560,7 @@ static int spec_decode(nn_rbuf *r, nn_layer_spec *out, int depth, char *err)
     if (type < 0) return nn_fail_buf(err, NN_ERR_ARG, "unknown layer type '%s'", cls);
     *out = nn_spec(type);
     const nn_layer_ops *ops = nn_layer_ops_for(type);
-    return decode_entries(ops->options, ops->n_options, out->cfg.bytes, &out->given, ops->func, r, depth, err);
+    return decode_entries(ops->options, ops->n_options, out->cfg.bytes, &out->given, out, ops->func, r, depth, err);
 }
 
 int nn_spec_decode(const void *buf, size_t len, nn_layer_spec *out, char *err)

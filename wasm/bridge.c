@@ -46,6 +46,24 @@ static void emit_number(sbuf *b, double v)
 
 static const char *const kind_names[] = {"", "int", "float", "bool", "enum", "ints", "shape", "layer"};
 
+static void emit_options(sbuf *b, const nn_option *o, int n)
+{
+    for (int i = 0; i < n; i++) {
+        emit(b, "%s{\"name\":\"%s\",\"kind\":\"%s\",\"count\":%d,\"required\":%s,\"min\":", i ? "," : "",
+             o[i].name, kind_names[o[i].kind], o[i].count, (o[i].flags & NN_OPTION_REQUIRED) ? "true" : "false");
+        emit_number(b, o[i].lo);
+        emit(b, ",\"max\":");
+        emit_number(b, o[i].hi);
+        emit(b, ",\"default\":");
+        if (o[i].kind == NN_KIND_ENUM) emit(b, "\"%s\"", nn_names_get(o[i].names, (int)o[i].def));
+        else if (o[i].kind == NN_KIND_BOOL) emit(b, o[i].def ? "true" : "false");
+        else emit_number(b, o[i].def);
+        if (o[i].kind == NN_KIND_ENUM) emit(b, ",\"values\":\"%s\"", o[i].names->what);
+        if (o[i].alias) emit(b, ",\"alias\":\"%s\"", o[i].alias);
+        emit(b, ",\"doc\":\"%s\"}", o[i].doc);
+    }
+}
+
 /* The layer table and the name tables, once, at startup: the JS API builds itself from this. */
 char *nnw_describe(void)
 {
@@ -68,22 +86,14 @@ char *nnw_describe(void)
         emit(&b, "],\"doc\":\"%s\",\"intInput\":%s,\"options\":[", nn_layer_type_doc(t),
              nn_layer_type_int_input(t) ? "true" : "false");
         first = 0;
-        for (int i = 0; i < n; i++) {
-            emit(&b, "%s{\"name\":\"%s\",\"kind\":\"%s\",\"count\":%d,\"required\":%s,\"min\":", i ? "," : "",
-                 o[i].name, kind_names[o[i].kind], o[i].count, (o[i].flags & NN_OPTION_REQUIRED) ? "true" : "false");
-            emit_number(&b, o[i].lo);
-            emit(&b, ",\"max\":");
-            emit_number(&b, o[i].hi);
-            emit(&b, ",\"default\":");
-            if (o[i].kind == NN_KIND_ENUM) emit(&b, "\"%s\"", nn_names_get(o[i].names, (int)o[i].def));
-            else if (o[i].kind == NN_KIND_BOOL) emit(&b, o[i].def ? "true" : "false");
-            else emit_number(&b, o[i].def);
-            if (o[i].kind == NN_KIND_ENUM) emit(&b, ",\"values\":\"%s\"", o[i].names->what);
-            if (o[i].alias) emit(&b, ",\"alias\":\"%s\"", o[i].alias);
-            emit(&b, ",\"doc\":\"%s\"}", o[i].doc);
-        }
+        emit_options(&b, o, n);
         emit(&b, "]}");
     }
+    /* the options every type has (trainable): JS accepts them on every layer */
+    const nn_option *co;
+    int nc = nn_layer_common_options(&co);
+    emit(&b, "],\"commonOptions\":[");
+    emit_options(&b, co, nc);
     emit(&b, "],\"names\":{");
     for (int i = 0; nn_name_table(i); i++) {
         const nn_names *t = nn_name_table(i);

@@ -138,7 +138,36 @@ export class Sequential {
     });
   }
   get outputShape() { return this.layerInfo(this._layers.length - 1).outputShape; }
-  get layers() { return this._layers.map((l, i) => ({ ...l, ...this.layerInfo(i) })); }
+  /** The layers, as layerInfo describes them; `trainable` on each reads and sets the core's flag. */
+  get layers() {
+    return this._layers.map((l, i) => {
+      const info = { ...l, ...this.layerInfo(i) };
+      delete info.trainable;
+      return Object.defineProperty(info, 'trainable', {
+        enumerable: true,
+        get: () => C()._nn_model_layer_trainable(this._m(), i) === 1,
+        set: (v) => this._setTrainable(i, v),
+      });
+    });
+  }
+
+  /**
+   * Keras's freezing: false keeps the weights of every layer as they are when training (a layer's
+   * own flag: model.layers[i].trainable). Taken when the model is compiled: compile again after
+   * changing it, or the optimizer compiled before keeps updating what it updated.
+   */
+  get trainable() { return this._trainable ?? true; }
+  set trainable(v) {
+    this._setTrainable(-1, v);
+    this._trainable = v;
+  }
+
+  _setTrainable(i, v) {
+    if (typeof v !== 'boolean') throw new Error(`nnplay: trainable must be true or false, got ${show(v)}`);
+    this._notBusy('change trainable');
+    const st = C()._nn_model_set_trainable(this._m(), i, v ? 1 : 0);
+    if (st !== 0) throw this._error(st, 'trainable');
+  }
 
   /**
    * Layer i as the core describes it: type (the nn.layers name), className, config (every option),

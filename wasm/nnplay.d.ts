@@ -14,6 +14,8 @@ export interface TableInfo {
   /** intInput: as the first layer, it takes integer token ids as they are (Int32Array, Uint16Array, Uint8Array). */
   layers: { id: number; className: ClassName; name: LayerType; aliases: string[]; doc: string; intInput: boolean;
     options: OptionInfo[] }[];
+  /** Options every layer type has besides its own (trainable). */
+  commonOptions: OptionInfo[];
   names: { [table: string]: { name: string; aliases: string[]; regression?: boolean; numClasses?: number }[] };
   simd: string; version: string; maxRank: number;
 }
@@ -25,7 +27,7 @@ export function describe(): TableInfo;
 export type Data = Float32Array | Float64Array | Int32Array | Uint16Array | Uint8Array | number[] | number[][] |
   number[][][] | { shape: number[]; dataSync(): ArrayLike<number> };
 
-interface CommonLayerArgs { inputShape?: number[]; batchInputShape?: (number | null)[]; inputDim?: number;
+interface CommonLayerArgs extends CommonOptions { inputShape?: number[]; batchInputShape?: (number | null)[]; inputDim?: number;
   /** A sequence input of this many steps (Embedding's input_length): inputShape [inputLength]. */
   inputLength?: number; name?: string }
 export interface Regularizer { l1: number; l2: number }
@@ -55,6 +57,11 @@ export type ClassName = 'Dense' | 'Activation' | 'Dropout' | 'Conv2D' | 'MaxPool
 export type LayerType = 'dense' | 'activation' | 'dropout' | 'conv2d' | 'maxPooling2d' | 'averagePooling2d' |
   'globalAveragePooling2d' | 'flatten' | 'reshape' | 'batchNormalization' | 'embedding' | 'simpleRNN' |
   'lstm' | 'gru' | 'bidirectional';
+
+interface CommonOptions {
+  /** update the weights when training (false: frozen for optimizers compiled after) (default true) */
+  trainable?: boolean;
+}
 
 export const layers: {
   /** fully connected: y = activation(x W + b), W is [inputs, units] */
@@ -380,7 +387,11 @@ export class Sequential {
   readonly outputSize: number;
   readonly inputShape: number[];
   readonly outputShape: number[];
-  readonly layers: (LayerConfig & LayerInfo)[];
+  /** Each layer's trainable reads and sets its flag (Keras's layer.trainable). */
+  readonly layers: (LayerConfig & LayerInfo & { trainable: boolean })[];
+  /** false freezes every layer, true unfreezes them; taken when the model is next compiled (Keras's
+   * rule: an optimizer compiled before keeps updating what it updated). */
+  trainable: boolean;
   layerInfo(i: number): LayerInfo;
   /** Keras-style config: what sequential() takes back. */
   getConfig(): { name: string; layers: { className: ClassName; config: object }[] };

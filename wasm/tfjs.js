@@ -245,7 +245,7 @@ export function toTfjs(model, options = {}) {
     const name = layerName(model, i, info.type);
     const lw = `layer ${i} '${name}' (${info.className})`;
     const k = layerToKeras(info.className, info.config, `${where}: ${lw}`, info);
-    k.config = { ...k.config, name, trainable: true };
+    k.config = { ...k.config, name, trainable: info.config.trainable !== false };
     if (i === 0) {
       const shape = model.inputShape;
       k.config.batch_input_shape = [null, ...shape];
@@ -486,8 +486,8 @@ export function fromArtifacts(art, options = {}) {
         common(k, v) { // keys every Keras layer may have
           if (k === 'name') return typeof v === 'string';
           if (k === 'trainable') {
-            if (v === false) throw err(lw, 'trainable: false (a frozen layer) is not supported');
-            return true;
+            if (v !== true && v !== false && v != null) throw err(lw, `trainable must be true or false, got ${show(v)}`);
+            return true; // taken from the layer's own config below (a frozen layer stays frozen)
           }
           if (k === 'dtype') {
             if (v != null && v !== 'float32' && !(v === 'int32' && cls === 'Embedding')) throw err(lw, `dtype ${show(v)} is not supported (float32)`);
@@ -524,7 +524,8 @@ export function fromArtifacts(art, options = {}) {
       const type = layerType(className).name;
       let layer;
       try {
-        layer = layers[type]({ ...config, ...(model._layers.length === 0 ? { inputShape: shape } : {}), ...(lname ? { name: lname } : {}) });
+        layer = layers[type]({ ...config, ...(model._layers.length === 0 ? { inputShape: shape } : {}), ...(lname ? { name: lname } : {}),
+          ...(kc.trainable === false ? { trainable: false } : {}) });
         model.add(layer);
       } catch (e) {
         throw err(lw, e.message.replace(/^nnplay: /, ''));

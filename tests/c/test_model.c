@@ -464,6 +464,70 @@ static void test_int_inputs(void)
     nn_model_free(m);
 }
 
+/* Keras's freezing rule: layer.trainable is taken when the model is compiled. */
+static void test_trainable(void)
+{
+    int shape[1] = {2};
+    nn_model *m = nn_model_create(1, shape, 3);
+    nn_model_add(m, nn_dense(8, NN_ACT_TANH));
+    nn_model_add(m, nn_batchnorm());
+    nn_model_add(m, nn_dense(1, NN_ACT_SIGMOID));
+    nn_optimizer o = nn_adam(0.05f);
+    CHECK(nn_model_compile(m, &o, NN_LOSS_BCE) == NN_OK);
+    size_t np = nn_model_num_params(m), n0 = nn_model_layer_num_params(m, 0);
+    size_t off2 = nn_model_layer_param_offset(m, 2), n2 = nn_model_layer_num_params(m, 2);
+    float *before = malloc(np * sizeof(float)), *mm = malloc(nn_model_num_state(m) * sizeof(float));
+    nn_fit_opts fo = nn_fit_defaults();
+    fo.epochs = 5;
+    fo.batch_size = 4;
+    /* frozen after compile: the optimizer compiled before still updates it */
+    CHECK(nn_model_set_trainable(m, 0, 0) == NN_OK && !nn_model_layer_trainable(m, 0));
+    memcpy(before, nn_model_params(m), np * sizeof(float));
+    nn_model_fit(m, XOR_X, XOR_Y, 4, &fo, NULL, NULL);
+    CHECK(memcmp(before, nn_model_params(m), n0 * sizeof(float)) != 0);
+    /* recompiled: the first dense and the batchnorm stay, the last dense learns */
+    CHECK(nn_model_set_trainable(m, 1, 0) == NN_OK);
+    CHECK(nn_model_compile(m, &o, NN_LOSS_BCE) == NN_OK);
+    memcpy(before, nn_model_params(m), np * sizeof(float));
+    memcpy(mm, nn_model_state(m), nn_model_num_state(m) * sizeof(float));
+    nn_model_fit(m, XOR_X, XOR_Y, 4, &fo, NULL, NULL);
+    CHECK(!memcmp(before, nn_model_params(m), off2 * sizeof(float)));
+    CHECK(memcmp(before + off2, nn_model_params(m) + off2, n2 * sizeof(float)) != 0);
+    CHECK(!memcmp(mm, nn_model_state(m), nn_model_num_state(m) * sizeof(float))); /* moving stats kept */
+    char sum[1024];
+    nn_model_summary(m, sum, sizeof sum);
+    char want[64];
+    snprintf(want, sizeof want, "Non-trainable params: %zu", nn_model_num_state(m) + n0 + nn_model_layer_num_params(m, 1));
+    CHECK(strstr(sum, want) != NULL);
+    /* the flags travel in the file and in the spec's encoding */
+    size_t n = nn_model_save_size(m), w = 0;
+    unsigned char *buf = malloc(n);
+    CHECK(nn_model_save(m, buf, n, &w) == NN_OK);
+    char err[NN_ERR_LEN];
+    nn_model *r = nn_model_load(buf, w, err);
+    CHECK(r && !nn_model_layer_trainable(r, 0) && !nn_model_layer_trainable(r, 1) && nn_model_layer_trainable(r, 2));
+    if (r) {
+        memcpy(before, nn_model_params(r), np * sizeof(float));
+        nn_model_fit(r, XOR_X, XOR_Y, 4, &fo, NULL, NULL);
+        CHECK(!memcmp(before, nn_model_params(r), off2 * sizeof(float)));
+    }
+    nn_layer_spec d = nn_dense(3, NN_ACT_RELU);
+    CHECK(nn_spec_set(&d, "trainable", 0) == NN_OK && d.trainable == 0);
+    double v = 1;
+    CHECK(nn_spec_get(&d, "trainable", &v, 1) == 1 && v == 0);
+    unsigned char enc[512];
+    size_t k = nn_spec_encode(&d, enc, sizeof enc);
+    nn_layer_spec back;
+    CHECK(k > 0 && k <= sizeof enc && nn_spec_decode(enc, k, &back, err) == NN_OK && back.trainable == 0);
+    CHECK(nn_spec_set(&d, "trainable", 2) == NN_ERR_ARG && strstr(d.err, "trainable must be true or false"));
+    /* every layer at once, and a bad index */
+    CHECK(nn_model_set_trainable(m, -1, 1) == NN_OK && nn_model_layer_trainable(m, 0) && nn_model_layer_trainable(m, 1));
+    CHECK(nn_model_set_trainable(m, 3, 0) == NN_ERR_ARG && strstr(nn_model_error(m), "no layer 3"));
+    nn_model_free(r);
+    nn_model_free(m);
+    free(buf); free(before); free(mm);
+}
+
 int main(void)
 {
     RUN(test_xor);
@@ -479,5 +543,6 @@ int main(void)
     RUN(test_summary);
     RUN(test_predict_layers);
     RUN(test_int_inputs);
+    RUN(test_trainable);
     return nt_summary("model");
 }

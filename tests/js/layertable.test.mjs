@@ -27,7 +27,7 @@ test('construct, fit, getWeights/setWeights, summary, save and load a model with
   const m = nn.sequential({ seed: 1, layers: [nn.layers.scale({ inputShape: [1], initialValue: 0.5 })] });
   assert.equal(m.countParams(), 1);
   assert.deepEqual(m.getWeights().map((w) => [w.name, w.shape, w[0]]), [['scale_1/scale', [1], 0.5]]);
-  assert.deepEqual(m.layers[0].config, { initialValue: 0.5 });
+  assert.deepEqual(m.layers[0].config, { initialValue: 0.5, trainable: true });
   m.compile({ optimizer: nn.train.sgd(0.1), loss: 'meanSquaredError' });
   const h = await m.fit(x, y, { epochs: 30, batchSize: 16 });
   assert.ok(h.history.loss.at(-1) < 1e-4, `loss ${h.history.loss.at(-1)}`);

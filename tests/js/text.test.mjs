@@ -60,7 +60,7 @@ test('embedding -> flatten -> dense learns a rule over token ids; weights in TF.
   assert.throws(() => m.predict([[0, 1, 2, 3, 4, 20]]), /embedding: input 20 at sample 0, position 5 is not a token id in \[0, 20\)/);
   assert.throws(() => m.predict([[0, 1, 2, 3, 4, 1.5]]), /input 1.5 .* is not a token id/);
   const r = nn.loadModel(m.save());
-  assert.deepEqual(r.layers[0].config, { inputDim: 20, outputDim: 8, embeddingsInitializer: 'randomUniform', maskZero: false });
+  assert.deepEqual(r.layers[0].config, { inputDim: 20, outputDim: 8, embeddingsInitializer: 'randomUniform', maskZero: false, trainable: true });
   assert.deepEqual(Array.from(r.predict(x.subarray(0, 60))), Array.from(m.predict(x.subarray(0, 60))));
   m.dispose();
   r.dispose();

@@ -388,6 +388,18 @@ test('downloads:// in a browser: two files, name.json and name.weights.bin, as T
   m.dispose(); r.dispose();
 });
 
+test('frozen layers travel both ways: TF.js\'s trainable false is nnplay\'s, and back', async () => {
+  const t = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4, name: 'base' }), tf.layers.dense({ units: 2, name: 'head' })] });
+  t.layers[0].trainable = false;
+  const m = await nn.loadTfjs(await tfArtifacts(t));
+  assert.deepEqual(m.layers.map((l) => l.trainable), [false, true]);
+  const art = m.toTfjs();
+  assert.deepEqual(art.modelTopology.config.layers.map((l) => l.config.trainable), [false, true]);
+  const back = await tf.loadLayersModel(tf.io.fromMemory(art));
+  assert.deepEqual(back.layers.map((l) => l.trainable), [false, true]);
+  t.dispose(); back.dispose(); m.dispose();
+});
+
 // ---- refusals: each names the problem, and the module keeps working ----
 
 async function denseArtifacts() {
@@ -409,7 +421,7 @@ test('import refusals name the layer and the option', async () => {
     [(a, l) => { l[0].config.activation = 'selu'; }, /'d1' .*activation 'selu' is not supported \(nnplay reads linear, relu, elu, sigmoid, tanh, softmax, hard_sigmoid/],
     [(a, l) => { l[0].config.kernel_initializer = { class_name: 'LeCunNormal', config: { seed: null } }; }, /kernel_initializer .*LeCunNormal.* has no nnplay initializer/],
     [(a, l) => { l[0].config.kernel_initializer = { class_name: 'RandomUniform', config: { minval: -1, maxval: 1 } }; }, /kernel_initializer .*RandomUniform.* has no nnplay initializer/],
-    [(a, l) => { l[1].config.trainable = false; }, /'d2' .*trainable: false \(a frozen layer\) is not supported/],
+    [(a, l) => { l[1].config.trainable = 'no'; }, /'d2' .*trainable must be true or false, got 'no'/],
     [(a, l) => { l[1].config.fancy = 1; }, /'d2' \('Dense'\): unsupported option 'fancy'/],
     [(a, l) => { l[0].config.units = 0; }, /'d1' \('Dense'\): .*units/],
     [(a, l) => { l[0].config.batch_input_shape = [null, null]; }, /batch_input_shape \[null,null\]: nnplay needs a fixed input shape/],
