@@ -56,6 +56,7 @@ export function startGenerate({ onReady }) {
       $('g-temp').value = String(CORPORA[name].temperature);
       $('g-temp-value').textContent = $('g-temp').value;
       $('g-output').replaceChildren();
+      delete $('g-output').dataset.done;
       const a = CORPORA[name].arch;
       $('g-cell').value = a.cell;
       selectNearest($('g-embedding'), a.embedding);
@@ -174,6 +175,7 @@ export function startGenerate({ onReady }) {
   $('g-generate').addEventListener('click', () => {
     state.outputSeed = $('g-seed').value;
     $('g-output').replaceChildren(el('span', { class: 'seed', text: state.outputSeed }), el('span', { class: 'cursor', text: '▍' }));
+    $('g-output').dataset.done = 'false'; // not the previous run's
     send({ type: 'generate', seed: state.outputSeed, length: Number($('g-length').value), temperature: temperature(), id: ++state.genId });
   });
 
