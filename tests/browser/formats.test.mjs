@@ -197,3 +197,71 @@ test('playground: the export and import buttons fit the toolbar on a phone', asy
     await page.screenshot({ path: path.join(artifactsDir(), 'formats-playground-390.png') });
   }, { viewport: PHONE });
 });
+
+// ---- the images page ----
+
+async function openImages(page, url) {
+  await page.goto(new URL('web/images.html', url).href);
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+}
+
+test('images page: the pretrained CNN exports for TF.js (same predictions) and ONNX; a TF.js model is imported; bad pairs and shapes are refused', async () => {
+  const tfModel = tf.sequential({ layers: [
+    tf.layers.dense({ inputShape: [784], units: 16, activation: 'relu' }),
+    tf.layers.dense({ units: 10, activation: 'softmax' }),
+  ] });
+  const files = await tfjsFiles(tfModel, 'mlp');
+  const sigmoidOut = await tfjsFiles(tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 10, activation: 'sigmoid' })] }), 'sig');
+  const wrongShape = await tfjsFiles(tf.sequential({ layers: [tf.layers.flatten({ inputShape: [1, 784] }),
+    tf.layers.dense({ units: 10, activation: 'softmax' })] }), 'row');
+
+  await withPage(async ({ page, url, errors }) => {
+    await openImages(page, url);
+    const [own] = await downloadsOf(page, '#save', 1);
+    const model = nn.loadModel(own.bytes);
+    const pair = await downloadsOf(page, '#export-tfjs', 2);
+    assert.deepEqual(pair.map((f) => f.name), ['digits-model.json', 'digits-model.weights.bin']);
+    const cnn = await tfModelOf(pair);
+    assert.deepEqual(cnn.inputs[0].shape, [null, 28, 28, 1]);
+    assert.deepEqual(cnn.outputs[0].shape, [null, 10]);
+    assertSamePredictions(cnn, model, rows(3, 784).map(Math.abs), [28, 28, 1]);
+    model.dispose();
+    const [onnx] = await downloadsOf(page, '#export-onnx', 1);
+    assert.equal(onnx.name, 'digits-model.onnx');
+    await assertOnnxRuns(onnx, [28, 28, 1], 10);
+    assert.match(await page.textContent('#status'), /Exported digits-model\.onnx/);
+
+    await page.setInputFiles('#tfjs-files', files);
+    await page.waitForFunction(() => /imported from TF\.js files/.test(document.getElementById('model-info').textContent), null, { timeout: 10_000 });
+    assert.match(await page.textContent('#model-info'), /12,730 parameters, 2 layers/);
+    assert.equal(await page.isVisible('#error'), false);
+    const [mine] = await downloadsOf(page, '#save', 1);
+    const imported = nn.loadModel(mine.bytes);
+    assertSamePredictions(tfModel, imported, rows(3, 784).map(Math.abs), [784]);
+    imported.dispose();
+
+    await page.setInputFiles('#tfjs-files', files[0]);
+    await page.waitForSelector('#error:not([hidden])');
+    assert.match(await page.textContent('#error'), /^cannot load this model: mlp\.json needs its weights file mlp\.weights\.bin: pick both files at once/);
+    await page.setInputFiles('#tfjs-files', sigmoidOut);
+    await page.waitForFunction(() => /output ends in sigmoid; it needs softmax/.test(document.getElementById('error').textContent));
+    await page.setInputFiles('#tfjs-files', wrongShape);
+    await page.waitForFunction(() => /input is \[1, 784\]; this page feeds images as \[28, 28, 1\] or \[784\]/.test(document.getElementById('error').textContent));
+    assert.match(await page.textContent('#model-info'), /imported from TF\.js files/); // still the page's model
+
+    // and it trains
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replace(/,/g, '')) > 20, null, { timeout: 20_000 });
+    await page.click('#play');
+    await page.screenshot({ path: path.join(artifactsDir(), 'formats-images.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  });
+});
+
+test('images page: the buttons fit the toolbar on a phone', async () => {
+  await withPage(async ({ page, url }) => {
+    await openImages(page, url);
+    await assertFits(page, '.run.io', ['#save', '#export-tfjs', '#export-onnx', 'label[for="tfjs-files"]', '#pretrained']);
+    await page.screenshot({ path: path.join(artifactsDir(), 'formats-images-390.png') });
+  }, { viewport: PHONE });
+});
