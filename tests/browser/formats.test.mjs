@@ -265,3 +265,43 @@ test('images page: the buttons fit the toolbar on a phone', async () => {
     await page.screenshot({ path: path.join(artifactsDir(), 'formats-images-390.png') });
   }, { viewport: PHONE });
 });
+
+// ---- the text page ----
+
+test('text page: both tabs export for TF.js; ONNX refuses the masked recurrent layers with the converter\'s message', async () => {
+  await withPage(async ({ page, url, errors }) => {
+    await page.goto(new URL('web/text.html', url).href);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    const pair = await downloadsOf(page, '#c-export-tfjs', 2);
+    assert.deepEqual(pair.map((f) => f.name), ['spam-model.json', 'spam-model.weights.bin']);
+    const json = JSON.parse(new TextDecoder().decode(pair[0].bytes));
+    assert.deepEqual(json.modelTopology.config.layers.map((l) => l.class_name), ['Embedding', 'GRU', 'Dense']);
+    assert.ok(nn.loadTfjs && (await nn.loadTfjs(pair.map((f) => f.bytes))).countParams() > 0, 'nnplay reads it back');
+    await page.click('#c-export-onnx');
+    await page.waitForSelector('#c-error:not([hidden])');
+    assert.match(await page.textContent('#c-error'), /^cannot export the model: toONNX: .*maskZero/);
+
+    await page.click('#tab-generate');
+    await page.waitForSelector('body[data-generate="ready"]', { timeout: 60_000 });
+    const chars = await downloadsOf(page, '#g-export-tfjs', 2);
+    assert.deepEqual(chars.map((f) => f.name), ['tang-model.json', 'tang-model.weights.bin']);
+    // clipNorm has no place in TF.js's training config: left out, and said so
+    assert.match(await page.textContent('#g-status'), /Exported tang-model\.json .*; the training settings were left out \(.*clipNorm/);
+    await page.click('#g-export-onnx');
+    await page.waitForSelector('#g-error:not([hidden])');
+    assert.match(await page.textContent('#g-error'), /^cannot export the model: toONNX: .*maskZero/);
+    assert.deepEqual(errors, []);
+  });
+});
+
+test('text page: the buttons fit both toolbars on a phone', async () => {
+  await withPage(async ({ page, url }) => {
+    await page.goto(new URL('web/text.html', url).href);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    await assertFits(page, '#panel-classify .run.io', ['#c-save', '#c-export-tfjs', '#c-export-onnx', 'label[for="c-file"]', '#c-shipped']);
+    await page.screenshot({ path: path.join(artifactsDir(), 'formats-text-390.png') });
+    await page.click('#tab-generate');
+    await page.waitForSelector('body[data-generate="ready"]', { timeout: 60_000 });
+    await assertFits(page, '#panel-generate .run.io', ['#g-save', '#g-export-tfjs', '#g-export-onnx', 'label[for="g-file"]', '#g-shipped']);
+  }, { viewport: PHONE });
+});
