@@ -4,10 +4,11 @@
 // between chunks), and posts figures and views. Every model call goes through one queue, so no
 // two of them ever overlap.
 // In:  init | dataset {name} | build {spec, lr, batchSize, seed} | load {bytes, origin} | play |
-//      pause | reset | classify {x, id, inspect} | example {index} | save | settings {lr, batchSize}
-// Out: ready | dataset | model | progress | views | test | probs | saved | error | status
+//      pause | reset | classify {x, id, inspect} | example {index} | save | settings {lr, batchSize} |
+//      exportAs {format: 'tfjs'|'onnx', name} | loadTfjs {files}
+// Out: ready | dataset | model | progress | views | test | probs | saved | exported | error | status
 import * as nn from '../wasm/nnplay.js';
-import { post, postError as postErrorAs, postReady, errorText, yieldNow, serialQueue, singleRun } from './worker-shared.js';
+import { post, postError as postErrorAs, postReady, errorText, yieldNow, serialQueue, singleRun, postExport, loadTfjsFiles } from './worker-shared.js';
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
@@ -163,10 +164,29 @@ function build({ spec: s, seed }) {
   setModel(m, s.map((l) => ({ ...l })), 'new');
 }
 
+// TF.js's image models take [28, 28, 1] or flat [784]; a shape like [1, 784] would only agree in size.
+const IMAGE_SHAPES = [[SIDE, SIDE, 1], [PIXELS]];
+
+/** What a model from TF.js must be besides checkShape's sizes: an image or flat input, softmax out. */
+function checkTfjs(m) {
+  const shape = m.inputShape;
+  if (!IMAGE_SHAPES.some((s) => s.length === shape.length && s.every((d, i) => d === shape[i]))) {
+    throw new Error(`the model's input is [${shape.join(', ')}]; this page feeds images as [${SIDE}, ${SIDE}, 1] or [${PIXELS}]`);
+  }
+  const layers = m.layers.filter((l) => l.type !== 'dropout');
+  const act = layers[layers.length - 1].activation ?? 'linear';
+  if (act !== 'softmax') throw new Error(`the model's output ends in ${act}; it needs softmax, one probability per class`);
+}
+
 function load({ bytes, from }) {
-  const m = nn.loadModel(new Uint8Array(bytes));
+  adopt(nn.loadModel(new Uint8Array(bytes)), from);
+}
+
+/** Take a loaded model if it fits the page (else dispose of it and throw why), compiled for training. */
+function adopt(m, from, check = () => {}) {
   try {
     checkShape(m);
+    check(m);
     let compiled = true;
     try { void m.learningRate; } catch { compiled = false; }
     if (compiled) settings.lr = m.learningRate;
@@ -397,6 +417,15 @@ const handlers = {
     load(msg);
     refreshAll();
   },
+  async loadTfjs({ files }) {
+    // compile: false - trained here with the page's loss (class indices) and settings, whatever the file's were
+    adopt(await loadTfjsFiles(files, { compile: false }), 'tfjs', checkTfjs);
+    refreshAll();
+  },
+  exportAs({ format, name }) {
+    if (!model) throw new Error('no model to export');
+    postExport(model, format, name);
+  },
   settings({ lr, batchSize, augment }) {
     if (augment !== undefined) settings.augment = !!augment;
     if (batchSize) { settings.batchSize = batchSize; if (run) run.chunk = 4 * batchSize; }
@@ -448,7 +477,8 @@ self.onmessage = (e) => {
       await fn(msg);
     } catch (err) {
       postError(err, msg.type === 'build' || msg.type === 'reset' ? 'cannot build this network'
-        : msg.type === 'load' ? 'cannot load this model' : msg.type === 'dataset' ? 'cannot load the dataset' : '');
+        : msg.type === 'load' || msg.type === 'loadTfjs' ? 'cannot load this model'
+        : msg.type === 'exportAs' ? (msg.format === 'onnx' ? 'cannot export ONNX' : 'cannot export for TensorFlow.js') : msg.type === 'dataset' ? 'cannot load the dataset' : '');
       if (msg.type === 'play') playing = false;
     }
   });

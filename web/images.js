@@ -1,7 +1,7 @@
 // images.js - the images page (images.html): controls, the layer editor, the drawing pad and every
 // figure. All model work runs in images-worker.js; this file only sends it messages and draws what
 // comes back. Text from files or models is only ever set with textContent, never as HTML.
-import { download } from './download.js';
+import { download, downloadFiles } from './download.js';
 
 const CLASSES = {
   digits: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
@@ -100,7 +100,7 @@ function checkReady() {
     document.body.dataset.state = 'ready';
     status('Ready. Draw a digit, or press Train.');
   }
-  for (const id of ['play', 'reset', 'save']) $(id).disabled = !(r.model && r.dataset);
+  for (const id of ['play', 'reset', 'save', 'export-tfjs', 'export-onnx']) $(id).disabled = !(r.model && r.dataset);
   $('pretrained').disabled = !r.worker;
 }
 
@@ -130,6 +130,7 @@ worker.onmessage = ({ data: m }) => {
     case 'views': onViews(m); break;
     case 'test': onTest(m); break;
     case 'probs': if (m.id === state.classifyId) showProbs(m.probs); break;
+    case 'exported': status(downloadFiles(m.files, m.note)); break;
     case 'saved': download(new Blob([m.bytes], { type: 'application/octet-stream' }), `${state.dataset}-model.nnplay`); break;
     case 'error':
       showError(m.message);
@@ -155,11 +156,12 @@ function onModel(m) {
   $('preset').value = presetKey || 'custom';
   $('lr').value = String([...$('lr').options].map((o) => o.value).find((v) => Math.abs(v - m.settings.lr) < 1e-9) ?? $('lr').value);
   $('model-info').textContent = `${m.params.toLocaleString('en')} parameters, ${m.layers.length} layers` +
-    (m.origin === 'shipped' ? ' (the pretrained digits model)' : m.origin === 'file' ? ' (loaded from a file)' : ' (new random weights)');
+    (m.origin === 'shipped' ? ' (the pretrained digits model)' : m.origin === 'file' ? ' (loaded from a file)' : m.origin === 'tfjs' ? ' (imported from TF.js files)' : ' (new random weights)');
   $('summary').textContent = m.summary;
   $('editor-error').hidden = true;
   updateStats({ epoch: 0, fraction: 0, rate: 0, steps: 0, fwdMs: 0, bwdMs: 0, trainAcc: null, val: null });
   showError('');
+  if (m.origin === 'tfjs') status('Imported the TF.js model; press Train to train it further.');
   checkReady();
   classifyDrawing();
 }
@@ -234,6 +236,21 @@ $('model-file').addEventListener('change', async () => {
   send({ type: 'pause' });
   const bytes = await f.arrayBuffer();
   send({ type: 'load', bytes, from: 'file' }, [bytes]);
+});
+for (const [id, format] of [['export-tfjs', 'tfjs'], ['export-onnx', 'onnx']]) {
+  $(id).addEventListener('click', () => {
+    showError('');
+    send({ type: 'exportAs', format, name: `${state.dataset}-model` });
+  });
+}
+// TF.js's model.json and its weights .bin, picked together; the worker checks the pair and the model.
+$('tfjs-files').addEventListener('change', () => {
+  const files = [...$('tfjs-files').files];
+  $('tfjs-files').value = '';
+  if (!files.length) return;
+  setPlaying(false);
+  send({ type: 'pause' });
+  send({ type: 'loadTfjs', files });
 });
 $('pretrained').addEventListener('click', () => {
   setPlaying(false);

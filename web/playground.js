@@ -11,7 +11,7 @@ import { drawHeatmap } from './playground/heatmap.js';
 import { drawLossChart } from './playground/loss-chart.js';
 import { onCsvLoaded } from './playground/files.js';
 import { fmtLoss, fmtAcc, fmtRate } from './playground/paint.js';
-import { download } from './download.js';
+import { download, downloadFiles } from './download.js';
 
 function onWorkerMessage(msg) {
   switch (msg.type) {
@@ -45,10 +45,13 @@ function onWorkerMessage(msg) {
       download(new Blob([msg.bytes], { type: 'application/octet-stream' }), 'nnplay-model.nnplay');
       setStatus(`Exported the model (${msg.bytes.length} bytes).`);
       break;
+    case 'exported':
+      setStatus(downloadFiles(msg.files, msg.note));
+      break;
     case 'imported':
       clearError();
       setFocus(null);
-      setStatus(`Imported a model with ${msg.inputs} inputs and ${msg.layers} layers; press play to train it further.`);
+      setStatus(`Imported a ${msg.from ? `${msg.from} ` : ''}model with ${msg.inputs} inputs and ${msg.layers} layers; press play to train it further.`);
       break;
     case 'csv':
       onCsvLoaded(msg);

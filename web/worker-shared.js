@@ -41,3 +41,58 @@ export function singleRun(fn) {
   run.running = false;
   return run;
 }
+
+// ---- models in and out of other formats (TF.js's Layers format, ONNX) ----
+
+/**
+ * The model as files to download, [{ name, bytes }], and a note on what was left out. 'tfjs':
+ * name.json + name.weights.bin, named and linked as TF.js's own downloads:// save names them, so
+ * tf.loadLayersModel and tensorflowjs_converter read the pair; 'onnx': name.onnx.
+ */
+export function exportFiles(model, format, name) {
+  if (format === 'onnx') return { files: [{ name: `${name}.onnx`, bytes: model.toONNX() }], note: '' };
+  if (format !== 'tfjs') throw new Error(`unknown export format '${format}'`);
+  let art;
+  let note = '';
+  try {
+    art = model.toTfjs();
+  } catch (err) {
+    // A compile setting the format has no place for (clipNorm, ...) need not block the layers and
+    // weights; a layer TF.js cannot express still fails, with the converter's message.
+    art = model.toTfjs({ trainingConfig: false });
+    note = `the training settings were left out (${errorText(err).replace(/^nnplay: /, '')})`;
+  }
+  const { weightData, weightSpecs, ...rest } = art;
+  const bin = `${name}.weights.bin`;
+  const json = JSON.stringify({ ...rest, weightsManifest: [{ paths: [`./${bin}`], weights: weightSpecs }] });
+  return { files: [{ name: `${name}.json`, bytes: new TextEncoder().encode(json) }, { name: bin, bytes: new Uint8Array(weightData) }], note };
+}
+
+/** Post exportFiles' result ({ type: 'exported', format, files, note }), the bytes transferred. */
+export function postExport(model, format, name) {
+  const { files, note } = exportFiles(model, format, name);
+  post({ type: 'exported', format, files, note }, files.map((f) => f.bytes.buffer));
+}
+
+/**
+ * A model from the files picked for a TF.js model (File objects): one model.json and its weight
+ * file(s). A missing part gets a message saying what to pick, before TF.js's format is read.
+ */
+export async function loadTfjsFiles(files, options) {
+  const isJson = (f) => /\.json$/i.test(f.name);
+  const jsons = files.filter(isJson);
+  const bins = files.filter((f) => !isJson(f));
+  if (jsons.length !== 1) {
+    throw new Error(jsons.length ? `pick one model .json file, not ${jsons.length}`
+      : 'there is no .json file among the files picked: pick the model\'s .json and its weights .bin together');
+  }
+  let wanted = [];
+  try {
+    const j = JSON.parse(await jsons[0].text());
+    wanted = (Array.isArray(j?.weightsManifest) ? j.weightsManifest : []).flatMap((g) => g?.paths ?? []).map((p) => String(p).split('/').pop());
+  } catch { /* loadTfjs says what is wrong with it */ }
+  if (wanted.length && bins.length === 0) {
+    throw new Error(`${jsons[0].name} needs its weights file ${wanted.join(', ')}: pick both files at once`);
+  }
+  return nn.loadTfjs([jsons[0], ...bins], options);
+}

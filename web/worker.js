@@ -1,9 +1,9 @@
 // worker.js - the playground's training loop. ALL model work happens here, off the main thread:
 // the worker trains continuously in ~15 ms chunks of whole epochs and posts a snapshot (metrics,
 // heatmap, weights, what every neuron computes) at most ~30 times a second. Messages in: {type:
-// 'config'|'play'|'pause'|'step'|'reset'|'speed'|'focus'|'setWeight'|'custom'|'export'|'import'|'csv'|'edit'}.
+// 'config'|'play'|'pause'|'step'|'reset'|'speed'|'focus'|'setWeight'|'custom'|'export'|'import'|'exportAs'|'importTfjs'|'csv'|'edit'}.
 import * as nn from '../wasm/nnplay.js';
-import { post, postError, postReady, yieldNow, serialQueue, singleRun } from './worker-shared.js';
+import { post, postError, postReady, yieldNow, serialQueue, singleRun, postExport, loadTfjsFiles } from './worker-shared.js';
 
 const GRID = 64; // the heatmap: one predict() on GRID x GRID points of the input plane
 const NODE_GRID = 24; // each neuron's small heatmap: predictLayers() on NODE_GRID x NODE_GRID points
@@ -353,8 +353,14 @@ function loadCSV(text, want) {
 const customPoints = () => ({ x: Array.from(custom.x, (v) => +v.toFixed(4)), y: Array.from(custom.y, (v) => +v.toFixed(4)),
   numClasses: custom.numClasses, regression: custom.regression });
 
-function importModel(bytes) {
-  const m = nn.loadModel(bytes);
+// The activation the model's output ends with: the last layer's own, or a trailing activation layer's.
+function outputActivation(m) {
+  const layers = m.layers.filter((l) => l.type !== 'dropout');
+  return layers.length ? layers[layers.length - 1].activation ?? 'linear' : 'linear';
+}
+
+/** Take an imported model (nnplay's file or TF.js's) if it fits the features and the data set, else dispose of it and throw why. */
+function adopt(m) {
   try {
     const nIn = config.features.length;
     if (m.inputSize !== nIn) {
@@ -365,6 +371,11 @@ function importModel(bytes) {
       throw new Error(`the model has ${m.outputSize} output${m.outputSize === 1 ? '' : 's'}, but this data set needs ${nOut}`);
     }
     if (!m.layers.length) throw new Error('the model has no layers');
+    const want = set.regression ? null : nOut === 1 ? 'sigmoid' : 'softmax';
+    const act = outputActivation(m);
+    if (want && act !== want) {
+      throw new Error(`the model's output ends in ${act}, but this data set's classes need ${want === 'sigmoid' ? '1 sigmoid unit' : `${nOut} softmax units`}`);
+    }
     try {
       // saved compiled, with labels like ours: keep its optimizer state
       m.evaluate(set.xTrain.subarray(0, nIn), set.fitTrain.subarray(0, set.fitTrain.length / set.yTrain.length));
@@ -378,6 +389,8 @@ function importModel(bytes) {
   replaceModel(m);
   return { inputs: m.inputSize, layers: m.layers.length };
 }
+
+const importModel = (bytes) => adopt(nn.loadModel(bytes));
 
 async function handle(msg) {
   switch (msg.type) {
@@ -398,6 +411,33 @@ async function handle(msg) {
       }
       snapshot(true);
       break;
+    case 'exportAs':
+      if (!model) throw new Error('there is no model to export yet');
+      try {
+        postExport(model, msg.format, msg.name);
+      } catch (err) {
+        postError(err, msg.format === 'onnx' ? 'Could not export ONNX' : 'Could not export for TensorFlow.js');
+      }
+      break;
+    case 'importTfjs': {
+      await stopped();
+      let m;
+      try {
+        // compile: false - trained with the page's loss and Adam, as an uncompiled nnplay file is
+        m = await loadTfjsFiles(msg.files, { compile: false });
+      } catch (err) {
+        postError(err, 'Could not read the TF.js model');
+        break;
+      }
+      try {
+        post({ type: 'imported', from: 'TF.js', ...adopt(m) });
+      } catch (err) {
+        postError(err, 'Could not import the TF.js model');
+        break;
+      }
+      snapshot(true);
+      break;
+    }
     case 'edit': {
       const wasPlaying = playing;
       playing = false;

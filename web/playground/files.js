@@ -1,4 +1,4 @@
-// files.js - model export / import, CSV upload (with its column pickers) and download, heatmap PNG.
+// files.js - model export / import (nnplay's file, TF.js's Layers format, ONNX), CSV upload (with its column pickers) and download, heatmap PNG.
 import { ui, showError, clearError, setStatus } from './dom.js';
 import { state, savePoints, useCustomOption } from './state.js';
 import { send, workerReady } from './worker-link.js';
@@ -9,6 +9,14 @@ ui.exportModel.addEventListener('click', () => {
   if (!workerReady()) { showError('The training worker is not ready yet.'); return; }
   send({ type: 'export' });
 });
+
+for (const [button, format] of [[ui.exportTfjs, 'tfjs'], [ui.exportOnnx, 'onnx']]) {
+  button.addEventListener('click', () => {
+    if (!workerReady()) { showError('The training worker is not ready yet.'); return; }
+    clearError();
+    send({ type: 'exportAs', format, name: 'nnplay-model' });
+  });
+}
 
 // The file picked in input (cleared, so picking it again fires), or null when there is none to use.
 function takeFile(input) {
@@ -30,6 +38,17 @@ ui.modelFile.addEventListener('change', async () => {
   } catch (err) {
     showError(`Could not read ${file.name}: ${err.message}`);
   }
+});
+
+// TF.js's model.json and its weights .bin, picked together; the worker checks the pair and the model.
+ui.tfjsFiles.addEventListener('change', () => {
+  const files = [...ui.tfjsFiles.files];
+  ui.tfjsFiles.value = '';
+  if (!files.length) return;
+  if (!workerReady()) { showError('The training worker is not ready yet.'); return; }
+  clearError();
+  setStatus('');
+  send({ type: 'importTfjs', files });
 });
 
 function fillSelect(sel, columns, value) {

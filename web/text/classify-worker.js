@@ -7,6 +7,7 @@
 //      settings {lr, batchSize} | classify {text, id} | save
 // Out: ready | dataset | model | progress | test | classified | saved | error | status
 import { nn, post, now, loadTextData, fetchModelBytes, loadChecked, RunStats, fitChunk, trainingLoop, listen } from './worker-train.js';
+import { postExport } from '../worker-shared.js';
 import { postReady } from '../worker-shared.js';
 import { MAIL, MAIL_DEFAULT, mailModel, compileMail, wordSpans, mailRow, seeded, CELLS } from './models.js';
 
@@ -250,6 +251,10 @@ const handlers = {
     const i = Math.floor(Math.random() * ds.nTest);
     post({ type: 'example', text: decode(i), label: ds.testY[i], index: i });
   },
+  exportAs({ format, name }) {
+    if (!model) throw new Error('no model to export');
+    postExport(model, format, name);
+  },
   save() {
     if (!model) throw new Error('no model to save');
     const bytes = model.save();
@@ -257,5 +262,5 @@ const handlers = {
   },
 };
 
-listen(handlers, { build: 'cannot build this network', load: 'cannot load this model', shipped: 'cannot load the shipped model',
+listen(handlers, { build: 'cannot build this network', load: 'cannot load this model', exportAs: 'cannot export the model', shipped: 'cannot load the shipped model',
   init: 'cannot load the mail corpus', classify: 'cannot classify this text' }, { pause: () => { playing = false; } });

@@ -1,7 +1,7 @@
 // text/classify.js - the Classify tab: controls, the message box with its spam probability and
 // word contributions, the training figures and the test report. The model work is in
 // classify-worker.js; this file sends it messages and draws what comes back.
-import { download } from '../download.js';
+import { download, downloadFiles } from '../download.js';
 import { $, el, pct, int, tabWorker, showBuild, pickedFile, selectNearest, describeOnHover } from './ui.js';
 import { drawChart, thin } from './chart.js';
 import { KERAS_EXAMPLE, CELLS } from './models.js';
@@ -21,7 +21,7 @@ export function startClassify({ onReady }) {
 
   function checkReady() {
     const ok = state.model && state.test && state.classified;
-    for (const id of ['c-play', 'c-scratch', 'c-keras', 'c-save', 'c-shipped']) $(id).disabled = !state.model;
+    for (const id of ['c-play', 'c-scratch', 'c-keras', 'c-save', 'c-export-tfjs', 'c-export-onnx', 'c-shipped']) $(id).disabled = !state.model;
     if (ok && !state.ready) {
       state.ready = true;
       status('Ready: type a message, or press Train.');
@@ -45,6 +45,7 @@ export function startClassify({ onReady }) {
         classifyNow();
         break;
       case 'saved': download(new Blob([m.bytes], { type: 'application/octet-stream' }), 'spam-model.nnplay'); break;
+      case 'exported': status(downloadFiles(m.files, m.note)); break;
       case 'error':
         showError(m.message);
         if (state.playing) setPlaying(false);
@@ -156,6 +157,9 @@ export function startClassify({ onReady }) {
   $('c-lr').addEventListener('change', () => send({ type: 'settings', lr: Number($('c-lr').value) }));
   $('c-batch').addEventListener('change', () => send({ type: 'settings', batchSize: Number($('c-batch').value) }));
   $('c-save').addEventListener('click', () => send({ type: 'save' }));
+  for (const [id, format] of [['c-export-tfjs', 'tfjs'], ['c-export-onnx', 'onnx']]) {
+    $(id).addEventListener('click', () => { showError(''); send({ type: 'exportAs', format, name: 'spam-model' }); });
+  }
   $('c-shipped').addEventListener('click', () => { setPlaying(false); send({ type: 'pause' }); send({ type: 'shipped' }); });
   $('c-file').addEventListener('change', async () => {
     const bytes = await pickedFile($('c-file'));

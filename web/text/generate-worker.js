@@ -7,6 +7,7 @@
 //      next {text, id} | save
 // Out: ready | corpus | model | progress | sample | generated | next | saved | error | status
 import { nn, post, now, loadTextData, fetchModelBytes, loadChecked, RunStats, fitChunk, trainingLoop, listen } from './worker-train.js';
+import { postExport } from '../worker-shared.js';
 import { postReady, yieldNow } from '../worker-shared.js';
 import { CORPORA, CELLS, charModel, compileChar, lastStepTwin, charWindows, epochStarts, contextRow, seeded } from './models.js';
 
@@ -240,6 +241,10 @@ const handlers = {
     if (id === generating) post({ type: 'generated', id, text, done: true, steps: model.steps });
   },
   next,
+  exportAs({ format }) {
+    if (!model) throw new Error('no model to export');
+    postExport(model, format, `${corpus.name}-model`);
+  },
   save() {
     if (!model) throw new Error('no model to save');
     const bytes = model.save();
@@ -247,7 +252,7 @@ const handlers = {
   },
 };
 
-listen(handlers, { build: 'cannot build this network', load: 'cannot load this model', shipped: 'cannot load the shipped model',
+listen(handlers, { build: 'cannot build this network', load: 'cannot load this model', exportAs: 'cannot export the model', shipped: 'cannot load the shipped model',
   corpus: 'cannot load the corpus', generate: 'cannot generate', next: 'cannot predict the next character' },
 // a newer generate request stops the one running, before the queue reaches it
 { pause: () => { playing = false; }, generate: (msg) => { generating = msg.id; } });

@@ -1,7 +1,7 @@
 // text/generate.js - the Generate tab: corpus and network controls, generating from a seed, the
 // next-character bars at the cursor, samples while training and the training figures. The model
 // work is in generate-worker.js; this file sends it messages and draws what comes back.
-import { download } from '../download.js';
+import { download, downloadFiles } from '../download.js';
 import { $, el, pct, int, tabWorker, showBuild, pickedFile, selectNearest } from './ui.js';
 import { drawChart, thin } from './chart.js';
 import { CORPORA, CELLS } from './models.js';
@@ -19,7 +19,7 @@ export function startGenerate({ onReady }) {
   const { send, status, showError } = tabWorker(new URL('./generate-worker.js', import.meta.url), 'g', onMessage);
 
   function enable() {
-    for (const id of ['g-play', 'g-scratch', 'g-save', 'g-shipped', 'g-generate']) $(id).disabled = !state.model;
+    for (const id of ['g-play', 'g-scratch', 'g-save', 'g-export-tfjs', 'g-export-onnx', 'g-shipped', 'g-generate']) $(id).disabled = !state.model;
   }
 
   function onMessage(m) {
@@ -35,6 +35,7 @@ export function startGenerate({ onReady }) {
       case 'generated': onGenerated(m); break;
       case 'next': onNext(m); break;
       case 'saved': download(new Blob([m.bytes], { type: 'application/octet-stream' }), `${m.corpus}-model.nnplay`); break;
+      case 'exported': status(downloadFiles(m.files, m.note)); break;
       case 'error':
         showError(m.message);
         if (state.playing) setPlaying(false);
@@ -161,6 +162,9 @@ export function startGenerate({ onReady }) {
   $('g-temp').addEventListener('input', () => { $('g-temp-value').textContent = $('g-temp').value; sendSettings(); });
   $('g-seed').addEventListener('change', sendSettings);
   $('g-save').addEventListener('click', () => send({ type: 'save' }));
+  for (const [id, format] of [['g-export-tfjs', 'tfjs'], ['g-export-onnx', 'onnx']]) {
+    $(id).addEventListener('click', () => { showError(''); send({ type: 'exportAs', format }); });
+  }
   $('g-shipped').addEventListener('click', () => { setPlaying(false); send({ type: 'pause' }); send({ type: 'shipped' }); });
   $('g-file').addEventListener('change', async () => {
     const bytes = await pickedFile($('g-file'));
