@@ -349,6 +349,9 @@ int nn_model_compile_encoded(nn_model *m, const void *buf, size_t len);
 /* The model's compile settings in that encoding; returns the bytes needed, 0 if not compiled. */
 size_t nn_model_compile_encode(const nn_model *m, void *buf, size_t cap);
 void nn_model_free(nn_model *m);
+/* n seeded random values: uniform in [a, b) (normal 0) or normal with mean a, stddev b (normal 1),
+ * from the core's generator, so native and wasm give the same numbers for a seed (GAN noise). */
+int nn_random_fill(float *out, size_t n, int normal, float a, float b, uint32_t seed);
 /* The last error message ("" if none). Points into m; valid until the next call on m. */
 const char *nn_model_error(const nn_model *m);
 
@@ -460,6 +463,11 @@ typedef struct {
     int threshold_logits; /* k == 1 and outputs are logits: threshold at 0 */
     int sparse, k;        /* labels are class indices; outputs per sample */
 } nn_metrics;
+
+/* nn_model_train_batch_typed, also adding the batch's outputs (from its forward pass, before the
+ * step) to mt when not NULL: Keras's train_on_batch metrics. */
+int nn_model_train_batch_metrics(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n, float *loss,
+                                 nn_metrics *mt);
 
 #define NN_MAX_CONFUSION 1024 /* classes a confusion matrix is kept for (k^2 counters) */
 /* Prepare for an output of k values and the given loss (which says how labels are encoded). */

@@ -1,5 +1,6 @@
 /* rng.c - xoshiro128** seeded with splitmix32; see rng.h. */
 #include "rng.h"
+#include "nn.h"
 #include <math.h>
 
 static uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
@@ -55,4 +56,14 @@ float nn_rng_normal(nn_rng *r)
     r->spare = (float)(rad * sin(th));
     r->has_spare = 1;
     return (float)(rad * cos(th));
+}
+
+int nn_random_fill(float *out, size_t n, int normal, float a, float b, uint32_t seed)
+{
+    if (!out && n) return NN_ERR_ARG;
+    if (!isfinite(a) || !isfinite(b) || (normal ? b < 0.0f : b < a)) return NN_ERR_ARG;
+    nn_rng r;
+    nn_rng_seed(&r, seed);
+    for (size_t i = 0; i < n; i++) out[i] = normal ? a + b * nn_rng_normal(&r) : a + (b - a) * nn_rng_uniform(&r);
+    return NN_OK;
 }

@@ -136,11 +136,22 @@ int nn_model_train_batch(nn_model *m, const float *x, const float *y, int n, flo
 
 int nn_model_train_batch_typed(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n, float *loss)
 {
+    return nn_model_train_batch_metrics(m, x, dtype, y, n, loss, NULL);
+}
+
+int nn_model_train_batch_metrics(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n, float *loss,
+                                 nn_metrics *mt)
+{
     int st = need_compiled(m, "train batch");
     if (st != NN_OK) return st;
     if ((st = check_data(m, "train batch", x, dtype, y, n, 1)) != NN_OK) return st;
     double l = 0;
     if ((st = train_rows(m, x, dtype, y, n, &l)) != NN_OK) return st;
+    if (mt) { /* the outputs are still the batch's forward pass (before the step), as Keras reports */
+        out_rows o;
+        if ((st = kept_rows(m, y, n, &o)) != NN_OK) return st;
+        nn_metrics_add(mt, o.out, o.y, o.rows, l * o.rows);
+    }
     if (loss) *loss = (float)l;
     return NN_OK;
 }

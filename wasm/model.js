@@ -120,7 +120,8 @@ export class Sequential {
     const { loss, fromLogits, ...optimizer } = s;
     const regression = loss === 'meanSquaredError' || loss === 'meanAbsoluteError';
     const dflt = { name: regression ? 'mae' : 'accuracy', index: idOf('metrics', regression ? 'mae' : 'accuracy', 'metric') };
-    this._compiled = { lossName: loss, metrics: metrics ?? [dflt], optimizer: Object.freeze(optimizer), fromLogits };
+    // listed: the metrics compile was given (trainOnBatch reports those, as Keras)
+    this._compiled = { lossName: loss, metrics: metrics ?? [dflt], listed: metrics ?? [], optimizer: Object.freeze(optimizer), fromLogits };
   }
 
   _needCompiled(what) {
@@ -343,22 +344,35 @@ export class Sequential {
     }
   }
 
-  /** One optimizer step on one batch; returns its loss. */
+  /**
+   * One optimizer step on one batch. Returns its loss, or, when compiled with metrics, Keras's
+   * [loss, ...metrics] in compile order (from the batch's forward pass, before the step).
+   */
   trainOnBatch(x, y) {
     this._needCompiled('trainOnBatch');
     this._notBusy('trainOnBatch');
     const { values, n, dtype } = this._inputs(x);
     const yv = this._labels(y, n, 'y');
+    const c = C();
     const px = copyArrayIn(values, 'batch inputs');
     let py = 0;
+    let mt = 0;
     try {
       py = copyF32In(yv, 'batch labels');
-      return withAlloc(4, 'loss', (pl) => {
-        const st = C()._nn_model_train_batch_typed(this._ptr, px, dtype, py, n, pl);
+      const metrics = this._compiled.listed;
+      if (metrics.length && !(mt = c._nnw_metrics_new(this._ptr))) throw new Error('nnplay: out of memory for metrics');
+      const loss = withAlloc(4, 'loss', (pl) => {
+        const st = c._nn_model_train_batch_metrics(this._ptr, px, dtype, py, n, pl, mt);
         if (st !== 0) throw this._error(st, 'trainOnBatch');
         return heapF32()[pl >> 2];
       });
-    } finally { free(px); free(py); }
+      if (!mt) return loss;
+      const logs = this._readMetrics(mt);
+      return [loss, ...metrics.map(({ name }) => logs[name])];
+    } finally {
+      free(px); free(py);
+      if (mt) c._nnw_metrics_free(mt);
+    }
   }
 
   /** Train (see train.js): @returns {Promise<{epoch: number[], history: Object<string, number[]>}>} */

@@ -33,6 +33,12 @@ interface CommonLayerArgs extends CommonOptions { inputShape?: number[]; batchIn
 export interface Regularizer { l1: number; l2: number }
 export interface LayerConfig { readonly className: ClassName; readonly config: object }
 
+/** Seeded noise from the core's generator (the same numbers in C, Node and browsers for a seed). */
+export const random: {
+  normal(shape: number | number[], args?: { mean?: number; stddev?: number; seed?: number }): Float32Array & { shape: number[] };
+  uniform(shape: number | number[], args?: { minval?: number; maxval?: number; seed?: number }): Float32Array & { shape: number[] };
+};
+
 // ---- generated from the core's tables by tools/dts.mjs: do not edit by hand ----
 export type ActivationName = 'linear' | 'none' | 'identity' | 'relu' | 'leakyRelu' | 'leaky_relu' | 'leakyrelu' | 'elu' |
   'sigmoid' | 'tanh' | 'softmax' | 'hardSigmoid' | 'hard_sigmoid';
@@ -372,7 +378,8 @@ export class Sequential {
   predict(x: Data): Float32Array;
   /** Every layer's output (inference): per layer n * units values, shape [n, ...outputShape]; the last equals predict(x). */
   predictLayers(x: Data): (Float32Array & { shape: number[] })[];
-  trainOnBatch(x: Data, y: Data): number;
+  /** One step; its loss, or [loss, ...metrics] in compile order when compiled with metrics (Keras). */
+  trainOnBatch(x: Data, y: Data): number | number[];
   /** TF.js's order and layouts: dense kernel [inputs, units], bias; conv2d kernel [kh, kw, inC, filters],
    * bias; batchNormalization gamma, beta, moving_mean, moving_variance. Names as 'dense_1/kernel'. */
   getWeights(): (Float32Array & { shape: number[]; name: string })[];

@@ -3,7 +3,8 @@
 // concern: core.js (loading, memory), encode.js (the core's key/value encoding), layers.js
 // (nn.layers from the core's layer table), model.js (Sequential), train.js (optimizers, fit),
 // data.js (datasets, CSV), text.js (tokenizer, padSequences), convert.js (arrays and tensors into rows),
-// tfjs.js (TF.js's Layers format, both ways), onnx.js (ONNX export: model.toONNX()).
+// tfjs.js (TF.js's Layers format, both ways), onnx.js (ONNX export: model.toONNX()), random.js
+// (seeded noise).
 import { C, coreTable, heapU8 } from './core.js';
 
 export { ready } from './core.js';
@@ -13,6 +14,7 @@ export { loadTfjs } from './tfjs.js';
 export { train, regularizers } from './train.js';
 export { data } from './data.js';
 export { text } from './text.js';
+export { random } from './random.js';
 
 export const version = '0.1.0';
 

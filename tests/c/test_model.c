@@ -2,6 +2,7 @@
  * every mistake a caller can make returns an error with a message (never an abort). */
 #include "nn.h"
 #include "test.h"
+#include <math.h>
 #include <string.h>
 
 static nn_model *xor_model(uint32_t seed)
@@ -528,6 +529,28 @@ static void test_trainable(void)
     free(buf); free(before); free(mm);
 }
 
+/* Seeded noise: the same numbers natively and in wasm (this test runs in both), checked bounds. */
+static void test_random_fill(void)
+{
+    float v[6], w[4000];
+    CHECK(nn_random_fill(v, 3, 1, 0.0f, 1.0f, 42) == NN_OK && nn_random_fill(v + 3, 3, 0, -1.0f, 1.0f, 42) == NN_OK);
+    const float want[6] = {0.63623023f, 0.651442289f, 0.830801904f, 0.321231365f, -0.746239901f, -0.776596189f};
+    for (int i = 0; i < 6; i++) CHECK(fabsf(v[i] - want[i]) < 1e-6f);
+    CHECK(nn_random_fill(w, 4000, 1, 3.0f, 2.0f, 7) == NN_OK);
+    double mean = 0, var = 0;
+    for (int i = 0; i < 4000; i++) mean += w[i] / 4000.0;
+    for (int i = 0; i < 4000; i++) var += (w[i] - mean) * (w[i] - mean) / 4000.0;
+    CHECK(fabs(mean - 3.0) < 0.1 && fabs(sqrt(var) - 2.0) < 0.1);
+    CHECK(nn_random_fill(w, 4000, 0, 2.0f, 5.0f, 7) == NN_OK);
+    int inside = 1;
+    for (int i = 0; i < 4000; i++) inside &= w[i] >= 2.0f && w[i] < 5.0f;
+    CHECK(inside);
+    CHECK(nn_random_fill(w, 4, 1, 0.0f, -1.0f, 1) == NN_ERR_ARG);   /* negative stddev */
+    CHECK(nn_random_fill(w, 4, 0, 1.0f, 0.0f, 1) == NN_ERR_ARG);    /* maxval < minval */
+    CHECK(nn_random_fill(w, 4, 0, NAN, 1.0f, 1) == NN_ERR_ARG);
+    CHECK(nn_random_fill(NULL, 4, 0, 0.0f, 1.0f, 1) == NN_ERR_ARG);
+}
+
 int main(void)
 {
     RUN(test_xor);
@@ -544,5 +567,6 @@ int main(void)
     RUN(test_predict_layers);
     RUN(test_int_inputs);
     RUN(test_trainable);
+    RUN(test_random_fill);
     return nt_summary("model");
 }

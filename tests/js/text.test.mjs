@@ -499,7 +499,7 @@ test('token ids as Int32Array, Uint16Array or Uint8Array go to the core as they 
     assert.deepEqual(Array.from(m.predict(ids)), Array.from(want.p), `${Type.name} predict`);
     assert.deepEqual(m.predictLayers(ids.subarray(0, 60)).map((o) => Array.from(o)), want.layers.map((o) => Array.from(o)));
     assert.deepEqual(m.evaluate(ids, y), want.ev);
-    assert.equal(m.trainOnBatch(ids.subarray(0, 32 * T), y.subarray(0, 32)), want.batch);
+    assert.deepEqual(m.trainOnBatch(ids.subarray(0, 32 * T), y.subarray(0, 32)), want.batch);
     assert.deepEqual((await m.fit(ids, y, { epochs: 2, batchSize: 16, validationSplit: 0.2 })).history, want.h.history);
     // float validation data beside integer training data
     assert.deepEqual((await m.fit(ids, y, { epochs: 1, batchSize: 16, validationData: [x.subarray(0, 50 * T), y.subarray(0, 50)] })).history,

@@ -64,3 +64,39 @@ test('trainable is a layer option too: in configs, in files, and checked', () =>
   assert.throws(() => nn.layers.dense({ units: 2, trainable: 3 }), /trainable must be true or false/);
   m.dispose(); r.dispose();
 });
+
+// The GAN recipe's other pieces: trainOnBatch's [loss, ...metrics] and seeded noise.
+test('trainOnBatch returns the loss, or Keras\'s [loss, ...metrics] when compiled with metrics', () => {
+  const m = build();
+  assert.equal(typeof m.trainOnBatch(XOR_X, XOR_Y), 'number');
+  m.compile({ optimizer: nn.train.adam(0.05), loss: 'binaryCrossentropy', metrics: ['accuracy', 'mse'] });
+  const before = m.evaluate(XOR_X, XOR_Y);
+  const r = m.trainOnBatch(XOR_X, XOR_Y);
+  assert.ok(Array.isArray(r) && r.length === 3, `${r}`);
+  // batchnorm uses batch statistics in training: the step's forward is not evaluate's, but the
+  // metrics are of that forward (before the step): accuracy is a multiple of 1/4
+  assert.ok(Number.isFinite(r[0]) && r[0] > 0);
+  assert.ok([0, 0.25, 0.5, 0.75, 1].includes(r[1]), `accuracy ${r[1]}`);
+  assert.ok(r[2] > 0 && r[2] < 1);
+  assert.ok(Number.isFinite(before.loss));
+  m.dispose();
+});
+
+test('nn.random.normal / uniform: seeded, shaped, the core\'s numbers', () => {
+  const a = nn.random.normal([2, 3], { seed: 42 });
+  assert.deepEqual(a.shape, [2, 3]);
+  assert.deepEqual(a, nn.random.normal([2, 3], { seed: 42 }));
+  // tests/c/test_model.c checks the same first values natively and in wasm
+  assert.ok(Math.abs(a[0] - 0.63623023) < 1e-6 && Math.abs(a[1] - 0.651442289) < 1e-6);
+  const u = nn.random.uniform(4000, { minval: -1, maxval: 1, seed: 42 });
+  assert.ok(Math.abs(u[0] - 0.321231365) < 1e-6);
+  assert.ok(u.every((v) => v >= -1 && v < 1));
+  const g = nn.random.normal(4000, { mean: 5, stddev: 0.5, seed: 1 });
+  const mean = g.reduce((s, v) => s + v, 0) / g.length;
+  assert.ok(Math.abs(mean - 5) < 0.05, `${mean}`);
+  assert.notDeepEqual(nn.random.normal(8), nn.random.normal(8), 'no seed: a fresh one each call');
+  assert.throws(() => nn.random.normal([2, 0]), /random.normal: shape must be positive integers, got \[2,0\]/);
+  assert.throws(() => nn.random.normal(3, { stddev: -1 }), /random.normal: stddev must be >= 0/);
+  assert.throws(() => nn.random.uniform(3, { minval: 2, maxval: 1 }), /random.uniform: maxval must be >= minval/);
+  assert.throws(() => nn.random.uniform(3, { seed: -5 }), /seed/);
+});
