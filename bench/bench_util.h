@@ -1,5 +1,6 @@
-/* bench_util.h - what the C bench programs share (bench/mlp.c, bench/cnn.c): a clock of process
- * CPU time and wall time, the decompressed Fashion-MNIST idx reader, the epoch callback that times
+/* bench_util.h - what the C bench programs share (bench/mlp.c, bench/cnn.c, bench/text.c,
+ * bench/charlm.c): a clock of process CPU time and wall time, the decompressed Fashion-MNIST idx
+ * reader, the text benches' token files and parameter dumps, the epoch callback that times
  * epochs and scores the test set, and medians. Header-only, static; define BENCH_PROG (the
  * program's name, for messages) and _POSIX_C_SOURCE 200809L (clock_gettime) before including it. */
 #ifndef BENCH_UTIL_H
@@ -132,6 +133,67 @@ static int on_epoch(nn_model *m, int epoch, const nn_metrics *train, const nn_me
             lg->n_train / lg->cpu[epoch], lg->accuracy[epoch]);
     lg->mark = now();
     return 0;
+}
+
+/* A token file written by tools/bench.mjs from a text dataset (layout: bench/lib.mjs encodeTokens):
+ * count rows of `steps` ids, the first train_count of them training samples. */
+typedef struct {
+    int count, steps, train_count, vocab;
+    int32_t *ids;    /* count * steps */
+    uint8_t *labels; /* count */
+} tokens;
+
+static uint32_t read_u32le(const unsigned char *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+
+/* Read a token file; 0 on success, else 1 after printing why. Free with tokens_free. */
+static int load_tokens(const char *path, tokens *t)
+{
+    memset(t, 0, sizeof *t);
+    FILE *f = fopen(path, "rb");
+    unsigned char h[24];
+    int ok = f && fread(h, 1, sizeof h, f) == sizeof h && !memcmp(h, "NNBTOKS1", 8);
+    uint32_t v[4] = {0};
+    for (int i = 0; ok && i < 4; i++) ok = (v[i] = read_u32le(h + 8 + 4 * i)) <= 100000000u;
+    uint64_t n_ids = (uint64_t)v[0] * v[1];
+    ok = ok && v[1] > 0 && v[2] <= v[0] && v[3] > 0 && n_ids <= 200000000u;
+    unsigned char *raw = ok ? malloc((size_t)n_ids * 4 + v[0] + 1) : NULL;
+    ok = raw && fread(raw, 1, (size_t)n_ids * 4 + v[0] + 1, f) == (size_t)n_ids * 4 + v[0]; /* +1: nothing after */
+    if (ok) {
+        t->count = (int)v[0], t->steps = (int)v[1], t->train_count = (int)v[2], t->vocab = (int)v[3];
+        t->ids = malloc((size_t)n_ids * sizeof *t->ids);
+        t->labels = malloc((size_t)v[0] + 1);
+        ok = t->ids && t->labels;
+        for (uint64_t i = 0; ok && i < n_ids; i++) {
+            t->ids[i] = (int32_t)read_u32le(raw + 4 * i);
+            ok = t->ids[i] >= 0 && t->ids[i] < t->vocab;
+        }
+        if (ok) memcpy(t->labels, raw + 4 * n_ids, (size_t)v[0]);
+    }
+    free(raw);
+    if (f) fclose(f);
+    if (!ok) {
+        free(t->ids);
+        free(t->labels);
+        memset(t, 0, sizeof *t);
+        fprintf(stderr, BENCH_PROG ": cannot read %s (a token file tools/bench.mjs writes)\n", path);
+        return 1;
+    }
+    return 0;
+}
+
+static void tokens_free(tokens *t) { free(t->ids); free(t->labels); }
+
+/* Write the model's parameter array (nn_model_params, layer by layer in TF.js's layouts) to a file:
+ * "NNBPARAM" | u64 count | f32 params[count], little-endian (x86 and wasm are). 0 on success. */
+static int save_params(nn_model *m, const char *path)
+{
+    uint64_t n = nn_model_num_params(m);
+    FILE *f = fopen(path, "wb");
+    int ok = f && fwrite("NNBPARAM", 1, 8, f) == 8 && fwrite(&n, 8, 1, f) == 1 &&
+             fwrite(nn_model_params(m), sizeof(float), (size_t)n, f) == (size_t)n;
+    if (f && fclose(f) != 0) ok = 0;
+    if (!ok) fprintf(stderr, BENCH_PROG ": cannot write %s\n", path);
+    return !ok;
 }
 
 #endif

@@ -148,3 +148,50 @@ export async function timedRuns(name, count, runs, trainOnce) {
   }
   return rates(count, times);
 }
+
+// ---- the text benches' token files ----
+// tools/bench.mjs decodes web/data/spam.nntx.gz and tang.nntx.gz once per run and writes them raw
+// into a temp dir, so the C programs and PyTorch read the same ids without a gzip or JSON reader
+// (bench_util.h load_tokens, bench/torch-text.py read_tokens). Little-endian:
+//   "NNBTOKS1" | u32 count | u32 steps | u32 trainCount | u32 vocab | i32 ids[count*steps] | u8 labels[count]
+// A classification set is count rows of steps ids (samples [0, trainCount) train, the rest test);
+// a corpus is one row of all its character ids (count 1, trainCount 1, label 0).
+const TOKENS_MAGIC = 'NNBTOKS1';
+const TOKENS_HEADER = 24;
+
+/** Bytes of a token file: ids (any integer array, count*steps), labels (count values). */
+export function encodeTokens({ count, steps, trainCount, vocab, ids, labels }) {
+  if (ids.length !== count * steps || labels.length !== count) throw new Error('encodeTokens: ids or labels do not match count and steps');
+  const out = new Uint8Array(TOKENS_HEADER + 4 * ids.length + count);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < 8; i++) out[i] = TOKENS_MAGIC.charCodeAt(i);
+  [count, steps, trainCount, vocab].forEach((v, i) => dv.setUint32(8 + 4 * i, v, true));
+  for (let i = 0; i < ids.length; i++) {
+    if (!(ids[i] >= 0 && ids[i] < vocab)) throw new Error(`encodeTokens: id ${ids[i]} at ${i} is outside [0, ${vocab})`);
+    dv.setInt32(TOKENS_HEADER + 4 * i, ids[i], true);
+  }
+  out.set(labels, TOKENS_HEADER + 4 * ids.length);
+  return out;
+}
+
+/** A token file read back: { count, steps, trainCount, vocab, ids: Int32Array, labels: Uint8Array }. */
+export function decodeTokens(bytes) {
+  const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  if (b.length < TOKENS_HEADER || String.fromCharCode(...b.subarray(0, 8)) !== TOKENS_MAGIC) throw new Error('not a bench token file (bad magic)');
+  const dv = new DataView(b.buffer, b.byteOffset, b.length);
+  const [count, steps, trainCount, vocab] = [0, 1, 2, 3].map((i) => dv.getUint32(8 + 4 * i, true));
+  if (b.length !== TOKENS_HEADER + 4 * count * steps + count || trainCount > count) throw new Error('bench token file: its size does not match its header');
+  const ids = new Int32Array(count * steps);
+  for (let i = 0; i < ids.length; i++) ids[i] = dv.getInt32(TOKENS_HEADER + 4 * i, true);
+  return { count, steps, trainCount, vocab, ids, labels: b.slice(TOKENS_HEADER + 4 * ids.length) };
+}
+
+/** The mail set of a token file as the JS API takes it: Float32Array ids and labels, train and test. */
+export function readMail(file) {
+  const t = decodeTokens(readFileSync(file));
+  const n = t.trainCount;
+  const x = Float32Array.from(t.ids);
+  const y = Float32Array.from(t.labels);
+  return { ...t, xTrain: x.subarray(0, n * t.steps), yTrain: y.subarray(0, n), nTrain: n,
+    xTest: x.subarray(n * t.steps), yTest: y.subarray(n), nTest: t.count - n };
+}

@@ -1,10 +1,10 @@
 // `npm run bench`: nnplay against TensorFlow.js and PyTorch, side by side, in one run on this
-// machine (issues 4 and 5: the MLP, the tiny net, the GEMM and the CNN). Installs what is missing (TF.js 4.22 from npm, Debian's python3-torch and
-// Fashion-MNIST), builds, then runs every system in its own child process, one after another, so
+// machine (issues 4 and 5: the MLP, the tiny net, the GEMM and the CNN; issue 11: the text models).
+// Installs what is missing (TF.js 4.22 from npm, Debian's python3-torch and Fashion-MNIST), builds, then runs every system in its own child process, one after another, so
 // a crash or a missing piece becomes a row with its reason instead of stopping the bench.
 // Prints the tables and writes bench/results/latest.json. Options: see USAGE.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,9 +12,12 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { ROOT, isMain, main } from './util.mjs';
 import { setup, FASHION_MNIST } from './setup.mjs';
 import { build } from './build.mjs';
-import { median } from '../bench/lib.mjs';
+import { median, encodeTokens } from '../bench/lib.mjs';
+import { decodeTextDataset } from '../web/text-data.js';
+import { text as nnText } from '../wasm/text.js';
 
-const USAGE = `usage: npm run bench -- [options]
+const USAGE = `usage: npm run bench -- [GROUP...] [options]
+  GROUP            run only these groups: mlp, tiny, gemm, cnn, text (default: all of them)
   --quick          a smoke run: 2 epochs on 10,000 images, shorter timing runs
   --epochs N       MLP epochs (default 5): test accuracy after epoch 1 and N, samples/s median over epochs
   --limit N        train the MLPs on the first N of the 60,000 images (default: all)
@@ -24,15 +27,87 @@ const USAGE = `usage: npm run bench -- [options]
   --cnn-batches N  CNN speed: each timed run trains N batches of 32 (default 100)
   --cnn-epochs N   CNN accuracy: nnplay and PyTorch then train N epochs over all 60,000 images and
                    score the test set (default 1, 0 with --quick; 0 skips it)
-  --only IDS       comma-separated systems to run (default: all): ${'%IDS%'}
+  --accuracy       text: also the accuracy runs (the seed model in nnplay and PyTorch for
+                   --text-epochs epochs from each of --text-seeds seeds; about 10 min of CPU)
+  --text-seeds N   text accuracy: seeds (default 3)
+  --text-epochs N  text accuracy: epochs (default 10, the seed's), also the bag-of-words baseline's
+  --text-batches N text speed: each timed run trains N batches of 32 messages (default 30)
+  --char-steps N   the character model's training steps (batches) on each side (default 300)
+  --tfjs-cap S     text: TF.js's cpu backend starts no new batch after S seconds (default 120;
+                   one LSTM batch takes about 7 min of CPU there)
+  --only IDS       comma-separated systems to run (default: all but the opt-in ones): ${'%IDS%'}
   --no-setup       do not install or build (also NNPLAY_SKIP_SETUP=1)
-  --out FILE       the JSON report (default bench/results/latest.json)
+  --out FILE       the JSON report (default bench/results/latest.json; with groups GROUP[-GROUP].json)
   --report         print the tables of the JSON report again, without running anything
   --markdown       print the tables as Markdown (for bench/RESULTS.md)`;
 
 const node = process.execPath;
 const DATA_DIR = path.dirname(FASHION_MNIST);
 const TFJS = 'node_modules/@tensorflow/tfjs-backend-wasm/package.json';
+
+// ---- the text group (issue 11): the mail model's speed and accuracy, the character model's curve ----
+const PY = '/usr/bin/python3';
+const PY_ENV = { OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
+// Debian's torch calls the system libblas.so.3; this directory holds the reference one (libblas3),
+// which a machine without OpenBLAS falls back to -- how the issue's PyTorch figures were measured
+const REF_BLAS = '/usr/lib/x86_64-linux-gnu/blas';
+export const TEXT_CELLS = { lstm: 'LSTM', gru: 'GRU', rnn: 'SimpleRNN' };
+// The issue's PyTorch samples/s for the seed model (one thread, reference BLAS), its speed baseline
+export const ISSUE_TORCH = { lstm: 112, gru: 150, rnn: 420 };
+const textSpeed = (o, warmup = 3) => ['--batches', String(o.textBatches), '--warmup', String(warmup), '--runs', String(o.runs)];
+const textAcc = (o, seed) => ['--runs', '0', '--epochs', String(o.textEpochs), '--seed', String(seed)];
+const initFile = (o, seed) => path.join(o.runDir, `text-init-${seed}.bin`);
+
+function textSystems() {
+  const speed = Object.keys(TEXT_CELLS).flatMap((cell) => [
+    { id: `text-${cell}-nnplay-native`, label: 'nnplay, native', needs: ['build/bench_text'],
+      cmd: (o) => ['build/bench_text', '--data', o.text.spam, '--cell', cell, '--no-dropout', ...textSpeed(o)] },
+    { id: `text-${cell}-nnplay-wasm`, label: 'nnplay, wasm, JS API (fit)', needs: ['dist/nnplay_core.wasm'],
+      cmd: (o) => [node, 'bench/nnplay-text.mjs', '--data', o.text.spam, '--cell', cell, '--no-dropout', '1', ...textSpeed(o)] },
+    ...(cell === 'lstm' ? [
+      { id: 'text-lstm-nnplay-native-dropout', label: 'nnplay, native, dropout 0.2 + recurrent 0.2 (the seed model)',
+        needs: ['build/bench_text'], cmd: (o) => ['build/bench_text', '--data', o.text.spam, ...textSpeed(o)] },
+      { id: 'text-lstm-nnplay-wasm-dropout', label: 'nnplay, wasm, JS API, dropout 0.2 + recurrent 0.2 (the seed model)',
+        needs: ['dist/nnplay_core.wasm'], cmd: (o) => [node, 'bench/nnplay-text.mjs', '--data', o.text.spam, ...textSpeed(o)] },
+    ] : []),
+    { id: `text-${cell}-pytorch`, label: 'PyTorch, 1 thread (OpenBLAS)', needs: [PY], env: PY_ENV,
+      cmd: (o) => [PY, 'bench/torch-text.py', '--data', o.text.spam, '--cell', cell, ...textSpeed(o)] },
+    { id: `text-${cell}-pytorch-refblas`, label: 'PyTorch, 1 thread (reference BLAS, as the issue measured)',
+      needs: [PY, `${REF_BLAS}/libblas.so.3`], env: { ...PY_ENV, LD_LIBRARY_PATH: REF_BLAS },
+      cmd: (o) => [PY, 'bench/torch-text.py', '--data', o.text.spam, '--cell', cell, '--batches', String(o.refBatches),
+        '--warmup', '1', '--runs', String(o.refRuns)] },
+    { id: `text-${cell}-tfjs-wasm`, label: 'TF.js 4.22, wasm (SIMD, 1 thread)', needs: [TFJS],
+      cmd: (o) => [node, 'bench/tfjs-text.mjs', '--data', o.text.spam, '--backend', 'wasm', '--cell', cell, '--batches', '1'] },
+    // minutes per batch: the LSTM's row runs by default, the others only when named in --only
+    { id: `text-${cell}-tfjs-cpu`, label: 'TF.js 4.22, cpu (plain JS)', needs: [TFJS], optIn: cell !== 'lstm',
+      timeout: (o) => o.tfjsCap + 1200,
+      cmd: (o) => [node, 'bench/tfjs-text.mjs', '--data', o.text.spam, '--backend', 'cpu', '--cell', cell,
+        '--batches', String(o.tfjsBatches), '--cap', String(o.tfjsCap)] },
+  ].map((x) => ({ ...x, group: 'text', part: 'speed', cell })));
+  return [
+    ...speed,
+    // accuracy (--accuracy): the seed model exactly in nnplay; PyTorch from the same initial weights
+    { id: 'text-acc-nnplay-native', part: 'accuracy', optIn: 'accuracy', seeds: (o) => o.textSeeds,
+      label: 'nnplay, native: the seed model (dropout 0.2, recurrent dropout 0.2)', needs: ['build/bench_text'],
+      cmd: (o, seed) => ['build/bench_text', '--data', o.text.spam, ...textAcc(o, seed), '--init-out', initFile(o, seed)] },
+    { id: 'text-acc-pytorch', part: 'accuracy', optIn: 'accuracy', seeds: (o) => o.textSeeds, env: PY_ENV,
+      label: 'PyTorch, 1 thread: nn.LSTM from nnplay\'s initial weights, Keras\'s input dropout 0.2, no recurrent dropout',
+      needs: [PY], cmd: (o, seed) => [PY, 'bench/torch-text.py', '--data', o.text.spam, ...textAcc(o, seed),
+        '--init', initFile(o, seed), '--dropout', '0.2'] },
+    { id: 'text-acc-pytorch-own-init', part: 'accuracy', optIn: 'accuracy', seeds: (o) => o.textSeeds, env: PY_ENV,
+      label: 'PyTorch, 1 thread: nn.LSTM with PyTorch\'s own initialization (Embedding N(0, 1)), input dropout 0.2',
+      needs: [PY], cmd: (o, seed) => [PY, 'bench/torch-text.py', '--data', o.text.spam, ...textAcc(o, seed), '--dropout', '0.2'] },
+    { id: 'text-bow-nnplay-native', part: 'accuracy', label: 'bag of words: multi-hot over the vocabulary -> Dense(1, sigmoid), nnplay native',
+      needs: ['build/bench_text'], cmd: (o) => ['build/bench_text', '--data', o.text.spam, '--bow', '--epochs', String(o.textEpochs)] },
+    // the character model's loss curve, PyTorch from nnplay's initial weights over its batches
+    { id: 'text-char-nnplay-native', part: 'char', label: 'nnplay, native', needs: ['build/bench_charlm'],
+      cmd: (o) => ['build/bench_charlm', '--data', o.text.tang, '--steps', String(o.charSteps),
+        '--init-out', path.join(o.runDir, 'charlm-init.bin'), '--order-out', path.join(o.runDir, 'charlm-order.json')] },
+    { id: 'text-char-pytorch', part: 'char', label: 'PyTorch, 1 thread (OpenBLAS)', needs: [PY], env: PY_ENV,
+      cmd: (o) => [PY, 'bench/torch-text.py', '--task', 'charlm', '--data', o.text.tang,
+        '--init', path.join(o.runDir, 'charlm-init.bin'), '--order', path.join(o.runDir, 'charlm-order.json')] },
+  ].map((x) => ({ group: 'text', ...x }));
+}
 
 // Every system: the command that runs it (given the options) and the files it needs.
 const SYSTEMS = [
@@ -67,17 +142,10 @@ const SYSTEMS = [
       '--warmup', '1', '--runs', String(o.cnnCpuRuns)] },
   { id: 'cnn-tfjs-wasm', group: 'cnn', label: 'TF.js 4.22, wasm (SIMD, 1 thread)', needs: [TFJS],
     cmd: () => [node, 'bench/tfjs-cnn.mjs', '--backend', 'wasm', '--batches', '1', '--warmup', '1', '--runs', '1'] },
-  { id: 'lstm-nnplay-native', group: 'lstm', label: 'nnplay, native', needs: ['build/bench_lstm'],
-    cmd: (o) => ['build/bench_lstm', '--no-dropout', ...lstmArgs(o)] },
-  { id: 'lstm-nnplay-wasm', group: 'lstm', label: 'nnplay, wasm, C API', needs: ['build-wasm/bench_lstm.js'],
-    cmd: (o) => [node, 'build-wasm/bench_lstm.js', '--no-dropout', ...lstmArgs(o)] },
-  { id: 'lstm-nnplay-native-dropout', group: 'lstm', label: 'nnplay, native, with dropout 0.2 / recurrent 0.2',
-    needs: ['build/bench_lstm'], cmd: (o) => ['build/bench_lstm', ...lstmArgs(o)] },
-  { id: 'lstm-pytorch', group: 'lstm', label: 'PyTorch, native, 1 thread (OpenBLAS)', needs: ['/usr/bin/python3'],
-    env: { OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
-    cmd: (o) => ['/usr/bin/python3', 'bench/torch-lstm.py', ...lstmArgs(o)] },
+  ...textSystems(),
 ];
-const lstmArgs = (o) => ['--batches', String(o.lstmBatches), '--warmup', '3', '--runs', String(o.runs)];
+
+
 const mlpArgs = (o, seed) => ['--epochs', String(o.epochs), '--limit', String(o.limit), '--seed', String(seed)];
 const cnnArgs = (o) => ['--batches', String(o.cnnBatches), '--warmup', String(CNN_WARMUP), '--runs', String(o.runs),
   '--epochs', String(o.cnnEpochs)];
@@ -86,11 +154,13 @@ const tinyArgs = (o) => ['--epochs', String(o.tinyEpochs), '--runs', String(o.ru
 
 function parseOptions(argv) {
   const usage = USAGE.replace('%IDS%', SYSTEMS.map((s) => s.id).join(','));
-  let values;
+  let values, positionals;
+  const strings = ['epochs', 'limit', 'seeds', 'runs', 'cnn-batches', 'cnn-epochs', 'only', 'out', 'text-seeds', 'text-epochs',
+    'text-batches', 'char-steps', 'tfjs-cap'];
+  const flags = ['quick', 'no-setup', 'markdown', 'report', 'help', 'accuracy'];
   try {
-    ({ values } = parseArgs({ args: argv, options: { quick: { type: 'boolean' }, epochs: { type: 'string' },
-      limit: { type: 'string' }, seeds: { type: 'string' }, runs: { type: 'string' }, 'cnn-batches': { type: 'string' }, 'cnn-epochs': { type: 'string' }, only: { type: 'string' }, 'no-setup': { type: 'boolean' },
-      markdown: { type: 'boolean' }, report: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean' } } }));
+    ({ values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: Object.fromEntries([
+      ...strings.map((k) => [k, { type: 'string' }]), ...flags.map((k) => [k, { type: 'boolean' }])]) }));
   } catch (err) {
     throw new Error(`${err.message}\n${usage}`);
   }
@@ -102,7 +172,14 @@ function parseOptions(argv) {
     return v;
   };
   const quick = !!values.quick;
-  const only = values.only ? values.only.split(',').map((s) => s.trim()) : SYSTEMS.map((s) => s.id);
+  const groups = [...new Set(SYSTEMS.map((s) => s.group))];
+  const badGroup = positionals.filter((g) => !groups.includes(g));
+  if (badGroup.length) throw new Error(`unknown group ${badGroup.join(', ')} (groups: ${groups.join(', ')})\n${usage}`);
+  // opt-in systems run only when named in --only, or (the accuracy runs) with --accuracy
+  const wanted = (s) => (!positionals.length || positionals.includes(s.group)) &&
+    (!s.optIn || (s.optIn === 'accuracy' && values.accuracy));
+  let only = values.only ? values.only.split(',').map((s) => s.trim()) : SYSTEMS.filter(wanted).map((s) => s.id);
+  if (values.only && values.accuracy) only = [...new Set([...only, ...SYSTEMS.filter((s) => s.optIn === 'accuracy').map((s) => s.id)])];
   const unknown = only.filter((id) => !SYSTEMS.some((s) => s.id === id));
   if (unknown.length) throw new Error(`--only: unknown system ${unknown.join(', ')}\n${usage}`);
   return {
@@ -117,9 +194,18 @@ function parseOptions(argv) {
     cnnEpochs: int('cnn-epochs', quick ? 0 : 1, 0, 50),
     cnnCpuBatches: quick ? 1 : 2, // TF.js's cpu backend takes seconds per CNN batch
     cnnCpuRuns: quick ? 1 : 3,
-    lstmBatches: quick ? 10 : 30,
+    accuracy: !!values.accuracy,
+    textSeeds: int('text-seeds', 3, 1, 20),
+    textEpochs: int('text-epochs', 10, 1, 100),
+    textBatches: int('text-batches', quick ? 10 : 30, 1, 151),
+    refBatches: quick ? 5 : 10, // PyTorch on the reference BLAS: 3 runs of these (about 3 s a batch for the LSTM)
+    refRuns: 3,
+    charSteps: int('char-steps', quick ? 50 : 300, 1, 100000),
+    tfjsCap: int('tfjs-cap', 120, 0, 36000),
+    tfjsBatches: 2,
     setup: !values['no-setup'] && process.env.NNPLAY_SKIP_SETUP !== '1',
-    out: path.resolve(ROOT, values.out || 'bench/results/latest.json'),
+    // a run of some groups keeps its own report, so `npm run bench -- text` leaves latest.json alone
+    out: path.resolve(ROOT, values.out || `bench/results/${positionals.length ? [...new Set(positionals)].join('-') : 'latest'}.json`),
   };
 }
 
@@ -136,6 +222,33 @@ function rawFashionMnist() {
   return dir;
 }
 
+/**
+ * The text datasets as the token files the text benches read (layout: bench/lib.mjs encodeTokens),
+ * decoded from web/data/*.nntx.gz into the temp dir once: { spam, tang } -> their paths.
+ */
+export function rawText(dir = path.join(os.tmpdir(), 'nnplay-bench-text')) {
+  mkdirSync(dir, { recursive: true });
+  const files = {};
+  for (const name of ['spam', 'tang']) {
+    const gz = path.join(ROOT, 'web', 'data', `${name}.nntx.gz`);
+    const file = files[name] = path.join(dir, `${name}.tok`);
+    if (!existsSync(gz)) throw new Error(`${path.relative(ROOT, gz)} is missing: run npm run build`);
+    if (!existsSync(file) || statSync(file).mtimeMs < statSync(gz).mtimeMs) {
+      writeFileSync(file, textTokens(decodeTextDataset(gunzipSync(readFileSync(gz)))));
+    }
+  }
+  return { dir, ...files };
+}
+
+/** A decoded text dataset as a token file: a classification set's rows, or a corpus's character ids. */
+export function textTokens({ meta, ids, labels, text }) {
+  if (meta.kind === 'classification') {
+    return encodeTokens({ count: meta.count, steps: meta.maxlen, trainCount: meta.trainCount, vocab: meta.vocabSize, ids, labels });
+  }
+  const chars = nnText.tokenizerFromJSON(meta.tokenizer).textsToSequences([text])[0];
+  return encodeTokens({ count: 1, steps: chars.length, trainCount: 1, vocab: meta.vocabSize, ids: chars, labels: [0] });
+}
+
 /** A bench program's JSON: its whole stdout, from its first line opening with '{', or its last such line. */
 function parseResult(stdout) {
   const text = stdout.trim();
@@ -147,23 +260,26 @@ function parseResult(stdout) {
   return null;
 }
 
-/** Run a system: once, or for a seeded MLP once per seed, merged into one result. */
+/** Run a system: once, or for a seeded one (an MLP, the text accuracy runs) once per seed, merged into one result. */
 async function runSystem(sys, o) {
   const missing = sys.needs.find((f) => !existsSync(path.resolve(ROOT, f)));
   if (missing) return { error: `not built: ${missing} is missing`, seconds: 0 };
-  if (!sys.seeded) return runChild(sys, o);
+  const seeds = sys.seeds ? sys.seeds(o) : sys.seeded ? o.seeds : 0;
+  if (!seeds) return runChild(sys, o);
   const runs = [];
-  for (let seed = 1; seed <= o.seeds; seed++) {
+  for (let seed = 1; seed <= seeds; seed++) {
     const r = await runChild(sys, o, seed);
-    if (r.error) return o.seeds > 1 ? { ...r, error: `seed ${seed}: ${r.error}` } : r;
+    if (r.error) return seeds > 1 ? { ...r, error: `seed ${seed}: ${r.error}` } : r;
     runs.push(r);
   }
   if (runs.length === 1) return runs[0];
   const all = (k) => runs.flatMap((r) => r[k]);
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const rates = (k, medianKey, wallKey) => (runs[0][k] ? { [k]: all(k), [medianKey]: Math.round(median(all(k))),
+    ...(wallKey ? { [`run_${wallKey}`]: all(`run_${wallKey}`), [wallKey]: Math.round(median(all(`run_${wallKey}`))) } : {}) } : {});
   return { ...runs[0], seeds: runs.length,
-    samples_per_s: Math.round(median(all('run_samples_per_s'))), wall_samples_per_s: Math.round(median(all('run_wall_samples_per_s'))),
-    run_samples_per_s: all('run_samples_per_s'), run_wall_samples_per_s: all('run_wall_samples_per_s'),
+    ...rates('run_samples_per_s', 'samples_per_s', 'wall_samples_per_s'),
+    ...rates('epoch_samples_per_s', 'epoch_median_samples_per_s'),
     test_accuracy: runs[0].test_accuracy.map((_, e) => Number(mean(runs.map((r) => r.test_accuracy[e])).toFixed(4))),
     test_accuracy_by_seed: runs.map((r) => r.test_accuracy), seconds: Math.round(runs.reduce((t, r) => t + r.seconds, 0)) };
 }
@@ -177,7 +293,9 @@ function runChild(sys, o, seed) {
     let stdout = '';
     let lastErr = '';
     let partial = '';
-    const timer = setTimeout(() => { lastErr = `timed out after ${o.timeout} s`; child.kill('SIGKILL'); }, o.timeout * 1000);
+    let timedOut = false;
+    const limit = sys.timeout ? sys.timeout(o) : o.timeout;
+    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, limit * 1000);
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { // show progress lines as they come, keep the last for errors
       const lines = (partial + d).split('\n');
@@ -193,7 +311,8 @@ function runChild(sys, o, seed) {
     child.on('error', (err) => done(`cannot run ${cmd}: ${err.message}`));
     child.on('close', (code, signal) => {
       if (partial.trim()) lastErr = partial.trim();
-      done(code === 0 ? null : lastErr.startsWith('timed out') ? lastErr
+      // a timeout keeps the program's last progress line: how far it got
+      done(code === 0 ? null : timedOut ? `timed out after ${limit} s${lastErr ? ` (last: ${lastErr})` : ''}`
         : `${signal ? `killed by ${signal}` : `exit ${code}`}${lastErr ? `: ${lastErr}` : ''}`);
     });
   });
@@ -289,10 +408,60 @@ function summarize(results, o) {
       ...(o.cnnEpochs >= 5 ? ['wasm', 'native'].map((t) => target(`CNN: nnplay ${t} test accuracy after 5 epochs`,
         cnnAcc(r[`cnn-nnplay-${t}`], 5), '>= 90', '%', (v) => v >= 90)) : []),
     ],
+    text_targets: textTargets(r, o, target),
   };
 }
 
-function report({ date, machine: info, systems: r, targets }, o) {
+/** The text accuracy runs' per-seed accuracies (a merged run keeps them by seed; one seed is its own). */
+const bySeed = (x) => (ok(x) ? x.test_accuracy_by_seed ?? [x.test_accuracy] : null);
+const bestEpoch = (accs) => (accs?.length ? accs.reduce((b, v, e) => (v > accs[b] ? e : b), 0) : null);
+
+/** The character model's two loss curves: { a, b, steps, maxDiff, at } or null. */
+function charCurves(r) {
+  const a = r['text-char-nnplay-native'];
+  const b = r['text-char-pytorch'];
+  if (!ok(a) || !ok(b) || !a.losses?.length || a.losses.length !== b.losses?.length) return null;
+  let maxDiff = 0;
+  let at = 0;
+  a.losses.forEach((v, i) => { const d = Math.abs(v - b.losses[i]); if (d > maxDiff) { maxDiff = d; at = i; } });
+  return { a: a.losses, b: b.losses, steps: a.losses.length, maxDiff, at };
+}
+
+/**
+ * Issue 11's targets. speed: per cell, nnplay wasm (>= 4x) and native (>= 8x) against PyTorch on one
+ * thread -- with OpenBLAS in this run, with the reference BLAS in this run, and the issue's figure.
+ * others: accuracy (nnplay within 1 point of PyTorch at every epoch from the third, mean of the
+ * seeds; being above PyTorch is within) and the character curves' largest difference.
+ */
+function textTargets(r, o, target) {
+  const speed = Object.keys(TEXT_CELLS).flatMap((cell) => [['wasm', 4], ['native', 8]].map(([side, goal]) => {
+    const x = r[`text-${cell}-nnplay-${side}`];
+    const issue = ok(x) ? x.samples_per_s / ISSUE_TORCH[cell] : null;
+    return { name: `${TEXT_CELLS[cell]}: nnplay ${side} / PyTorch 1 thread, samples/s`, cell, side, goal,
+      openblas: ratio(x, r[`text-${cell}-pytorch`]), refblas: ratio(x, r[`text-${cell}-pytorch-refblas`]), issue,
+      issue_figure: ISSUE_TORCH[cell] };
+  }));
+  const nn = bySeed(r['text-acc-nnplay-native']);
+  const pt = bySeed(r['text-acc-pytorch']);
+  const mean = (runs, e) => runs.reduce((t, a) => t + a[e], 0) / runs.length;
+  let worst = null;
+  if (nn && pt) {
+    for (let e = 2; e < Math.min(nn[0].length, pt[0].length); e++) {
+      const gap = (mean(pt, e) - mean(nn, e)) * 100;
+      if (worst === null || gap > worst) worst = gap;
+    }
+  }
+  const curves = charCurves(r);
+  const others = [
+    target(`seed model: PyTorch minus nnplay test accuracy, worst epoch from the 3rd (mean of ${nn?.length ?? o.textSeeds} seeds)`,
+      worst, '<= 1', 'points', (v) => v <= 1),
+    target(`character model: largest loss difference, nnplay vs PyTorch from the same weights (${curves?.steps ?? o.charSteps} steps)`,
+      curves ? curves.maxDiff : null, '<= 0.01', 'nats', (v) => v <= 0.01),
+  ];
+  return { speed, others };
+}
+
+function report({ date, machine: info, systems: r, targets, text_targets: tt }, o) {
   const E = o.epochs;
   const out = [];
   // A titled table, left out when no system of it was asked for.
@@ -347,17 +516,9 @@ function report({ date, machine: info, systems: r, targets }, o) {
       fmt(ratio(r[id], r['cnn-pytorch']), 2), fmt(ratio(r[id], r['cnn-tfjs-cpu']), 0)])));
   }
 
-  section('Text model Embedding(10000, 64) -> LSTM(128) -> Dense(1, sigmoid), Adam 1e-3, batch 32, sequences of 100 ' +
-    `ids (synthetic). samples/s: median of ${o.runs} runs of ${o.lstmBatches} batches after 3 warm-up batches, process ` +
-    'CPU time; no dropout unless said (PyTorch\'s LSTM has no recurrent dropout)',
-  ['system', 'samples/s', '(wall)', 'x PyTorch'],
-  asked('lstm').map((id) => (!ok(r[id]) ? failed(id, 4) : [
-    label(id) + (typeof r[id].simd === 'string' ? ` [${r[id].simd}]` : ''), fmt(r[id].samples_per_s),
-    fmt(r[id].wall_samples_per_s), fmt(ratio(r[id], r['lstm-pytorch']), 2)])));
+  if (asked('text').length) textReport(r, tt, o, section, out);
 
-  section('Targets (issues 4 and 5)', ['target', 'measured', 'goal', 'status'], targets.map((t) => [t.name,
-    t.value === null ? '-' : `${fmt(t.value, t.unit === 'ms' ? 3 : 2)} ${t.unit}`, `${t.goal} ${t.unit}`,
-    t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED']));
+  if (['mlp', 'tiny', 'gemm', 'cnn'].some((g) => asked(g).length)) section('Targets (issues 4 and 5)', TARGET_HEADER, targets.map(targetRow));
   out.push(`wasm binary: dist/nnplay_core.wasm ${fmt(info.wasm_bytes / 1024, 1)} KiB ` +
     `(${fmt(info.wasm_gzip_bytes / 1024, 1)} KiB gzipped)${o.markdown ? '  ' : ''}`);
   out.push(`measured ${date.slice(0, 16).replace('T', ' ')} UTC on ${info.cpu}, ${info.cores} cores ` +
@@ -365,9 +526,108 @@ function report({ date, machine: info, systems: r, targets }, o) {
   return out.join('\n');
 }
 
+const TARGET_HEADER = ['target', 'measured', 'goal', 'status'];
+const targetRow = (t) => [t.name, t.value === null ? '-' : `${fmt(t.value, t.unit === 'ms' ? 3 : t.unit === 'nats' ? 5 : 2)} ${t.unit}`,
+  `${t.goal} ${t.unit}`, t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED'];
+
+/** The text group's tables: speed, accuracy, the character curves, issue 11's targets. */
+function textReport(r, tt, o, section, out) {
+  const label = (id) => SYSTEMS.find((s) => s.id === id).label;
+  const asked = (part) => SYSTEMS.filter((s) => s.group === 'text' && s.part === part && o.only.includes(s.id)).map((s) => s.id);
+  const rate = (v) => (v === null || v === undefined ? '-' : fmt(v, v < 10 ? 3 : v < 100 ? 1 : 0));
+  const x = (v) => (v === null || v === undefined ? '-' : fmt(v, v < 10 ? 2 : 1));
+
+  const speedRows = asked('speed').map((id) => {
+    const sys = SYSTEMS.find((s) => s.id === id);
+    const v = r[id];
+    const name = TEXT_CELLS[sys.cell];
+    if (!ok(v)) return [name, label(id), v ? v.error : 'not run', '', '', '', '', ''];
+    const tfjsCpu = id.endsWith('tfjs-cpu') ? ` [${v.batches} batch${v.batches > 1 ? 'es' : ''}: ` +
+      `${v.batch_cpu_seconds.map((t) => `${fmt(t, 0)} s`).join(', ')} CPU; forward pass ${fmt(v.forward_cpu_seconds, 1)} s]` : '';
+    return [name, label(id) + (typeof v.simd === 'string' ? ` [${v.simd}]` : '') + tfjsCpu, rate(v.samples_per_s),
+      rate(v.wall_samples_per_s), x(ratio(v, r[`text-${sys.cell}-pytorch`])), x(ratio(v, r[`text-${sys.cell}-pytorch-refblas`])),
+      x(v.samples_per_s / ISSUE_TORCH[sys.cell])];
+  });
+  section('Text (issue 11): the seed model on the SpamAssassin mail data (4,836 training messages of 100 ids, 10,000-word ' +
+    'vocabulary): Embedding(10000, 64) -> LSTM | GRU | SimpleRNN (128 units) -> Dense(1, sigmoid), binary cross-entropy, ' +
+    'Adam 1e-3, batch 32, one thread each.\n' +
+    `samples/s: median of ${o.runs} runs of ${o.textBatches} batches after 3 warm-up batches (PyTorch on the reference BLAS: ` +
+    `${o.refRuns} runs of ${o.refBatches} after 1; TF.js cpu: single batches, none started after ${o.tfjsCap} s), process CPU ` +
+    'time, wall-clock beside it. No dropout unless said (PyTorch\'s recurrent layers have no recurrent dropout). GRU: ' +
+    'Keras 2\'s resetAfter (nnplay, PyTorch; TF.js has only resetAfter false). x issue\'s PyTorch: against the issue\'s ' +
+    `figures ${Object.entries(ISSUE_TORCH).map(([c, v]) => `${TEXT_CELLS[c]} ${v}`).join(', ')} samples/s (one thread, reference BLAS)`,
+  ['cell', 'system', 'samples/s', '(wall)', 'x PyTorch', 'x PyTorch ref. BLAS', 'x issue\'s PyTorch'], speedRows);
+
+  const nn = bySeed(r['text-acc-nnplay-native']);
+  const pt = bySeed(r['text-acc-pytorch']);
+  const bow = ok(r['text-bow-nnplay-native']) ? r['text-bow-nnplay-native'].test_accuracy : null;
+  if (asked('accuracy').length) {
+    const E = Math.max(nn?.[0].length ?? 0, pt?.[0].length ?? 0, bow?.length ?? 0);
+    const mean = (runs, e) => (runs && e < runs[0].length ? runs.reduce((t, a) => t + a[e], 0) / runs.length : null);
+    const seeds = (runs, e) => (runs && e < runs[0].length ? runs.map((a) => (a[e] * 100).toFixed(1)).join(' / ') : '-');
+    const p = (v) => (v === null ? '-' : pct(v));
+    const own = bySeed(r['text-acc-pytorch-own-init']);
+    const rows = Array.from({ length: E }, (_, e) => {
+      const a = mean(nn, e);
+      const b = mean(pt, e);
+      return [e + 1, p(a), p(b), a !== null && b !== null ? ((b - a) * 100).toFixed(2) : '-', seeds(nn, e), seeds(pt, e),
+        p(mean(own, e)), bow && e < bow.length ? pct(bow[e]) : '-'];
+    });
+    const why = [nn ? null : `nnplay: ${r['text-acc-nnplay-native']?.error ?? 'not run (add --accuracy)'}`,
+      pt ? null : `PyTorch: ${r['text-acc-pytorch']?.error ?? 'not run (add --accuracy)'}`].filter(Boolean);
+    section(`Text: test accuracy on the 1,210 test messages after each epoch, mean of ${nn?.length ?? pt?.length ?? o.textSeeds} ` +
+      'seed(s), shuffled epochs of 4,836 messages. nnplay (native): the seed model exactly (LSTM dropout 0.2, recurrent ' +
+      'dropout 0.2, Keras\'s initializers). PyTorch: nn.LSTM from nnplay\'s initial weights of the same seed (bias_hh ' +
+      'frozen at zero), Keras\'s input dropout 0.2 (one mask per sample for every step), no recurrent dropout (nn.LSTM ' +
+      'has none). PyTorch, own init: the same but from PyTorch\'s default initialization (as the issue\'s reference ' +
+      'figures were presumably measured). Bag of words: multi-hot over the 10,000 words -> Dense(1, sigmoid), nnplay, one seed' +
+      (why.length ? `. ${why.join('; ')}` : ''),
+    ['epoch', 'nnplay', 'PyTorch', 'PyTorch - nnplay (points)', 'nnplay by seed', 'PyTorch by seed', 'PyTorch, own init',
+      'bag of words'], rows);
+    const best = (name, accs) => {
+      const e = bestEpoch(accs);
+      return e === null ? null : `${name} ${pct(accs[e])} (epoch ${e + 1})`;
+    };
+    const means = (runs) => (runs ? runs[0].map((_, e) => mean(runs, e)) : null);
+    const line = [best('nnplay', means(nn)), best('PyTorch', means(pt)), best('PyTorch, own init', means(own)),
+      best('bag of words', bow)].filter(Boolean);
+    if (line.length) out.push(`Best epoch (mean accuracy): ${line.join('; ')}`, '');
+  }
+
+  if (asked('char').length) {
+    const c = charCurves(r);
+    const a = r['text-char-nnplay-native'];
+    const b = r['text-char-pytorch'];
+    const title = 'Text: the character model on the Tang poems (29,573 characters, 2,579 ids): Embedding(2579, 64) -> ' +
+      'LSTM(128, returnSequences) -> Dense(2579, softmax) on every step, next-character cross-entropy, Adam 1e-3, batch ' +
+      `32 windows of ${a?.seq ?? 40} characters, no dropout. PyTorch starts from nnplay's initial weights and trains on ` +
+      'the same batches in the same order; each step\'s loss is its batch\'s before the update';
+    if (!c) {
+      out.push(title, `  nnplay: ${ok(a) ? 'ok' : a?.error ?? 'not run'}; PyTorch: ${ok(b) ? 'ok' : b?.error ?? 'not run'}`, '');
+    } else {
+      const every = Math.max(1, Math.round(c.steps / 15));
+      const steps = [...new Set([0, ...Array.from({ length: Math.floor(c.steps / every) }, (_, i) => (i + 1) * every - 1), c.steps - 1])];
+      section(title, ['step', 'nnplay loss', 'PyTorch loss', 'difference'],
+        steps.map((i) => [i + 1, c.a[i].toFixed(4), c.b[i].toFixed(4), (c.a[i] - c.b[i]).toFixed(5)]));
+      out.push(`Largest |difference| over all ${c.steps} steps: ${c.maxDiff.toFixed(5)} (step ${c.at + 1}); samples/s (CPU): ` +
+        `nnplay native ${rate(a.samples_per_s)}, PyTorch ${rate(b.samples_per_s)}`, '');
+    }
+  }
+
+  if (tt) {
+    const cell = (v, goal) => (v === null || v === undefined ? '-' : `${x(v)} x ${v >= goal ? 'met' : 'MISSED'}`);
+    section('Targets (issue 11): speed; each cell: nnplay / PyTorch 1 thread, then whether the goal is met',
+      ['target', 'goal', 'vs PyTorch (OpenBLAS, this run)', 'vs PyTorch (reference BLAS, this run)', 'vs the issue\'s figure'],
+      tt.speed.filter((t) => o.only.includes(`text-${t.cell}-nnplay-${t.side}`)).map((t) => [t.name, `>= ${t.goal} x`,
+        cell(t.openblas, t.goal), cell(t.refblas, t.goal), `${cell(t.issue, t.goal)} (${t.issue_figure}/s)`]));
+    section('Targets (issue 11): accuracy and the character model', TARGET_HEADER, tt.others.map(targetRow));
+  }
+}
+
 // What a report's tables depend on; saved in the JSON so --report can print them again.
 const SETTINGS = ['quick', 'only', 'epochs', 'limit', 'seeds', 'runs', 'tinyEpochs', 'cpuBatches', 'cnnBatches',
-  'cnnEpochs', 'cnnCpuBatches', 'cnnCpuRuns', 'lstmBatches'];
+  'cnnEpochs', 'cnnCpuBatches', 'cnnCpuRuns', 'accuracy', 'textSeeds', 'textEpochs', 'textBatches', 'refBatches', 'refRuns',
+  'charSteps', 'tfjsCap', 'tfjsBatches'];
 
 export async function bench(argv) {
   const o = parseOptions(argv);
@@ -379,17 +639,24 @@ export async function bench(argv) {
   }
   const t0 = performance.now();
   if (o.setup) {
-    await setup({ build: true, data: true, torch: o.only.some((id) => id.endsWith('pytorch')) });
+    await setup({ build: true, data: true, torch: o.only.some((id) => id.includes('pytorch')) });
     await build();
   }
-  o.rawDir = rawFashionMnist();
+  const chosen = SYSTEMS.filter((s) => o.only.includes(s.id));
+  if (chosen.some((s) => s.group !== 'text')) o.rawDir = rawFashionMnist();
+  if (chosen.some((s) => s.group === 'text')) o.text = rawText();
+  o.runDir = mkdtempSync(path.join(os.tmpdir(), 'nnplay-bench-run-')); // files one system hands the next
   o.timeout = o.quick ? 600 : 1800;
   const results = {};
-  for (const sys of SYSTEMS.filter((s) => o.only.includes(s.id))) {
-    console.log(`bench: ${sys.id} (${sys.label})`);
-    results[sys.id] = await runSystem(sys, o);
-    const x = results[sys.id];
-    console.log(x.error ? `bench: ${sys.id}: ${x.error}` : `bench: ${sys.id}: done in ${x.seconds} s`);
+  try {
+    for (const sys of chosen) {
+      console.log(`bench: ${sys.id} (${sys.label})`);
+      results[sys.id] = await runSystem(sys, o);
+      const x = results[sys.id];
+      console.log(x.error ? `bench: ${sys.id}: ${x.error}` : `bench: ${sys.id}: done in ${x.seconds} s`);
+    }
+  } finally {
+    rmSync(o.runDir, { recursive: true, force: true });
   }
   const json = { date: new Date().toISOString(), machine: machine(results),
     settings: Object.fromEntries(SETTINGS.map((k) => [k, o[k]])), ...summarize(results, o), systems: results,
