@@ -35,6 +35,18 @@ export function messageBody(message) {
   return m ? message.slice(m.index + m[0].length) : '';
 }
 
+/** The fixed order of the corpus's n messages (file_list.json order, shuffled with SPAM.seed):
+ * the first SPAM.trainShare of it trains, the rest tests. */
+export function splitOrder(n) {
+  const order = Array.from({ length: n }, (_, i) => i);
+  const rand = rng(SPAM.seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
 /** The mail corpus as { meta, ids, labels } for encodeTextDataset. */
 export function spamDataset(dir = SPAM_DIR) {
   const listFile = path.join(dir, 'file_list.json');
@@ -46,12 +58,7 @@ export function spamDataset(dir = SPAM_DIR) {
     const rec = JSON.parse(readFileSync(path.join(dir, f.replace(/\.txt$/, '.json')), 'utf8'));
     return { group: rec.group, spam: rec.group.startsWith('spam') ? 1 : 0, body: messageBody(rec.text) };
   });
-  const order = messages.map((_, i) => i);
-  const rand = rng(SPAM.seed);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = splitOrder(messages.length);
   const trainCount = Math.floor(order.length * SPAM.trainShare);
   const bodies = order.map((i) => messages[i].body);
   const tok = text.tokenizer({ numWords: SPAM.numWords, oovToken: SPAM.oovToken }).fitOnTexts(bodies.slice(0, trainCount));

@@ -53,3 +53,17 @@ test('examples/digits_cnn.mjs: the issue-5 CNN learns the MNIST digits in one ep
   // 95.4% measured with seed 1 (97.35% after 5 epochs); one epoch on 8,000 digits is well above 90%
   assert.ok(result.test_accuracy >= 0.9, `test accuracy ${result.test_accuracy}`);
 });
+
+test('examples/spam.mjs: the Keras text recipe from raw mail (tokenizer, padSequences, embedding -> gru -> dense)', () => {
+  const { lines, result } = runExample('spam.mjs', ['--epochs', '2', '--cell', 'gru', '--units', '32', '--embedding', '16', '--dropout', '0']);
+  assert.equal(result.example, 'spam');
+  assert.ok(lines.some((l) => /^152\/152 \[=+\] .* val_accuracy: [\d.]+$/.test(l)), 'Keras-style epoch lines with validation');
+  // 94.5% after one epoch with seed 1; the bag-of-words bar is 98%
+  assert.ok(result.test_accuracy >= 0.93, `test accuracy ${result.test_accuracy}`);
+  assert.ok(result.probe[1] < 0.5, `a plain work mail reads as ham: ${result.probe[1]}`);
+});
+
+test('examples/spam.mjs rejects a bad option', () => {
+  assert.throws(() => execFileSync(process.execPath, [path.join('examples', 'spam.mjs'), '--cell', 'rnn'], { cwd: ROOT, stdio: 'pipe' }),
+    (e) => /spam: --cell needs lstm, gru or simpleRNN, got 'rnn'/.test(String(e.stderr)));
+});
