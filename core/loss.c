@@ -99,11 +99,13 @@ double nn_loss_compute(int loss, int from_logits, int act, const float *out, con
     }
 }
 
-int nn_loss_check_labels(nn_model *m, const float *y, int n)
+int nn_loss_check_labels(nn_model *m, const float *y, int n) { return nn_loss_check_labels_as(m, m->loss, y, n); }
+
+int nn_loss_check_labels_as(nn_model *m, int loss, const float *y, int n)
 {
     int k = nn_model_output_size(m);
-    if (m->loss == NN_LOSS_SCCE) { /* one class index per output row: per step of a sequence */
-        int rows = nn_model_label_size(m), classes = nn_model_output_row_size(m);
+    if (loss == NN_LOSS_SCCE) { /* one class index per output row: per step of a sequence */
+        int rows = k / nn_model_output_row_size(m), classes = nn_model_output_row_size(m);
         for (long i = 0; i < (long)n * rows; i++) {
             float v = y[i];
             if (!(v >= 0.0f && v < (float)classes) || v != (float)(int)v)
@@ -117,9 +119,9 @@ int nn_loss_check_labels(nn_model *m, const float *y, int n)
     for (long i = 0; i < nk; i++) {
         if (!isfinite(y[i]))
             return nn_fail(m, NN_ERR_NAN, "labels contain NaN/Inf at sample %ld", i / k);
-        if ((m->loss == NN_LOSS_BCE || m->loss == NN_LOSS_CCE) && (y[i] < 0.0f || y[i] > 1.0f))
+        if ((loss == NN_LOSS_BCE || loss == NN_LOSS_CCE) && (y[i] < 0.0f || y[i] > 1.0f))
             return nn_fail(m, NN_ERR_ARG, "label %g at sample %ld is out of range: %s needs "
-                           "values in [0, 1]", (double)y[i], i / k, nn_loss_name(m->loss));
+                           "values in [0, 1]", (double)y[i], i / k, nn_loss_name(loss));
     }
     return NN_OK;
 }

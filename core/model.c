@@ -278,17 +278,7 @@ int nn_model_check_layers(const nn_model *m, const nn_layer_spec *specs, int n, 
     return NN_OK;
 }
 
-static int check_optimizer(nn_model *m, const nn_optimizer *o)
-{
-    if (o->type < 0 || o->type >= NN_OPT_COUNT)
-        return nn_fail(m, NN_ERR_ARG, "unknown optimizer id %d", o->type);
-    if (!(o->lr > 0.0f) || !(o->lr < 1e6f)) /* the table allows 0 for "the optimizer's default" */
-        return nn_fail(m, NN_ERR_ARG, "learning rate must be positive and below 1e6, got %g",
-                       (double)o->lr);
-    if (o->nesterov != 0 && o->nesterov != 1)
-        return nn_fail(m, NN_ERR_ARG, "nesterov must be 0 or 1, got %d", o->nesterov);
-    return nn_optimizer_check(o, m->err);
-}
+static int check_optimizer(nn_model *m, const nn_optimizer *o) { return nn_optimizer_usable(o, m->err); }
 
 /* Allocate optimizer state for the current optimizer (zeroed, AdaGrad's at its initial value). */
 static int alloc_opt_state(nn_model *m)
@@ -546,10 +536,25 @@ void nn_model_zero_grads(nn_model *m)
     if (m && m->grads) memset(m->grads, 0, m->n_params * sizeof(float));
 }
 
-static void step_range(nn_model *m, size_t at, size_t len)
+static void step_range(nn_model *m, const nn_optimizer *o, uint64_t t, float *om, float *ov, size_t at, size_t len)
 {
-    if (len) nn_optim_step(&m->opt, m->step, m->params + at, m->grads + at, m->opt_m ? m->opt_m + at : NULL,
-                           m->opt_v ? m->opt_v + at : NULL, len);
+    if (len) nn_optim_step(o, t, m->params + at, m->grads + at, om ? om + at : NULL, ov ? ov + at : NULL, len);
+}
+
+void nn_step_layers(nn_model *m, const nn_optimizer *o, uint64_t t, float *om, float *ov, const unsigned char *updates)
+{
+    /* one pass per run of consecutive updated layers (one pass in all when nothing is frozen) */
+    size_t at = 0, len = 0;
+    for (int l = 0; l < m->n_layers; l++) {
+        const nn_layer *L = &m->layers[l];
+        int up = updates ? updates[l] : L->updates;
+        if (!L->n_params) continue;
+        if (up && len && at + len == L->p_off) { len += L->n_params; continue; }
+        step_range(m, o, t, om, ov, at, len);
+        at = L->p_off;
+        len = up ? L->n_params : 0;
+    }
+    step_range(m, o, t, om, ov, at, len);
 }
 
 int nn_model_apply_grads(nn_model *m)
@@ -557,19 +562,9 @@ int nn_model_apply_grads(nn_model *m)
     if (!m) return NN_ERR_ARG;
     if (!m->compiled) return nn_fail(m, NN_ERR_STATE, "the model is not compiled");
     nn_regularization(m, m->grads);
-    nn_clip_grads(m);
+    nn_clip_grads(m, &m->opt);
     m->step++;
-    /* one pass per run of consecutive updated layers (one pass in all when nothing is frozen) */
-    size_t at = 0, len = 0;
-    for (int l = 0; l < m->n_layers; l++) {
-        const nn_layer *L = &m->layers[l];
-        if (!L->n_params) continue;
-        if (L->updates && len && at + len == L->p_off) { len += L->n_params; continue; }
-        step_range(m, at, len);
-        at = L->p_off;
-        len = L->updates ? L->n_params : 0;
-    }
-    step_range(m, at, len);
+    nn_step_layers(m, &m->opt, m->step, m->opt_m, m->opt_v, NULL);
     return NN_OK;
 }
 

@@ -464,6 +464,29 @@ typedef struct {
     int sparse, k;        /* labels are class indices; outputs per sample */
 } nn_metrics;
 
+/* ---- models inside a model (Keras's Sequential([generator, discriminator])) ----
+ * A chain runs its models one after another, on their own weights (shared, never copied), and
+ * trains them with its own loss and optimizer state. Which layers it updates is taken when it is
+ * compiled, from their trainable flags (Keras's rule): a discriminator frozen before the GAN is
+ * compiled stays frozen inside it, and still learns through its own compile. The models stay the
+ * caller's: free the chain before them, and do not add layers to them while it exists.
+ *     nn_model *parts[2] = {generator, discriminator};
+ *     nn_chain *gan = nn_chain_create(parts, 2, err);
+ *     nn_model_set_trainable(discriminator, -1, 0);           (after compiling the discriminator)
+ *     nn_chain_compile(gan, &adam, NN_LOSS_BCE);
+ *     nn_chain_train_batch(gan, noise, NN_DTYPE_FLOAT32, ones, n, &loss, NULL);   (trains G only) */
+typedef struct nn_chain nn_chain;
+nn_chain *nn_chain_create(nn_model *const *models, int n, char *err);
+int nn_chain_compile(nn_chain *c, const nn_optimizer *opt, nn_loss loss);
+/* One step on n samples; *loss gets the batch loss; mt, when not NULL, the batch's metrics. */
+int nn_chain_train_batch(nn_chain *c, const void *x, nn_dtype dtype, const float *y, int n, float *loss,
+                         nn_metrics *mt);
+/* n rows of the last model's output size. */
+int nn_chain_predict(nn_chain *c, const void *x, nn_dtype dtype, int n, float *out);
+uint64_t nn_chain_step_count(const nn_chain *c);
+const char *nn_chain_error(const nn_chain *c);
+void nn_chain_free(nn_chain *c);
+
 /* nn_model_train_batch_typed, also adding the batch's outputs (from its forward pass, before the
  * step) to mt when not NULL: Keras's train_on_batch metrics. */
 int nn_model_train_batch_metrics(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n, float *loss,

@@ -329,6 +329,18 @@ double nn_loss_compute(int loss, int from_logits, int act, const float *out, con
                        const float *y, int n, int k, float *dy, int *fused);
 /* Check labels fit the loss: class indices in [0,k) for SCCE, finite values otherwise. */
 int nn_loss_check_labels(nn_model *m, const float *y, int n);
+/* The same for another loss than m's own (a chain's, at its last model). */
+int nn_loss_check_labels_as(nn_model *m, int loss, const float *y, int n);
+/* The loss of m's last forward (n samples) under loss/from_logits, dL/doutput into m->dy (padded
+ * rows left out); *fused: dy is with respect to the last activation's input. */
+int nn_train_loss(nn_model *m, int loss, int from_logits, const float *y, int n, double *l, int *fused);
+/* Add that forward's outputs (the rows that count) and loss l to mt. */
+int nn_train_metrics(nn_model *m, int loss, const float *y, int n, double l, nn_metrics *mt);
+/* One optimizer step over the layers updated (updates[l], or each layer's own flag when NULL)
+ * with optimizer o, step t and state om, ov (indexed as m's parameters; NULL when unused). */
+void nn_step_layers(nn_model *m, const nn_optimizer *o, uint64_t t, float *om, float *ov, const unsigned char *updates);
+/* Optimizer checks with messages into err (NN_ERR_LEN bytes). */
+int nn_optimizer_usable(const nn_optimizer *o, char *err);
 
 /* ---- optimizers (optim.c) ---- */
 int nn_optim_state_arrays(int type, float momentum);
@@ -337,7 +349,7 @@ void nn_optim_step(const nn_optimizer *o, uint64_t t, float *w, const float *g, 
 /* NN_OK when every optimizer setting is within the compile option table's limits. */
 int nn_optimizer_check(const nn_optimizer *o, char *err);
 /* Gradient clipping as the optimizer asks (clip_norm per weight tensor, then clip_value). */
-void nn_clip_grads(nn_model *m);
+void nn_clip_grads(nn_model *m, const nn_optimizer *o);
 /* L1/L2 terms of all layers: returns the penalty and, if g != NULL, adds its gradient. */
 double nn_regularization(nn_model *m, float *g);
 

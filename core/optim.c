@@ -150,6 +150,16 @@ static const nn_option compile_options[] = {
      "the output is logits (a linear last layer)"},
 };
 
+int nn_optimizer_usable(const nn_optimizer *o, char *err)
+{
+    if (o->type < 0 || o->type >= NN_OPT_COUNT) return nn_fail_buf(err, NN_ERR_ARG, "unknown optimizer id %d", o->type);
+    if (!(o->lr > 0.0f) || !(o->lr < 1e6f)) /* the table allows 0 for "the optimizer's default" */
+        return nn_fail_buf(err, NN_ERR_ARG, "learning rate must be positive and below 1e6, got %g", (double)o->lr);
+    if (o->nesterov != 0 && o->nesterov != 1)
+        return nn_fail_buf(err, NN_ERR_ARG, "nesterov must be 0 or 1, got %d", o->nesterov);
+    return nn_optimizer_check(o, err);
+}
+
 int nn_optimizer_check(const nn_optimizer *o, char *err)
 {
     /* through the table, so a struct from C or from an old file meets the limits an encoded
@@ -196,9 +206,9 @@ size_t nn_model_compile_encode(const nn_model *m, void *buf, size_t cap)
 }
 
 /* Keras's order: clipnorm per weight tensor, then clipvalue; before the optimizer's update. */
-void nn_clip_grads(nn_model *m)
+void nn_clip_grads(nn_model *m, const nn_optimizer *o)
 {
-    float cn = m->opt.clip_norm, cv = m->opt.clip_value;
+    float cn = o->clip_norm, cv = o->clip_value;
     if (cn > 0.0f) {
         for (int l = 0; l < m->n_layers; l++) {
             nn_tensor t[NN_MAX_TENSORS];

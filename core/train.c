@@ -73,11 +73,11 @@ static const void *row_at(const nn_model *m, const void *x, int dtype, int i)
  * into m->kept. As Keras, padded steps take no part in the loss or the metrics. */
 typedef struct { const float *out, *preact, *y; int rows; } out_rows;
 
-static int kept_rows(nn_model *m, const float *y, int n, out_rows *o)
+static int kept_rows_as(nn_model *m, int loss, const float *y, int n, out_rows *o)
 {
     const nn_layer *last = &m->layers[m->n_layers - 1];
     int k = nn_model_output_row_size(m), rows = n * rows_per_sample(m);
-    int ly = m->loss == NN_LOSS_SCCE ? 1 : k; /* label floats per row */
+    int ly = loss == NN_LOSS_SCCE ? 1 : k; /* label floats per row */
     *o = (out_rows){last->y, last->preact, y, rows};
     if (!last->mask) return NN_OK;
     if (n > m->kept_cap) { /* grown once per batch size, as the other caches */
@@ -99,17 +99,16 @@ static int kept_rows(nn_model *m, const float *y, int n, out_rows *o)
     return NN_OK;
 }
 
-/* Forward, loss, backward, step on n rows already in place; *loss gets the batch loss. */
-static int train_rows(nn_model *m, const void *x, int dtype, const float *y, int n, double *loss)
+static int kept_rows(nn_model *m, const float *y, int n, out_rows *o) { return kept_rows_as(m, m->loss, y, n, o); }
+
+int nn_train_loss(nn_model *m, int loss, int from_logits, const float *y, int n, double *out, int *fusedp)
 {
-    int st = nn_model_forward_typed(m, x, dtype, n, 1);
-    if (st != NN_OK) return st;
     const nn_layer *last = &m->layers[m->n_layers - 1];
-    int fused, k = nn_model_output_row_size(m), rows = n * rows_per_sample(m);
+    int st, fused, k = nn_model_output_row_size(m), rows = n * rows_per_sample(m);
     out_rows o;
-    if ((st = kept_rows(m, y, n, &o)) != NN_OK) return st;
+    if ((st = kept_rows_as(m, loss, y, n, &o)) != NN_OK) return st;
     float *dy = last->mask ? m->kept[3] : m->dy;
-    double l = nn_loss_compute(m->loss, m->from_logits, last->act, o.out, o.preact, o.y, o.rows, k, dy, &fused);
+    double l = nn_loss_compute(loss, from_logits, last->act, o.out, o.preact, o.y, o.rows, k, dy, &fused);
     if (last->mask) { /* dL/d the kept rows back in place; padded rows get none */
         for (int r = 0, c = 0; r < rows; r++) {
             float *d = m->dy + (size_t)r * k;
@@ -117,6 +116,27 @@ static int train_rows(nn_model *m, const void *x, int dtype, const float *y, int
             else memcpy(d, dy + (size_t)c++ * k, (size_t)k * sizeof(float));
         }
     }
+    *out = l;
+    *fusedp = fused;
+    return NN_OK;
+}
+
+int nn_train_metrics(nn_model *m, int loss, const float *y, int n, double l, nn_metrics *mt)
+{
+    out_rows o;
+    int st = kept_rows_as(m, loss, y, n, &o);
+    if (st == NN_OK) nn_metrics_add(mt, o.out, o.y, o.rows, l * o.rows);
+    return st;
+}
+
+/* Forward, loss, backward, step on n rows already in place; *loss gets the batch loss. */
+static int train_rows(nn_model *m, const void *x, int dtype, const float *y, int n, double *loss)
+{
+    int st = nn_model_forward_typed(m, x, dtype, n, 1);
+    if (st != NN_OK) return st;
+    int fused;
+    double l;
+    if ((st = nn_train_loss(m, m->loss, m->from_logits, y, n, &l, &fused)) != NN_OK) return st;
     l += nn_regularization(m, NULL);
     if (!isfinite(l))
         return nn_fail(m, NN_ERR_NAN, "the loss became %s after %llu steps: training diverged "
@@ -147,11 +167,8 @@ int nn_model_train_batch_metrics(nn_model *m, const void *x, nn_dtype dtype, con
     if ((st = check_data(m, "train batch", x, dtype, y, n, 1)) != NN_OK) return st;
     double l = 0;
     if ((st = train_rows(m, x, dtype, y, n, &l)) != NN_OK) return st;
-    if (mt) { /* the outputs are still the batch's forward pass (before the step), as Keras reports */
-        out_rows o;
-        if ((st = kept_rows(m, y, n, &o)) != NN_OK) return st;
-        nn_metrics_add(mt, o.out, o.y, o.rows, l * o.rows);
-    }
+    /* the outputs are still the batch's forward pass (before the step), as Keras reports */
+    if (mt && (st = nn_train_metrics(m, m->loss, y, n, l, mt)) != NN_OK) return st;
     if (loss) *loss = (float)l;
     return NN_OK;
 }
@@ -291,11 +308,7 @@ int nn_model_train_steps_typed(nn_model *m, const void *x, nn_dtype dtype, const
         double l;
         if ((st = train_rows(m, m->xb, dtype, m->yb, c, &l)) != NN_OK) return st;
         /* the outputs are still those of this batch's forward pass (before the step) */
-        if (mt) {
-            out_rows o;
-            if ((st = kept_rows(m, m->yb, c, &o)) != NN_OK) return st;
-            nn_metrics_add(mt, o.out, o.y, o.rows, l * o.rows);
-        }
+        if (mt && (st = nn_train_metrics(m, m->loss, m->yb, c, l, mt)) != NN_OK) return st;
         pos += c;
     }
     return pos - start;
