@@ -219,3 +219,20 @@ int nn_chain_predict(nn_chain *c, const void *x, nn_dtype dtype, int n, float *o
 }
 
 uint64_t nn_chain_step_count(const nn_chain *c) { return c ? c->step : 0; }
+int nn_chain_loss(const nn_chain *c) { return c && c->compiled ? c->loss : -1; }
+int nn_chain_from_logits(const nn_chain *c) { return c ? c->from_logits : 0; }
+
+int nn_chain_compile_encoded(nn_chain *c, const void *buf, size_t len)
+{
+    if (!c) return NN_ERR_ARG;
+    nn_optimizer o;
+    int loss, from_logits, st = nn_compile_decode(buf, len, &o, &loss, &from_logits, c->err);
+    if (st != NN_OK) return st;
+    const nn_model *last = last_model(c);
+    if (from_logits && last->layers[last->n_layers - 1].act != NN_ACT_LINEAR)
+        return nn_fail_buf(c->err, NN_ERR_ARG, "fromLogits needs a linear last layer, the chain ends with %s",
+                           nn_act_name(last->layers[last->n_layers - 1].act));
+    if ((st = nn_chain_compile(c, &o, (nn_loss)loss)) != NN_OK) return st;
+    c->from_logits = from_logits;
+    return NN_OK;
+}

@@ -478,12 +478,17 @@ typedef struct {
 typedef struct nn_chain nn_chain;
 nn_chain *nn_chain_create(nn_model *const *models, int n, char *err);
 int nn_chain_compile(nn_chain *c, const nn_optimizer *opt, nn_loss loss);
+/* Compile from settings in the key/value encoding (as nn_model_compile_encoded). */
+int nn_chain_compile_encoded(nn_chain *c, const void *buf, size_t len);
 /* One step on n samples; *loss gets the batch loss; mt, when not NULL, the batch's metrics. */
 int nn_chain_train_batch(nn_chain *c, const void *x, nn_dtype dtype, const float *y, int n, float *loss,
                          nn_metrics *mt);
 /* n rows of the last model's output size. */
 int nn_chain_predict(nn_chain *c, const void *x, nn_dtype dtype, int n, float *out);
 uint64_t nn_chain_step_count(const nn_chain *c);
+/* Its compiled loss (-1 before compile) and fromLogits. */
+int nn_chain_loss(const nn_chain *c);
+int nn_chain_from_logits(const nn_chain *c);
 const char *nn_chain_error(const nn_chain *c);
 void nn_chain_free(nn_chain *c);
 

@@ -339,6 +339,8 @@ int nn_train_metrics(nn_model *m, int loss, const float *y, int n, double l, nn_
 /* One optimizer step over the layers updated (updates[l], or each layer's own flag when NULL)
  * with optimizer o, step t and state om, ov (indexed as m's parameters; NULL when unused). */
 void nn_step_layers(nn_model *m, const nn_optimizer *o, uint64_t t, float *om, float *ov, const unsigned char *updates);
+/* Compile settings in the key/value encoding, decoded (TF.js's default learning rates filled in). */
+int nn_compile_decode(const void *buf, size_t len, nn_optimizer *opt, int *loss, int *from_logits, char *err);
 /* Optimizer checks with messages into err (NN_ERR_LEN bytes). */
 int nn_optimizer_usable(const nn_optimizer *o, char *err);
 

@@ -174,26 +174,38 @@ int nn_optimizer_check(const nn_optimizer *o, char *err)
     return nn_options_decode(compile_options, NN_COUNT_OF(compile_options), &scratch, NULL, "compile", &r, err);
 }
 
-int nn_model_compile_encoded(nn_model *m, const void *buf, size_t len)
+int nn_compile_decode(const void *buf, size_t len, nn_optimizer *opt, int *loss, int *from_logits, char *err)
 {
-    if (!m) return NN_ERR_ARG;
-    if (!buf) return nn_fail(m, NN_ERR_ARG, "compile: no settings");
+    if (!buf) return nn_fail_buf(err, NN_ERR_ARG, "compile: no settings");
     compile_cfg c;
     memset(&c, 0, sizeof c);
     nn_options_defaults(compile_options, NN_COUNT_OF(compile_options), &c);
     uint32_t given = 0;
     nn_rbuf r = {buf, len, 0, 0};
-    int st = nn_options_decode(compile_options, NN_COUNT_OF(compile_options), &c, &given, "compile", &r, m->err);
+    int st = nn_options_decode(compile_options, NN_COUNT_OF(compile_options), &c, &given, "compile", &r, err);
     if (st != NN_OK) return st;
-    if (r.pos != r.len) return nn_fail(m, NN_ERR_FORMAT, "compile: %zu bytes after the settings", r.len - r.pos);
+    if (r.pos != r.len) return nn_fail_buf(err, NN_ERR_FORMAT, "compile: %zu bytes after the settings", r.len - r.pos);
     for (int i = 0; i < NN_COUNT_OF(compile_options); i++)
         if ((compile_options[i].flags & NN_OPTION_REQUIRED) && !(given & (1u << i)))
-            return nn_fail(m, NN_ERR_ARG, "compile: %s is missing: %s", compile_options[i].name,
-                           compile_options[i].doc);
+            return nn_fail_buf(err, NN_ERR_ARG, "compile: %s is missing: %s", compile_options[i].name,
+                               compile_options[i].doc);
     if (!(given & (1u << C_LR))) /* TF.js's defaults */
         c.opt.lr = c.opt.type == NN_OPT_ADAM || c.opt.type == NN_OPT_RMSPROP ? 0.001f : 0.01f;
-    st = nn_model_compile(m, &c.opt, (nn_loss)c.loss);
-    return st == NN_OK ? nn_model_set_from_logits(m, c.from_logits) : st;
+    *opt = c.opt;
+    *loss = c.loss;
+    *from_logits = c.from_logits;
+    return NN_OK;
+}
+
+int nn_model_compile_encoded(nn_model *m, const void *buf, size_t len)
+{
+    if (!m) return NN_ERR_ARG;
+    nn_optimizer o;
+    int loss, from_logits;
+    int st = nn_compile_decode(buf, len, &o, &loss, &from_logits, m->err);
+    if (st != NN_OK) return st;
+    st = nn_model_compile(m, &o, (nn_loss)loss);
+    return st == NN_OK ? nn_model_set_from_logits(m, from_logits) : st;
 }
 
 size_t nn_model_compile_encode(const nn_model *m, void *buf, size_t cap)

@@ -186,6 +186,18 @@ int nnw_input_shape(const nn_model *m, int32_t *out)
 }
 
 /* A metrics accumulator shaped for m's output and loss (call again after recompiling). */
+/* Metrics for a chain's steps: its loss at its last model's outputs. */
+nn_metrics *nnw_chain_metrics_new(const nn_chain *c, const nn_model *last)
+{
+    nn_metrics *mt = calloc(1, sizeof *mt);
+    if (!mt) return NULL;
+    if (nn_metrics_init(mt, nn_model_output_row_size(last), nn_chain_loss(c), nn_chain_from_logits(c)) != NN_OK) {
+        free(mt);
+        return NULL;
+    }
+    return mt;
+}
+
 nn_metrics *nnw_metrics_new(const nn_model *m)
 {
     nn_metrics *mt = calloc(1, sizeof *mt);

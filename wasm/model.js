@@ -8,6 +8,7 @@ import { specBytes, decodeLayerSpec, layerType, names, idOf, hasOption } from '.
 import { toOptimizer, fit } from './train.js';
 import { toTfjs, saveTfjs } from './tfjs.js';
 import { toONNX, saveONNX } from './onnx.js';
+import { ModelChain } from './chain.js';
 
 // Finalizers catch models that are garbage-collected without dispose(): their C memory is freed.
 const finalizer = typeof FinalizationRegistry === 'function'
@@ -24,6 +25,11 @@ export class Sequential {
     if (args.name != null && typeof args.name !== 'string') throw new Error(`nnplay: sequential({ name }) must be a string, got ${show(args.name)}`);
     this.name = args.name ?? 'sequential';
     this.seed = seedOf(args.seed, (Math.random() * 0x100000000) >>> 0, 'sequential');
+    // models among the layers (Keras's Sequential([generator, discriminator])): a chain of models
+    if (Array.isArray(args.layers) && args.layers.some((l) => l instanceof Sequential || l instanceof ModelChain)) {
+      if (args.layers.some((l) => l instanceof ModelChain)) throw new Error('nnplay: sequential({ layers }): a model holding models cannot go inside another one yet');
+      return new ModelChain({ ...args, seed: this.seed }, Sequential);
+    }
     this._ptr = 0;
     this._layers = [];
     this._compiled = null;
@@ -79,6 +85,9 @@ export class Sequential {
   add(layer) {
     if (this._disposed) throw new Error('nnplay: this model was disposed; create a new one');
     this._notBusy('add layers');
+    if (layer instanceof Sequential || layer instanceof ModelChain) {
+      throw new Error('nnplay: add() takes layers; to use models as layers, give them in sequential({ layers: [generator, discriminator] })');
+    }
     if (!layer || typeof layer.className !== 'string' || !layer.config || typeof layer.config !== 'object') {
       throw new Error('nnplay: add() takes a layer made by nn.layers.dense(...), nn.layers.dropout(...), ...');
     }
@@ -286,30 +295,9 @@ export class Sequential {
     } finally { free(px); }
   }
 
-  _metricValues(mt) {
-    const k = names('metrics').length;
-    return withAlloc(8 * (k + 3), 'metrics', (p) => {
-      C()._nnw_metrics_read(mt, p);
-      const v = heapF64().slice(p >> 3, (p >> 3) + k + 3);
-      return { v, count: v[k], numClasses: v[k + 1], sumLoss: v[k + 2] };
-    });
-  }
+  _metricValues(mt) { return metricValues(mt); }
 
-  _readMetrics(mt, prefix = '', withConfusion = false) {
-    const { v, numClasses: k } = this._metricValues(mt);
-    const logs = { [`${prefix}loss`]: v[0] };
-    for (const { name, index } of this._compiled.metrics) logs[prefix + name] = v[index];
-    if (withConfusion) {
-      // k is 0 when the core keeps no matrix (a vocabulary-sized output)
-      logs.confusionMatrix = k === 0 ? null : withAlloc(k * k * 4, 'confusion matrix', (q) => {
-        C()._nnw_metrics_confusion(mt, q);
-        const flat = heapI32().slice(q >> 2, (q >> 2) + k * k);
-        return Array.from({ length: k }, (_, r) => Array.from(flat.subarray(r * k, r * k + k)));
-      });
-      names('metrics').forEach(({ name }, i) => { if (i > 0 && !(name in logs)) logs[name] = v[i]; });
-    }
-    return logs;
-  }
+  _readMetrics(mt, prefix = '', withConfusion = false) { return readMetrics(mt, this._compiled.metrics, prefix, withConfusion); }
 
   _sumLoss(mt) {
     const { count, sumLoss } = this._metricValues(mt);
@@ -470,6 +458,34 @@ export class Sequential {
   }
 
   get isDisposed() { return this._disposed; }
+}
+
+/** The core's metric values of mt: { v (by metric id), count, numClasses, sumLoss }. */
+function metricValues(mt) {
+  const k = names('metrics').length;
+  return withAlloc(8 * (k + 3), 'metrics', (p) => {
+    C()._nnw_metrics_read(mt, p);
+    const v = heapF64().slice(p >> 3, (p >> 3) + k + 3);
+    return { v, count: v[k], numClasses: v[k + 1], sumLoss: v[k + 2] };
+  });
+}
+
+/** Keras-style logs from mt: loss and the compiled metrics ({ name, index }), with prefix (val_);
+ * withConfusion adds the confusion matrix and every other metric. */
+export function readMetrics(mt, metrics, prefix = '', withConfusion = false) {
+  const { v, numClasses: k } = metricValues(mt);
+  const logs = { [`${prefix}loss`]: v[0] };
+  for (const { name, index } of metrics) logs[prefix + name] = v[index];
+  if (withConfusion) {
+    // k is 0 when the core keeps no matrix (a vocabulary-sized output)
+    logs.confusionMatrix = k === 0 ? null : withAlloc(k * k * 4, 'confusion matrix', (q) => {
+      C()._nnw_metrics_confusion(mt, q);
+      const flat = heapI32().slice(q >> 2, (q >> 2) + k * k);
+      return Array.from({ length: k }, (_, r) => Array.from(flat.subarray(r * k, r * k + k)));
+    });
+    names('metrics').forEach(({ name }, i) => { if (i > 0 && !(name in logs)) logs[name] = v[i]; });
+  }
+  return logs;
 }
 
 /** tf.sequential: a model from a list of layers. */

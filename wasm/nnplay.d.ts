@@ -438,6 +438,39 @@ export interface TfjsArtifacts {
 }
 
 export function sequential(args?: { layers?: LayerConfig[]; seed?: number; name?: string }): Sequential;
+/** Models among the layers (Keras's Sequential([generator, discriminator])): a model of models. */
+export function sequential(args: { layers: (LayerConfig | Sequential)[]; seed?: number; name?: string }): ModelChain;
+
+/**
+ * A model holding models: it runs them on their own weights (shared, not copied) with its own loss
+ * and optimizer state, updating the layers that were trainable when it was compiled (Keras's rule,
+ * as in the GAN recipe). Plain layers given around the models become models of their own inside.
+ * fit and evaluate are not available yet: train with trainOnBatch.
+ */
+export class ModelChain {
+  name: string;
+  compile(args: { optimizer: Optimizer | 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad'; loss: LossName;
+    metrics?: MetricName[]; fromLogits?: boolean }): this;
+  trainOnBatch(x: Data, y: Data): number | number[];
+  predict(x: Data): Float32Array;
+  getWeights(): (Float32Array & { shape: number[]; name: string })[];
+  setWeights(weights: Data[]): void;
+  getConfig(): { name: string; layers: { className: ClassName; config: object }[] };
+  /** One model file with every layer once; it loads as a plain model (compile it again). */
+  save(): Uint8Array;
+  summary(printFn?: ((text: string) => void) | null): string;
+  countParams(): number;
+  /** Frees its own memory and the models made from plain layers; the models given stay the caller's. */
+  dispose(): void;
+  readonly isDisposed: boolean;
+  readonly layers: (LayerConfig & LayerInfo & { trainable: boolean })[];
+  readonly models: Sequential[];
+  trainable: boolean;
+  readonly inputShape: number[];
+  readonly outputShape: number[];
+  readonly inputSize: number;
+  readonly outputSize: number;
+}
 /** Rebuild a model (weights, optimizer state) from save()'s bytes, made here or natively. */
 export function loadModel(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Sequential;
 /**

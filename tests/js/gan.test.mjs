@@ -1,0 +1,125 @@
+// Models inside a model (Keras's Sequential([generator, discriminator])) and the GAN recipe as
+// Keras users write it: the discriminator compiled, then frozen, then the GAN compiled.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as nn from '../../wasm/nnplay.js';
+
+before(async () => { await nn.ready(); });
+
+const mlp = (seed, inDim, out, activation) => nn.sequential({ seed, layers: [
+  nn.layers.dense({ inputShape: [inDim], units: 16, activation: 'tanh' }),
+  nn.layers.dense({ units: out, activation }),
+] });
+const flat = (ws) => ws.map((w) => Array.from(w));
+
+function recipe(seed = 1) {
+  const generator = mlp(seed, 1, 1, 'linear');
+  const discriminator = mlp(seed + 1, 1, 1, 'sigmoid');
+  discriminator.compile({ optimizer: nn.train.adam(0.005, 0.5), loss: 'binaryCrossentropy' });
+  discriminator.trainable = false;
+  const gan = nn.sequential({ layers: [generator, discriminator] });
+  gan.compile({ optimizer: nn.train.adam(0.005, 0.5), loss: 'binaryCrossentropy' });
+  return { generator, discriminator, gan };
+}
+
+test('the Keras GAN recipe, as written, learns a 1D Gaussian (mean 3, std 0.5)', () => {
+  const { generator, discriminator, gan } = recipe();
+  const B = 64;
+  const ones = new Float32Array(B).fill(1);
+  const zeros = new Float32Array(B);
+  for (let s = 0; s < 600; s++) {
+    const real = nn.random.normal([B, 1], { mean: 3, stddev: 0.5, seed: 1000 + s });
+    const z = nn.random.normal([B, 1], { seed: 5000 + s });
+    discriminator.trainOnBatch(real, ones);
+    discriminator.trainOnBatch(generator.predict(z), zeros);
+    gan.trainOnBatch(z, ones);
+  }
+  const out = generator.predict(nn.random.normal([2000, 1], { seed: 99 }));
+  const mean = out.reduce((a, b) => a + b, 0) / out.length;
+  assert.ok(Math.abs(mean - 3) < 0.5, `generated mean ${mean}`);
+  gan.dispose(); generator.dispose(); discriminator.dispose();
+});
+
+test('the GAN shares its models\' weights: its steps move the generator only, the discriminator\'s own steps move it', () => {
+  const { generator, discriminator, gan } = recipe(3);
+  const z = nn.random.normal([16, 1], { seed: 1 });
+  const ones = new Float32Array(16).fill(1);
+  const g0 = flat(generator.getWeights());
+  const d0 = flat(discriminator.getWeights());
+  assert.equal(typeof gan.trainOnBatch(z, ones), 'number');
+  assert.notDeepEqual(flat(generator.getWeights()), g0);
+  assert.deepEqual(flat(discriminator.getWeights()), d0, 'frozen when the GAN was compiled');
+  assert.deepEqual(flat(gan.getWeights()), [...flat(generator.getWeights()), ...flat(discriminator.getWeights())], 'the same weights, not copies');
+  discriminator.trainOnBatch(z, new Float32Array(16)); // compiled before the freeze: it learns
+  assert.notDeepEqual(flat(discriminator.getWeights()), d0);
+  // predict runs both; layers and trainable reach the models' layers
+  assert.deepEqual(gan.predict(z), discriminator.predict(generator.predict(z)));
+  assert.equal(gan.layers.length, 4);
+  assert.deepEqual(gan.layers.map((l) => l.trainable), [true, true, false, false]);
+  assert.deepEqual([gan.inputShape, gan.outputShape, gan.countParams()], [[1], [1], 98]);
+  // with metrics: Keras's [loss, ...metrics]
+  gan.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const r = gan.trainOnBatch(z, ones);
+  assert.ok(Array.isArray(r) && r.length === 2 && r[1] >= 0 && r[1] <= 1, `${r}`);
+  gan.dispose(); generator.dispose(); discriminator.dispose();
+});
+
+test('saving the GAN stores each weight once and loads as one plain model', () => {
+  const { generator, discriminator, gan } = recipe(5);
+  const z = nn.random.normal([8, 1], { seed: 2 });
+  const m = nn.loadModel(gan.save());
+  assert.equal(m.layers.length, 4);
+  assert.equal(m.countParams(), 98);
+  assert.deepEqual(m.predict(z), gan.predict(z));
+  assert.deepEqual(m.layers.map((l) => l.trainable), [true, true, false, false]);
+  m.dispose(); gan.dispose(); generator.dispose(); discriminator.dispose();
+});
+
+test('disposing in any order is safe; a disposed model inside is named, and nothing leaks', () => {
+  const used = nn.info().heapUsed;
+  for (let order = 0; order < 3; order++) {
+    const { generator, discriminator, gan } = recipe(7);
+    const z = nn.random.normal([4, 1], { seed: 3 });
+    const ones = new Float32Array(4).fill(1);
+    gan.trainOnBatch(z, ones);
+    if (order === 0) {
+      discriminator.dispose();
+      assert.throws(() => gan.trainOnBatch(z, ones), /nnplay: trainOnBatch: model 2 inside this one was disposed/);
+      assert.throws(() => gan.predict(z), /model 2 inside this one was disposed/);
+      gan.dispose(); generator.dispose();
+    } else if (order === 1) {
+      gan.dispose();
+      assert.throws(() => gan.trainOnBatch(z, ones), /this model was disposed/);
+      assert.equal(generator.predict(z).length, 4, 'the models stay usable');
+      generator.dispose(); discriminator.dispose();
+    } else {
+      generator.dispose(); discriminator.dispose(); gan.dispose(); gan.dispose();
+    }
+  }
+  assert.equal(nn.info().heapUsed, used);
+});
+
+test('plain layers around a model become models inside; misuse gets a clear message', () => {
+  const base = mlp(9, 2, 3, 'relu');
+  const m = nn.sequential({ layers: [base, nn.layers.dense({ units: 1, activation: 'sigmoid' })] });
+  assert.equal(m.models.length, 2);
+  assert.deepEqual(m.outputShape, [1]);
+  m.compile({ optimizer: nn.train.adam(0.05), loss: 'binaryCrossentropy' });
+  const x = [[0, 0], [0, 1], [1, 0], [1, 1]];
+  const losses = [];
+  for (let i = 0; i < 50; i++) losses.push(m.trainOnBatch(x, [0, 1, 1, 0]));
+  assert.ok(losses[49] < losses[0], 'both the base and the head learn');
+  const used = nn.info().heapUsed;
+  m.dispose(); // frees the head it made, not base
+  assert.ok(nn.info().heapUsed < used);
+  assert.equal(base.predict(x).length, 12);
+  assert.throws(() => nn.sequential({ layers: [base, mlp(1, 5, 1, 'sigmoid')] }), /model 1 of the chain gives \[3\] but model 2 takes \[5\]/);
+  assert.throws(() => nn.sequential({ layers: [base, base] }), /model 2 of the chain is model 1 again/);
+  assert.throws(() => base.add(mlp(2, 3, 1, 'sigmoid')), /to use models as layers, give them in sequential\(\{ layers/);
+  const g = nn.sequential({ layers: [base] });
+  assert.throws(() => g.fit([[0, 0]], [0]), /fit is not available yet for a model holding models/);
+  assert.throws(() => g.trainOnBatch([[0, 0]], [[0, 0, 0]]), /compile the model first/);
+  g.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+  assert.throws(() => g.trainOnBatch([[0, 0]], [[2, 0, 0]]), /model 1 of the chain: label 2 at sample 0 is out of range/);
+  g.dispose(); base.dispose();
+});
