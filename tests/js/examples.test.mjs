@@ -67,3 +67,17 @@ test('examples/spam.mjs rejects a bad option', () => {
   assert.throws(() => execFileSync(process.execPath, [path.join('examples', 'spam.mjs'), '--cell', 'rnn'], { cwd: ROOT, stdio: 'pipe' }),
     (e) => /spam: --cell needs lstm, gru or simpleRNN, got 'rnn'/.test(String(e.stderr)));
 });
+
+test('build/gan: the C GAN recipe (a chain of generator and frozen discriminator) trains and scores the ring of 8', () => {
+  const bin = path.join(ROOT, 'build', 'gan');
+  const out = execFileSync(bin, ['--steps', '300'], { cwd: ROOT, encoding: 'utf8' });
+  const lines = out.trim().split('\n');
+  const r = JSON.parse(lines.at(-1));
+  assert.equal(r.example, 'gan');
+  assert.equal(r.steps, 300);
+  assert.ok(r.covered >= 0 && r.covered <= 8 && r.high_quality >= 0 && r.high_quality <= 1);
+  // the adversarial game is on: neither loss collapsed to 0 or diverged
+  assert.ok(r.d_loss > 0.1 && r.d_loss < 2 && r.g_loss > 0.1 && r.g_loss < 5, JSON.stringify(r));
+  assert.ok(lines.some((l) => /^step 300: D loss [\d.]+, G loss [\d.]+$/.test(l)));
+  assert.throws(() => execFileSync(bin, ['--steps', '0'], { stdio: 'pipe' }), (e) => /usage: gan/.test(String(e.stderr)));
+});
