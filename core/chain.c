@@ -218,6 +218,32 @@ int nn_chain_predict(nn_chain *c, const void *x, nn_dtype dtype, int n, float *o
     return NN_OK;
 }
 
+int nn_chain_evaluate(nn_chain *c, const void *x, nn_dtype dtype, const float *y, int n, nn_metrics *mt)
+{
+    if (!c) return NN_ERR_ARG;
+    int st = check_parts(c, "evaluate");
+    if (st != NN_OK) return st;
+    if (!c->compiled) return nn_fail_buf(c->err, NN_ERR_STATE, "evaluate: compile the chain first");
+    if (!x || !y || !mt || n <= 0) return nn_fail_buf(c->err, NN_ERR_ARG, "evaluate: no data (%d samples)", n);
+    nn_model *first = c->part[0].m, *last = last_model(c);
+    if ((st = nn_model_check_inputs(first, x, dtype, n)) != NN_OK) return chain_fail_model(c, 0, st);
+    if ((st = nn_loss_check_labels_as(last, c->loss, y, n)) != NN_OK) return chain_fail_model(c, c->n - 1, st);
+    size_t row = (size_t)first->in_size * nn_dtype_size(dtype);
+    size_t ly = (size_t)(c->loss == NN_LOSS_SCCE ? nn_model_output_size(last) / nn_model_output_row_size(last)
+                                                 : nn_model_output_size(last));
+    double reg = 0; /* as a model's evaluate: the weights' penalties are part of the loss */
+    for (int i = 0; i < c->n; i++) reg += nn_regularization(c->part[i].m, NULL);
+    for (int i = 0; i < n; i += 256) { /* in chunks, as predict */
+        int b = n - i < 256 ? n - i : 256, fused;
+        double l;
+        if ((st = forward_all(c, (const char *)x + (size_t)i * row, dtype, b, 0)) != NN_OK) return st;
+        if ((st = nn_train_loss(last, c->loss, c->from_logits, y + (size_t)i * ly, b, &l, &fused)) != NN_OK ||
+            (st = nn_train_metrics(last, c->loss, y + (size_t)i * ly, b, l + reg, mt)) != NN_OK)
+            return chain_fail_model(c, c->n - 1, st);
+    }
+    return NN_OK;
+}
+
 uint64_t nn_chain_step_count(const nn_chain *c) { return c ? c->step : 0; }
 int nn_chain_loss(const nn_chain *c) { return c && c->compiled ? c->loss : -1; }
 int nn_chain_from_logits(const nn_chain *c) { return c ? c->from_logits : 0; }

@@ -483,6 +483,8 @@ int nn_chain_compile_encoded(nn_chain *c, const void *buf, size_t len);
 /* One step on n samples; *loss gets the batch loss; mt, when not NULL, the batch's metrics. */
 int nn_chain_train_batch(nn_chain *c, const void *x, nn_dtype dtype, const float *y, int n, float *loss,
                          nn_metrics *mt);
+/* Loss and metrics of n samples (inference) added to mt (nn_metrics_init with the chain's loss). */
+int nn_chain_evaluate(nn_chain *c, const void *x, nn_dtype dtype, const float *y, int n, nn_metrics *mt);
 /* n rows of the last model's output size. */
 int nn_chain_predict(nn_chain *c, const void *x, nn_dtype dtype, int n, float *out);
 uint64_t nn_chain_step_count(const nn_chain *c);

@@ -3,7 +3,7 @@
 // (shared, never copied) with the outer model's loss and optimizer state, and updates the layers
 // that were trainable when the outer model was compiled (Keras's rule: the GAN recipe's frozen
 // discriminator). Plain layers around the models become models of their own inside it.
-import { C, free, withAlloc, copyF32In, copyArrayIn, copyBytesIn, cstr, heapF32, heapI32, withErrorBuffer } from './core.js';
+import { C, free, withAlloc, copyF32In, copyArrayIn, copyBytesIn, cstr, heapF32, heapI32, withErrorBuffer, now, yieldNow } from './core.js';
 import { checkKeys, show, toRows } from './convert.js';
 import { encodeOptions } from './encode.js';
 import { idOf } from './layers.js';
@@ -163,13 +163,98 @@ export class ModelChain {
     } finally { free(px); }
   }
 
-  fit() {
-    throw new Error('nnplay: fit is not available yet for a model holding models; train it with trainOnBatch ' +
-      '(the GAN recipe), or fit the models inside');
+  /** Run the core's evaluate-like pass (or, with train, steps) over rows in wasm; logs from mt. */
+  _withMetrics(fn) {
+    const core = C();
+    const mt = core._nnw_chain_metrics_new(this._ptr, this._last._m());
+    if (!mt) throw new Error('nnplay: out of memory for metrics');
+    try { fn(mt); return readMetrics(mt, this._compiled.metrics); } finally { core._nnw_metrics_free(mt); }
   }
 
-  evaluate() {
-    throw new Error('nnplay: evaluate is not available yet for a model holding models; use predict, or evaluate the models inside');
+  /** Loss and the compiled metrics on (x, y), through every model (inference). */
+  evaluate(x, y) {
+    const c = this._c('evaluate');
+    if (!this._compiled) throw new Error('nnplay: evaluate: compile the model first');
+    const { values, n, dtype } = this._first._inputs(x);
+    const yv = this._labels(y, n);
+    const px = copyArrayIn(values, 'evaluate inputs');
+    let py = 0;
+    try {
+      py = copyF32In(yv, 'evaluate labels');
+      return this._withMetrics((mt) => {
+        const st = C()._nn_chain_evaluate(c, px, dtype, py, n, mt);
+        if (st !== 0) throw this._error(st, 'evaluate');
+      });
+    } finally { free(px); free(py); }
+  }
+
+  /**
+   * Keras's fit over the models inside: epochs of shuffled batches (a seeded shuffle), validation
+   * on validationData or the last validationSplit of the data, callbacks onEpochBegin and
+   * onEpochEnd; the page keeps running (it yields between epochs). Returns { epoch, history }.
+   */
+  async fit(x, y, args = {}) {
+    this._c('fit');
+    if (!this._compiled) throw new Error('nnplay: fit: compile the model first');
+    checkKeys(args, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks'], 'fit');
+    const { epochs = 1, batchSize = 32, shuffle = true, validationSplit = 0, validationData } = args;
+    const count = (v, min) => Number.isInteger(v) && v >= min && v <= 1e9;
+    if (!count(epochs, 0)) throw new Error(`nnplay: fit: epochs must be an integer >= 0, got ${show(epochs)}`);
+    if (!count(batchSize, 1)) throw new Error(`nnplay: fit: batchSize must be a positive integer, got ${show(batchSize)}`);
+    if (typeof validationSplit !== 'number' || !(validationSplit >= 0 && validationSplit < 1)) {
+      throw new Error(`nnplay: fit: validationSplit must be in [0, 1), got ${show(validationSplit)}`);
+    }
+    const cbs = args.callbacks == null ? [] : [].concat(args.callbacks);
+    const { values, n: nAll, dtype } = this._first._inputs(x);
+    const yAll = this._labels(y, nAll);
+    const inSize = this.inputSize, ly = yAll.length / nAll;
+    let nTrain = nAll, val = null;
+    if (validationData != null) {
+      if (!Array.isArray(validationData) || validationData.length !== 2) throw new Error('nnplay: fit: validationData must be [x, y]');
+      val = validationData;
+    } else if (validationSplit > 0) {
+      const nVal = Math.floor(nAll * validationSplit);
+      nTrain = nAll - nVal;
+      if (nVal > 0) val = [values.subarray(nTrain * inSize), yAll.subarray(nTrain * ly)];
+    }
+    if (nTrain <= 0) throw new Error('nnplay: fit: no training samples left after the validation split');
+    const core = C();
+    const c = this._ptr;
+    const Rows = values.constructor;
+    const bx = new Rows(batchSize * inSize), by = new Float32Array(batchSize * ly);
+    const px = copyArrayIn(bx, 'a batch'), py = copyF32In(by, 'a batch\'s labels');
+    const history = { epoch: [], history: {} };
+    let state = (this.seed ?? 1) >>> 0;
+    const rand = () => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state / 4294967296; };
+    const call = async (hook, ...a) => { for (const cb of cbs) if (typeof cb[hook] === 'function') await cb[hook](...a); };
+    try {
+      let lastYield = now();
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        await call('onEpochBegin', epoch);
+        const order = Array.from({ length: nTrain }, (_, i) => i);
+        if (shuffle) for (let i = nTrain - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
+        const logs = this._withMetrics((mt) => {
+          for (let at = 0, batch = 0; at < nTrain; at += batchSize, batch++) {
+            const b = Math.min(batchSize, nTrain - at);
+            for (let r = 0; r < b; r++) { // gather the batch's rows into wasm (ids stay integers)
+              const s = order[at + r];
+              bx.set(values.subarray(s * inSize, (s + 1) * inSize), r * inSize);
+              by.set(yAll.subarray(s * ly, (s + 1) * ly), r * ly);
+            }
+            new Rows(core.HEAPU8.buffer, px, bx.length).set(bx.subarray(0, b * inSize));
+            heapF32().set(by.subarray(0, b * ly), py >> 2);
+            const st = withAlloc(4, 'loss', (pl) => core._nn_chain_train_batch(c, px, dtype, py, b, pl, mt));
+            if (st !== 0) throw this._error(st, `fit (epoch ${epoch + 1})`);
+          }
+        });
+        if (val) Object.assign(logs, Object.fromEntries(Object.entries(this.evaluate(val[0], val[1])).map(([k, v]) => [`val_${k}`, v])));
+        history.epoch.push(epoch);
+        for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+        await call('onEpochEnd', epoch, logs);
+        if (now() - lastYield >= 16) { await yieldNow(); lastYield = now(); }
+      }
+    } finally { free(px); free(py); }
+    return history;
   }
 
   getWeights() { this._c('getWeights'); return this._parts.flatMap((p) => p.getWeights()); }

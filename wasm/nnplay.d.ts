@@ -445,13 +445,16 @@ export function sequential(args: { layers: (LayerConfig | Sequential)[]; seed?: 
  * A model holding models: it runs them on their own weights (shared, not copied) with its own loss
  * and optimizer state, updating the layers that were trainable when it was compiled (Keras's rule,
  * as in the GAN recipe). Plain layers given around the models become models of their own inside.
- * fit and evaluate are not available yet: train with trainOnBatch.
  */
 export class ModelChain {
   name: string;
   compile(args: { optimizer: Optimizer | 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad'; loss: LossName;
     metrics?: MetricName[]; fromLogits?: boolean }): this;
   trainOnBatch(x: Data, y: Data): number | number[];
+  /** Epochs of shuffled batches; callbacks onEpochBegin/onEpochEnd. */
+  fit(x: Data, y: Data, args?: { epochs?: number; batchSize?: number; shuffle?: boolean; validationSplit?: number;
+    validationData?: [Data, Data]; callbacks?: object | object[] }): Promise<{ epoch: number[]; history: { [name: string]: number[] } }>;
+  evaluate(x: Data, y: Data): { [name: string]: number };
   predict(x: Data): Float32Array;
   getWeights(): (Float32Array & { shape: number[]; name: string })[];
   setWeights(weights: Data[]): void;

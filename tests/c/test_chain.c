@@ -53,6 +53,14 @@ static void test_chain_equals_one_model(void)
         CHECK(nn_chain_predict(c, x, NN_DTYPE_FLOAT32, 8, p1) == NN_OK && nn_model_predict(one, x, 8, p2) == NN_OK);
         for (int i = 0; i < 8; i++) CHECK(fabsf(p1[i] - p2[i]) < 1e-6f);
         CHECK(nn_chain_step_count(c) == 5);
+        nn_metrics m1, m2;
+        nn_metrics_init(&m1, 1, NN_LOSS_BCE, 0);
+        CHECK(nn_chain_evaluate(c, x, NN_DTYPE_FLOAT32, y, 8, &m1) == NN_OK);
+        nn_metrics_finalize(&m1);
+        CHECK(nn_model_evaluate(one, x, y, 8, &m2) == NN_OK);
+        CHECK(fabs(m1.loss - m2.loss) < 1e-6 && m1.accuracy == m2.accuracy);
+        nn_metrics_free(&m1);
+        nn_metrics_free(&m2);
         nn_chain_free(c);
         nn_model_free(a); nn_model_free(b); nn_model_free(one);
     }

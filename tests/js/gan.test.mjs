@@ -117,9 +117,34 @@ test('plain layers around a model become models inside; misuse gets a clear mess
   assert.throws(() => nn.sequential({ layers: [base, base] }), /model 2 of the chain is model 1 again/);
   assert.throws(() => base.add(mlp(2, 3, 1, 'sigmoid')), /to use models as layers, give them in sequential\(\{ layers/);
   const g = nn.sequential({ layers: [base] });
-  assert.throws(() => g.fit([[0, 0]], [0]), /fit is not available yet for a model holding models/);
   assert.throws(() => g.trainOnBatch([[0, 0]], [[0, 0, 0]]), /compile the model first/);
   g.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
   assert.throws(() => g.trainOnBatch([[0, 0]], [[2, 0, 0]]), /model 1 of the chain: label 2 at sample 0 is out of range/);
   g.dispose(); base.dispose();
+});
+
+test('fit and evaluate over models inside: a frozen base and a new head (transfer learning\'s shape)', async () => {
+  const base = mlp(11, 2, 8, 'tanh');
+  base.trainable = false;
+  const head = nn.sequential({ seed: 12, layers: [nn.layers.dense({ inputShape: [8], units: 1, activation: 'sigmoid' })] });
+  const m = nn.sequential({ layers: [base, head] });
+  m.compile({ optimizer: nn.train.adam(0.05), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const d = nn.data.generate('circle', { n: 200, seed: 4 });
+  const b0 = flat(base.getWeights());
+  const before = m.evaluate(d.x, d.y);
+  const h = await m.fit(d.x, d.y, { epochs: 20, batchSize: 16, validationSplit: 0.25 });
+  assert.deepEqual(Object.keys(h.history), ['loss', 'accuracy', 'val_loss', 'val_accuracy']);
+  assert.equal(h.history.loss.length, 20);
+  assert.ok(h.history.loss[19] < h.history.loss[0], `loss ${h.history.loss[0]} -> ${h.history.loss[19]}`);
+  const after = m.evaluate(d.x, d.y);
+  assert.ok(after.loss < before.loss && after.accuracy >= before.accuracy);
+  assert.deepEqual(flat(base.getWeights()), b0, 'the frozen base is unchanged');
+  // evaluate's loss is the mean loss of the predictions
+  const p = m.predict(d.x);
+  let bce = 0;
+  p.forEach((q, i) => { const t = d.y[i]; const c = Math.min(Math.max(q, 1e-7), 1 - 1e-7); bce -= t * Math.log(c) + (1 - t) * Math.log(1 - c); });
+  assert.ok(Math.abs(after.loss - bce / p.length) < 1e-3, `${after.loss} vs ${bce / p.length}`);
+  await assert.rejects(m.fit(d.x, d.y, { epochs: -1 }), /epochs must be an integer >= 0/);
+  await assert.rejects(m.fit(d.x, d.y, { verbose: 1 }), /fit/);
+  m.dispose(); head.dispose(); base.dispose();
 });
