@@ -4,6 +4,7 @@
  *   u64 n_params | f32 params[n_params] | u64 n_state | f32 state[n_state]
  *   u32 length | compile settings in the key/value encoding (length 0: not compiled)
  *   u64 step | u32 n_arrays | f32 optimizer state[n_arrays][n_params] | u32 rng[4]
+ *   (step 0 and no arrays for a compiled model: saved without its optimizer state)
  *   u32 crc32 (of everything before it)
  * Layers and compile settings name their options, so a new option needs no new version.
  * Versions 1 and 2 (fixed int/float records per layer) are still read. The loader checks the
@@ -31,8 +32,9 @@ static void put_floats(nn_wbuf *w, const float *v, size_t n)
     for (size_t i = 0; i < n; i++) nn_put_f32(w, v[i]);
 }
 
-static void write_model(const nn_model *m, nn_wbuf *w)
+static void write_model(const nn_model *m, nn_wbuf *w, int flags)
 {
+    int opt = m->compiled && !(flags & NN_SAVE_NO_OPTIMIZER);
     nn_put_bytes(w, NN_FILE_MAGIC, 8);
     nn_put_u32(w, NN_FILE_VERSION);
     nn_put_u32(w, m->seed);
@@ -53,30 +55,38 @@ static void write_model(const nn_model *m, nn_wbuf *w)
     nn_put_u32(w, (uint32_t)nc);
     if (nc && w->p && w->len + nc <= w->cap) nn_model_compile_encode(m, w->p + w->len, nc);
     w->len += nc;
-    nn_put_u64(w, m->compiled ? m->step : 0);
-    uint32_t ns = m->compiled ? (m->opt_m ? 1u : 0u) + (m->opt_v ? 1u : 0u) : 0;
+    nn_put_u64(w, opt ? m->step : 0);
+    uint32_t ns = opt ? (m->opt_m ? 1u : 0u) + (m->opt_v ? 1u : 0u) : 0;
     nn_put_u32(w, ns);
     if (ns && m->opt_m) put_floats(w, m->opt_m, m->n_params);
     if (ns && m->opt_v) put_floats(w, m->opt_v, m->n_params);
     for (int i = 0; i < 4; i++) nn_put_u32(w, m->rng.s[i]);
 }
 
-size_t nn_model_save_size(const nn_model *m)
+size_t nn_model_save_size(const nn_model *m) { return nn_model_save_size_ex(m, 0); }
+
+size_t nn_model_save_size_ex(const nn_model *m, int flags)
 {
     if (!m) return 0;
     nn_wbuf w = {NULL, 0, 0};
-    write_model(m, &w);
+    write_model(m, &w, flags);
     return w.len + 4;
 }
 
 int nn_model_save(const nn_model *m, void *buf, size_t cap, size_t *written)
 {
+    return nn_model_save_ex(m, buf, cap, written, 0);
+}
+
+int nn_model_save_ex(const nn_model *m, void *buf, size_t cap, size_t *written, int flags)
+{
     if (!m || !buf) return NN_ERR_ARG;
-    size_t need = nn_model_save_size(m);
+    if (flags & ~NN_SAVE_NO_OPTIMIZER) return nn_fail((nn_model *)m, NN_ERR_ARG, "save: unknown flags 0x%x", (unsigned)flags);
+    size_t need = nn_model_save_size_ex(m, flags);
     if (cap < need)
         return nn_fail((nn_model *)m, NN_ERR_ARG, "save: buffer of %zu bytes, need %zu", cap, need);
     nn_wbuf w = {(uint8_t *)buf, 0, cap};
-    write_model(m, &w);
+    write_model(m, &w, flags);
     nn_put_u32(&w, crc32_update(0, (const uint8_t *)buf, w.len));
     if (written) *written = w.len;
     return NN_OK;
@@ -261,9 +271,11 @@ nn_model *nn_model_load(const void *buf, size_t len, char *err)
     }
     if (r.bad) FAIL(NN_ERR_FORMAT, "truncated model bytes (optimizer)");
     uint32_t want = compiled ? (m->opt_m ? 1u : 0u) + (m->opt_v ? 1u : 0u) : 0;
-    if (n_arrays != want) FAIL(NN_ERR_FORMAT, "corrupt model: %u optimizer arrays, expected %u", n_arrays, want);
-    if ((m->opt_m && !get_floats(&r, m->opt_m, m->n_params)) ||
-        (m->opt_v && !get_floats(&r, m->opt_v, m->n_params)))
+    /* none: saved without the optimizer (Keras's include_optimizer=False): it starts afresh */
+    if (n_arrays != want && !(n_arrays == 0 && step == 0))
+        FAIL(NN_ERR_FORMAT, "corrupt model: %u optimizer arrays, expected %u", n_arrays, want);
+    if (n_arrays && ((m->opt_m && !get_floats(&r, m->opt_m, m->n_params)) ||
+                     (m->opt_v && !get_floats(&r, m->opt_v, m->n_params))))
         FAIL(NN_ERR_FORMAT, "truncated model bytes (optimizer state)");
     m->step = compiled ? step : 0;
     for (int i = 0; i < 4; i++) m->rng.s[i] = nn_get_u32(&r);

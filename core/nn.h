@@ -559,6 +559,11 @@ void nn_model_permutation(nn_model *m, int32_t *perm, int n);
 size_t nn_model_save_size(const nn_model *m);
 /* Write into buf (cap bytes); *written gets the size. */
 int nn_model_save(const nn_model *m, void *buf, size_t cap, size_t *written);
+/* The same with flags: NN_SAVE_NO_OPTIMIZER leaves the optimizer state out (Keras's
+ * include_optimizer=False): the smallest file to deploy; it loads compiled, with a fresh optimizer. */
+#define NN_SAVE_NO_OPTIMIZER 1
+size_t nn_model_save_size_ex(const nn_model *m, int flags);
+int nn_model_save_ex(const nn_model *m, void *buf, size_t cap, size_t *written, int flags);
 /* Rebuild a model from bytes; NULL with a message in err (NN_ERR_LEN bytes, may be NULL). */
 nn_model *nn_model_load(const void *buf, size_t len, char *err);
 int nn_model_save_file(const nn_model *m, const char *path);

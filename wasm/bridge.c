@@ -247,12 +247,12 @@ int nnw_evaluate(nn_model *m, const void *x, int dtype, const float *y, int n, n
 }
 
 /* Save into a fresh malloc'd buffer; *size gets its length. NULL on failure (message on m). */
-void *nnw_save(nn_model *m, uint32_t *size)
+void *nnw_save(nn_model *m, uint32_t *size, int flags)
 {
-    size_t n = nn_model_save_size(m), w = 0;
+    size_t n = nn_model_save_size_ex(m, flags), w = 0;
     void *buf = malloc(n);
     if (!buf) return NULL;
-    if (nn_model_save(m, buf, n, &w) != NN_OK) { free(buf); return NULL; }
+    if (nn_model_save_ex(m, buf, n, &w, flags) != NN_OK) { free(buf); return NULL; }
     *size = (uint32_t)w;
     return buf;
 }

@@ -424,10 +424,17 @@ export class Sequential {
     return text;
   }
 
-  /** The model file (architecture, weights, optimizer state) as bytes. */
-  save() {
+  /**
+   * The model file (architecture, weights, optimizer state) as bytes. { includeOptimizer: false }
+   * leaves the optimizer state out, as Keras's include_optimizer=False: the smallest file to
+   * deploy; it loads compiled, with a fresh optimizer.
+   */
+  save(options = {}) {
     const m = this._m();
-    const bytes = withAlloc(4, 'a length', (pl) => takeBytes(C()._nnw_save(m, pl), pl));
+    checkKeys(options ?? {}, ['includeOptimizer'], 'save');
+    const { includeOptimizer = true } = options ?? {};
+    if (typeof includeOptimizer !== 'boolean') throw new Error(`nnplay: save: includeOptimizer must be true or false, got ${show(includeOptimizer)}`);
+    const bytes = withAlloc(4, 'a length', (pl) => takeBytes(C()._nnw_save(m, pl, includeOptimizer ? 0 : 1), pl));
     if (!bytes) throw new Error(`nnplay: save: out of memory (${cstr(C()._nn_model_error(m)) || 'no message'})`);
     return bytes;
   }

@@ -385,7 +385,8 @@ export class Sequential {
   getWeights(): (Float32Array & { shape: number[]; name: string })[];
   setWeights(weights: Data[]): void;
   summary(printFn?: ((text: string) => void) | null): string;
-  save(): Uint8Array;
+  /** includeOptimizer false (Keras's include_optimizer): no optimizer state, the smallest file. */
+  save(options?: { includeOptimizer?: boolean }): Uint8Array;
   dispose(): void;
   readonly isDisposed: boolean;
   learningRate: number;

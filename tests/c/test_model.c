@@ -551,6 +551,33 @@ static void test_random_fill(void)
     CHECK(nn_random_fill(NULL, 4, 0, 0.0f, 1.0f, 1) == NN_ERR_ARG);
 }
 
+/* Keras's include_optimizer=False: the file without the optimizer state loads compiled, afresh. */
+static void test_save_without_optimizer(void)
+{
+    nn_model *m = xor_model(9);
+    nn_fit_opts fo = nn_fit_defaults();
+    fo.epochs = 5;
+    nn_model_fit(m, XOR_X, XOR_Y, 4, &fo, NULL, NULL);
+    size_t full = nn_model_save_size(m), slim = nn_model_save_size_ex(m, NN_SAVE_NO_OPTIMIZER), w = 0;
+    CHECK(full - slim == 2 * 4 * nn_model_num_params(m)); /* Adam's m and v */
+    unsigned char *buf = malloc(slim);
+    CHECK(nn_model_save_ex(m, buf, slim, &w, NN_SAVE_NO_OPTIMIZER) == NN_OK && w == slim);
+    CHECK(nn_model_save_ex(m, buf, slim, &w, 4) == NN_ERR_ARG && strstr(nn_model_error(m), "unknown flags"));
+    char err[NN_ERR_LEN];
+    nn_model *r = nn_model_load(buf, slim, err);
+    CHECK(r && nn_model_step_count(r) == 0 && nn_model_optimizer(r) != NULL);
+    if (r) {
+        float p1[4], p2[4];
+        nn_model_predict(m, XOR_X, 4, p1);
+        nn_model_predict(r, XOR_X, 4, p2);
+        CHECK(!memcmp(p1, p2, sizeof p1));
+        CHECK(nn_model_fit(r, XOR_X, XOR_Y, 4, &fo, NULL, NULL) == NN_OK);
+    }
+    nn_model_free(r);
+    free(buf);
+    nn_model_free(m);
+}
+
 int main(void)
 {
     RUN(test_xor);
@@ -568,5 +595,6 @@ int main(void)
     RUN(test_int_inputs);
     RUN(test_trainable);
     RUN(test_random_fill);
+    RUN(test_save_without_optimizer);
     return nt_summary("model");
 }

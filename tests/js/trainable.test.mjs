@@ -100,3 +100,20 @@ test('nn.random.normal / uniform: seeded, shaped, the core\'s numbers', () => {
   assert.throws(() => nn.random.uniform(3, { minval: 2, maxval: 1 }), /random.uniform: maxval must be >= minval/);
   assert.throws(() => nn.random.uniform(3, { seed: -5 }), /seed/);
 });
+
+test('save({ includeOptimizer: false }): no optimizer state, a smaller file that loads compiled and trains on', async () => {
+  const m = build();
+  await m.fit(XOR_X, XOR_Y, { epochs: 5, batchSize: 4 });
+  const full = m.save();
+  const slim = m.save({ includeOptimizer: false });
+  const nParams = m.getWeights().filter((w) => !/moving/.test(w.name)).reduce((s, w) => s + w.length, 0);
+  assert.equal(full.length - slim.length, 2 * 4 * nParams, 'Adam\'s two arrays left out');
+  const r = nn.loadModel(slim);
+  assert.deepEqual(r.predict(XOR_X), m.predict(XOR_X));
+  assert.equal(r.steps, 0, 'a fresh optimizer');
+  const h = await r.fit(XOR_X, XOR_Y, { epochs: 3, batchSize: 4 });
+  assert.ok(Number.isFinite(h.history.loss[2]));
+  assert.throws(() => m.save({ includeOptimizer: 'no' }), /includeOptimizer must be true or false/);
+  assert.throws(() => m.save({ quantize: 'int8' }), /save/);
+  m.dispose(); r.dispose();
+});
