@@ -12,22 +12,13 @@ import path from 'node:path';
 import { ROOT, isMain, main } from './util.mjs';
 import { text } from '../wasm/text.js';
 import { encodeTextDataset } from '../web/text-data.js';
+import { seeded } from '../web/seeded.js';
 
 export const SPAM_DIR = path.join(ROOT, 'node_modules', '@stdlib', 'datasets-spam-assassin', 'data');
 export const FORTUNES_DIR = '/usr/share/games/fortunes';
 export const SPAM = { maxlen: 100, numWords: 10000, trainShare: 0.8, seed: 20261125, oovToken: '<OOV>' };
 const ENGLISH_FILES = ['fortunes', 'wisdom', 'literature'];
 
-// mulberry32: the split must never change between machines or Node versions
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A message's body: everything after the first empty line (the end of the headers). */
 export function messageBody(message) {
@@ -39,7 +30,7 @@ export function messageBody(message) {
  * the first SPAM.trainShare of it trains, the rest tests. */
 export function splitOrder(n) {
   const order = Array.from({ length: n }, (_, i) => i);
-  const rand = rng(SPAM.seed);
+  const rand = seeded(SPAM.seed); // the split never changes between machines or Node versions
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];

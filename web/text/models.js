@@ -3,6 +3,7 @@
 // character model are built from a few sizes, the inference twin that generates one character per
 // pass, character windows, and the word spans the occlusion view colours.
 // Plain JS over the JS API (`nn` is passed in), no DOM.
+export { seeded } from '../seeded.js';
 
 /** The mail corpus as web/data/spam.nntx.gz stores it (tools/data-text.mjs), and the shipped classifier. */
 export const MAIL = { maxlen: 100, vocab: 10000, model: 'models/spam-gru.nnplay' };
@@ -116,16 +117,6 @@ export function contextRow(ids, window) {
   return row;
 }
 
-/** mulberry32: a seeded random source, the same everywhere. */
-export function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The words of a text as Keras's tokenizer splits it (a character of `filters` or the split
