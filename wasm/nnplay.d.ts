@@ -452,9 +452,10 @@ export class ModelChain {
   compile(args: { optimizer: Optimizer | 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad'; loss: LossName;
     metrics?: MetricName[]; fromLogits?: boolean }): this;
   trainOnBatch(x: Data, y: Data): number | number[];
-  /** Epochs of shuffled batches; callbacks onEpochBegin/onEpochEnd. */
-  fit(x: Data, y: Data, args?: { epochs?: number; batchSize?: number; shuffle?: boolean; validationSplit?: number;
-    validationData?: [Data, Data]; callbacks?: object | object[] }): Promise<{ epoch: number[]; history: { [name: string]: number[] } }>;
+  /** A model's fit (every callback hook, verbose, stopTraining) without augment; seeded shuffle. */
+  fit(x: Data, y: Data, args?: Omit<FitArgs, 'augment'>): Promise<History>;
+  /** Set true (e.g. in a callback) to stop fit after the current batch. */
+  stopTraining: boolean;
   evaluate(x: Data, y: Data): { [name: string]: number };
   predict(x: Data): Float32Array;
   getWeights(): (Float32Array & { shape: number[]; name: string })[];
