@@ -53,6 +53,21 @@ export const DEFAULTS = Object.freeze({
   seed: 1,
 });
 
+/**
+ * What the page applies when a target is picked, and the bench's training budget for it (rounds):
+ * the ring and grid are scored as the PacGAN paper does (bench/gan.mjs); the others use DEFAULTS.
+ */
+export const PRESETS = Object.freeze({
+  ring: Object.freeze({ settings: Object.freeze({ ...DEFAULTS, target: 'ring' }), budget: 4000 }),
+  grid: Object.freeze({ settings: Object.freeze({ ...DEFAULTS, target: 'grid' }), budget: 4000 }),
+});
+
+/** The preset of a target name: { settings, budget } (DEFAULTS with that target for the others). */
+export function presetFor(target) {
+  oneOf(target, TARGET_NAMES, 'target');
+  return PRESETS[target] ?? { settings: { ...DEFAULTS, target }, budget: PRESETS.ring.budget };
+}
+
 const show = (v) => (typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? `an array of ${v.length}` : String(v));
 const fail = (field, want, v) => { throw new Error(`gan: ${field} must be ${want}, got ${show(v)}`); };
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
