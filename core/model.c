@@ -190,10 +190,13 @@ static int plan_layer(const nn_model *m, const nn_layer_spec *spec, nn_layer *L,
     return nn_layer_plan(L, spec, rank, shape, err);
 }
 
+void nn_model_release_buffers(nn_model *m) { if (m) free_buffers(m); }
+
 static int add_layer(nn_model *m, nn_layer_spec spec)
 {
     nn_layer L;
     int st = plan_layer(m, &spec, &L, m->err);
+    if (st == NN_OK) st = nn_layer_take_name(m, &L.spec);
     if (st != NN_OK) return st;
     if (m->n_layers == m->layers_cap) {
         int cap = m->layers_cap ? 2 * m->layers_cap : 8;
@@ -580,8 +583,8 @@ size_t nn_model_summary(const nn_model *m, char *buf, size_t cap)
     EMIT("%.60s\n", "============================================================");
     for (int l = 0; l < m->n_layers; l++) {
         const nn_layer *L = &m->layers[l];
-        char name[64], shape[40];
-        snprintf(name, sizeof name, "%s_%d (%s)", L->ops->name, l + 1, L->ops->name);
+        char name[NN_LAYER_NAME + 32], shape[40];
+        snprintf(name, sizeof name, "%s (%s)", L->spec.name, L->ops->name); /* Keras's "dense (Dense)" */
         int o = snprintf(shape, sizeof shape, "[null");
         for (int i = 0; i < L->out_rank && o < (int)sizeof shape; i++)
             o += snprintf(shape + o, sizeof shape - (size_t)o, ",%d", L->out_shape[i]);

@@ -138,8 +138,10 @@ typedef enum {
     NN_KIND_ENUM = 4,  /* a name from a name table (activation, initializer, padding, ...) */
     NN_KIND_INTS = 5,  /* `count` integers; one number stands for all of them (kernelSize: 3) */
     NN_KIND_SHAPE = 6, /* 1 to NN_MAX_RANK integers, each positive or -1 (reshape's targetShape) */
-    NN_KIND_LAYER = 7  /* a recurrent layer's spec, nested (Bidirectional's layer); one level deep:
+    NN_KIND_LAYER = 7, /* a recurrent layer's spec, nested (Bidirectional's layer); one level deep:
                         * the nested layer cannot hold a layer itself */
+    NN_KIND_STRING = 8 /* a name of fewer than `count` bytes: a letter or digit, then letters, digits
+                        * and - _ . / (TF.js's rule for names); "" when not given */
 } nn_kind;
 
 /* A name table: ids 0..count-1 with canonical names, plus aliases accepted on input. */
@@ -170,6 +172,7 @@ typedef struct {
     const char *doc;       /* one line for people */
 } nn_option;
 
+#define NN_LAYER_NAME 64   /* bytes of a layer name, its NUL included */
 #define NN_SPEC_BYTES 96   /* room for the largest layer config struct */
 
 /* A layer's configuration: its type and its options decoded into the type's config struct.
@@ -182,6 +185,8 @@ typedef struct {
     uint32_t given;                 /* bit i: option i was set (not left at its default) */
     int32_t trainable;              /* option "trainable" of every type (1, Keras's default); 0
                                      * freezes the weights for optimizers compiled after */
+    char name[NN_LAYER_NAME];       /* option "name" of every type, unique within a model; "" gets
+                                     * Keras's default when added: dense, dense_1, conv2d, ... */
     char err[128];                  /* the first failed set, "" if none */
 } nn_layer_spec;
 
@@ -257,7 +262,7 @@ nn_layer_spec nn_spec(int type);
 /* A number option: int, float, bool (0/1) or enum id. */
 int nn_spec_set(nn_layer_spec *s, const char *option, double value);
 int nn_spec_set_ints(nn_layer_spec *s, const char *option, int n, const int *values);
-/* An enum option by name (aliases accepted). */
+/* An enum option by name (aliases accepted), or a string option: nn_spec_set_name(&s, "name", "head"). */
 int nn_spec_set_name(nn_layer_spec *s, const char *option, const char *value);
 /* A layer option (NN_KIND_LAYER): a copy of `layer`, checked now (it must be complete, recurrent,
  * and hold no layer itself). */
@@ -342,6 +347,28 @@ int nn_model_set_from_logits(nn_model *m, int from_logits);
 int nn_model_set_trainable(nn_model *m, int i, int trainable);
 /* 1 when layer i is trainable (its current flag), 0 when frozen or out of range. */
 int nn_model_layer_trainable(const nn_model *m, int i);
+/* ---- model surgery (Keras's get_layer, Sequential.pop, layers reused in a new model) ----
+ *     nn_model *base = trained model: conv2d, max_pooling2d, flatten, dense, dense_1 (the head)
+ *     nn_model_pop(base);                                   (the head is gone; compile again)
+ *     nn_model *m = nn_model_create(rank, shape, seed);
+ *     for (int i = 0; i < nn_model_num_layers(base); i++) nn_model_add_from(m, base, i);
+ *     nn_model_set_trainable(m, -1, 0);                     (freeze the copied layers)
+ *     nn_model_add(m, nn_dense(5, NN_ACT_SOFTMAX));         (named dense_1: "dense" is taken)
+ *     nn_model_compile(m, &adam, NN_LOSS_SCCE);             (trains the new head only) */
+/* Layer i's name ("" for a bad index). Points into m; valid until the layers change. */
+const char *nn_model_layer_name(const nn_model *m, int i);
+/* The index of the layer named name, or -1 (with a message on m naming the known layers). */
+int nn_model_find_layer(nn_model *m, const char *name);
+/* Remove the last layer, its weights and state (Keras's Sequential.pop). The model drops its
+ * compile (the optimizer state no longer matches): compile it again before training. */
+int nn_model_pop(nn_model *m);
+/* Append a copy of src's layer i: its spec (name and trainable flag included), weights and
+ * non-trainable state, copied (the models share nothing afterwards; a chain of models shares).
+ * The layer must fit the model's current output shape; a name already in m gets refused. */
+int nn_model_add_from(nn_model *m, const nn_model *src, int i);
+/* The per-sample shape src's layer i reads (the model's input shape for i = 0): the input shape
+ * of a new model that starts with that layer. Returns the rank, 0 for a bad index. */
+int nn_model_layer_input_shape(const nn_model *m, int i, int *shape);
 /* Compile from settings in the key/value encoding (u16 n, n x entry; keys: optimizer,
  * learningRate, momentum, nesterov, beta1, beta2, rho, epsilon, initialAccumulatorValue, loss,
  * fromLogits), as the JS API's compile passes them. Unset keys take TF.js's defaults. */

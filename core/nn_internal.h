@@ -193,6 +193,12 @@ int nn_layer_plan(nn_layer *L, const nn_layer_spec *spec, int in_rank, const int
  * before it allocates anything). */
 int nn_model_check_layers(const nn_model *m, const nn_layer_spec *specs, int n, uint64_t *n_params,
                           uint64_t *n_state, char *err);
+/* Free every layer cache and the model's batch buffers (they come back at the next pass). */
+void nn_model_release_buffers(nn_model *m);
+/* Give spec a name unique in m (Keras's default when it has none), or refuse a taken one (surgery.c). */
+int nn_layer_take_name(nn_model *m, nn_layer_spec *spec);
+/* The index of the layer named name, or -1, with no message. */
+int nn_model_find_layer_quiet(const nn_model *m, const char *name);
 /* Ensure every layer cache holds cap samples. */
 int nn_model_reserve(nn_model *m, int cap);
 /* Product of a shape. */

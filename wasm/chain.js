@@ -291,6 +291,19 @@ export class ModelChain {
     this._c('getConfig');
     const layers = this._parts.flatMap((p) => p.getConfig().layers.map((l, i) => (i === 0 && p !== this._first
       ? { className: l.className, config: Object.fromEntries(Object.entries(l.config).filter(([k]) => k !== 'inputShape')) } : l)));
+    // names are unique within each model, not across them: a repeated one gets a number, as Keras numbers defaults
+    const taken = new Set(layers.map((l) => l.config.name));
+    const seen = new Set();
+    for (const l of layers) {
+      const base = l.config.name;
+      if (seen.has(base)) {
+        let k = 1;
+        while (taken.has(`${base}_${k}`)) k++;
+        l.config = { ...l.config, name: `${base}_${k}` };
+        taken.add(l.config.name);
+      }
+      seen.add(l.config.name);
+    }
     return { name: this.name, layers };
   }
 

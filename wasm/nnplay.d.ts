@@ -8,7 +8,7 @@ export function ready(options?: { wasmBinary?: ArrayBuffer | Uint8Array; locateF
   createModule?: (options: object) => Promise<object> }): Promise<void>;
 
 /** The core's tables, which nn.layers, validation and the pages are built from. */
-export interface OptionInfo { name: string; kind: 'int' | 'float' | 'bool' | 'enum' | 'ints' | 'shape' | 'layer'; count: number;
+export interface OptionInfo { name: string; kind: 'int' | 'float' | 'bool' | 'enum' | 'ints' | 'shape' | 'layer' | 'string'; count: number;
   required: boolean; min: number; max: number; default: number | boolean | string; values?: string; alias?: string; doc: string }
 export interface TableInfo {
   /** intInput: as the first layer, it takes integer token ids as they are (Int32Array, Uint16Array, Uint8Array). */
@@ -29,7 +29,7 @@ export type Data = Float32Array | Float64Array | Int32Array | Uint16Array | Uint
 
 interface CommonLayerArgs extends CommonOptions { inputShape?: number[]; batchInputShape?: (number | null)[]; inputDim?: number;
   /** A sequence input of this many steps (Embedding's input_length): inputShape [inputLength]. */
-  inputLength?: number; name?: string }
+  inputLength?: number }
 export interface Regularizer { l1: number; l2: number }
 export interface LayerConfig { readonly className: ClassName; readonly config: object }
 
@@ -67,6 +67,8 @@ export type LayerType = 'dense' | 'activation' | 'dropout' | 'conv2d' | 'maxPool
 interface CommonOptions {
   /** update the weights when training (false: frozen for optimizers compiled after) (default true) */
   trainable?: boolean;
+  /** the layer's name, unique in its model (default: its class in snake_case, numbered: dense, dense_1) (default "") */
+  name?: string;
 }
 
 export const layers: {
@@ -395,8 +397,17 @@ export class Sequential {
   readonly outputSize: number;
   readonly inputShape: number[];
   readonly outputShape: number[];
-  /** Each layer's trainable reads and sets its flag (Keras's layer.trainable). */
-  readonly layers: (LayerConfig & LayerInfo & { trainable: boolean })[];
+  /** Each layer's trainable reads and sets its flag (Keras's layer.trainable). Given to a new
+   * model (sequential({ layers: [...m.layers.slice(0, -1), head] })), an entry is copied with its
+   * weights, state and trainable flag; the models share nothing afterwards. */
+  readonly layers: (LayerConfig & LayerInfo & { name: string; trainable: boolean })[];
+  /** A layer by name or index (TF.js's getLayer(name?, index?), Keras's get_layer): an entry of layers. */
+  getLayer(name: string): Sequential['layers'][number];
+  getLayer(name: undefined | null, index: number): Sequential['layers'][number];
+  getLayer(index: number): Sequential['layers'][number];
+  getLayer(which: { name?: string; index?: number }): Sequential['layers'][number];
+  /** Remove the last layer (Keras's Sequential.pop); compile again before training. */
+  pop(): void;
   /** false freezes every layer, true unfreezes them; taken when the model is next compiled (Keras's
    * rule: an optimizer compiled before keeps updating what it updated). */
   trainable: boolean;
