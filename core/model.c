@@ -94,6 +94,7 @@ void nn_model_free(nn_model *m)
     NN_FREE(m->opt_v);
     NN_FREE(m->state);
     NN_FREE(m->aug_tmp);
+    nn_prune_free(m);
     NN_FREE(m);
 }
 
@@ -565,6 +566,7 @@ int nn_model_apply_grads(nn_model *m)
     nn_clip_grads(m, &m->opt);
     m->step++;
     nn_step_layers(m, &m->opt, m->step, m->opt_m, m->opt_v, NULL);
+    if (m->prune) nn_prune_after_step(m); /* pruned weights stay 0 */
     return NN_OK;
 }
 
