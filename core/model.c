@@ -599,6 +599,15 @@ size_t nn_model_summary(const nn_model *m, char *buf, size_t cap)
         EMIT("Trainable params: %zu\n", m->n_params - frozen);
         EMIT("Non-trainable params: %zu\n", m->n_state + frozen);
     }
+    uint64_t pstep, pw = 0, pz = 0;
+    if (nn_model_pruning(m, NULL, &pstep)) { /* TF MOT's wrapped layers show in its summary; here a line */
+        for (int l = 0; l < m->n_layers; l++) {
+            uint64_t w, z;
+            if (nn_model_layer_sparsity(m, l, &w, &z) == 1) { pw += w; pz += z; }
+        }
+        EMIT("Pruning: step %llu, %.1f%% of %llu pruned weights are 0\n", (unsigned long long)pstep,
+             pw ? 100.0 * (double)pz / (double)pw : 0.0, (unsigned long long)pw);
+    }
 #undef EMIT
     if (buf && cap) buf[len < cap ? len : cap - 1] = 0;
     return len;

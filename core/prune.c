@@ -214,7 +214,7 @@ int nn_model_prune(nn_model *m, const nn_prune_schedule *s, const int *layers, i
         if (nn_model_layer_sparsity(m, layers[i], NULL, NULL) < 0)
             return nn_fail(m, NN_ERR_ARG, "pruning: layer %d (%s) has no prunable weights (kernels, recurrent "
                            "kernels and embeddings are pruned; biases and batchnorm never)", layers[i],
-                           m->layers[layers[i]].ops->name);
+                           m->layers[layers[i]].ops->func);
     }
     int any = 0;
     for (int l = 0; l < m->n_layers && !any; l++) any = nn_model_layer_sparsity(m, l, NULL, NULL) >= 0;
