@@ -94,6 +94,7 @@ void nn_model_free(nn_model *m)
     NN_FREE(m->opt_v);
     NN_FREE(m->state);
     NN_FREE(m->aug_tmp);
+    nn_prune_free(m);
     NN_FREE(m);
 }
 
@@ -568,6 +569,7 @@ int nn_model_apply_grads(nn_model *m)
     nn_clip_grads(m, &m->opt);
     m->step++;
     nn_step_layers(m, &m->opt, m->step, m->opt_m, m->opt_v, NULL);
+    if (m->prune) nn_prune_after_step(m); /* pruned weights stay 0 */
     return NN_OK;
 }
 
@@ -599,6 +601,15 @@ size_t nn_model_summary(const nn_model *m, char *buf, size_t cap)
     if (m->n_state || frozen) { /* and frozen layers' weights among the non-trainable ones */
         EMIT("Trainable params: %zu\n", m->n_params - frozen);
         EMIT("Non-trainable params: %zu\n", m->n_state + frozen);
+    }
+    uint64_t pstep, pw = 0, pz = 0;
+    if (nn_model_pruning(m, NULL, &pstep)) { /* TF MOT's wrapped layers show in its summary; here a line */
+        for (int l = 0; l < m->n_layers; l++) {
+            uint64_t w, z;
+            if (nn_model_layer_sparsity(m, l, &w, &z) == 1) { pw += w; pz += z; }
+        }
+        EMIT("Pruning: step %llu, %.1f%% of %llu pruned weights are 0\n", (unsigned long long)pstep,
+             pw ? 100.0 * (double)pz / (double)pw : 0.0, (unsigned long long)pw);
     }
 #undef EMIT
     if (buf && cap) buf[len < cap ? len : cap - 1] = 0;

@@ -600,10 +600,72 @@ int nn_model_save(const nn_model *m, void *buf, size_t cap, size_t *written);
 #define NN_SAVE_NO_OPTIMIZER 1
 size_t nn_model_save_size_ex(const nn_model *m, int flags);
 int nn_model_save_ex(const nn_model *m, void *buf, size_t cap, size_t *written, int flags);
+/* NN_SAVE_QUANTIZE_INT8: post-training weight quantization. The prunable tensors (below: kernels,
+ * recurrent kernels, embeddings) are stored as int8 with one f32 scale per output channel (the
+ * last axis), symmetric: q = round(w / s), s = max|w| / 127 over the channel; biases, batchnorm and
+ * optimizer state stay f32. About 4x smaller; nn_model_load dequantizes (w = q s), so the loaded
+ * model is float and keeps working and training. Lossless sparse storage is automatic: any array
+ * whose bitmap of nonzeros plus nonzero values is smaller than its floats is stored that way. */
+#define NN_SAVE_QUANTIZE_INT8 2
 /* Rebuild a model from bytes; NULL with a message in err (NN_ERR_LEN bytes, may be NULL). */
 nn_model *nn_model_load(const void *buf, size_t len, char *err);
 int nn_model_save_file(const nn_model *m, const char *path);
 nn_model *nn_model_load_file(const char *path, char *err);
+
+/* ---- pruning (TF Model Optimization's prune_low_magnitude) ----
+ * Magnitude pruning of the prunable tensors (kernels of Dense and Conv2D, the kernels and
+ * recurrent kernels of the recurrent layers, embeddings; never biases or batchnorm, as TF MOT):
+ * each pruned tensor keeps a mask, and after every optimizer step (nn_model_apply_grads, so in
+ * train_batch, train_steps and fit) the pruning's own step counter (TF MOT's pruning_step, batches
+ * trained since nn_model_prune) is checked against the schedule: on a pruning step the mask keeps
+ * the round(size * (1 - sparsity)) largest |w| of the tensor (at least 1; ties at the threshold are
+ * kept, as TF MOT's top_k threshold), then every pruned weight is set to exactly 0 again, so pruned
+ * weights stay zero through fine-tuning. TF MOT updates a mask before the batch's forward, nnplay
+ * right after its step: the same masks, one batch apart. The state (schedule, step, masks) is
+ * saved in the model file and restored by nn_model_load, so fine-tuning resumes; strip it before
+ * exporting (the zeros stay). Adding layers to a pruned model drops its pruning.
+ *     nn_prune_schedule s = nn_polynomial_decay(0.0f, 0.8f, 0, 1000, 3.0f, 100);
+ *     nn_model_prune(m, &s, NULL, 0);            (every prunable layer)
+ *     nn_model_fit(m, x, y, n, &fo, NULL, NULL);  (80% of each kernel is 0 from step 1000)
+ *     nn_model_strip_pruning(m);                  (then save: zeros are stored sparse) */
+typedef enum {
+    NN_PRUNE_CONSTANT = 0,   /* ConstantSparsity: final_sparsity from begin_step on */
+    NN_PRUNE_POLYNOMIAL = 1  /* PolynomialDecay: s = (s_i - s_f) (1 - p)^power + s_f,
+                              * p = clamp((step - begin) / (end - begin), 0, 1) */
+} nn_prune_kind;
+typedef struct {
+    int kind;                 /* nn_prune_kind */
+    float initial_sparsity;   /* PolynomialDecay's start, in [0, 1) (unused by constant) */
+    float final_sparsity;     /* the target, in [0, 1) */
+    int64_t begin_step;       /* first pruning step (>= 0) */
+    int64_t end_step;         /* last one; -1: never ends (constant only) */
+    float power;              /* PolynomialDecay's exponent (TF MOT's default 3) */
+    int32_t frequency;        /* masks are updated every frequency steps from begin_step (>= 1) */
+} nn_prune_schedule;
+/* TF MOT's defaults: constant (begin 0, end -1, frequency 100), polynomial (power 3, frequency 100). */
+nn_prune_schedule nn_constant_sparsity(float target, int64_t begin_step, int64_t end_step, int frequency);
+nn_prune_schedule nn_polynomial_decay(float initial_sparsity, float final_sparsity, int64_t begin_step,
+                                      int64_t end_step, float power, int frequency);
+/* NN_OK when s is usable; the message names the bad field (err: NN_ERR_LEN bytes, may be NULL). */
+int nn_prune_schedule_check(const nn_prune_schedule *s, char *err);
+/* The sparsity of s at step into *sparsity; returns 1 when masks are updated at that step
+ * (begin <= step <= end, or no end, and (step - begin) % frequency == 0), 0 otherwise, or
+ * NN_ERR_ARG for a bad schedule. */
+int nn_prune_schedule_at(const nn_prune_schedule *s, int64_t step, float *sparsity);
+/* Prune layers[0..n) (indices; NULL or n 0: every layer with a prunable tensor), starting the
+ * pruning step at 0; a model already pruned is pruned afresh (old masks dropped, zeros kept). A
+ * layer given without prunable tensors is refused by name. Nothing changes until training. */
+int nn_model_prune(nn_model *m, const nn_prune_schedule *s, const int *layers, int n);
+/* Update the masks now at `sparsity` (in [0, 1); < 0: the schedule's value at the current step) and
+ * zero the pruned weights: one-shot pruning without training. */
+int nn_model_prune_update(nn_model *m, float sparsity);
+/* Drop the masks and schedule (TF MOT's strip_pruning); the weights keep their zeros. */
+int nn_model_strip_pruning(nn_model *m);
+/* 1 when m is being pruned, with its schedule and pruning step if asked (either may be NULL). */
+int nn_model_pruning(const nn_model *m, nn_prune_schedule *s, uint64_t *step);
+/* Layer i's prunable weights and how many are 0 into *weights and *zeros; returns 1 when the layer
+ * is pruned (has masks), 0 when not, -1 when it has no prunable tensor or i is out of range. */
+int nn_model_layer_sparsity(const nn_model *m, int i, uint64_t *weights, uint64_t *zeros);
 
 /* ---- build info ---- */
 /* "wasm-simd128", "x86-avx2-fma", "x86-sse2" or "scalar": the kernels compiled in. */

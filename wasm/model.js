@@ -495,14 +495,18 @@ export class Sequential {
   /**
    * The model file (architecture, weights, optimizer state) as bytes. { includeOptimizer: false }
    * leaves the optimizer state out, as Keras's include_optimizer=False: the smallest file to
-   * deploy; it loads compiled, with a fresh optimizer.
+   * deploy; it loads compiled, with a fresh optimizer. { quantize: 'int8' } stores the kernels as
+   * int8 with one scale per output channel (about 4x smaller; dequantized to float on load).
+   * Weights that are mostly zeros (pruned) are stored sparse in any case.
    */
   save(options = {}) {
     const m = this._m();
-    checkKeys(options ?? {}, ['includeOptimizer'], 'save');
-    const { includeOptimizer = true } = options ?? {};
+    checkKeys(options ?? {}, ['includeOptimizer', 'quantize'], 'save');
+    const { includeOptimizer = true, quantize = null } = options ?? {};
     if (typeof includeOptimizer !== 'boolean') throw new Error(`nnplay: save: includeOptimizer must be true or false, got ${show(includeOptimizer)}`);
-    const bytes = withAlloc(4, 'a length', (pl) => takeBytes(C()._nnw_save(m, pl, includeOptimizer ? 0 : 1), pl));
+    if (quantize != null && quantize !== 'int8') throw new Error(`nnplay: save: quantize must be 'int8' (or left out for float32), got ${show(quantize)}`);
+    const flags = (includeOptimizer ? 0 : 1) | (quantize === 'int8' ? 2 : 0); // NN_SAVE_NO_OPTIMIZER, NN_SAVE_QUANTIZE_INT8
+    const bytes = withAlloc(4, 'a length', (pl) => takeBytes(C()._nnw_save(m, pl, flags), pl));
     if (!bytes) throw new Error(`nnplay: save: out of memory (${cstr(C()._nn_model_error(m)) || 'no message'})`);
     return bytes;
   }

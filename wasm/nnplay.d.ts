@@ -39,6 +39,35 @@ export const random: {
   uniform(shape: number | number[], args?: { minval?: number; maxval?: number; seed?: number }): Float32Array & { shape: number[] };
 };
 
+/** A pruning schedule (TF MOT's): call(step) says whether masks are updated at that training batch and to what sparsity. */
+export interface PruningSchedule {
+  readonly className: 'ConstantSparsity' | 'PolynomialDecay';
+  readonly config: Readonly<Record<string, number>>;
+  call(step: number): { shouldPrune: boolean; sparsity: number };
+  getConfig(): Record<string, number>;
+}
+export interface LayerSparsity { layer: number; name: string; weights: number; zeros: number; sparsity: number; pruned: boolean }
+/** Magnitude pruning as TF Model Optimization's tfmot.sparsity.keras; steps are training batches since pruneLowMagnitude. */
+export const pruning: {
+  /** Prunes kernels, recurrent kernels and embeddings (all such layers, or `layers` by index or name) as the model
+   * trains; in place (the model is returned); the state is saved with model.save(). `schedule` is an alias. */
+  pruneLowMagnitude<M extends Sequential>(model: M, args: { pruningSchedule?: PruningSchedule; schedule?: PruningSchedule;
+    layers?: (number | string)[] }): M;
+  /** targetSparsity in [0, 1); beginStep 0, endStep -1 (never ends), frequency 100. */
+  constantSparsity(args: { targetSparsity: number; beginStep?: number; endStep?: number; frequency?: number }): PruningSchedule;
+  /** s = (initial - final) (1 - p)^power + final, p = clamp((step - begin) / (end - begin)); power 3, frequency 100. */
+  polynomialDecay(args: { initialSparsity?: number; finalSparsity: number; beginStep?: number; endStep: number;
+    power?: number; frequency?: number }): PruningSchedule;
+  /** Drops masks and schedule; the zeros stay. In place. */
+  stripPruning<M extends Sequential>(model: M): M;
+  /** One-shot: masks now at `sparsity` (default: the schedule's at the current step), pruned weights zeroed. */
+  updateMasks<M extends Sequential>(model: M, args?: { sparsity?: number }): M;
+  /** null when not pruned. */
+  status(model: Sequential): { step: number; schedule: PruningSchedule } | null;
+  /** Per layer with prunable weights. */
+  sparsity(model: Sequential): LayerSparsity[];
+};
+
 // ---- generated from the core's tables by tools/dts.mjs: do not edit by hand ----
 export type ActivationName = 'linear' | 'none' | 'identity' | 'relu' | 'leakyRelu' | 'leaky_relu' | 'leakyrelu' | 'elu' |
   'sigmoid' | 'tanh' | 'softmax' | 'hardSigmoid' | 'hard_sigmoid';
@@ -387,8 +416,9 @@ export class Sequential {
   getWeights(): (Float32Array & { shape: number[]; name: string })[];
   setWeights(weights: Data[]): void;
   summary(printFn?: ((text: string) => void) | null): string;
-  /** includeOptimizer false (Keras's include_optimizer): no optimizer state, the smallest file. */
-  save(options?: { includeOptimizer?: boolean }): Uint8Array;
+  /** includeOptimizer false (Keras's include_optimizer): no optimizer state, the smallest file. quantize 'int8':
+   * kernels as int8 with per-output-channel scales (~4x smaller, float again on load). Pruned weights are stored sparse. */
+  save(options?: { includeOptimizer?: boolean; quantize?: 'int8' }): Uint8Array;
   dispose(): void;
   readonly isDisposed: boolean;
   learningRate: number;
