@@ -64,7 +64,7 @@ test('pruneLowMagnitude: masks hold through fit, the schedule counts batches, sp
   const m = build();
   const before = nn.pruning.sparsity(m);
   assert.deepEqual(before.map((l) => [l.layer, l.name, l.weights, l.zeros, l.pruned]),
-    [[0, 'dense_1', IN * 64, 0, false], [2, 'dense_3', 64 * 32, 0, false], [3, 'dense_4', 32 * K, 0, false]]);
+    [[0, 'dense', IN * 64, 0, false], [2, 'dense_1', 64 * 32, 0, false], [3, 'dense_2', 32 * K, 0, false]]);
   assert.equal(nn.pruning.status(m), null);
   const schedule = nn.pruning.polynomialDecay({ initialSparsity: 0, finalSparsity: 0.8, beginStep: 0, endStep: 12, frequency: 4 });
   assert.equal(nn.pruning.pruneLowMagnitude(m, { pruningSchedule: schedule }), m, 'pruned in place, returned');
@@ -98,14 +98,14 @@ test('pruneLowMagnitude: masks hold through fit, the schedule counts batches, sp
 test('pruneLowMagnitude with layers by name or index; bad layers refused by name', () => {
   const m = build();
   const s = nn.pruning.constantSparsity({ targetSparsity: 0.5, frequency: 1 });
-  nn.pruning.pruneLowMagnitude(m, { pruningSchedule: s, layers: ['dense_1', 3] });
+  nn.pruning.pruneLowMagnitude(m, { pruningSchedule: s, layers: ['dense', 3] });
   assert.deepEqual(nn.pruning.sparsity(m).map((l) => l.pruned), [true, false, true]);
   nn.pruning.updateMasks(m);
   assert.deepEqual(nn.pruning.sparsity(m).map((l) => l.sparsity), [0.5, 0, 0.5]);
   nn.pruning.updateMasks(m, { sparsity: 0.9 });
   assert.equal(nn.pruning.sparsity(m)[0].zeros, IN * 64 - Math.round(IN * 64 * 0.1));
   assert.throws(() => nn.pruning.pruneLowMagnitude(m, { pruningSchedule: s, layers: [1] }), /layer 1 \(batchNormalization\) has no prunable weights/);
-  assert.throws(() => nn.pruning.pruneLowMagnitude(m, { pruningSchedule: s, layers: ['nope'] }), /no layer named "nope" \(the layers: dense_1, batch_normalization_2|no layer named/);
+  assert.throws(() => nn.pruning.pruneLowMagnitude(m, { pruningSchedule: s, layers: ['nope'] }), /no layer named "nope" \(the layers: dense, batch_normalization|no layer named/);
   assert.throws(() => nn.pruning.pruneLowMagnitude(m, { pruningSchedule: s, layers: [7] }), /no layer 7/);
   assert.throws(() => nn.pruning.pruneLowMagnitude(m, { pruningSchedule: { targetSparsity: 0.5 } }), /pruningSchedule must come from/);
   assert.throws(() => nn.pruning.pruneLowMagnitude(m, { pruningSchedule: s, frequency: 3 }), /frequency/);
