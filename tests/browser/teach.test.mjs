@@ -116,8 +116,8 @@ test('teach panel: three drawn classes, trained on the frozen digit CNN, read fr
     assert.equal(await page.textContent('#t-ready'), '');
 
     await page.click('#t-train');
-    await page.waitForFunction(() => /Trained a new head \(771 weights\) on 15 drawings ×9 shifts/.test(document.getElementById('t-status').textContent)
-      || /^Held out/.test(document.getElementById('t-status').textContent), null, { timeout: 30_000 });
+    await page.waitForFunction(() => /Trained a new head \(771 weights\) on 15 drawings ×9 shifts in \d\.\d\d s/.test(document.getElementById('t-status').textContent),
+      null, { timeout: 30_000 });
     await waitForEvaluation(page);
     const heldOut = await pctOf(page, '#t-acc');
     assert.ok(heldOut >= 90, `held-out accuracy ${heldOut}%`);
@@ -150,6 +150,9 @@ test('teach panel: three drawn classes, trained on the frozen digit CNN, read fr
     await page.check('#t-compare');
     await waitForEvaluation(page, '#t-acc-scratch');
     const scratch = await pctOf(page, '#t-acc-scratch');
+    assert.match(await page.textContent('#t-time'), /^\d+\.\d+ s$/);
+    assert.match(await page.textContent('#t-time-scratch'), /^\d+\.\d+ s$/);
+    console.log(`teach page: trained in ${await page.textContent('#t-time')} transfer, ${await page.textContent('#t-time-scratch')} from scratch`);
     console.log(`teach page: held-out accuracy ${heldOut}% transfer, ${scratch}% from scratch`);
     assert.equal(await page.locator('#t-per-class thead th').count(), 4);
     assert.equal(await page.locator('#t-confusion table').count(), 2);
@@ -201,8 +204,7 @@ test('teach panel: three drawn classes, trained on the frozen digit CNN, read fr
     assert.match(await page.textContent('#t-ready'), /'A' \(0\)/);
     await page.click('button[aria-label="Delete class A"]');
     assert.equal(await page.locator('#t-classes > li').count(), 3);
-    await page.waitForFunction(() => /on 14 drawings/.test(document.getElementById('t-status').textContent) ||
-      /^Held out/.test(document.getElementById('t-status').textContent), null, { timeout: 30_000 });
+    await page.waitForFunction(() => /on 14 drawings/.test(document.getElementById('t-status').textContent), null, { timeout: 30_000 });
     await waitForEvaluation(page);
     const cm2 = await page.$$eval('#t-confusion table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))));
     assert.deepEqual(cm2.map((r) => r.reduce((a, b) => a + b, 0)), [4, 5, 5]);
@@ -212,9 +214,19 @@ test('teach panel: three drawn classes, trained on the frozen digit CNN, read fr
     assert.match(await page.textContent('#t-error'), /already a class named 'line'/);
     assert.equal(await page.inputValue('#t-classes > li:nth-child(2) input'), 'Circle');
 
+    // the drawings and names stay in this browser across a reload, until Start over
+    await open(page, url);
+    assert.deepEqual(await page.$$eval('#t-add .t-add-name', (e) => e.map((x) => x.textContent)), NAMES);
+    assert.deepEqual(await page.$$eval('#t-add .t-count', (e) => e.map((x) => x.textContent)), ['4', '5', '5']);
+    await page.click('#t-train');
+    await waitForEvaluation(page);
     await page.click('#t-reset');
     assert.equal(await page.locator('#t-classes .t-thumb').count(), 0);
     assert.equal(await page.isDisabled('#t-export-nnplay'), true);
+    assert.equal(await page.textContent('#t-acc'), '–');
+    await open(page, url);
+    assert.deepEqual(await page.$$eval('#t-add .t-add-name', (e) => e.map((x) => x.textContent)), ['A', 'B', 'C']);
+    assert.equal(await page.locator('#t-classes .t-thumb').count(), 0);
     assert.deepEqual(errors, []);
   });
 });

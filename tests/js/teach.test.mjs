@@ -67,6 +67,22 @@ test('class list: defaults, 2 to 10 classes, names checked, drawings added and d
   assert.throws(() => td.addSample(full, full.classes[0].id, x), /'a' has 100 drawings already/);
 });
 
+test('kept drawings: serialize / deserialize round-trip at 8 bits; damaged copies are refused with a reason', () => {
+  const s = td.createStore(['up', 'down']);
+  const x = Float32Array.from({ length: 784 }, (_, i) => (i % 7) / 6);
+  td.addSample(s, s.classes[0].id, x);
+  td.addSample(s, s.classes[1].id, x.map((v) => 1 - v));
+  const back = td.deserialize(td.serialize(s));
+  assert.deepEqual(back.classes.map((c) => [c.name, c.samples.length]), [['up', 1], ['down', 1]]);
+  assert.ok(back.classes[0].samples[0].x.every((v, i) => Math.abs(v - x[i]) <= 0.5 / 255 + 1e-7));
+  assert.throws(() => td.deserialize('{'), SyntaxError);
+  assert.throws(() => td.deserialize('{"version":2,"classes":[]}'), /not a saved class list/);
+  assert.throws(() => td.deserialize('{"version":1,"classes":[{"name":"a","samples":[]}]}'), /2 to 10 classes, this one 1/);
+  assert.throws(() => td.deserialize('{"version":1,"classes":[{"name":"a","samples":[]},{"name":"A","samples":[]}]}'), /already a class named 'A'/);
+  assert.throws(() => td.deserialize('{"version":1,"classes":[{"name":"a","samples":["AAAA"]},{"name":"b","samples":[]}]}'), /a drawing of 'a' is not 784 bytes/);
+  assert.throws(() => td.deserialize('{"version":1,"classes":[{"name":"a","samples":[]},{"name":"b"}]}'), /class 'b' has no list of drawings/);
+});
+
 test('augmentation: shifts move the image, 9 copies per drawing, the original first', () => {
   const img = new Float32Array(784);
   img[10 * 28 + 12] = 1;

@@ -204,3 +204,33 @@ export function argmaxRows(probs, k) {
   }
   return out;
 }
+
+// ---- keeping the drawings (the page stores them in localStorage) ----
+
+/** The class list as JSON text: names, and each drawing as 784 bytes (0-255) in base64. */
+export function serialize(store) {
+  const b64 = (x) => {
+    let s = '';
+    for (let i = 0; i < x.length; i++) s += String.fromCharCode(Math.round(Math.max(0, Math.min(1, x[i])) * 255));
+    return btoa(s);
+  };
+  return JSON.stringify({ version: 1, classes: store.classes.map((c) => ({ name: c.name, samples: c.samples.map((s) => b64(s.x)) })) });
+}
+
+/** A class list from serialize()'s text; anything else (a damaged or foreign value) throws why. */
+export function deserialize(text) {
+  const data = JSON.parse(text);
+  if (data?.version !== 1 || !Array.isArray(data.classes)) throw new Error('not a saved class list (version 1)');
+  if (data.classes.length < MIN_CLASSES || data.classes.length > MAX_CLASSES) throw new Error(`a class list has ${MIN_CLASSES} to ${MAX_CLASSES} classes, this one ${data.classes.length}`);
+  const store = createStore([]);
+  for (const c of data.classes) {
+    const k = addClass(store, c?.name);
+    if (!Array.isArray(c.samples)) throw new Error(`class '${k.name}' has no list of drawings`);
+    for (const s of c.samples) {
+      const bytes = typeof s === 'string' ? atob(s) : '';
+      if (bytes.length !== PIXELS) throw new Error(`a drawing of '${k.name}' is not ${PIXELS} bytes`);
+      addSample(store, k.id, Float32Array.from(bytes, (ch) => ch.charCodeAt(0) / 255));
+    }
+  }
+  return store;
+}

@@ -3,7 +3,7 @@
 // live in teach-worker.js; this file sends it messages and draws what comes back. Names typed by
 // the user are only ever set with textContent or as input values.
 import { createStore, addClass, renameClass, deleteClass, addSample, deleteSample, readiness, toDataset,
-  MAX_CLASSES, MIN_CLASSES, SHIFTS } from './teach-data.js';
+  serialize, deserialize, MAX_CLASSES, MIN_CLASSES, SHIFTS } from './teach-data.js';
 import { drawingPad } from './pad.js';
 import { downloadFiles } from '../download.js';
 
@@ -19,15 +19,32 @@ const el = (tag, props = {}, ...children) => {
 };
 const pct = (v) => (v == null ? '–' : `${Math.round(100 * v)}%`);
 const RETRAIN_MS = 350; // after the last change, once trained
+const KEPT = 'nnplay.teach.v1'; // localStorage key of the classes and drawings
+
+/** The classes and drawings kept from a previous visit, if any (a damaged copy is dropped). */
+function restore() {
+  try {
+    const text = localStorage.getItem(KEPT);
+    if (text) return deserialize(text);
+  } catch { /* storage blocked or a damaged copy: start afresh */ }
+  return createStore();
+}
+
+function keep() {
+  try {
+    localStorage.setItem(KEPT, serialize(state.store));
+  } catch { /* storage full or blocked: the drawings stay for this visit only */ }
+}
 
 const state = {
-  store: createStore(),
+  store: restore(),
   ready: false,
   wanted: false, // Train was pressed once: later changes retrain by themselves
   id: 0, // the newest training asked for
   trained: null, // { id, names } of the model the bars read with
   sent: null, // { id, sampleIds, names }: what the newest training got
   evals: {}, // { transfer, scratch } of training `id`
+  times: {}, // ms to train the model the bars use: { transfer, scratch }
   classifyId: 0,
   timer: 0,
 };
@@ -98,6 +115,7 @@ $('t-clear').addEventListener('click', () => pad.clear());
 // ---- classes and drawings ----
 
 function edited() {
+  keep();
   renderClasses();
   if (!state.wanted) return;
   clearTimeout(state.timer);
@@ -219,11 +237,16 @@ const PHASES = {
   'scratch-evaluate': 'From scratch: k-fold over your drawings',
 };
 
+const seconds = (ms) => `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`;
+
 function onTrained(m) {
   state.trained = { id: m.id, names: state.sent.names };
+  state.times = { transfer: m.ms };
   const extra = m.fineTune ? ' and fine-tuned the base\'s last conv layer' : '';
-  status(`Trained a new head (${m.params.toLocaleString('en')} weights) on ${m.n} drawings ×${SHIFTS.length} shifts${extra} in ${(m.ms / 1000).toFixed(2)} s; ` +
-    `${pct(m.trainAccuracy)} of the drawings it learned from are read right. Measuring on held-out drawings…`);
+  state.note = `Trained a new head (${m.params.toLocaleString('en')} weights) on ${m.n} drawings ×${SHIFTS.length} shifts${extra} in ${seconds(m.ms)}; ` +
+    `${pct(m.trainAccuracy)} of the drawings it learned from are read right.`;
+  status(`${state.note} Measuring on held-out drawings…`);
+  renderResults();
   for (const id of ['t-export-nnplay', 't-export-tfjs', 't-export-onnx']) $(id).disabled = false;
   classify();
 }
@@ -232,10 +255,8 @@ function onEvaluated(m) {
   state.evals[m.kind] = m;
   if (m.kind === 'transfer') renderClasses();
   renderResults();
-  const parts = [`Held out (${m.k}-fold): ${pct(state.evals.transfer?.accuracy)} with the frozen digit CNN`];
-  if (state.evals.scratch) parts.push(`${pct(state.evals.scratch.accuracy)} from scratch`);
   const waiting = $('t-compare').checked && !state.evals.scratch;
-  status(`${parts.join(', ')}.${waiting ? ' Training from scratch to compare…' : ''} Draw on the pad to test it.`);
+  status(`${state.note ?? ''} Held-out figures below.${waiting ? ' Training from scratch to compare…' : ''} Draw on the pad to test it.`);
   if (!waiting) $('t-progress').value = 1;
 }
 
@@ -264,8 +285,11 @@ function renderResults() {
   const s = $('t-compare').checked ? state.evals.scratch : null;
   const names = state.sent?.names ?? [];
   for (const e of document.querySelectorAll('.t-results')) e.classList.toggle('stale', !t);
+  const times = state.trained?.id === state.id ? state.times : {};
   $('t-acc').textContent = t ? `${pct(t.accuracy)}` : '–';
   $('t-acc-scratch').textContent = s ? `${pct(s.accuracy)}` : $('t-compare').checked && t ? '…' : '–';
+  $('t-time').textContent = times.transfer != null ? seconds(times.transfer) : '–';
+  $('t-time-scratch').textContent = times.scratch != null && $('t-compare').checked ? seconds(times.scratch) : '–';
   $('t-acc-scratch-row').hidden = !$('t-compare').checked;
   const table = $('t-per-class');
   table.tHead.replaceChildren(el('tr', {}, el('th', { scope: 'col', text: 'Class' }), el('th', { scope: 'col', text: 'Drawings' }),
@@ -295,10 +319,12 @@ for (const [id, format] of [['t-export-nnplay', 'nnplay'], ['t-export-tfjs', 'tf
 $('t-reset').addEventListener('click', () => {
   clearTimeout(state.timer);
   state.store = createStore();
+  try { localStorage.removeItem(KEPT); } catch { /* blocked */ }
   state.wanted = false;
   state.trained = null;
   state.sent = null;
   state.evals = {};
+  state.times = {};
   send({ type: 'reset', id: ++state.id });
   for (const id of ['t-export-nnplay', 't-export-tfjs', 't-export-onnx']) $(id).disabled = true;
   $('t-progress').value = 0;
@@ -322,7 +348,12 @@ worker.onmessage = ({ data: m }) => {
       if (m.phase !== 'evaluate' || !state.trained || state.trained.id !== m.id) status(`${PHASES[m.phase]}… ${Math.round(100 * m.fraction)}%`);
       break;
     case 'trained': if (m.id === state.id) onTrained(m); break;
-    case 'scratchTrained': if (m.id === state.id) classify(); break;
+    case 'scratchTrained':
+      if (m.id !== state.id) break;
+      state.times.scratch = m.ms;
+      renderResults();
+      classify();
+      break;
     case 'evaluated': if (m.id === state.id) onEvaluated({ ...m, id: m.id }); break;
     case 'probs': if (m.id === state.classifyId) renderBars(m.probs, m.scratch); break;
     case 'exported': status(downloadFiles(m.files, m.note)); break;
