@@ -7,7 +7,7 @@
 //      probs {id, probs, scratch} | exported {format, files, note} | error {message, id}
 import * as nn from '../../wasm/nnplay.js';
 import { post, postReady, errorText, serialQueue, exportFiles } from '../worker-shared.js';
-import { trainTransfer, trainScratch, crossValidate, plainCopy, Cancelled, SETTINGS } from './teach-model.js';
+import { trainTransfer, trainScratch, crossValidate, plainCopy, Cancelled } from './teach-model.js';
 import { argmaxRows } from './teach-data.js';
 
 const SHIPPED = new URL('../models/digits-cnn.nnplay', import.meta.url);
@@ -42,8 +42,7 @@ async function train({ id, names, x, y, fineTune, compare, seed = 1 }) {
   current = { id, names, transfer: t, scratch: null, data: { x, y, fineTune, seed } };
   if (prior) { prior.transfer.dispose(); prior.scratch?.dispose(); }
   const fit = argmaxRows(t.model.predict(x), k).filter((p, i) => p === y[i]).length / y.length;
-  post({ type: 'trained', id, ms, trainAccuracy: fit, n: y.length, fineTune, params: t.head.countParams(),
-    frozen: t.model.layers.filter((l) => !l.trainable && l.numParams > 0).length });
+  post({ type: 'trained', id, ms, trainAccuracy: fit, n: y.length, fineTune, params: t.head.countParams() });
   const cv = await crossValidate(nn, shipped, 'transfer', x, y, k, { fineTune, seed, cancelled, onProgress: progress('evaluate') });
   post({ type: 'evaluated', id, kind: 'transfer', ...cv, pred: Array.from(cv.pred) });
   if (compare) await scratch(id);
@@ -72,9 +71,7 @@ const handlers = {
     const res = await fetch(SHIPPED);
     if (!res.ok) throw new Error(`the digit CNN (${SHIPPED.pathname}) could not be fetched: HTTP ${res.status}`);
     shipped = nn.loadModel(new Uint8Array(await res.arrayBuffer()));
-    const base = shipped.layers.slice(0, -1);
-    postReady({ features: base.at(-1).outputShape.reduce((a, b) => a * b, 1),
-      baseLayers: base.map((l) => l.type), settings: SETTINGS });
+    postReady({ features: shipped.layers.at(-2).outputShape.reduce((a, b) => a * b, 1) }); // the base's output
   },
   train(msg) {
     if (!shipped) throw new Error('the digit CNN is not loaded yet');

@@ -214,7 +214,8 @@ function train() {
   for (const e of document.querySelectorAll('.t-results')) e.classList.add('stale');
   $('t-progress').value = 0;
   status(`Training on ${n} drawings…`);
-  send({ type: 'train', id, names, x, y, fineTune: $('t-finetune').checked, compare: $('t-compare').checked, seed: id }, [x.buffer, y.buffer]);
+  if ($('t-compare').checked) state.compared = id;
+  send({ type: 'train', id, names, x, y, fineTune: $('t-finetune').checked, compare: $('t-compare').checked, seed: 1 }, [x.buffer, y.buffer]);
 }
 
 $('t-train').addEventListener('click', () => {
@@ -224,7 +225,8 @@ $('t-train').addEventListener('click', () => {
 $('t-finetune').addEventListener('change', () => { if (state.wanted) train(); });
 $('t-compare').addEventListener('change', () => {
   renderResults();
-  if ($('t-compare').checked && state.trained && state.trained.id === state.id && !state.evals.scratch) {
+  if ($('t-compare').checked && state.trained && state.trained.id === state.id && !state.evals.scratch && state.compared !== state.id) {
+    state.compared = state.id; // once per training, however often the box is ticked
     status('Training the same network from scratch…');
     send({ type: 'compare', id: state.id });
   }
@@ -339,6 +341,7 @@ worker.onmessage = ({ data: m }) => {
   switch (m.type) {
     case 'ready':
       state.ready = true;
+      $('t-features').textContent = String(m.features);
       document.getElementById('teach').dataset.state = 'ready';
       renderClasses();
       break;
