@@ -199,6 +199,11 @@ test('teach panel: three drawn classes, trained on the frozen digit CNN, read fr
     // edit: delete a drawing, add a class, delete it; the panel retrains by itself
     await page.click('#t-classes > li:nth-child(1) .t-thumb >> nth=0');
     assert.equal(await page.textContent('#t-add button:nth-child(1) .t-count'), '4');
+    assert.equal(await page.textContent('#t-undo-what'), 'Deleted a drawing of Line.');
+    await page.click('#t-undo');
+    assert.equal(await page.textContent('#t-add button:nth-child(1) .t-count'), '5');
+    assert.equal(await page.isVisible('#t-undo'), false);
+    await page.click('#t-classes > li:nth-child(1) .t-thumb >> nth=0');
     await page.click('#t-add-class');
     assert.equal(await page.inputValue('#t-classes > li:nth-child(4) input'), 'A');
     assert.match(await page.textContent('#t-ready'), /'A' \(0\)/);
@@ -224,6 +229,9 @@ test('teach panel: three drawn classes, trained on the frozen digit CNN, read fr
     assert.equal(await page.locator('#t-classes .t-thumb').count(), 0);
     assert.equal(await page.isDisabled('#t-export-nnplay'), true);
     assert.equal(await page.textContent('#t-acc'), '–');
+    await page.click('#t-undo'); // Start over can be taken back
+    assert.equal(await page.locator('#t-classes .t-thumb').count(), 14);
+    await page.click('#t-reset');
     await open(page, url);
     assert.deepEqual(await page.$$eval('#t-add .t-add-name', (e) => e.map((x) => x.textContent)), ['A', 'B', 'C']);
     assert.equal(await page.locator('#t-classes .t-thumb').count(), 0);

@@ -115,6 +115,7 @@ $('t-clear').addEventListener('click', () => pad.clear());
 // ---- classes and drawings ----
 
 function edited() {
+  showUndo(null); // an Undo offers the last deletion only while nothing else changed
   keep();
   renderClasses();
   if (!state.wanted) return;
@@ -171,7 +172,7 @@ function renderClasses() {
     });
     const del = el('button', { type: 'button', class: 'small', 'aria-label': `Delete class ${c.name}`, title: 'Delete this class and its drawings', text: '×' });
     del.disabled = classes.length <= MIN_CLASSES;
-    del.addEventListener('click', () => { if (guard(() => deleteClass(state.store, c.id))) edited(); });
+    del.addEventListener('click', () => undoable(`Deleted class ${c.name}.`, () => deleteClass(state.store, c.id)));
     const thumbs = el('div', { class: 't-thumbs' });
     c.samples.forEach((s, i) => {
       const canvas = el('canvas', { width: '28', height: '28' });
@@ -180,7 +181,7 @@ function renderClasses() {
       const wrong = p != null && p !== k;
       const b = el('button', { type: 'button', class: `t-thumb${wrong ? ' wrong' : ''}`, 'aria-label': `Delete drawing ${i + 1} of ${c.name}`,
         title: wrong ? `Held out, it was read as ${names?.[p] ?? '?'}. Click to delete this drawing.` : 'Click to delete this drawing' }, canvas);
-      b.addEventListener('click', () => { if (guard(() => deleteSample(state.store, c.id, s.id))) edited(); });
+      b.addEventListener('click', () => undoable(`Deleted a drawing of ${c.name}.`, () => deleteSample(state.store, c.id, s.id)));
       thumbs.append(b);
     });
     if (!c.samples.length) thumbs.append(el('span', { class: 'hint', text: 'No drawings yet: draw one and press its button under the pad.' }));
@@ -193,6 +194,27 @@ function renderClasses() {
   $('t-ready').textContent = r.ok ? '' : r.message;
   if (!state.trained) renderBars(null);
 }
+
+/** Offer Undo for a deletion (before: the class list as it was, serialized), or (null) stop offering it. */
+function showUndo(what, before) {
+  state.undo = what ? before : null;
+  $('t-undo-what').textContent = what || '';
+  $('t-undo-row').hidden = !what;
+}
+
+/** Run a deletion that Undo can take back. */
+function undoable(what, fn) {
+  const before = serialize(state.store);
+  if (!guard(fn)) return;
+  edited();
+  showUndo(what, before);
+}
+
+$('t-undo').addEventListener('click', () => {
+  if (!state.undo) return;
+  state.store = deserialize(state.undo);
+  edited();
+});
 
 $('t-add-class').addEventListener('click', () => { if (guard(() => addClass(state.store))) edited(); });
 
@@ -319,9 +341,9 @@ for (const [id, format] of [['t-export-nnplay', 'nnplay'], ['t-export-tfjs', 'tf
 }
 
 $('t-reset').addEventListener('click', () => {
+  const before = serialize(state.store);
   clearTimeout(state.timer);
   state.store = createStore();
-  try { localStorage.removeItem(KEPT); } catch { /* blocked */ }
   state.wanted = false;
   state.trained = null;
   state.sent = null;
@@ -333,7 +355,8 @@ $('t-reset').addEventListener('click', () => {
   pad.clear();
   showError('');
   status('Started over: three empty classes.');
-  renderClasses();
+  edited();
+  showUndo('Deleted every class and drawing.', before);
   renderResults();
 });
 
