@@ -10,6 +10,7 @@ import { preprocess } from '../../web/images/preprocess.js';
 import * as td from '../../web/images/teach-data.js';
 import { frozenBase, trainTransfer, trainScratch, crossValidate, plainCopy, Cancelled } from '../../web/images/teach-model.js';
 import { drawings, rasterize } from './teach-shapes.mjs';
+import { seeded } from '../../web/seeded.js';
 
 let shipped;
 before(async () => {
@@ -81,6 +82,26 @@ test('kept drawings: serialize / deserialize round-trip at 8 bits; damaged copie
   assert.throws(() => td.deserialize('{"version":1,"classes":[{"name":"a","samples":[]},{"name":"A","samples":[]}]}'), /already a class named 'A'/);
   assert.throws(() => td.deserialize('{"version":1,"classes":[{"name":"a","samples":["AAAA"]},{"name":"b","samples":[]}]}'), /a drawing of 'a' is not 784 bytes/);
   assert.throws(() => td.deserialize('{"version":1,"classes":[{"name":"a","samples":[]},{"name":"b"}]}'), /class 'b' has no list of drawings/);
+  assert.throws(() => td.deserialize('{"version":1,"classes":[{"name":"a","samples":["%%%"]},{"name":"b","samples":[]}]}'), /a drawing of 'a' is not 784 bytes/);
+  // damaged copies of every shape: refused with one of the messages above, never a TypeError from deep inside
+  const r = seeded(11);
+  const junk = () => [null, 3, 'x', [], {}, { name: 5 }, { name: 'q', samples: 'no' }, { name: 'q', samples: [null] }, true][Math.floor(r() * 9)];
+  const good = JSON.parse(td.serialize(s));
+  for (let i = 0; i < 300; i++) {
+    const d = structuredClone(good);
+    const at = Math.floor(r() * 4);
+    if (at === 0) d.classes[Math.floor(r() * 2)] = junk();
+    else if (at === 1) d.classes[Math.floor(r() * 2)].samples[0] = junk();
+    else if (at === 2) d.classes[Math.floor(r() * 2)].name = junk();
+    else d.classes.push(junk());
+    try {
+      const back = td.deserialize(JSON.stringify(d));
+      assert.ok(back.classes.length >= 2 && back.classes.every((c) => c.samples.every((x) => x.x.length === 784)));
+    } catch (err) {
+      assert.ok(!(err instanceof TypeError), `${JSON.stringify(d).slice(0, 200)}: ${err.message}`);
+      assert.match(err.message, /class|drawing|name/);
+    }
+  }
 });
 
 test('augmentation: shifts move the image, 9 copies per drawing, the original first', () => {

@@ -223,14 +223,16 @@ export function deserialize(text) {
   if (data?.version !== 1 || !Array.isArray(data.classes)) throw new Error('not a saved class list (version 1)');
   if (data.classes.length < MIN_CLASSES || data.classes.length > MAX_CLASSES) throw new Error(`a class list has ${MIN_CLASSES} to ${MAX_CLASSES} classes, this one ${data.classes.length}`);
   const store = createStore([]);
-  for (const c of data.classes) {
-    const k = addClass(store, c?.name);
+  data.classes.forEach((c, i) => {
+    if (typeof c?.name !== 'string') throw new Error(`class ${i + 1} has no name`);
+    const k = addClass(store, c.name);
     if (!Array.isArray(c.samples)) throw new Error(`class '${k.name}' has no list of drawings`);
     for (const s of c.samples) {
-      const bytes = typeof s === 'string' ? atob(s) : '';
+      let bytes = '';
+      try { bytes = typeof s === 'string' ? atob(s) : ''; } catch { /* not base64: said below */ }
       if (bytes.length !== PIXELS) throw new Error(`a drawing of '${k.name}' is not ${PIXELS} bytes`);
       addSample(store, k.id, Float32Array.from(bytes, (ch) => ch.charCodeAt(0) / 255));
     }
-  }
+  });
   return store;
 }
