@@ -4,7 +4,7 @@
 // In:  init | train {id, names, x, y, fineTune, compare, seed} | compare {id} | classify {x, id} |
 //      export {format: 'nnplay'|'tfjs'|'onnx', name} | reset
 // Out: ready | progress {id, phase, fraction} | trained {id, ...} | evaluated {id, kind, ...} |
-//      probs {id, probs, scratch} | exported {format, files, note} | error {message, id}
+//      probs {id, probs, names, scratch} | exported {format, files, note} | error {message, id}
 import * as nn from '../../wasm/nnplay.js';
 import { post, postReady, errorText, serialQueue, exportFiles } from '../worker-shared.js';
 import { trainTransfer, trainScratch, crossValidate, plainCopy, Cancelled } from './teach-model.js';
@@ -96,7 +96,8 @@ self.onmessage = ({ data: msg }) => {
   if (msg?.type === 'classify') { // at once, between epochs of any training: `current` is never the model being fit
     if (!current) return;
     const probs = current.transfer.model.predict(new Float32Array(msg.x));
-    post({ type: 'probs', id: msg.id, probs, scratch: current.scratch ? current.scratch.model.predict(new Float32Array(msg.x)) : null });
+    // with the names of the model that read it: a newer training may have finished since the page asked
+    post({ type: 'probs', id: msg.id, probs, names: current.names, scratch: current.scratch ? current.scratch.model.predict(new Float32Array(msg.x)) : null });
     return;
   }
   const fn = Object.hasOwn(handlers, msg?.type) ? handlers[msg.type] : null;

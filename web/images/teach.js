@@ -86,8 +86,8 @@ function classify() {
   send({ type: 'classify', x, id: state.classifyId });
 }
 
-function renderBars(probs, scratch) {
-  const names = state.trained?.names ?? state.store.classes.map((c) => c.name);
+function renderBars(probs, scratch, modelNames) {
+  const names = modelNames ?? state.trained?.names ?? state.store.classes.map((c) => c.name);
   let best = -1;
   if (probs) for (let c = 0; c < probs.length; c++) if (best < 0 || probs[c] > probs[best]) best = c;
   $('t-guess').textContent = best >= 0 ? names[best] : '–';
@@ -101,6 +101,7 @@ function renderBars(probs, scratch) {
       el('span', { class: 'bar-track' }, bar), el('span', { class: 'prob-value', text: probs ? `${(100 * v).toFixed(1)}%` : '' })));
   });
   list.classList.toggle('idle', !probs);
+  $('t-bars-hint').hidden = !!state.trained;
   const s = $('t-scratch-guess');
   if (probs && scratch && $('t-compare').checked) {
     let b = 0;
@@ -225,7 +226,7 @@ function train() {
   const r = readiness(state.store);
   if (!r.ok) {
     $('t-ready').textContent = r.message;
-    status(state.trained ? 'The bars use the model trained last.' : '');
+    status(state.trained ? `${r.message} The bars use the model trained last.` : r.message);
     return;
   }
   showError('');
@@ -381,7 +382,7 @@ worker.onmessage = ({ data: m }) => {
       classify();
       break;
     case 'evaluated': if (m.id === state.id) onEvaluated({ ...m, id: m.id }); break;
-    case 'probs': if (m.id === state.classifyId) renderBars(m.probs, m.scratch); break;
+    case 'probs': if (m.id === state.classifyId) renderBars(m.probs, m.scratch, m.names); break;
     case 'exported': status(downloadFiles(m.files, m.note)); break;
     case 'error': if (m.id == null || m.id === state.id) showError(m.message); break;
     default: break;
