@@ -126,6 +126,17 @@ test('teach panel: three drawn classes, trained on the frozen digit CNN, read fr
     assert.deepEqual(cm.map((r) => r.reduce((a, b) => a + b, 0)), [5, 5, 5], 'every drawing judged once');
     assert.equal(await page.locator('#t-per-class tbody tr').count(), 3);
 
+    // the bars move while the pen is still down
+    await page.click('#t-clear');
+    const box = await page.locator('#t-pad').boundingBox();
+    const circle = drawings('circle', 1, 321)[0][0];
+    await page.mouse.move(box.x + circle[0][0] * box.width, box.y + circle[0][1] * box.height);
+    await page.mouse.down();
+    for (const [fx, fy] of circle.slice(1, 16)) await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height, { steps: 3 });
+    await page.waitForFunction(() => document.getElementById('t-guess').textContent !== '–' &&
+      [...document.querySelectorAll('#t-bars .bar-fill')].some((b) => parseFloat(b.style.width) > 0), null, { timeout: 10_000 });
+    await page.mouse.up();
+
     // fresh drawings, new jitter: read right, and the bars follow the drawing
     let right = 0;
     const seen = new Set();
