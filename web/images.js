@@ -2,7 +2,7 @@
 // figure. All model work runs in images-worker.js; this file only sends it messages and draws what
 // comes back. Text from files or models is only ever set with textContent, never as HTML.
 import { download, downloadFiles } from './download.js';
-import { preprocess } from './images/preprocess.js';
+import { drawingPad } from './images/pad.js';
 
 const CLASSES = {
   digits: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
@@ -404,46 +404,11 @@ function buildFromEditor() {
 
 // ---- drawing pad ----
 
-const pad = $('pad');
-const padCtx = pad.getContext('2d', { willReadFrequently: true });
-let drawingNow = false;
-let last = null;
-let pending = false;
+// pad.js: pointer drawing (mouse, pen, finger), classified at most once per frame while drawing
+const pad = drawingPad($('pad'), { onChange: () => classifyDrawing() });
 
-function padPoint(e) {
-  const r = pad.getBoundingClientRect();
-  return [((e.clientX - r.left) / r.width) * pad.width, ((e.clientY - r.top) / r.height) * pad.height];
-}
-function stroke(from, to) {
-  padCtx.strokeStyle = '#111';
-  padCtx.lineWidth = pad.width / 14;
-  padCtx.lineCap = 'round';
-  padCtx.lineJoin = 'round';
-  padCtx.beginPath();
-  padCtx.moveTo(from[0], from[1]);
-  padCtx.lineTo(to[0], to[1]);
-  padCtx.stroke();
-}
-pad.addEventListener('pointerdown', (e) => {
-  e.preventDefault();
-  try { pad.setPointerCapture(e.pointerId); } catch { /* synthetic events have no capturable pointer */ }
-  drawingNow = true;
-  last = padPoint(e);
-  stroke(last, [last[0] + 0.01, last[1]]);
-  scheduleClassify();
-});
-pad.addEventListener('pointermove', (e) => {
-  if (!drawingNow) return;
-  const p = padPoint(e);
-  stroke(last, p);
-  last = p;
-  scheduleClassify();
-});
-for (const ev of ['pointerup', 'pointercancel', 'lostpointercapture']) {
-  pad.addEventListener(ev, () => { if (drawingNow) { drawingNow = false; scheduleClassify(); } });
-}
 $('clear').addEventListener('click', () => {
-  padCtx.clearRect(0, 0, pad.width, pad.height);
+  pad.clear();
   $('pad28').getContext('2d').clearRect(0, 0, 28, 28);
   $('guess').textContent = '–';
   $('probs').replaceChildren();
@@ -455,18 +420,9 @@ $('inspect-drawing').addEventListener('change', () => {
   else send({ type: 'example', index: state.exampleIndex || 0 });
 });
 
-function scheduleClassify() {
-  if (pending) return;
-  pending = true;
-  requestAnimationFrame(() => { pending = false; classifyDrawing(); });
-}
-
 function classifyDrawing() {
   if (!state.ready.model) return;
-  const { data } = padCtx.getImageData(0, 0, pad.width, pad.height);
-  const alpha = new Uint8ClampedArray(pad.width * pad.height);
-  for (let i = 0; i < alpha.length; i++) alpha[i] = data[4 * i + 3];
-  const x = preprocess(alpha, pad.width, pad.height);
+  const x = pad.image();
   state.drawn = x;
   if (!x) return;
   drawGrey($('pad28'), x, 28, 28);

@@ -1,5 +1,5 @@
-// preprocess.js - a drawing as the digit CNN expects it: MNIST's own preprocessing, shared by the
-// images page's digit pad (images.js) and the Teach panel (teach.js), and usable in Node (tests).
+// preprocess.js - a drawing as the digit CNN expects it: MNIST's own preprocessing, used by the
+// drawing pads (pad.js: the digit pad and the Teach panel's) and in Node by the tests.
 
 /**
  * MNIST's preprocessing of a drawing (alpha = ink): crop to the ink's bounding box, scale it to
