@@ -226,6 +226,24 @@ test('k-fold: every drawing judged once by a model that never saw it, for transf
   await assert.rejects(crossValidate(nn, shipped, 'transfer', d.x.subarray(0, 4 * 784), Float32Array.of(0, 0, 1, 2), 3), /at least 2 drawings/);
 });
 
+test('k-fold with the frozen base\'s features computed once reads every drawing as separate trainings do', async () => {
+  const shapes = ['right', 'left', 'circle'];
+  const d = td.toDataset(shapesStore(shapes, 3, 200));
+  const cv = await crossValidate(nn, shipped, 'transfer', d.x, d.y, 3, { seed: 9 });
+  const fold = td.stratifiedFolds(d.y, cv.k, 9);
+  const pred = new Int32Array(d.n);
+  for (let f = 0; f < cv.k; f++) {
+    const trainIdx = [...d.y.keys()].filter((i) => fold[i] !== f);
+    const testIdx = [...d.y.keys()].filter((i) => fold[i] === f);
+    const tr = td.take(d.x, d.y, trainIdx);
+    const t = await trainTransfer(nn, shipped, tr.x, tr.y, 3, { seed: 9 + f });
+    const p = td.argmaxRows(t.model.predict(td.take(d.x, null, testIdx).x), 3);
+    testIdx.forEach((i, r) => { pred[i] = p[r]; });
+    t.dispose();
+  }
+  assert.deepEqual(Array.from(cv.pred), Array.from(pred));
+});
+
 test('from scratch: the same layers with random weights, all trained; a training stops when cancelled', async () => {
   const d = td.toDataset(shapesStore(['line', 'cross'], 2, 60));
   const s = await trainScratch(nn, shipped, d.x, d.y, 2, { seed: 1 });
@@ -237,4 +255,21 @@ test('from scratch: the same layers with random weights, all trained; a training
   await assert.rejects(trainScratch(nn, shipped, d.x, d.y, 2, { onProgress: () => { epochs++; }, cancelled: () => epochs >= 2 }), Cancelled);
   assert.equal(epochs, 2);
   await assert.rejects(trainTransfer(nn, shipped, d.x, d.y, 2, { fineTune: true, cancelled: () => true }), Cancelled);
+});
+
+test('no wasm memory left behind: trainings, k-fold, cancelled runs and exports give back every byte', async () => {
+  const d = td.toDataset(shapesStore(['line', 'cross'], 2, 80));
+  const used = () => nn.info().heapUsed;
+  const run = async () => {
+    const t = await trainTransfer(nn, shipped, d.x, d.y, 2, { fineTune: true });
+    plainCopy(nn, t.model).dispose();
+    t.dispose();
+    await crossValidate(nn, shipped, 'transfer', d.x, d.y, 2);
+    await assert.rejects(trainScratch(nn, shipped, d.x, d.y, 2, { cancelled: () => true }), Cancelled);
+    await assert.rejects(trainTransfer(nn, shipped, d.x, d.y, 2, { fineTune: true, cancelled: () => true }), Cancelled);
+  };
+  await run(); // warm: whatever the first run keeps for good
+  const before = used();
+  await run();
+  assert.equal(used(), before);
 });

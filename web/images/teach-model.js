@@ -45,8 +45,8 @@ const watch = (epochs, onEpoch, cancelled) => ({
 
 /**
  * Transfer: the frozen base, a new head trained on the base's features of the augmented drawings
- * (the base never changes, so its features are computed once: the same result as fitting the
- * chain base -> head, at a fraction of the cost), then, if fineTune, the chain [base, head] with
+ * (the base never changes, so its features are computed once: the same training as fitting
+ * the chain base -> head, without running the base again every epoch), then, if fineTune, the chain [base, head] with
  * the base's last layer unfrozen, at a lower rate. Returns { base, head, model: the chain, dispose }.
  */
 export async function trainTransfer(nn, shipped, x, y, numClasses, { fineTune = false, seed = 1, onProgress, cancelled, features } = {}) {
