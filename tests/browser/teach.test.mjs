@@ -104,13 +104,18 @@ test('teach panel: three drawn classes, trained on the frozen digit CNN, read fr
     await page.click('#t-add button:nth-child(1)');
     assert.match(await page.textContent('#t-error'), /Draw something on the pad first/);
 
-    // 5 drawings of each shape, by mouse
+    // 5 drawings of each shape, by mouse; the buttons add them, or a key (class 3's last two)
     for (let k = 0; k < 3; k++) {
-      for (const d of drawings(SHAPES[k], 5, 10 + 31 * k)) {
+      for (const [i, d] of drawings(SHAPES[k], 5, 10 + 31 * k).entries()) {
         await draw(page, d);
-        await page.click(`#t-add button:nth-child(${k + 1})`);
+        if (k === 2 && i >= 3) await page.keyboard.press('3');
+        else await page.click(`#t-add button:nth-child(${k + 1})`);
       }
     }
+    // Backspace clears the pad; a key with a blank pad adds nothing
+    await draw(page, drawings('line', 1, 5)[0]);
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('1');
     assert.deepEqual(await page.$$eval('#t-add .t-count', (e) => e.map((x) => x.textContent)), ['5', '5', '5']);
     assert.equal(await page.locator('#t-classes .t-thumb').count(), 15);
     assert.equal(await page.textContent('#t-ready'), '');

@@ -113,6 +113,18 @@ function renderBars(probs, scratch, modelNames) {
 
 $('t-clear').addEventListener('click', () => pad.clear());
 
+// Keys, while nothing is being typed: 1-9 and 0 add the drawing to class 1-10, Backspace clears the pad.
+document.addEventListener('keydown', (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest?.('input, select, textarea, [contenteditable]')) return;
+  if (e.key === 'Backspace' && !pad.blank) {
+    e.preventDefault();
+    pad.clear();
+  } else if (/^[0-9]$/.test(e.key) && !pad.blank) {
+    const c = state.store.classes[(Number(e.key) + 9) % 10];
+    if (c) { e.preventDefault(); addDrawing(c.id); }
+  }
+});
+
 // ---- classes and drawings ----
 
 function edited() {
