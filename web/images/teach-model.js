@@ -20,13 +20,11 @@ export class Cancelled extends Error {
 }
 
 /**
- * The shipped model minus its last layer, with its weights (copied) and every layer frozen. Built
- * from getConfig() + setWeights(); model surgery (getLayer, pop) can replace this one function.
+ * The shipped model minus its last layer, with its weights (copied: the shipped model stays as it
+ * is) and every layer frozen: Keras's recipe, a new model from a trained one's layers.
  */
 export function frozenBase(nn, shipped) {
-  const layers = shipped.getConfig().layers.slice(0, -1);
-  const base = nn.sequential({ name: 'base', layers });
-  base.setWeights(shipped.getWeights().slice(0, base.getWeights().length));
+  const base = nn.sequential({ name: 'base', layers: shipped.layers.slice(0, -1) });
   base.trainable = false;
   return base;
 }
