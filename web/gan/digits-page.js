@@ -36,6 +36,7 @@ worker.onmessage = ({ data: m }) => {
       const o = m.options;
       $('arch').textContent = `Here: G is ${o.latent} → ${o.gUnits.join(' → ')} → 784 (dense layers${o.bn ? ' with batch normalization' : ''}, leaky ReLU ${o.alpha}, tanh out), ${m.gParams.toLocaleString('en')} weights; ` +
         `D is 784 → ${o.dUnits.join(' → ')} → 1 (leaky ReLU, sigmoid out), ${m.dParams.toLocaleString('en')} weights. Both train with Adam (learning rate ${o.lr}, β1 ${o.beta1}) on batches of ${o.batch}.`;
+      document.body.dataset.arch = `G ${o.latent}-${o.gUnits.join('-')}-784${o.bn ? ' (batch norm)' : ''}, D 784-${o.dUnits.join('-')}-1, Adam ${o.lr} (β1 ${o.beta1}), batch ${o.batch}`;
       status(`Ready: ${m.count.toLocaleString('en')} real digits. Press Train; recognisable digits take a minute or two.`);
       document.body.dataset.state = 'ready';
       break;
@@ -47,6 +48,7 @@ worker.onmessage = ({ data: m }) => {
       $('time').textContent = clock(m.trainMs);
       document.body.dataset.steps = String(m.steps);
       document.body.dataset.trainMs = String(Math.round(m.trainMs));
+      document.body.dataset.running = String(m.playing); // the worker's word: false once a pause took effect
       if (m.points.length) {
         state.points.push(...m.points);
         if (state.points.length > MAX_POINTS) state.points = state.points.filter((_, i) => i % 2 === 0);
@@ -67,7 +69,8 @@ worker.onmessage = ({ data: m }) => {
       $('scores-info').textContent = `At step ${m.steps.toLocaleString('en')} (${clock(m.trainMs)} of training): ${Math.round(m.confident * m.n)} of ${m.n.toLocaleString('en')} read with confidence ≥ 0.9. Bars: how many of those were each digit (dashes: an even share).`;
       $('d-real').textContent = m.dOnReal.toFixed(3);
       $('d-fake').textContent = m.dOnFake.toFixed(3);
-      Object.assign(document.body.dataset, { scoredAt: String(m.steps), confident: String(m.confident), digits: String(m.digits), scoredMs: String(Math.round(m.trainMs)) });
+      Object.assign(document.body.dataset, { scoredAt: String(m.steps), confident: String(m.confident), digits: String(m.digits),
+        perDigit: m.perDigit.join(','), scoredMs: String(Math.round(m.trainMs)) });
       break;
     }
     case 'saved':

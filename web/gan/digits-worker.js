@@ -9,8 +9,10 @@ import { post, postError as postErrorAs, errorText, yieldNow, serialQueue, singl
 import { createGan, decodeDigits, noise, scoreDigits, checkClassifier, PIXELS } from './digits-train.js';
 
 const CHUNK_MS = 100; // target duration of one training chunk
-const SAMPLES_MS = 800; // grid and strip refresh while training
-const SCORE_MS = 5000; // classifier scores refresh while training (and at pause)
+// While training, the grid and strip refresh every SAMPLES_MS and the scores every SCORE_MS, or
+// less often when they are slow (a busy CPU), so they take at most ~10% and ~5% of the time.
+const SAMPLES_MS = 800;
+const SCORE_MS = 5000;
 const GRID = 64; // samples in the grid (8 x 8), from fixed noise
 const STRIP = 10; // images in the interpolation strip, ends included
 const SCORED = 1000; // generated digits the classifier reads for the scores
@@ -44,7 +46,7 @@ async function fetchBytes(path, what) {
 }
 
 function resetRun() {
-  run = { trainMs: 0, chunk: 2, window: { t: now(), steps: 0 }, rate: 0, lastSamples: 0, lastScore: 0, points: [], acc: { n: 0, dReal: 0, dFake: 0, g: 0 } };
+  run = { trainMs: 0, chunk: 2, window: { t: now(), steps: 0 }, rate: 0, nextSamples: 0, nextScore: 0, points: [], acc: { n: 0, dReal: 0, dFake: 0, g: 0 } };
 }
 
 function fresh() {
@@ -80,7 +82,7 @@ function stripNoise() {
 const toBytes = (x) => Uint8Array.from(x, (v) => Math.round(v * 255));
 
 function samples() {
-  run.lastSamples = now();
+  const t0 = now();
   const grid = gan.generate(noise(GRID, GRID_SEED, gan.options.latent));
   const read = scoreDigits(classifier, grid);
   const strip = gan.generate(stripNoise());
@@ -88,15 +90,16 @@ function samples() {
   const g = toBytes(grid), s = toBytes(strip);
   post({ type: 'samples', steps: gan.steps, grid: g, gridTop: read.top, gridP: read.p, strip: s, stripTop: stripRead.top, stripP: stripRead.p, ends },
     [g.buffer, s.buffer]);
+  run.nextSamples = now() + Math.max(SAMPLES_MS, 9 * (now() - t0));
 }
 
 function scores() {
-  run.lastScore = now();
   const t0 = now();
   const s = scoreDigits(classifier, gan.generate(noise(SCORED, SCORE_SEED, gan.options.latent)));
   const judged = gan.judge(128);
   post({ type: 'scores', steps: gan.steps, trainMs: run.trainMs, n: s.n, confident: s.confident, digits: s.digits, perDigit: s.perDigit,
     dOnReal: judged.real, dOnFake: judged.fake, ms: now() - t0 });
+  run.nextScore = now() + Math.max(SCORE_MS, 19 * (now() - t0));
 }
 
 function progress() {
@@ -131,8 +134,8 @@ function trainChunk() {
   const tw = now() - run.window.t;
   if (tw > 1000) { run.rate = (run.window.steps * 1000) / tw; run.window = { t: now(), steps: 0 }; }
   progress();
-  if (now() - run.lastSamples > SAMPLES_MS) samples();
-  if (now() - run.lastScore > SCORE_MS) scores();
+  if (now() > run.nextSamples) samples();
+  if (now() > run.nextScore) scores();
 }
 
 const loop = singleRun(async () => {
