@@ -38,7 +38,7 @@ test('digit GAN page: trains, refreshes its samples and scores, rerolls, saves a
 
     // pause: training stops, the figures are brought up to date
     await page.click('#play');
-    await page.waitForFunction(() => document.body.dataset.scoredAt === document.body.dataset.steps, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.body.dataset.running === 'false' && document.body.dataset.scoredAt === document.body.dataset.steps, null, { timeout: 30_000 });
     const paused = await data(page);
     await page.waitForTimeout(500);
     assert.equal((await data(page)).steps, paused.steps, 'no steps while paused');
@@ -59,7 +59,7 @@ test('digit GAN page: trains, refreshes its samples and scores, rerolls, saves a
     await page.click('#play');
     await page.waitForFunction((s) => Number(document.body.dataset.samplesAt) > s + 5, Number(paused.steps), { timeout: 60_000 });
     await page.click('#play');
-    await page.waitForFunction(() => document.body.dataset.scoredAt === document.body.dataset.steps, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.body.dataset.running === 'false' && document.body.dataset.scoredAt === document.body.dataset.steps, null, { timeout: 30_000 });
     assert.notEqual(await canvasURL(page, 'grid'), gridSaved);
     await page.setInputFiles('#gen-file', file);
     await page.waitForFunction(() => /Loaded the generator from gan-digits-generator\.nnplay/.test(document.getElementById('status').textContent), null, { timeout: 20_000 });
@@ -94,7 +94,7 @@ test('digit GAN page at 375 px: nothing overflows sideways, and it trains', asyn
     await page.click('#play');
     await page.waitForFunction(() => Number(document.body.dataset.samplesAt) > 0, null, { timeout: 60_000 });
     await page.click('#play');
-    await page.waitForFunction(() => document.body.dataset.scoredAt === document.body.dataset.steps, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.body.dataset.running === 'false' && document.body.dataset.scoredAt === document.body.dataset.steps, null, { timeout: 30_000 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
     for (const id of ['grid', 'strip', 'histogram', 'loss-chart']) {
