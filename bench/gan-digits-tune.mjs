@@ -30,8 +30,10 @@ while (clock() < end) {
   trainMs += performance.now() - t0;
   if (clock() >= next || clock() >= end) {
     const s = scoreDigits(classifier, gan.generate(z));
+    // with ema, also the raw generator's figures (the same run: the average does not change training)
+    const raw = gan.options.ema > 0 ? scoreDigits(classifier, gan.generator.predict(z).map((v) => Math.min(1, Math.max(0, (v + 1) / 2)))) : null;
     const row = { t: Math.round(trainMs / 1000), steps: gan.steps, stepsPerS: +(gan.steps / trainMs * 1000).toFixed(1),
-      confident: +s.confident.toFixed(3), digits: s.digits, perDigit: s.perDigit.join(' '), ...Object.fromEntries(Object.entries(last).map(([k, v]) => [k, +v.toFixed(3)])) };
+      confident: +s.confident.toFixed(3), digits: s.digits, ...(raw ? { rawConfident: +raw.confident.toFixed(3), rawDigits: raw.digits } : {}), perDigit: s.perDigit.join(' '), ...Object.fromEntries(Object.entries(last).map(([k, v]) => [k, +v.toFixed(3)])) };
     rows.push(row);
     console.log(JSON.stringify(row));
     next += every;

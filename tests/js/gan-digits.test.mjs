@@ -88,11 +88,29 @@ test('the generator\'s file round-trips: the loaded generator draws the same dig
   b.loadGenerator(bytes);
   assert.deepEqual(b.generate(z), a.generate(z));
   const g0 = b.generate(z);
-  b.train(3); // through the new chain: the loaded generator learns
+  b.train(4); // through the new chain: the loaded generator learns (and the average follows)
   assert.notDeepEqual(b.generate(z), g0);
   const m = loadGenerator(bytes);
   assert.deepEqual(m.predict(z).map((v) => Math.min(1, Math.max(0, (v + 1) / 2))), a.generate(z));
   m.dispose(); a.dispose(); b.dispose();
+});
+
+test('with ema, samples and the saved file come from the moving average of G\'s weights', () => {
+  const gan = createGan(first(300), { ...SMALL, ema: 0.5, emaEvery: 1 });
+  const z = noise(4, 5, DEFAULTS.latent);
+  const ink = (y) => y.map((v) => Math.min(1, Math.max(0, (v + 1) / 2)));
+  assert.deepEqual(gan.generate(z), ink(gan.generator.predict(z)), 'the average starts as G');
+  const w0 = gan.generator.getWeights();
+  gan.train(1);
+  const w1 = gan.generator.getWeights();
+  // one update at 0.5: halfway between the old and the new weights (gamma, beta and the moving statistics too)
+  gan.sampler.getWeights().forEach((a, t) => a.forEach((v, i) => assert.ok(Math.abs(v - (w0[t][i] + w1[t][i]) / 2) < 1e-6)));
+  assert.notDeepEqual(gan.generate(z), ink(gan.generator.predict(z)));
+  const m = loadGenerator(gan.saveGenerator());
+  assert.deepEqual(ink(m.predict(z)), gan.generate(z), 'the file holds the average');
+  gan.loadGenerator(gan.generator.save());
+  assert.deepEqual(gan.generate(z), ink(gan.generator.predict(z)), 'a loaded generator restarts the average');
+  m.dispose(); gan.dispose();
 });
 
 test('a file that is not a generator of the right shape is refused with what it is, and nothing leaks', () => {

@@ -21,11 +21,13 @@ export const CONFIDENT = 0.9;
  * the most confidently read digits in a fixed time on this machine's wasm.
  *   latent: noise size; gUnits/dUnits: hidden widths; batch: samples per D and G step;
  *   lr, beta1: Adam's for both; smooth: the label for real digits in D's step (one-sided smoothing);
- *   alpha: leaky ReLU's slope; bn: batch normalization in the generator (momentum bnMomentum).
+ *   alpha: leaky ReLU's slope; bn: batch normalization in the generator (momentum bnMomentum);
+ *   ema: when > 0, samples come from a moving average of the generator's weights, updated every
+ *   emaEvery steps as avg = ema * avg + (1 - ema) * weights (smooths G's step-to-step wobble).
  */
 export const DEFAULTS = Object.freeze({
-  latent: 64, gUnits: [256, 512], dUnits: [512, 256], batch: 64, lr: 2e-4, beta1: 0.5, smooth: 0.9,
-  alpha: 0.2, bn: true, bnMomentum: 0.8, seed: 1,
+  latent: 64, gUnits: [256, 512], dUnits: [512, 256], batch: 64, lr: 1e-3, beta1: 0.5, smooth: 0.9,
+  alpha: 0.2, bn: true, bnMomentum: 0.8, ema: 0.97, emaEvery: 4, seed: 1,
 });
 
 /** Parse a .nnds file (tools/data.mjs, not gzipped) of 28x28 images: { count, labels, pixels (u8, 0 = background) }. */
@@ -100,12 +102,20 @@ export function createGan(pixels, options = {}) {
   discriminator.compile({ optimizer: adam(), loss: 'binaryCrossentropy' });
   discriminator.trainable = false;
   let gan = null;
+  let average = null; // the moving average of G's weights, a model of G's shape (ema > 0)
+  const startAverage = () => {
+    average?.dispose();
+    average = null;
+    if (!(o.ema > 0)) return;
+    average = nn.loadModel(generator.save({ includeOptimizer: false })); // a copy, whatever G's layers
+  };
   const chain = () => {
     gan?.dispose();
     gan = nn.sequential({ layers: [generator, discriminator] });
     gan.compile({ optimizer: adam(), loss: 'binaryCrossentropy' });
   };
   chain();
+  startAverage();
 
   const B = o.batch;
   const pick = seeded(o.seed * 7919 + 13);
@@ -138,12 +148,23 @@ export function createGan(pixels, options = {}) {
         dFake = discriminator.trainOnBatch(generator.predict(z), fakeLabels);
         g = gan.trainOnBatch(nn.random.normal([B, o.latent], { seed: noiseSeed = (noiseSeed + 1) >>> 0 }), ones);
         steps++;
+        if (average && steps % o.emaEvery === 0) {
+          const w = generator.getWeights(), a = average.getWeights();
+          const keep = o.ema;
+          for (let t = 0; t < a.length; t++) {
+            const at = a[t], wt = w[t];
+            for (let i = 0; i < at.length; i++) at[i] = keep * at[i] + (1 - keep) * wt[i];
+          }
+          average.setWeights(a);
+        }
       }
       return { dReal, dFake, g };
     },
+    /** The generator samples come from: the weights' moving average (ema > 0), else G itself. */
+    get sampler() { return average ?? generator; },
     /** Generated digits for noise z (Float32Array [n * latent]): Float32Array [n * 784], ink in [0, 1]. */
     generate(z) {
-      const y = generator.predict(z);
+      const y = (average ?? generator).predict(z);
       for (let i = 0; i < y.length; i++) y[i] = Math.min(1, Math.max(0, (y[i] + 1) / 2));
       return y;
     },
@@ -158,18 +179,21 @@ export function createGan(pixels, options = {}) {
       const mean = (p) => p.reduce((a, b) => a + b, 0) / p.length;
       return { real: mean(discriminator.predict(x)), fake: mean(discriminator.predict(generator.predict(noise(n, seed, o.latent)))) };
     },
-    /** The generator's file (model.save() bytes, without optimizer state: the GAN trains it through D). */
+    /** The file of the generator samples come from (model.save() bytes, without optimizer state:
+     *  the GAN trains it through D). */
     saveGenerator() {
-      return generator.save({ includeOptimizer: false });
+      return (average ?? generator).save({ includeOptimizer: false });
     },
-    /** Replace the generator by one from a file (checked by checkGenerator); D keeps its weights. */
+    /** Replace the generator (and its average) by one from a file (checked by checkGenerator); D keeps its weights. */
     loadGenerator(bytes) {
       const m = loadGenerator(bytes, o.latent);
       generator.dispose();
       generator = m;
       chain();
+      startAverage();
     },
     dispose() {
+      average?.dispose();
       gan?.dispose();
       generator.dispose();
       discriminator.dispose();
