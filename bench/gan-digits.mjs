@@ -3,10 +3,12 @@
 // minute of training (the worker's own clock: time spent in training steps) the page paused so its
 // worker scores its 1,000 fixed-noise samples with the shipped classifier, then resumed.
 // Prints one JSON object: marks [{ minute, train_s, wall_s, steps, steps_per_s, confident, digits,
-// per_digit }] and the last one's figures; progress lines go to stderr.
+// per_digit }] and the last one's figures; progress lines go to stderr; a screenshot of the page at
+// the end goes to test-artifacts/gan-digits-bench-<minutes>min.png.
 // usage: node bench/gan-digits.mjs [--minutes 5]
 import { parseArgs } from 'node:util';
-import { launchBrowser } from '../tests/browser/helpers.mjs';
+import path from 'node:path';
+import { launchBrowser, artifactsDir } from '../tests/browser/helpers.mjs';
 import { startServer } from '../tools/serve.mjs';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '5' } } });
@@ -42,6 +44,8 @@ try {
       `${(mark.confident * 100).toFixed(1)}% read with p >= 0.9, ${mark.digits}/10 digits (${mark.per_digit.join(' ')})`);
     if (m < minutes) await page.click('#play');
   }
+  // the page as it stands after the last minute, for a look (test-artifacts/, like the browser tests)
+  await page.screenshot({ path: path.join(artifactsDir(), `gan-digits-bench-${minutes}min.png`), fullPage: true });
   if (errors.length) throw new Error(`the page reported errors: ${errors.join('; ')}`);
   const last = marks[marks.length - 1];
   console.log(JSON.stringify({ minutes, scored: 1000, arch: info.arch, simd: info.simd, marks, steps: last.steps, steps_per_s: last.steps_per_s,

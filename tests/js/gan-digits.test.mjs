@@ -103,8 +103,16 @@ test('with ema, samples and the saved file come from the moving average of G\'s 
   const w0 = gan.generator.getWeights();
   gan.train(1);
   const w1 = gan.generator.getWeights();
-  // one update at 0.5: halfway between the old and the new weights (gamma, beta and the moving statistics too)
-  gan.sampler.getWeights().forEach((a, t) => a.forEach((v, i) => assert.ok(Math.abs(v - (w0[t][i] + w1[t][i]) / 2) < 1e-6)));
+  // the first update keeps b = min(0.5, 2/11) of the old weights (gamma, beta and the moving statistics too)
+  const b = 2 / 11;
+  gan.sampler.getWeights().forEach((a, t) => a.forEach((v, i) => assert.ok(Math.abs(v - (b * w0[t][i] + (1 - b) * w1[t][i])) < 1e-5)));
+  gan.train(1);
+  const w2 = gan.generator.getWeights();
+  const c = 3 / 12; // the second: min(0.5, 3/12)
+  gan.sampler.getWeights().forEach((a, t) => a.forEach((v, i) => {
+    const want = c * (b * w0[t][i] + (1 - b) * w1[t][i]) + (1 - c) * w2[t][i];
+    assert.ok(Math.abs(v - want) < 1e-5, `${v} vs ${want}`);
+  }));
   assert.notDeepEqual(gan.generate(z), ink(gan.generator.predict(z)));
   const m = loadGenerator(gan.saveGenerator());
   assert.deepEqual(ink(m.predict(z)), gan.generate(z), 'the file holds the average');

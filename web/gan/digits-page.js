@@ -36,9 +36,9 @@ worker.onmessage = ({ data: m }) => {
       const o = m.options;
       $('arch').textContent = `Here: G is ${o.latent} → ${o.gUnits.join(' → ')} → 784 (dense layers${o.bn ? ' with batch normalization' : ''}, leaky ReLU ${o.alpha}, tanh out), ${m.gParams.toLocaleString('en')} weights; ` +
         `D is 784 → ${o.dUnits.join(' → ')} → 1 (leaky ReLU, sigmoid out), ${m.dParams.toLocaleString('en')} weights. Both train with Adam (learning rate ${o.lr}, β1 ${o.beta1}) on batches of ${o.batch}.` +
-        (o.ema > 0 ? ` The average: ${o.ema} × itself + ${+(1 - o.ema).toFixed(4)} × G's weights every ${o.emaEvery} steps.` : '');
+        (o.ema > 0 ? ` The average: b × itself + (1 − b) × G's weights every ${o.emaEvery} steps, b growing from 0.18 to ${o.ema} (a short memory while G changes fast).` : '');
       document.body.dataset.arch = `G ${o.latent}-${o.gUnits.join('-')}-784${o.bn ? ' (batch norm)' : ''}, D 784-${o.dUnits.join('-')}-1, Adam ${o.lr} (β1 ${o.beta1}), batch ${o.batch}` +
-        (o.ema > 0 ? `, samples from the weights' moving average (${o.ema} every ${o.emaEvery} steps)` : '');
+        (o.ema > 0 ? `, samples from the weights' moving average (up to ${o.ema} every ${o.emaEvery} steps)` : '');
       status(`Ready: ${m.count.toLocaleString('en')} real digits. Press Train; recognisable digits take a minute or two.`);
       document.body.dataset.state = 'ready';
       break;

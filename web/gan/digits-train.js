@@ -23,7 +23,8 @@ export const CONFIDENT = 0.9;
  *   lr, beta1: Adam's for both; smooth: the label for real digits in D's step (one-sided smoothing);
  *   alpha: leaky ReLU's slope; bn: batch normalization in the generator (momentum bnMomentum);
  *   ema: when > 0, samples come from a moving average of the generator's weights, updated every
- *   emaEvery steps as avg = ema * avg + (1 - ema) * weights (smooths G's step-to-step wobble).
+ *   emaEvery steps as avg = b * avg + (1 - b) * weights (smooths G's step-to-step wobble), where
+ *   b = min(ema, (1 + u) / (10 + u)) at the u-th update: a short memory while G changes fast.
  */
 export const DEFAULTS = Object.freeze({
   latent: 64, gUnits: [256, 512], dUnits: [512, 256], batch: 64, lr: 1e-3, beta1: 0.5, smooth: 0.9,
@@ -103,7 +104,9 @@ export function createGan(pixels, options = {}) {
   discriminator.trainable = false;
   let gan = null;
   let average = null; // the moving average of G's weights, a model of G's shape (ema > 0)
+  let updates = 0; // of the average, since it started
   const startAverage = () => {
+    updates = 0;
     average?.dispose();
     average = null;
     if (!(o.ema > 0)) return;
@@ -150,7 +153,8 @@ export function createGan(pixels, options = {}) {
         steps++;
         if (average && steps % o.emaEvery === 0) {
           const w = generator.getWeights(), a = average.getWeights();
-          const keep = o.ema;
+          const u = ++updates;
+          const keep = Math.min(o.ema, (1 + u) / (10 + u));
           for (let t = 0; t < a.length; t++) {
             const at = a[t], wt = w[t];
             for (let i = 0; i < at.length; i++) at[i] = keep * at[i] + (1 - keep) * wt[i];
