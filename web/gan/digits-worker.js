@@ -46,7 +46,7 @@ async function fetchBytes(path, what) {
 }
 
 function resetRun() {
-  run = { trainMs: 0, chunk: 2, window: { t: now(), steps: 0 }, rate: 0, nextSamples: 0, nextScore: 0, points: [], acc: { n: 0, dReal: 0, dFake: 0, g: 0 } };
+  run = { trainMs: 0, chunk: 2, window: { t: 0, steps: 0 }, rate: 0, nextSamples: 0, nextScore: 0, points: [], acc: { n: 0, dReal: 0, dFake: 0, g: 0 } };
 }
 
 function fresh() {
@@ -130,9 +130,10 @@ function trainChunk() {
   run.trainMs += dt;
   run.acc.n += k; run.acc.dReal += sum.dReal; run.acc.dFake += sum.dFake; run.acc.g += sum.g;
   run.chunk = Math.max(1, Math.min(200, Math.round((k * CHUNK_MS) / Math.max(dt, 1))));
+  // steps/s over the last second of training time (the refreshes and pauses left out, as in the bench)
   run.window.steps += k;
-  const tw = now() - run.window.t;
-  if (tw > 1000) { run.rate = (run.window.steps * 1000) / tw; run.window = { t: now(), steps: 0 }; }
+  const tw = run.trainMs - run.window.t;
+  if (tw > 1000) { run.rate = (run.window.steps * 1000) / tw; run.window = { t: run.trainMs, steps: 0 }; }
   progress();
   if (now() > run.nextSamples) samples();
   if (now() > run.nextScore) scores();
@@ -166,7 +167,6 @@ const handlers = {
   play() {
     if (!gan) throw new Error('not ready yet');
     playing = true;
-    run.window = { t: now(), steps: 0 };
     loop();
   },
   pause() {
