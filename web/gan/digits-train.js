@@ -17,8 +17,9 @@ export const PIXELS = SIDE * SIDE;
 export const CONFIDENT = 0.9;
 
 /**
- * The page's settings, measured in Node with this module (bench/gan-digits-tune.mjs): what reached
- * the most confidently read digits in a fixed time on this machine's wasm.
+ * The page's settings, tuned in Node with this module (bench/gan-digits-tune.mjs; the figures are in
+ * bench/RESULTS.md, "Digit GAN"): the most digits the classifier reads confidently per step and
+ * per second of this machine's wasm.
  *   latent: noise size; gUnits/dUnits: hidden widths; batch: samples per D and G step;
  *   lr, beta1: Adam's for both; smooth: the label for real digits in D's step (one-sided smoothing);
  *   alpha: leaky ReLU's slope; bn: batch normalization in the generator (momentum bnMomentum);
