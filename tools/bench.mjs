@@ -17,9 +17,10 @@ import { decodeTextDataset } from '../web/text-data.js';
 import { text as nnText } from '../wasm/text.js';
 import { ganSystems, ganReport, writeGanSection } from '../bench/gan.mjs';
 import { compressSystems, compressReport } from '../bench/compress.mjs';
+import { ganDigitsSystems, ganDigitsReport } from '../bench/gan-digits-group.mjs';
 
 const USAGE = `usage: npm run bench -- [GROUP...] [options]
-  GROUP            run only these groups: mlp, tiny, gemm, cnn, text, gan, compress (default: all of them)
+  GROUP            run only these groups: mlp, tiny, gemm, cnn, text, gan, gan-digits, compress (default: all of them)
   --quick          a smoke run: 2 epochs on 10,000 images, shorter timing runs
   --epochs N       MLP epochs (default 5): test accuracy after epoch 1 and N, samples/s median over epochs
   --limit N        train the MLPs on the first N of the 60,000 images (default: all)
@@ -35,6 +36,7 @@ const USAGE = `usage: npm run bench -- [GROUP...] [options]
   --text-epochs N  text accuracy: epochs (default 10, the seed's), also the bag-of-words baseline's
   --text-batches N text speed: each timed run trains N batches of 32 messages (default 30)
   --char-steps N   the character model's training steps (batches) on each side (default 300)
+  --gan-minutes N  gan-digits: train the digit GAN page for N minutes, scored at each (default 5, 1 with --quick)
   --tfjs-cap S     text: TF.js's cpu backend starts no new batch after S seconds (default 120;
                    one LSTM batch takes about 7 min of CPU there)
   --gan-seeds N    gan: seeds per 2D target (default 10, 2 with --quick)
@@ -149,6 +151,7 @@ const SYSTEMS = [
   ...textSystems(),
   ...ganSystems(),
   ...compressSystems(),
+  ...ganDigitsSystems(node),
 ];
 
 
@@ -162,7 +165,7 @@ function parseOptions(argv) {
   const usage = USAGE.replace('%IDS%', SYSTEMS.map((s) => s.id).join(','));
   let values, positionals;
   const strings = ['epochs', 'limit', 'seeds', 'runs', 'cnn-batches', 'cnn-epochs', 'only', 'out', 'text-seeds', 'text-epochs',
-    'text-batches', 'char-steps', 'tfjs-cap', 'gan-seeds', 'gan-steps'];
+    'text-batches', 'char-steps', 'tfjs-cap', 'gan-seeds', 'gan-steps', 'gan-minutes'];
   const flags = ['quick', 'no-setup', 'markdown', 'report', 'help', 'accuracy'];
   try {
     ({ values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: Object.fromEntries([
@@ -211,6 +214,7 @@ function parseOptions(argv) {
     tfjsBatches: 2,
     ganSeeds: int('gan-seeds', quick ? 2 : 10, 1, 100),
     ganSteps: int('gan-steps', 0, 0, 1e7),
+    ganMinutes: int('gan-minutes', quick ? 1 : 5, 1, 60),
     setup: !values['no-setup'] && process.env.NNPLAY_SKIP_SETUP !== '1',
     // a run of some groups keeps its own report, so `npm run bench -- text` leaves latest.json alone
     out: path.resolve(ROOT, values.out || `bench/results/${positionals.length ? [...new Set(positionals)].join('-') : 'latest'}.json`),
@@ -527,6 +531,7 @@ function report({ date, machine: info, systems: r, targets, text_targets: tt }, 
   if (asked('text').length) textReport(r, tt, o, section, out);
   if (asked('gan').length) ganReport(r, o, section, out);
   if (asked('compress').length) compressReport(r, section, TARGET_HEADER, targetRow);
+  if (asked('gan-digits').length) ganDigitsReport(r, o, section);
 
   if (['mlp', 'tiny', 'gemm', 'cnn'].some((g) => asked(g).length)) section('Targets (issues 4 and 5)', TARGET_HEADER, targets.map(targetRow));
   out.push(`wasm binary: dist/nnplay_core.wasm ${fmt(info.wasm_bytes / 1024, 1)} KiB ` +
@@ -637,7 +642,7 @@ function textReport(r, tt, o, section, out) {
 // What a report's tables depend on; saved in the JSON so --report can print them again.
 const SETTINGS = ['quick', 'only', 'epochs', 'limit', 'seeds', 'runs', 'tinyEpochs', 'cpuBatches', 'cnnBatches',
   'cnnEpochs', 'cnnCpuBatches', 'cnnCpuRuns', 'accuracy', 'textSeeds', 'textEpochs', 'textBatches', 'refBatches', 'refRuns',
-  'charSteps', 'tfjsCap', 'tfjsBatches', 'ganSeeds', 'ganSteps'];
+  'charSteps', 'tfjsCap', 'tfjsBatches', 'ganSeeds', 'ganSteps', 'ganMinutes'];
 
 export async function bench(argv) {
   const o = parseOptions(argv);
@@ -653,7 +658,7 @@ export async function bench(argv) {
     await build();
   }
   const chosen = SYSTEMS.filter((s) => o.only.includes(s.id));
-  if (chosen.some((s) => !['text', 'gan'].includes(s.group))) o.rawDir = rawFashionMnist();
+  if (chosen.some((s) => !['text', 'gan', 'gan-digits'].includes(s.group))) o.rawDir = rawFashionMnist();
   if (chosen.some((s) => s.group === 'text')) o.text = rawText();
   o.runDir = mkdtempSync(path.join(os.tmpdir(), 'nnplay-bench-run-')); // files one system hands the next
   o.timeout = o.quick ? 600 : 1800;

@@ -8,6 +8,8 @@
 //   site/examples/tutorial.html  a tutorial page embedding the playground (<nn-playground>)
 //   site/web/images.html         the images page, with web/data/*.nnds.gz (made by tools/data.mjs)
 //                                and the pretrained web/models/digits-cnn.nnplay
+//   site/web/gan-digits.html     the digit GAN page (web/gan/digits-*.js), with the digits and the
+//                                images page's classifier, which scores the generated digits
 //   site/web/text.html           the text page, with web/data/*.nntx.gz (tools/data-text.mjs) and
 //                                the models of tools/train-text.mjs in web/models/
 // Usage: `node tools/site.mjs` (after `node tools/build.mjs`), or `await buildSite()`.
@@ -50,6 +52,13 @@ function playgroundFiles(dir) {
 function imagesFiles(dir) {
   return ['web/images.html', 'web/images.css', 'web/images.js', 'web/images-worker.js', 'web/worker-shared.js',
     'web/download.js', ...readdirSync(path.join(dir, 'web', 'images')).map((f) => `web/images/${f}`), ...apiFiles(),
+    'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'];
+}
+
+/** What the digit GAN page loads: its code, the wasm, the digits and the classifier that scores it. */
+function ganDigitsFiles() {
+  return ['web/gan-digits.html', 'web/gan-digits.css', 'web/gan/digits-page.js', 'web/gan/digits-draw.js', 'web/gan/digits-worker.js',
+    'web/gan/digits-train.js', 'web/seeded.js', 'web/worker-shared.js', 'web/download.js', ...apiFiles(),
     'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'];
 }
 
@@ -103,13 +112,15 @@ export async function buildSite({ out = SITE, quiet = false } = {}) {
   for (const f of images.files) log(`site:   ${f.file.padEnd(30)} ${String(f.bytes).padStart(8)} B  ${String(f.gzip).padStart(7)} B gz`);
   const fashion = pageWeight(out, ['web/data/fashion.nnds.gz']).files[0];
   log(`site:   on demand: web/data/fashion.nnds.gz ${fashion.bytes} B (already gzipped)`);
+  const gan = pageWeight(out, ganDigitsFiles());
+  log(`site: digit GAN page weight ${gan.bytes} bytes (${kb(gan.bytes)}), ${gan.gzip} bytes over the wire (${kb(gan.gzip)})`);
   const text = pageWeight(out, textFiles());
   log(`site: text page weight ${text.bytes} bytes (${kb(text.bytes)}), ${text.gzip} bytes over the wire (${kb(text.gzip)}):`);
   for (const f of text.files) log(`site:   ${f.file.padEnd(30)} ${String(f.bytes).padStart(8)} B  ${String(f.gzip).padStart(7)} B gz`);
   const generate = pageWeight(out, TEXT_ON_DEMAND);
   log(`site:   on demand (Generate tab): ${generate.gzip} bytes over the wire (${kb(generate.gzip)}):`);
   for (const f of generate.files) log(`site:     ${f.file.padEnd(28)} ${String(f.bytes).padStart(8)} B  ${String(f.gzip).padStart(7)} B gz`);
-  return { dir: out, weight: w, images, text };
+  return { dir: out, weight: w, images, text, ganDigits: gan };
 }
 
 if (isMain(import.meta.url)) main('site', () => buildSite());
