@@ -50,7 +50,8 @@ function playgroundFiles(dir) {
 function imagesFiles(dir) {
   return ['web/images.html', 'web/images.css', 'web/images.js', 'web/images-worker.js', 'web/worker-shared.js',
     'web/download.js', ...apiFiles(),
-    'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'];
+    'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay',
+    'web/images/compress.js', 'web/images/compress.css', 'web/images/compress-worker.js'];
 }
 
 /** What the text page loads at startup (the Classify tab: the mail corpus and its model). The
