@@ -67,15 +67,15 @@ export function initCompress(section, page) {
       el('div', {}, el('h3', { text: 'Test accuracy against sparsity' }), canvas('acc-chart', 'Test accuracy against sparsity, float32 (blue) and int8 (orange)', 480, 220),
         el('h3', { text: 'File size against sparsity' }), canvas('size-chart', 'File size against sparsity, float32 (blue) and int8 (orange); gzipped dashed', 480, 220),
         el('p', { class: 'hint', text: CURVE_HINT }))),
-    el('h3', { text: 'The weights, before and after' }),
-    el('p', { class: 'hint', text: 'Blue positive, orange negative, black: pruned (exactly 0). Same colour scale before and after.' }),
-    el('div', { class: 'c-weights' },
+    ui.weights = el('div', { class: 'c-weights-box' }, el('h3', { text: 'The weights, before and after' }),
+      el('p', { class: 'hint', text: 'Blue positive, orange negative, black: pruned (exactly 0). Same colour scale before and after.' }),
+      el('div', { class: 'c-weights' },
       el('figure', {}, el('figcaption', { id: id('conv-title'), text: 'First conv layer filters' }),
         el('div', { class: 'c-pair' }, el('div', {}, el('span', { text: 'before' }), canvas('conv-before', 'First conv layer filters before compressing', 10, 10)),
           el('div', {}, el('span', { id: id('conv-after-label'), text: 'after' }), canvas('conv-after', 'First conv layer filters after compressing', 10, 10)))),
       el('figure', {}, el('figcaption', { id: id('dense-title'), text: 'Dense kernel (a row per unit, a column per input)' }),
         el('div', { class: 'c-stack' }, el('span', { text: 'before' }), canvas('dense-before', 'The largest dense kernel before compressing', 10, 10),
-          el('span', { id: id('dense-after-label'), text: 'after' }), canvas('dense-after', 'The largest dense kernel after compressing', 10, 10)))),
+          el('span', { id: id('dense-after-label'), text: 'after' }), canvas('dense-after', 'The largest dense kernel after compressing', 10, 10))))),
   );
 
   const st = { original: null, result: null, points: new Map(), busy: false, sweep: null, hasModel: false, hasData: false, inUse: null };
@@ -311,6 +311,7 @@ export function initCompress(section, page) {
   function renderWeights() {
     const before = st.original?.weights;
     const after = st.result?.weights;
+    ui.weights.hidden = !before;
     const conv = before?.conv;
     ui['conv-before'].parentElement.parentElement.parentElement.hidden = !conv;
     if (conv) {
