@@ -51,7 +51,12 @@ const pixels = (page, sel) => page.locator(sel).evaluate((c) => {
   return { zeros, coloured, width: c.width, height: c.height };
 });
 
-test('compress panel: prune the pretrained digits model to 50% and 80%, int8, curves, weights, download, restore', async () => {
+/** The curve's points, from the table under the charts (also reported as test diagnostics). */
+const curve = (page) => page.$$eval('#c-curve tr[data-point]', (rows) => rows.map((r) => JSON.parse(r.dataset.point)));
+const show = (points) => points.map((p) => `${(100 * p.sparsity).toFixed(1)}%: acc ${(100 * p.acc).toFixed(1)}% (int8 ${(100 * p.accInt8).toFixed(1)}%), ` +
+  `${p.bytes} B (int8 ${p.bytesInt8} B)`).join('; ');
+
+test('compress panel: prune the pretrained digits model to 50% and 80%, int8, curves, weights, download, restore', async (t) => {
   await withPage(async ({ page, url, errors }) => {
     await open(page, url);
     assert.match(await page.textContent('#model-info'), /pretrained digits model/);
@@ -84,6 +89,10 @@ test('compress panel: prune the pretrained digits model to 50% and 80%, int8, cu
     assert.ok(s['pruned-int8'].bytes < s.original.bytes / 5, `80% + int8 well under a fifth (${s['pruned-int8'].bytes} of ${s.original.bytes})`);
     assert.equal(await page.getAttribute('#c-acc-chart', 'data-points'), '3', 'curve: the original, 50% and 80%');
     assert.equal(await page.getAttribute('#c-size-chart', 'data-points'), '3');
+    const pts = await curve(page);
+    t.diagnostic(`curve: ${show(pts)}`);
+    assert.deepEqual(pts.map((p) => Math.round(p.sparsity * 100)), [0, 50, 80]);
+    assert.ok(pts[0].bytes > pts[1].bytes && pts[1].bytes > pts[2].bytes, 'the size curve falls');
 
     // the weights: before has no zeros, after shows them, both with coloured weights
     const before = await pixels(page, '#c-conv-before');
@@ -122,7 +131,7 @@ test('compress panel: prune the pretrained digits model to 50% and 80%, int8, cu
   });
 });
 
-test('compress panel on a phone: a sweep fills the curves, nothing overflows, no console errors', async () => {
+test('compress panel on a phone: a sweep fills the curves, nothing overflows, no console errors', async (t) => {
   await withPage(async ({ page, url, errors }) => {
     await open(page, url);
     await page.click('#c-sweep');
@@ -130,6 +139,9 @@ test('compress panel on a phone: a sweep fills the curves, nothing overflows, no
     await page.waitForFunction(() => document.getElementById('c-acc-chart').dataset.points === '5' &&
       document.getElementById('compress').dataset.busy === 'false', null, { timeout: 4 * PRUNE_TIMEOUT });
     const s = await sizes(page);
+    const pts = await curve(page);
+    t.diagnostic(`sweep: ${show(pts)}`);
+    assert.deepEqual(pts.map((p) => Math.round(p.sparsity * 100)), [0, 50, 80, 90, 95]);
     assert.match(await page.textContent('#c-sizes tr[data-row="pruned"] th'), /Pruned to 9[45]\./);
     assert.ok(s['pruned-int8'].bytes < s.original.bytes / 8, `95% + int8: ${s['pruned-int8'].bytes} of ${s.original.bytes}`);
     assert.equal(await page.textContent('#c-sparsity-out'), '95%');

@@ -66,7 +66,8 @@ export function initCompress(section, page) {
         el('h3', { text: 'Sparsity per layer (share of the kernel at exactly 0)' }), ui.layers),
       el('div', {}, el('h3', { text: 'Test accuracy against sparsity' }), canvas('acc-chart', 'Test accuracy against sparsity, float32 (blue) and int8 (orange)', 480, 220),
         el('h3', { text: 'File size against sparsity' }), canvas('size-chart', 'File size against sparsity, float32 (blue) and int8 (orange); gzipped dashed', 480, 220),
-        el('p', { class: 'hint', text: CURVE_HINT }))),
+        el('p', { class: 'hint', text: CURVE_HINT }),
+        el('details', {}, el('summary', { text: 'The points as a table' }), ui.curve = el('table', { id: id('curve'), class: 'c-table' })))),
     ui.weights = el('div', { class: 'c-weights-box' }, el('h3', { text: 'The weights, before and after' }),
       el('p', { class: 'hint', text: 'Blue positive, orange negative, black: pruned (exactly 0). Same colour scale before and after.' }),
       el('div', { class: 'c-weights' },
@@ -232,6 +233,11 @@ export function initCompress(section, page) {
     const pts = [...st.points.values()].sort((a, b) => a.sparsity - b.sparsity);
     const series = (f) => pts.filter((p) => f(p) != null).map((p) => [p.sparsity, f(p)]);
     ui['acc-chart'].dataset.points = ui['size-chart'].dataset.points = String(pts.length);
+    const head = el('tr', {}, ...['Sparsity', 'Accuracy', 'int8', 'File', 'int8 file', 'gzip', 'int8 gzip'].map((t) => el('th', { scope: 'col', text: t })));
+    ui.curve.replaceChildren(el('thead', {}, head), el('tbody', {}, ...pts.map((p) => el('tr', { 'data-point': JSON.stringify({
+      sparsity: p.sparsity, acc: p.acc, accInt8: p.accInt8, bytes: p.sizes.bytes, bytesInt8: p.sizesInt8.bytes }) },
+    el('th', { scope: 'row', text: pct(p.sparsity) }), el('td', { text: pct(p.acc) }), el('td', { text: pct(p.accInt8) }),
+    ...[p.sizes.bytes, p.sizesInt8.bytes, p.sizes.gzip, p.sizesInt8.gzip].map((b) => el('td', { text: kb(b) }))))));
     const accs = pts.flatMap((p) => [p.acc, p.accInt8]);
     // four grid steps of a round size down from 100%
     const low = accs.length ? Math.min(...accs) - 0.005 : 0.9;
