@@ -9,6 +9,10 @@ export const compressSystems = () => [
     timeout: (o) => (o.quick ? 600 : 3600),
     cmd: (o) => ['build/bench_compress', '--data', o.rawDir,
       ...(o.quick ? ['--epochs', '1', '--prune-epochs', '1', '--limit', '10000'] : ['--epochs', '2', '--prune-epochs', '2'])] },
+  { id: 'compress-int8-native', group: 'compress', label: 'int8 GEMM vs f32, native', needs: ['build/bench_compress_int8'],
+    cmd: () => ['build/bench_compress_int8', '--json'] },
+  { id: 'compress-int8-wasm', group: 'compress', label: 'int8 GEMM vs f32, wasm', needs: ['build-wasm/bench_compress_int8.js'],
+    cmd: () => [process.execPath, 'build-wasm/bench_compress_int8.js', '--json'] },
 ];
 
 // issue 13's goals: points of test accuracy lost at each sparsity, and int8's
@@ -32,8 +36,28 @@ export function compressTargets(c) {
   ];
 }
 
+/** int8 inference kernels against the f32 ones (bench/compress_int8.c), native and wasm. */
+function int8Report(r, section) {
+  const rows = [];
+  for (const t of ['native', 'wasm']) {
+    const x = r[`compress-int8-${t}`];
+    if (!x) continue;
+    if (x.error) { rows.push([t, x.error, '', '', '', '']); continue; }
+    for (const sh of x.shapes) {
+      rows.push([`${t} [${x.target}]`, sh.name, sh.f32_gflops.toFixed(1), sh.f32_dot_gflops.toFixed(1), sh.int8_gflops.toFixed(1),
+        `${sh.int8_speedup.toFixed(2)}x`]);
+    }
+  }
+  section('int8 inference kernels? GFLOPS of C = A B for the CNN\'s shapes: nn_gemm (f32), one nn_dot per output (f32), ' +
+    'one int8 dot per output (A quantized per row on the fly, B int8 per column, int8 widened to int16 and multiply-added ' +
+    'to int32: no VNNI or relaxed SIMD here); int8 against the faster f32',
+  ['build', 'shape', 'f32 nn_gemm', 'f32 dots', 'int8 dots', 'int8 speed'], rows);
+}
+
 /** The group's tables through tools/bench.mjs's section(title, header, rows). */
-export function compressReport(c, section, targetHeader, targetRow) {
+export function compressReport(r, section, targetHeader, targetRow) {
+  int8Report(r, section);
+  const c = r['compress-native'];
   if (!c || c.error) {
     section('Pruning and quantization (issue 13)', ['system', 'error'], [['nnplay, native', c ? c.error : 'not run']]);
     return;

@@ -341,7 +341,11 @@ int nn_prune_read(nn_model *m, nn_rbuf *r, char *err)
     if (n > (r->len - r->pos) / 9) return nn_fail_buf(err, NN_ERR_FORMAT, "corrupt model: %u pruned tensors in the bytes left", n);
     if (make_state(m, &s, NULL, 0, step) != NN_OK) return nn_fail_buf(err, NN_ERR_NOMEM, "load: out of memory (pruning)");
     struct nn_prune *p = m->prune;
-    if (n > (uint32_t)p->n) { nn_prune_free(m); return nn_fail_buf(err, NN_ERR_FORMAT, "corrupt model: %u pruned tensors, the model has %d prunable", n, p->n); }
+    if (n > (uint32_t)p->n) {
+        int have = p->n;
+        nn_prune_free(m);
+        return nn_fail_buf(err, NN_ERR_FORMAT, "corrupt model: %u pruned tensors, the model has %d prunable", n, have);
+    }
     /* make_state listed every prunable tensor in order; keep the n the file names, in order */
     int kept = 0, next = 0;
     for (uint32_t i = 0; i < n; i++) {

@@ -519,7 +519,7 @@ function report({ date, machine: info, systems: r, targets, text_targets: tt }, 
   }
 
   if (asked('text').length) textReport(r, tt, o, section, out);
-  if (asked('compress').length) compressReport(r['compress-native'], section, TARGET_HEADER, targetRow);
+  if (asked('compress').length) compressReport(r, section, TARGET_HEADER, targetRow);
 
   if (['mlp', 'tiny', 'gemm', 'cnn'].some((g) => asked(g).length)) section('Targets (issues 4 and 5)', TARGET_HEADER, targets.map(targetRow));
   out.push(`wasm binary: dist/nnplay_core.wasm ${fmt(info.wasm_bytes / 1024, 1)} KiB ` +

@@ -465,6 +465,17 @@ static void test_hostile_encodings(void)
     MUT(b[len - 5] = 1, "truncated");                                   /* a bitmap that is not there */
     MUT(put32(b + pr, 0x10000000), "pruned tensors");
     MUT(b[pr + 4] = 5, "unknown schedule kind");
+    free(sp); free(b);
+    /* more pruned tensors than the model has (room for them: a bitmap follows the one there) */
+    float *p = nn_model_params(m);
+    size_t kept = 0;
+    while (p[kept] == 0.0f) kept++;
+    p[kept] = 0.0f; /* a kept weight at 0: the mask is written as a bitmap */
+    sp = save(m, NN_SAVE_NO_OPTIMIZER, &len);
+    b = malloc(len);
+    pr = len - 4 - (4 + 1 + 12 + 16 + 4 + 8 + 9 + 24);
+    CHECK(sp[pr] == 1 && sp[len - 5 - 24] == 1);
+    MUT(put32(b + pr, 2), "2 pruned tensors, the model has 1 prunable");
 #undef MUT
     free(sp); free(b);
     nn_model_free(m);
