@@ -155,3 +155,29 @@ test('compress panel on a phone: a sweep fills the curves, nothing overflows, no
     assert.deepEqual(errors, []);
   }, { viewport: { width: 390, height: 844 } });
 });
+
+test('compress panel: an MLP trained on the page prunes too (no conv filters to show, its dense kernel is)', async () => {
+  await withPage(async ({ page, url, errors }) => {
+    await open(page, url);
+    await page.selectOption('#preset', 'mlp');
+    await page.waitForFunction(() => /new random weights/.test(document.getElementById('model-info').textContent));
+    await page.click('#play');
+    await page.waitForFunction(() => Number(document.getElementById('steps').textContent.replace(/,/g, '')) > 100, null, { timeout: 30_000 });
+    await page.click('#play');
+    await prune(page, 70);
+    const s = await sizes(page);
+    assert.ok(s.original.accuracy > 0.8, `trained a little: ${s.original.accuracy}`);
+    for (const l of await layerSparsity(page)) assert.ok(Math.abs(l.after - 0.7) < 0.02, `${l.name} at ${l.after}`);
+    assert.ok(s.pruned.accuracy > s.original.accuracy - 0.05, `70% sparse MLP: ${s.pruned.accuracy} vs ${s.original.accuracy}`);
+    assert.ok(s.pruned.bytes < 0.6 * s.original.bytes, `${s.pruned.bytes} of ${s.original.bytes}`);
+    assert.equal(await page.isVisible('#c-conv-before'), false, 'an MLP has no conv filters');
+    const dense = await pixels(page, '#c-dense-after');
+    assert.equal(dense.width, 784, 'the 784-input kernel, a column per input');
+    assert.ok(dense.zeros > dense.coloured && dense.coloured > 0, JSON.stringify(dense));
+    // building another network starts the panel afresh
+    await page.selectOption('#preset', 'cnnSmall');
+    await page.waitForFunction(() => !document.querySelector('#c-sizes tr[data-row]'));
+    assert.equal(await page.isDisabled('#c-restore'), true);
+    assert.deepEqual(errors, []);
+  });
+});
