@@ -119,6 +119,7 @@ int nn_model_add(nn_model *m, nn_layer_spec spec)
     if (!m) return NN_ERR_ARG;
     int st = add_layer(m, spec);
     if (st != NN_OK) m->add_failed = 1;
+    else nn_prune_free(m); /* its masks describe the layers before */
     return st;
 }
 

@@ -144,7 +144,8 @@ static void apply_masks(nn_model *m)
     }
 }
 
-/* A model whose layers changed since it was pruned no longer matches its masks: drop them. */
+/* A model whose layers changed since it was pruned no longer matches its masks: drop them (adding
+ * a layer drops them at once; this also catches a layer removed). */
 static int still_valid(nn_model *m)
 {
     if (m->prune && (m->prune->n_params != m->n_params || m->prune->n_layers != m->n_layers)) nn_prune_free(m);

@@ -7,8 +7,10 @@
 //      pause | reset | classify {x, id, inspect} | example {index} | save | settings {lr, batchSize} |
 //      exportAs {format: 'tfjs'|'onnx', name} | loadTfjs {files}
 // Out: ready | dataset | model | progress | views | test | probs | saved | exported | error | status
+// The Compress panel's messages (compress*) are handled by images/compress-worker.js.
 import * as nn from '../wasm/nnplay.js';
 import { post, postError as postErrorAs, postReady, errorText, yieldNow, serialQueue, singleRun, postExport, loadTfjsFiles } from './worker-shared.js';
+import { compressHandlers } from './images/compress-worker.js';
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
@@ -466,6 +468,12 @@ const handlers = {
   },
 };
 
+Object.assign(handlers, compressHandlers({
+  model: () => model, generation: () => generation, origin: () => origin, dataset: () => ds, gather, compile,
+  batchSize: () => settings.batchSize,
+  adopt(m, from) { playing = false; adopt(m, from); refreshAll(); },
+}));
+
 self.onmessage = (e) => {
   const msg = e.data;
   const fn = Object.hasOwn(handlers, msg?.type) ? handlers[msg.type] : null; // not 'constructor' & co.
@@ -478,7 +486,7 @@ self.onmessage = (e) => {
     } catch (err) {
       postError(err, msg.type === 'build' || msg.type === 'reset' ? 'cannot build this network'
         : msg.type === 'load' || msg.type === 'loadTfjs' ? 'cannot load this model'
-        : msg.type === 'exportAs' ? (msg.format === 'onnx' ? 'cannot export ONNX' : 'cannot export for TensorFlow.js') : msg.type === 'dataset' ? 'cannot load the dataset' : '');
+        : msg.type === 'exportAs' ? (msg.format === 'onnx' ? 'cannot export ONNX' : 'cannot export for TensorFlow.js') : msg.type === 'dataset' ? 'cannot load the dataset' : msg.type.startsWith('compress') ? 'cannot compress' : '');
       if (msg.type === 'play') playing = false;
     }
   });

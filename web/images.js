@@ -3,6 +3,7 @@
 // comes back. Text from files or models is only ever set with textContent, never as HTML.
 import { download, downloadFiles } from './download.js';
 import { drawingPad } from './images/pad.js';
+import { initCompress } from './images/compress.js';
 
 const CLASSES = {
   digits: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
@@ -107,7 +108,11 @@ function checkReady() {
 
 // ---- worker messages ----
 
+const compress = initCompress($('compress'), { send, showError, download, datasetName: () => state.dataset,
+  stopTraining() { setPlaying(false); send({ type: 'pause' }); } });
+
 worker.onmessage = ({ data: m }) => {
+  if (compress.onMessage(m)) return;
   switch (m.type) {
     case 'ready':
       state.layerTypes = m.layerTypes;
@@ -157,7 +162,8 @@ function onModel(m) {
   $('preset').value = presetKey || 'custom';
   $('lr').value = String([...$('lr').options].map((o) => o.value).find((v) => Math.abs(v - m.settings.lr) < 1e-9) ?? $('lr').value);
   $('model-info').textContent = `${m.params.toLocaleString('en')} parameters, ${m.layers.length} layers` +
-    (m.origin === 'shipped' ? ' (the pretrained digits model)' : m.origin === 'file' ? ' (loaded from a file)' : m.origin === 'tfjs' ? ' (imported from TF.js files)' : ' (new random weights)');
+    (m.origin === 'shipped' ? ' (the pretrained digits model)' : m.origin === 'file' ? ' (loaded from a file)' : m.origin === 'tfjs' ? ' (imported from TF.js files)' :
+    m.origin === 'compressed' ? ' (compressed: pruned and/or int8)' : ' (new random weights)');
   $('summary').textContent = m.summary;
   $('editor-error').hidden = true;
   updateStats({ epoch: 0, fraction: 0, rate: 0, steps: 0, fwdMs: 0, bwdMs: 0, trainAcc: null, val: null });

@@ -213,6 +213,34 @@ static void test_masks_hold_in_fit(void)
     nn_model_free(m);
 }
 
+/* A pruned model inside a model of models (a GAN's generator) keeps its zeros through the chain's steps. */
+static void test_chain_pruned(void)
+{
+    enum { N = 32, IN = 10 };
+    float x[N * IN], y[N];
+    data(x, y, N, IN, 2);
+    int in[1] = {IN}, mid[1] = {6};
+    nn_model *g = nn_model_create(1, in, 3), *d = nn_model_create(1, mid, 4);
+    nn_model_add(g, nn_dense(6, NN_ACT_TANH));
+    nn_model_add(d, nn_dense(1, NN_ACT_SIGMOID));
+    nn_optimizer o = nn_adam(0.01f);
+    nn_model_compile(d, &o, NN_LOSS_BCE);
+    nn_prune_schedule s = nn_constant_sparsity(0.5f, 0, -1, 1);
+    CHECK(nn_model_prune(g, &s, NULL, 0) == NN_OK);
+    nn_model *parts[2] = {g, d};
+    char err[NN_ERR_LEN];
+    nn_chain *c = nn_chain_create(parts, 2, err);
+    CHECK(c && nn_chain_compile(c, &o, NN_LOSS_BCE) == NN_OK);
+    for (int i = 0; i < N; i++) y[i] = y[i] > 0.5f;
+    for (int b = 0; b < 4; b++) CHECK(nn_chain_train_batch(c, x, NN_DTYPE_FLOAT32, y, N, NULL, NULL) == NN_OK);
+    uint64_t step, w, z;
+    CHECK(nn_model_pruning(g, NULL, &step) == 1 && step == 4);
+    CHECK(nn_model_layer_sparsity(g, 0, &w, &z) == 1 && z == w / 2);
+    nn_chain_free(c);
+    nn_model_free(g);
+    nn_model_free(d);
+}
+
 static unsigned char *save(nn_model *m, int flags, size_t *len)
 {
     size_t n = nn_model_save_size_ex(m, flags);
@@ -487,6 +515,7 @@ int main(void)
     RUN(test_prunable);
     RUN(test_masks_exact);
     RUN(test_masks_hold_in_fit);
+    RUN(test_chain_pruned);
     RUN(test_save_pruned);
     RUN(test_quantize);
     RUN(test_hostile_encodings);

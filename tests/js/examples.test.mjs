@@ -36,6 +36,19 @@ test('examples/xor.mjs rejects a bad option', () => {
   });
 });
 
+test('examples/prune.mjs: pruned to 80% while fine-tuning, then int8: smaller files, the accuracy kept', () => {
+  const { lines, result } = runExample('prune.mjs');
+  assert.equal(result.example, 'prune');
+  assert.ok(result.dense_accuracy >= 0.9, `dense ${result.dense_accuracy}`);
+  assert.ok(result.pruned_accuracy >= result.dense_accuracy - 0.05, `pruned ${result.pruned_accuracy}`);
+  assert.ok(result.int8_accuracy >= result.pruned_accuracy - 0.03, `int8 ${result.int8_accuracy}`);
+  for (const l of result.layers) assert.equal(l.zeros, l.weights - Math.round(l.weights * 0.2), `${l.name}: 80% zeros`);
+  assert.ok(result.pruned_bytes < result.dense_bytes / 3 && result.int8_bytes < result.pruned_bytes,
+    `${result.dense_bytes} -> ${result.pruned_bytes} -> ${result.int8_bytes} bytes`);
+  assert.match(lines.find((l) => l.startsWith('dense_2')), /4096 +3277 +80\.0%/);
+  assert.throws(() => runExample('prune.mjs', ['--sparsity', '1']), (err) => err.status === 1 && /--sparsity needs/.test(err.stderr));
+});
+
 test('examples/spiral.mjs generalizes on the spiral', () => {
   const { lines, result } = runExample('spiral.mjs');
   assert.equal(result.example, 'spiral');
