@@ -69,6 +69,7 @@ int nn_model_pop(nn_model *m)
     if (!m) return NN_ERR_ARG;
     if (m->n_layers == 0) return nn_fail(m, NN_ERR_STATE, "pop: the model has no layers");
     nn_model_release_buffers(m); /* caches are sized for the old output; they come back on use */
+    nn_prune_free(m);            /* its masks describe the layers before (as nn_model_add) */
     nn_layer *L = &m->layers[--m->n_layers];
     NN_FREE(L->priv);
     m->n_params = L->p_off;

@@ -241,6 +241,27 @@ static void test_chain_pruned(void)
     nn_model_free(d);
 }
 
+/* Popping a layer drops the pruning, as adding one does: the masks describe the layers before. */
+static void test_pop_drops_pruning(void)
+{
+    int in[1] = {4};
+    nn_model *m = nn_model_create(1, in, 5);
+    nn_model_add(m, nn_dense(8, NN_ACT_RELU));
+    nn_model_add(m, nn_dense(3, NN_ACT_SOFTMAX));
+    nn_prune_schedule s = nn_constant_sparsity(0.5f, 0, -1, 1);
+    CHECK(nn_model_prune(m, &s, NULL, 0) == NN_OK && nn_model_pruning(m, NULL, NULL) == 1);
+    CHECK(nn_model_pop(m) == NN_OK);
+    CHECK(nn_model_pruning(m, NULL, NULL) == 0);
+    nn_model_add(m, nn_dense(3, NN_ACT_SOFTMAX)); /* a head of the same size inherits no masks */
+    nn_optimizer o = nn_sgd(0.1f);
+    CHECK(nn_model_compile(m, &o, NN_LOSS_SCCE) == NN_OK);
+    float x[8] = {1, 2, 3, 4, -1, -2, -3, -4}, y[2] = {0, 2};
+    CHECK(nn_model_train_batch(m, x, y, 2, NULL) == NN_OK);
+    uint64_t w, z;
+    CHECK(nn_model_layer_sparsity(m, 1, &w, &z) == 0 && w == 24 && z == 0);
+    nn_model_free(m);
+}
+
 static unsigned char *save(nn_model *m, int flags, size_t *len)
 {
     size_t n = nn_model_save_size_ex(m, flags);
@@ -516,6 +537,7 @@ int main(void)
     RUN(test_masks_exact);
     RUN(test_masks_hold_in_fit);
     RUN(test_chain_pruned);
+    RUN(test_pop_drops_pruning);
     RUN(test_save_pruned);
     RUN(test_quantize);
     RUN(test_hostile_encodings);
