@@ -155,6 +155,12 @@ static int forward_all(nn_chain *c, const void *x, nn_dtype dtype, int n, int tr
 
 int nn_chain_train_batch(nn_chain *c, const void *x, nn_dtype dtype, const float *y, int n, float *loss, nn_metrics *mt)
 {
+    return nn_chain_train_batch_weighted(c, x, dtype, y, NULL, n, loss, mt);
+}
+
+int nn_chain_train_batch_weighted(nn_chain *c, const void *x, nn_dtype dtype, const float *y, const float *w, int n,
+                                  float *loss, nn_metrics *mt)
+{
     if (!c) return NN_ERR_ARG;
     int st = check_parts(c, "train batch");
     if (st != NN_OK) return st;
@@ -163,6 +169,7 @@ int nn_chain_train_batch(nn_chain *c, const void *x, nn_dtype dtype, const float
     nn_model *first = c->part[0].m, *last = last_model(c);
     if ((st = nn_model_check_inputs(first, x, dtype, n)) != NN_OK) return chain_fail_model(c, 0, st);
     if ((st = nn_loss_check_labels_as(last, c->loss, y, n)) != NN_OK) return chain_fail_model(c, c->n - 1, st);
+    if ((st = nn_check_sample_weights(w, n, c->err)) != NN_OK) return st;
     /* dL/d the inputs of models 2..n, ping-ponged */
     uint64_t need = 0;
     for (int i = 1; i < c->n; i++)
@@ -175,7 +182,8 @@ int nn_chain_train_batch(nn_chain *c, const void *x, nn_dtype dtype, const float
     if ((st = forward_all(c, x, dtype, n, 1)) != NN_OK) return st;
     double l;
     int fused;
-    if ((st = nn_train_loss(last, c->loss, c->from_logits, y, n, &l, &fused)) != NN_OK) return chain_fail_model(c, c->n - 1, st);
+    if ((st = nn_train_loss_weighted(last, c->loss, c->from_logits, y, w, n, &l, &fused)) != NN_OK)
+        return chain_fail_model(c, c->n - 1, st);
     for (int i = 0; i < c->n; i++) l += nn_regularization(c->part[i].m, NULL);
     if (!isfinite(l))
         return nn_fail_buf(c->err, NN_ERR_NAN, "the loss became %s after %llu steps: training diverged "

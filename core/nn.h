@@ -483,6 +483,9 @@ int nn_chain_compile_encoded(nn_chain *c, const void *buf, size_t len);
 /* One step on n samples; *loss gets the batch loss; mt, when not NULL, the batch's metrics. */
 int nn_chain_train_batch(nn_chain *c, const void *x, nn_dtype dtype, const float *y, int n, float *loss,
                          nn_metrics *mt);
+/* The same with per-sample weights (nn_model_train_batch_weighted). */
+int nn_chain_train_batch_weighted(nn_chain *c, const void *x, nn_dtype dtype, const float *y, const float *w, int n,
+                                  float *loss, nn_metrics *mt);
 /* Loss and metrics of n samples (inference) added to mt (nn_metrics_init with the chain's loss). */
 int nn_chain_evaluate(nn_chain *c, const void *x, nn_dtype dtype, const float *y, int n, nn_metrics *mt);
 /* n rows of the last model's output size. */
@@ -498,6 +501,12 @@ void nn_chain_free(nn_chain *c);
  * step) to mt when not NULL: Keras's train_on_batch metrics. */
 int nn_model_train_batch_metrics(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n, float *loss,
                                  nn_metrics *mt);
+/* Keras's train_on_batch(x, y, sample_weight): the loss is the mean over samples of w[i] times
+ * sample i's loss (w: n finite floats, NULL for all 1). A weight of 0 leaves a sample out; a negative
+ * one ascends its loss, e.g. the minimax GAN's generator, log(1 - D(G(z))) = -1 x BCE(D(G(z)), 0).
+ * Not with masked (padded) outputs. */
+int nn_model_train_batch_weighted(nn_model *m, const void *x, nn_dtype dtype, const float *y, const float *w, int n,
+                                  float *loss, nn_metrics *mt);
 
 #define NN_MAX_CONFUSION 1024 /* classes a confusion matrix is kept for (k^2 counters) */
 /* Prepare for an output of k values and the given loss (which says how labels are encoded). */

@@ -334,6 +334,11 @@ int nn_loss_check_labels_as(nn_model *m, int loss, const float *y, int n);
 /* The loss of m's last forward (n samples) under loss/from_logits, dL/doutput into m->dy (padded
  * rows left out); *fused: dy is with respect to the last activation's input. */
 int nn_train_loss(nn_model *m, int loss, int from_logits, const float *y, int n, double *l, int *fused);
+/* The same with Keras's sample weights (w: one per sample, NULL for none): the mean of w * loss. */
+int nn_train_loss_weighted(nn_model *m, int loss, int from_logits, const float *y, const float *w, int n, double *l,
+                           int *fused);
+/* NN_OK when the n weights are finite (or w is NULL); else the message in err. */
+int nn_check_sample_weights(const float *w, int n, char *err);
 /* Add that forward's outputs (the rows that count) and loss l to mt. */
 int nn_train_metrics(nn_model *m, int loss, const float *y, int n, double l, nn_metrics *mt);
 /* One optimizer step over the layers updated (updates[l], or each layer's own flag when NULL)

@@ -101,14 +101,41 @@ static int kept_rows_as(nn_model *m, int loss, const float *y, int n, out_rows *
 
 static int kept_rows(nn_model *m, const float *y, int n, out_rows *o) { return kept_rows_as(m, m->loss, y, n, o); }
 
+/* Keras's sample_weight: the mean over rows of w[sample] * the row's loss, and its gradient. Row by
+ * row, so every loss (fused or not) is weighted the same way; w may be negative (that row's loss is
+ * ascended: the minimax GAN's generator). */
+static double weighted_loss(const nn_model *m, int loss, int from_logits, const out_rows *o, int k, const float *w,
+                            float *dy, int *fused)
+{
+    const nn_layer *last = &m->layers[m->n_layers - 1];
+    int per = rows_per_sample(m), ly = loss == NN_LOSS_SCCE ? 1 : k;
+    double total = 0;
+    for (int r = 0; r < o->rows; r++) {
+        size_t at = (size_t)r * k;
+        float *d = dy + at, wr = w[r / per];
+        total += wr * nn_loss_compute(loss, from_logits, last->act, o->out + at, o->preact ? o->preact + at : NULL,
+                                      o->y + (size_t)r * ly, 1, k, d, fused);
+        for (int j = 0; j < k; j++) d[j] *= wr / (float)o->rows;
+    }
+    return o->rows ? total / o->rows : 0.0;
+}
+
 int nn_train_loss(nn_model *m, int loss, int from_logits, const float *y, int n, double *out, int *fusedp)
+{
+    return nn_train_loss_weighted(m, loss, from_logits, y, NULL, n, out, fusedp);
+}
+
+int nn_train_loss_weighted(nn_model *m, int loss, int from_logits, const float *y, const float *w, int n, double *out,
+                           int *fusedp)
 {
     const nn_layer *last = &m->layers[m->n_layers - 1];
     int st, fused, k = nn_model_output_row_size(m), rows = n * rows_per_sample(m);
     out_rows o;
+    if (w && last->mask) return nn_fail(m, NN_ERR_ARG, "sample weights: not supported with masked (padded) outputs");
     if ((st = kept_rows_as(m, loss, y, n, &o)) != NN_OK) return st;
     float *dy = last->mask ? m->kept[3] : m->dy;
-    double l = nn_loss_compute(loss, from_logits, last->act, o.out, o.preact, o.y, o.rows, k, dy, &fused);
+    double l = w ? weighted_loss(m, loss, from_logits, &o, k, w, dy, &fused)
+                 : nn_loss_compute(loss, from_logits, last->act, o.out, o.preact, o.y, o.rows, k, dy, &fused);
     if (last->mask) { /* dL/d the kept rows back in place; padded rows get none */
         for (int r = 0, c = 0; r < rows; r++) {
             float *d = m->dy + (size_t)r * k;
@@ -130,13 +157,13 @@ int nn_train_metrics(nn_model *m, int loss, const float *y, int n, double l, nn_
 }
 
 /* Forward, loss, backward, step on n rows already in place; *loss gets the batch loss. */
-static int train_rows(nn_model *m, const void *x, int dtype, const float *y, int n, double *loss)
+static int train_rows(nn_model *m, const void *x, int dtype, const float *y, const float *w, int n, double *loss)
 {
     int st = nn_model_forward_typed(m, x, dtype, n, 1);
     if (st != NN_OK) return st;
     int fused;
     double l;
-    if ((st = nn_train_loss(m, m->loss, m->from_logits, y, n, &l, &fused)) != NN_OK) return st;
+    if ((st = nn_train_loss_weighted(m, m->loss, m->from_logits, y, w, n, &l, &fused)) != NN_OK) return st;
     l += nn_regularization(m, NULL);
     if (!isfinite(l))
         return nn_fail(m, NN_ERR_NAN, "the loss became %s after %llu steps: training diverged "
@@ -162,11 +189,27 @@ int nn_model_train_batch_typed(nn_model *m, const void *x, nn_dtype dtype, const
 int nn_model_train_batch_metrics(nn_model *m, const void *x, nn_dtype dtype, const float *y, int n, float *loss,
                                  nn_metrics *mt)
 {
+    return nn_model_train_batch_weighted(m, x, dtype, y, NULL, n, loss, mt);
+}
+
+int nn_check_sample_weights(const float *w, int n, char *err)
+{
+    for (int i = 0; w && i < n; i++)
+        if (!isfinite(w[i]))
+            return nn_fail_buf(err, NN_ERR_ARG, "train batch: sample weight %d is %g; weights must be finite numbers",
+                               i, (double)w[i]);
+    return NN_OK;
+}
+
+int nn_model_train_batch_weighted(nn_model *m, const void *x, nn_dtype dtype, const float *y, const float *w, int n,
+                                  float *loss, nn_metrics *mt)
+{
     int st = need_compiled(m, "train batch");
     if (st != NN_OK) return st;
     if ((st = check_data(m, "train batch", x, dtype, y, n, 1)) != NN_OK) return st;
+    if ((st = nn_check_sample_weights(w, n, m->err)) != NN_OK) return st;
     double l = 0;
-    if ((st = train_rows(m, x, dtype, y, n, &l)) != NN_OK) return st;
+    if ((st = train_rows(m, x, dtype, y, w, n, &l)) != NN_OK) return st;
     /* the outputs are still the batch's forward pass (before the step), as Keras reports */
     if (mt && (st = nn_train_metrics(m, m->loss, y, n, l, mt)) != NN_OK) return st;
     if (loss) *loss = (float)l;
@@ -306,7 +349,7 @@ int nn_model_train_steps_typed(nn_model *m, const void *x, nn_dtype dtype, const
                     return nn_fail(m, NN_ERR_ARG, "label %g is out of range: classes are 0..%d",
                                    (double)m->yb[r], k - 1);
         double l;
-        if ((st = train_rows(m, m->xb, dtype, m->yb, c, &l)) != NN_OK) return st;
+        if ((st = train_rows(m, m->xb, dtype, m->yb, NULL, c, &l)) != NN_OK) return st;
         /* the outputs are still those of this batch's forward pass (before the step) */
         if (mt && (st = nn_train_metrics(m, m->loss, m->yb, c, l, mt)) != NN_OK) return st;
         pos += c;

@@ -4,7 +4,7 @@
 // that were trainable when the outer model was compiled (Keras's rule: the GAN recipe's frozen
 // discriminator). Plain layers around the models become models of their own inside it.
 import { C, free, withAlloc, copyF32In, copyArrayIn, cstr, heapF32, heapI32, withErrorBuffer, now, yieldNow } from './core.js';
-import { checkKeys, show, toRows } from './convert.js';
+import { checkKeys, show, toRows, sampleWeights } from './convert.js';
 import { readMetrics, compileInto } from './model.js'; // model.js imports this module too: used at call time only
 
 const finalizer = typeof FinalizationRegistry === 'function'
@@ -108,22 +108,26 @@ export class ModelChain {
     return r.values;
   }
 
-  /** One step on one batch through every model inside: its loss, or [loss, ...metrics] when compiled with metrics. */
-  trainOnBatch(x, y) {
+  /** One step on one batch through every model inside: its loss, or [loss, ...metrics] when compiled
+   * with metrics. sampleWeight: as Sequential.trainOnBatch (Keras's sample_weight). */
+  trainOnBatch(x, y, sampleWeight) {
     const c = this._c('trainOnBatch');
     if (!this._compiled) throw new Error('nnplay: trainOnBatch: compile the model first');
     const { values, n, dtype } = this._first._inputs(x);
     const yv = this._labels(y, n);
+    const wv = sampleWeight == null ? null : sampleWeights(sampleWeight, n);
     const core = C();
     const px = copyArrayIn(values, 'batch inputs');
     let py = 0;
+    let pw = 0;
     let mt = 0;
     try {
       py = copyF32In(yv, 'batch labels');
+      if (wv) pw = copyF32In(wv, 'sample weights');
       const metrics = this._compiled.listed;
       if (metrics.length && !(mt = core._nnw_chain_metrics_new(c, this._last._m()))) throw new Error('nnplay: out of memory for metrics');
       const loss = withAlloc(4, 'loss', (pl) => {
-        const st = core._nn_chain_train_batch(c, px, dtype, py, n, pl, mt);
+        const st = core._nn_chain_train_batch_weighted(c, px, dtype, py, pw, n, pl, mt);
         if (st !== 0) throw this._error(st, 'trainOnBatch');
         return heapF32()[pl >> 2];
       });
@@ -131,7 +135,7 @@ export class ModelChain {
       const logs = readMetrics(mt, metrics);
       return [loss, ...metrics.map(({ name }) => logs[name])];
     } finally {
-      free(px); free(py);
+      free(px); free(py); if (pw) free(pw);
       if (mt) core._nnw_metrics_free(mt);
     }
   }

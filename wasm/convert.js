@@ -85,6 +85,14 @@ export function toRows(data, rowSize, what, shapeHint, keepIds = false) {
   return { values, n: values.length / rowSize };
 }
 
+/** Keras's sample_weight for n samples: one finite number each (any sign), as a Float32Array. */
+export function sampleWeights(w, n, what = 'sampleWeight') {
+  const { values } = toRows(w, 1, what, 'one weight per sample');
+  if (values.length !== n) throw new Error(`nnplay: x has ${n} samples but ${what} has ${values.length} weights`);
+  checkFinite(values, what, 1);
+  return values instanceof Float32Array ? values : Float32Array.from(values);
+}
+
 export function checkFinite(values, what, rowSize) {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {

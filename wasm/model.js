@@ -2,7 +2,7 @@
 // configs, weights and summaries come from the core's table through generic calls.
 import { C, malloc, free, withAlloc, copyF32In, copyArrayIn, copyBytesIn, cstr, takeJSON, takeBytes, withErrorBuffer,
   heapF32, heapF64, heapI32, heapU8, isLoaded } from './core.js';
-import { flatten, toRows, checkFinite, checkKeys, show, seedOf, idType } from './convert.js';
+import { flatten, toRows, checkFinite, checkKeys, show, seedOf, idType, sampleWeights } from './convert.js';
 import { encodeOptions, decodeOptions } from './encode.js';
 import { specBytes, decodeLayerSpec, layerType, names, idOf, hasOption } from './layers.js';
 import { toOptimizer, fit } from './train.js';
@@ -325,22 +325,27 @@ export class Sequential {
   /**
    * One optimizer step on one batch. Returns its loss, or, when compiled with metrics, Keras's
    * [loss, ...metrics] in compile order (from the batch's forward pass, before the step).
+   * sampleWeight (Keras's sample_weight): one number per sample; the loss is the mean of weight x
+   * sample loss, so 0 leaves a sample out and a negative weight ascends its loss.
    */
-  trainOnBatch(x, y) {
+  trainOnBatch(x, y, sampleWeight) {
     this._needCompiled('trainOnBatch');
     this._notBusy('trainOnBatch');
     const { values, n, dtype } = this._inputs(x);
     const yv = this._labels(y, n, 'y');
+    const wv = sampleWeight == null ? null : sampleWeights(sampleWeight, n);
     const c = C();
     const px = copyArrayIn(values, 'batch inputs');
     let py = 0;
+    let pw = 0;
     let mt = 0;
     try {
       py = copyF32In(yv, 'batch labels');
+      if (wv) pw = copyF32In(wv, 'sample weights');
       const metrics = this._compiled.listed;
       if (metrics.length && !(mt = c._nnw_metrics_new(this._ptr))) throw new Error('nnplay: out of memory for metrics');
       const loss = withAlloc(4, 'loss', (pl) => {
-        const st = c._nn_model_train_batch_metrics(this._ptr, px, dtype, py, n, pl, mt);
+        const st = c._nn_model_train_batch_weighted(this._ptr, px, dtype, py, pw, n, pl, mt);
         if (st !== 0) throw this._error(st, 'trainOnBatch');
         return heapF32()[pl >> 2];
       });
@@ -348,7 +353,7 @@ export class Sequential {
       const logs = this._readMetrics(mt);
       return [loss, ...metrics.map(({ name }) => logs[name])];
     } finally {
-      free(px); free(py);
+      free(px); free(py); if (pw) free(pw);
       if (mt) c._nnw_metrics_free(mt);
     }
   }

@@ -379,7 +379,7 @@ export class Sequential {
   /** Every layer's output (inference): per layer n * units values, shape [n, ...outputShape]; the last equals predict(x). */
   predictLayers(x: Data): (Float32Array & { shape: number[] })[];
   /** One step; its loss, or [loss, ...metrics] in compile order when compiled with metrics (Keras). */
-  trainOnBatch(x: Data, y: Data): number | number[];
+  trainOnBatch(x: Data, y: Data, sampleWeight?: Data): number | number[];
   /** TF.js's order and layouts: dense kernel [inputs, units], bias; conv2d kernel [kh, kw, inC, filters],
    * bias; batchNormalization gamma, beta, moving_mean, moving_variance. Names as 'dense_1/kernel'. */
   getWeights(): (Float32Array & { shape: number[]; name: string })[];
@@ -451,7 +451,7 @@ export class ModelChain {
   name: string;
   compile(args: { optimizer: Optimizer | 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad'; loss: LossName;
     metrics?: MetricName[]; fromLogits?: boolean }): this;
-  trainOnBatch(x: Data, y: Data): number | number[];
+  trainOnBatch(x: Data, y: Data, sampleWeight?: Data): number | number[];
   /** Epochs of shuffled batches; callbacks onEpochBegin/onEpochEnd. */
   fit(x: Data, y: Data, args?: { epochs?: number; batchSize?: number; shuffle?: boolean; validationSplit?: number;
     validationData?: [Data, Data]; callbacks?: object | object[] }): Promise<{ epoch: number[]; history: { [name: string]: number[] } }>;

@@ -148,3 +148,22 @@ test('fit and evaluate over models inside: a frozen base and a new head (transfe
   await assert.rejects(m.fit(d.x, d.y, { verbose: 1 }), /fit/);
   m.dispose(); head.dispose(); base.dispose();
 });
+
+test('trainOnBatch\'s sampleWeight (Keras\'s sample_weight): the mean of weight x loss; -1 on label 0 is the minimax generator\'s log(1 - D(G(z)))', () => {
+  const x = nn.random.normal([8, 1], { seed: 4 });
+  const y = new Float32Array(8).map((_, i) => i % 2);
+  const [a, b] = [recipe(13), recipe(13)];
+  const la = a.discriminator.trainOnBatch(x, y);
+  const lb = b.discriminator.trainOnBatch(x, y, new Float32Array(8).fill(1));
+  assert.equal(lb, la);
+  assert.deepEqual(flat(b.discriminator.getWeights()), flat(a.discriminator.getWeights()));
+  assert.ok(Math.abs(a.discriminator.trainOnBatch(x, y, Array(8).fill(2)) - 2 * b.discriminator.trainOnBatch(x, y)) < 1e-5);
+  const p = a.gan.predict(x);
+  const want = p.reduce((s, q) => s + Math.log(1 - q), 0) / 8;
+  const got = a.gan.trainOnBatch(x, new Float32Array(8), new Float32Array(8).fill(-1));
+  assert.ok(Math.abs(got - want) < 1e-5, `${got} vs ${want}`);
+  assert.throws(() => a.gan.trainOnBatch(x, new Float32Array(8), [1, 2]), /x has 8 samples but sampleWeight has 2 weights/);
+  assert.throws(() => a.discriminator.trainOnBatch(x, y, Array(8).fill(NaN)), /sampleWeight contains NaN at sample 0/);
+  assert.throws(() => a.discriminator.trainOnBatch(x, y, 'heavy'), /sampleWeight/);
+  for (const r of [a, b]) { r.gan.dispose(); r.generator.dispose(); r.discriminator.dispose(); }
+});
