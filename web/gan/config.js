@@ -3,14 +3,15 @@
 // A link is untrusted: each value is checked against what the page offers and anything else keeps
 // its default. Plain JS, no DOM (web/embed.js builds the same hash from an element's attributes).
 
-export const TARGET_NAMES = ['ring', 'grid', 'two', 'clusters', 'line', 'drawn'];
-export const LAYER_CHOICES = [1, 2, 3, 4];
+import { TARGET_NAMES, LOSSES } from './lab.js';
+
+export { TARGET_NAMES, LOSSES };
+export const LAYER_CHOICES = [0, 1, 2, 3, 4];
 export const UNIT_CHOICES = [4, 8, 16, 32, 64, 128];
 export const LR_CHOICES = [0.00001, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
 export const OPTIMIZERS = ['sgd', 'adam'];
-export const LOSSES = ['minimax', 'nonSaturating', 'leastSquares'];
 export const D_STEPS = [1, 2, 3, 5];
-export const SMOOTHING = [0, 0.1, 0.2, 0.3];
+export const SMOOTHING = [1, 0.9, 0.8, 0.7]; // the real label D learns (1: no smoothing)
 export const PACKS = [1, 2, 3, 4];
 export const BATCHES = [16, 32, 64, 128, 256, 512];
 export const SPEEDS = [0, 3000, 300, 30, 3];
@@ -29,7 +30,11 @@ export function toHash(s, { views = DEFAULT_VIEWS, speed = 0, slow = false } = {
     loss: s.loss, dsteps: s.dSteps, smooth: s.labelSmoothing, pack: s.pack, batch: s.batchSize, seed: s.seed,
     speed, show: VIEW_NAMES.filter((v) => views[v]).join(',') });
   if (slow) p.set('slow', '1');
-  if (s.target === 'drawn' && s.drawnPoints?.length) p.set('pts', s.drawnPoints.map(([x, y]) => `${+x.toFixed(2)},${+y.toFixed(2)}`).join(';'));
+  if (s.target === 'drawn' && s.drawnPoints?.length) {
+    const d = s.drawnPoints, pairs = [];
+    for (let i = 0; i + 1 < d.length; i += 2) pairs.push(`${+d[i].toFixed(2)},${+d[i + 1].toFixed(2)}`);
+    p.set('pts', pairs.join(';'));
+  }
   return p.toString();
 }
 
@@ -65,7 +70,7 @@ export function fromHash(params, defaults, activations) {
     if (oneOf(list, get(key)) !== undefined) s[field] = oneOf(list, get(key));
   }
   const seed = num(get('seed'));
-  if (Number.isInteger(seed) && seed > 0 && seed <= 0xffffffff) s.seed = seed; // the core's seeds are uint32
+  if (Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff) s.seed = seed; // the core's seeds are uint32
   if (oneOf(SPEEDS, get('speed')) !== undefined) speed = oneOf(SPEEDS, get('speed'));
   slow = get('slow') === '1';
   if (params.has('show')) {
@@ -75,19 +80,21 @@ export function fromHash(params, defaults, activations) {
   return { settings: s, views, speed, slow };
 }
 
-/** "x,y;x,y;..." -> [[x, y], ...] within the drawing range, or null. */
+/** "x,y;x,y;..." -> [x0, y0, x1, y1, ...] (lab.js's drawnPoints) within the drawing range, or null. */
 export function parsePoints(text) {
   if (!text) return null;
   const pts = [];
   for (const pair of text.split(';').slice(0, MAX_DRAWN)) {
     const [x, y] = pair.split(',').map(num);
-    if (Number.isFinite(x) && Number.isFinite(y) && Math.abs(x) <= DRAWN_RANGE && Math.abs(y) <= DRAWN_RANGE) pts.push([x, y]);
+    if (Number.isFinite(x) && Number.isFinite(y) && Math.abs(x) <= DRAWN_RANGE && Math.abs(y) <= DRAWN_RANGE) pts.push(x, y);
   }
   return pts.length ? pts : null;
 }
 
-/** At most MAX_DRAWN points, evenly thinned, so the drawing fits a link. */
-export function thinPoints(points) {
-  if (points.length <= MAX_DRAWN) return points;
-  return Array.from({ length: MAX_DRAWN }, (_, i) => points[Math.floor((i * points.length) / MAX_DRAWN)]);
+/** Drawn [[x, y], ...] as lab.js's flat drawnPoints: at most MAX_DRAWN points, evenly thinned so
+ *  the drawing fits a link, rounded as the link keeps them. */
+export function flatPoints(points) {
+  const n = Math.min(points.length, MAX_DRAWN);
+  return Array.from({ length: n }, (_, i) => points[Math.floor((i * points.length) / n)])
+    .flatMap(([x, y]) => [+x.toFixed(2), +y.toFixed(2)]);
 }

@@ -1,9 +1,10 @@
 // page.js - the GAN lab page (web/gan.html): its controls, the training worker (gan/worker.js),
 // the views drawn from the worker's snapshots, slow motion with its narration, drawing a
 // distribution, and the setup kept in the URL hash.
-import { TARGETS, seeded } from './targets.js';
+import { seeded } from './targets.js';
+import { targetOf } from './lab.js';
 import { readHash, MAX_HASH_CHARS } from '../playground/hash.js';
-import { toHash, fromHash, thinPoints, LAYER_CHOICES, UNIT_CHOICES, LR_CHOICES, DEFAULT_VIEWS } from './config.js';
+import { toHash, fromHash, flatPoints, TARGET_NAMES, SMOOTHING, LAYER_CHOICES, UNIT_CHOICES, LR_CHOICES, DEFAULT_VIEWS } from './config.js';
 import { drawPlot, drawThumb, drawLossChart, mapping } from './plot.js';
 import { narrate } from './explain.js';
 
@@ -11,7 +12,7 @@ const $ = (id) => document.getElementById(id);
 const ui = Object.fromEntries(['play', 'reset', 'step-d', 'step-g', 'step-both', 'step-count', 'speed', 'slow', 'loss', 'd-steps',
   'smoothing', 'pack', 'batch', 'error', 'targets', 'draw', 'clear-drawing', 'draw-hint', 'noise-dim', 'noise-dist', 'plot',
   'narration', 'loss-chart', 'd-loss', 'g-loss', 'kl', 'js', 'modes', 'hq', 'verdicts', 'sps', 'simd', 'version', 'embed-link',
-  'embed-code', 'v-real', 'v-fake', 'v-grid', 'v-heat', 'v-arrows',
+  'embed-code', 'draw-overlay', 'draw-done', 'draw-clear2', 'v-real', 'v-fake', 'v-grid', 'v-heat', 'v-arrows',
   ...['g', 'd'].flatMap((k) => ['layers', 'units', 'act', 'opt', 'lr'].map((f) => `${k}-${f}`))]
   .map((id) => [id.replace(/-(\w)/g, (_, c) => c.toUpperCase()), $(id)]));
 
@@ -61,7 +62,7 @@ const actLabel = (a) => ACT_LABELS.get(a) ?? a.replace(/([a-z])([A-Z])/g, '$1 $2
 const withValue = (list, v) => (list.includes(v) ? list : [...list, v].sort((a, b) => a - b));
 
 function buildTargets() {
-  for (const name of ['ring', 'grid', 'two', 'clusters', 'line', 'drawn']) {
+  for (const name of TARGET_NAMES) {
     const b = document.createElement('button');
     b.type = 'button';
     b.className = 'target';
@@ -72,11 +73,11 @@ function buildTargets() {
     c.width = 64; c.height = 64;
     c.setAttribute('aria-hidden', 'true');
     const label = document.createElement('span');
-    label.textContent = name === 'drawn' ? 'Drawn' : TARGETS[name].label;
+    label.textContent = name === 'drawn' ? 'Drawn' : targetOf({ target: name }).label;
     b.append(c, label);
-    drawThumb(c, name === 'drawn' ? null : TARGETS[name].sample(300, seeded(3)));
+    drawThumb(c, name === 'drawn' ? null : targetOf({ target: name }).sample(300, seeded(3)));
     b.addEventListener('click', () => {
-      if (name === 'drawn' && !state.settings.drawnPoints) { startDrawing(); return; }
+      if (name === 'drawn' && !state.settings.drawnPoints?.length) { startDrawing(); return; }
       state.settings.target = name;
       changed();
     });
@@ -87,7 +88,7 @@ function buildTargets() {
 function showSettings(s) {
   for (const b of ui.targets.children) b.setAttribute('aria-checked', String(b.dataset.target === s.target));
   const drawnThumb = ui.targets.querySelector('[data-target="drawn"] canvas');
-  drawThumb(drawnThumb, s.drawnPoints ? s.drawnPoints.flat() : null);
+  drawThumb(drawnThumb, s.target === 'drawn' ? s.drawnPoints : null);
   ui.noiseDim.value = String(s.noise.dim);
   ui.noiseDist.value = s.noise.dist;
   for (const k of ['g', 'd']) {
@@ -103,7 +104,7 @@ function showSettings(s) {
   ui.pack.value = String(s.pack);
   ui.batch.value = String(s.batchSize);
   for (const v of Object.keys(DEFAULT_VIEWS)) ui[`v${v[0].toUpperCase()}${v.slice(1)}`].checked = state.views[v];
-  ui.clearDrawing.hidden = !state.drawing && !s.drawnPoints;
+  ui.clearDrawing.hidden = !state.drawing;
 }
 
 /** The settings as the controls show them. */
@@ -167,11 +168,13 @@ function wireControls() {
   ui.stepG.addEventListener('click', () => stepByHand({ g: true }));
   ui.stepBoth.addEventListener('click', () => stepByHand({ d: true, g: true }));
   ui.draw.addEventListener('click', () => (state.drawing ? finishDrawing() : startDrawing()));
-  ui.clearDrawing.addEventListener('click', () => {
-    state.drawing = [];
-    if (!document.body.classList.contains('drawing')) startDrawing([]);
-    state.dirty = true;
-  });
+  ui.drawDone.addEventListener('click', finishDrawing);
+  for (const b of [ui.clearDrawing, ui.drawClear2]) {
+    b.addEventListener('click', () => {
+      state.drawing = [];
+      state.dirty = true;
+    });
+  }
   ui.embedLink.addEventListener('click', (e) => {
     e.preventDefault();
     ui.embedCode.hidden = !ui.embedCode.hidden;
@@ -277,30 +280,38 @@ function frame(now) {
 }
 
 // ---- drawing a distribution ----
-function startDrawing(points = state.settings.target === 'drawn' ? [...(state.settings.drawnPoints || [])] : []) {
+function startDrawing(points = state.settings.target === 'drawn' ? pairsOf(state.settings.drawnPoints) : []) {
   setPlaying(false);
   state.drawing = points;
   document.body.classList.add('drawing');
   ui.draw.textContent = 'Done';
   ui.draw.setAttribute('aria-pressed', 'true');
   ui.drawHint.hidden = false;
+  ui.drawOverlay.hidden = false;
   ui.clearDrawing.hidden = false;
   state.dirty = true;
+  // On a phone the button is far below the plot: bring the plot to the finger.
+  const r = ui.plot.getBoundingClientRect();
+  if (r.top < 0 || r.bottom > innerHeight) ui.plot.scrollIntoView({ block: 'center' });
 }
 
+const pairsOf = (flat) => Array.from({ length: flat.length >> 1 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
+
 function finishDrawing() {
-  const pts = thinPoints(state.drawing || []);
+  const pts = flatPoints(state.drawing || []);
   state.drawing = null;
   document.body.classList.remove('drawing');
   ui.draw.textContent = 'Draw your own';
   ui.draw.setAttribute('aria-pressed', 'false');
   ui.drawHint.hidden = true;
+  ui.drawOverlay.hidden = true;
+  ui.clearDrawing.hidden = true;
   if (pts.length) {
     state.settings.target = 'drawn';
-    state.settings.drawnPoints = pts.map(([x, y]) => [+x.toFixed(2), +y.toFixed(2)]);
+    state.settings.drawnPoints = pts;
   } else if (state.settings.target === 'drawn') {
     state.settings.target = state.defaults.target;
-    state.settings.drawnPoints = null;
+    delete state.settings.drawnPoints;
   }
   changed();
 }
@@ -343,7 +354,7 @@ function onReady(m) {
   state.defaults = m.defaults;
   state.activations = m.activations;
   for (const k of ['g', 'd']) {
-    fillSelect(ui[`${k}Layers`], withValue(LAYER_CHOICES, m.defaults[k].layers), (v) => `${v} hidden`);
+    fillSelect(ui[`${k}Layers`], withValue(LAYER_CHOICES, m.defaults[k].layers), (v) => (v ? String(v) : 'None (linear)'));
     fillSelect(ui[`${k}Units`], withValue(UNIT_CHOICES, m.defaults[k].units));
     fillSelect(ui[`${k}Act`], m.activations, actLabel);
     fillSelect(ui[`${k}Lr`], withValue(LR_CHOICES, m.defaults[k].lr), lrLabel);
@@ -366,3 +377,5 @@ buildTargets();
 wireControls();
 wireDrawing();
 requestAnimationFrame(frame);
+// On a phone the plot matters more than the intro: it starts folded (one tap opens it).
+if (matchMedia('(max-width: 700px)').matches) document.querySelector('.intro').open = false;

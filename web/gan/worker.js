@@ -3,8 +3,8 @@
 // draws (real and generated points, G's warped noise grid, D's verdict over the plane, gradient
 // arrows, losses, quality figures) at most ~25 times a second. Messages in: {type: 'init' |
 // 'update' | 'play' | 'pause' | 'speed' | 'views' | 'step' | 'reset' | 'settings'}.
-import { GanLab, DEFAULTS } from './lab.js';
-import { TARGETS, drawnTarget, seeded } from './targets.js';
+import { GanLab, DEFAULTS, targetOf } from './lab.js';
+import { seeded } from './targets.js';
 import { boundsOf } from './score.js';
 import { lossesOf } from './explain.js';
 import { post, postError, postReady, yieldNow, singleRun } from '../worker-shared.js';
@@ -12,14 +12,15 @@ import * as nn from '../../wasm/nnplay.js';
 
 const N_SHOW = 500; // generated points drawn (from fixed noise, so they move smoothly)
 const N_REAL = 500; // real points drawn
-const HEAT = 48; // D's verdict on a HEAT x HEAT raster of the view
+const HEAT = 40; // D's verdict on a HEAT x HEAT raster of the view
 const LATTICE_2D = 20; // G's transformation: a LATTICE x LATTICE grid of cells in 2D noise space
 const LATTICE_1D = 240; // ... or segments along 1D noise
 const N_ARROWS = 150; // generated points that get gradient arrows
 const N_CHECK = 256; // the fixed check batch the explained steps measure D and G on
 const SCORE_N = 2500; // samples scored (the PacGAN papers' count)
 const CHUNK_MS = 12;
-const SNAPSHOT_MS = 40;
+const SNAPSHOT_MS = 40; // at most 25 snapshots a second ...
+const SNAPSHOT_SHARE = 0.25; // ... and at most this share of the time spent on them, so big networks still train
 const SCORE_MS = 500;
 const NOISE_SEED = 777;
 const CHECK_SEED = 4242;
@@ -37,10 +38,10 @@ let views = { real: true, fake: true, grid: true, heat: true, arrows: false };
 let pending = { d: 0, nd: 0, g: 0, ng: 0 }; // losses since the last snapshot
 let lastSnapshot = 0;
 let lastScore = 0;
+let snapshotCost = 0; // ms the last snapshot took
+let scoreCost = 0; // ms the last score took
 let rate = { t: 0, s: 0, value: 0 };
 let generation = 0; // bumped on reset, so a chunk of a replaced lab is ignored
-
-const targetOf = (s) => (s.target === 'drawn' ? drawnTarget(s.drawnPoints || [[0, 0]]) : TARGETS[s.target]);
 
 /** A square view around the target's samples, with room for the generated points around them. */
 function viewOf(s) {
@@ -57,7 +58,7 @@ function setTarget() {
   check = { real: t.sample(N_CHECK, seeded(settings.seed * 7 + 2)) };
 }
 
-const sameTarget = (a, b) => a.target === b.target && JSON.stringify(a.drawnPoints) === JSON.stringify(b.drawnPoints);
+const sameTarget = (a, b) => a.target === b.target && String(a.drawnPoints) === String(b.drawnPoints);
 
 // ---- what the page draws ----
 
@@ -117,18 +118,21 @@ function snapshot(extra = {}) {
     pending = { d: 0, nd: 0, g: 0, ng: 0 };
   }
   const now = performance.now();
-  if (extra.score || now - lastScore >= SCORE_MS) {
+  if (extra.score || now - lastScore >= Math.max(SCORE_MS, scoreCost / SNAPSHOT_SHARE)) {
     msg.score = lab.score({ n: SCORE_N, seed: 99 });
     msg.verdicts = { real: mean(lab.discriminate(check.real)), fake: mean(lab.discriminate(lab.generate(lab.noise(N_CHECK, CHECK_SEED)))) };
-    lastScore = now;
+    lastScore = performance.now();
+    scoreCost = lastScore - now;
   }
   msg.rate = rate.value;
-  lastSnapshot = now;
   return msg;
 }
 
 function postSnapshot(extra) {
+  const t0 = performance.now();
   const msg = snapshot(extra);
+  lastSnapshot = performance.now();
+  snapshotCost = lastSnapshot - t0 - (msg.score ? scoreCost : 0);
   const transfer = [msg.fake.buffer];
   if (msg.lattice) transfer.push(msg.lattice.points.buffer);
   if (msg.heat) transfer.push(msg.heat.values.buffer);
@@ -147,6 +151,15 @@ function doStep(which) {
 }
 
 const loop = singleRun(async () => {
+  try {
+    await train();
+  } catch (err) {
+    playing = false;
+    postError(err, 'Training stopped');
+  }
+});
+
+async function train() {
   const gen = generation;
   let perChunk = 1;
   pace = { t: performance.now(), s: steps };
@@ -160,10 +173,10 @@ const loop = singleRun(async () => {
     if (n === perChunk) perChunk = dt < CHUNK_MS / 2 ? perChunk * 2 : dt > CHUNK_MS * 1.5 ? Math.max(1, perChunk >> 1) : perChunk;
     const now = performance.now();
     if (now - rate.t > 500) rate = { t: now, s: steps, value: ((steps - rate.s) * 1000) / (now - rate.t) };
-    if (now - lastSnapshot >= SNAPSHOT_MS) postSnapshot();
+    if (now - lastSnapshot >= Math.max(SNAPSHOT_MS, snapshotCost / SNAPSHOT_SHARE)) postSnapshot();
     await yieldNow();
   }
-});
+}
 
 // ---- explained steps: what one D or G update did, measured on a fixed check batch ----
 
@@ -202,8 +215,8 @@ function explainedStep(which) {
 function reset() {
   generation++;
   lab?.dispose();
-  lab = new GanLab(settings);
-  settings = lab.settings ?? settings;
+  lab = new GanLab(nn, settings);
+  settings = lab.settings;
   steps = 0;
   pending = { d: 0, nd: 0, g: 0, ng: 0 };
   setTarget();
@@ -220,13 +233,12 @@ const handlers = {
   },
   update(m) {
     const old = settings;
-    lab.update(m.settings);
-    settings = lab.settings ?? m.settings;
+    settings = lab.update(m.settings);
     if (!sameTarget(old, settings)) setTarget();
     post({ type: 'settings', settings });
     if (!playing) postSnapshot({ score: true });
   },
-  settings() { post({ type: 'settings', settings: lab.settings ?? settings }); },
+  settings() { post({ type: 'settings', settings: lab.settings }); },
   views(m) { views = { ...views, ...m.views }; if (!playing) postSnapshot(); },
   speed(m) { speed = m.speed; pace = { t: performance.now(), s: steps }; },
   play() { playing = true; post({ type: 'state', playing }); loop(); },
