@@ -253,6 +253,18 @@ int nn_chain_evaluate(nn_chain *c, const void *x, nn_dtype dtype, const float *y
 }
 
 uint64_t nn_chain_step_count(const nn_chain *c) { return c ? c->step : 0; }
+
+int nn_chain_set_lr(nn_chain *c, float lr)
+{
+    if (!c) return NN_ERR_ARG;
+    if (!c->compiled) return nn_fail_buf(c->err, NN_ERR_STATE, "learning rate: compile the chain first");
+    if (!(lr > 0.0f) || !(lr < 1e6f))
+        return nn_fail_buf(c->err, NN_ERR_ARG, "learning rate must be positive and below 1e6, got %g", (double)lr);
+    c->opt.lr = lr;
+    return NN_OK;
+}
+
+float nn_chain_get_lr(const nn_chain *c) { return c && c->compiled ? c->opt.lr : 0.0f; }
 int nn_chain_loss(const nn_chain *c) { return c && c->compiled ? c->loss : -1; }
 int nn_chain_from_logits(const nn_chain *c) { return c ? c->from_logits : 0; }
 

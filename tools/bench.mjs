@@ -15,9 +15,10 @@ import { build } from './build.mjs';
 import { median, encodeTokens } from '../bench/lib.mjs';
 import { decodeTextDataset } from '../web/text-data.js';
 import { text as nnText } from '../wasm/text.js';
+import { ganSystems, ganReport, writeGanSection } from '../bench/gan.mjs';
 
 const USAGE = `usage: npm run bench -- [GROUP...] [options]
-  GROUP            run only these groups: mlp, tiny, gemm, cnn, text (default: all of them)
+  GROUP            run only these groups: mlp, tiny, gemm, cnn, text, gan (default: all of them)
   --quick          a smoke run: 2 epochs on 10,000 images, shorter timing runs
   --epochs N       MLP epochs (default 5): test accuracy after epoch 1 and N, samples/s median over epochs
   --limit N        train the MLPs on the first N of the 60,000 images (default: all)
@@ -35,6 +36,8 @@ const USAGE = `usage: npm run bench -- [GROUP...] [options]
   --char-steps N   the character model's training steps (batches) on each side (default 300)
   --tfjs-cap S     text: TF.js's cpu backend starts no new batch after S seconds (default 120;
                    one LSTM batch takes about 7 min of CPU there)
+  --gan-seeds N    gan: seeds per 2D target (default 10, 2 with --quick)
+  --gan-steps N    gan: training rounds per seed (default: the preset's budget, web/gan/lab.js)
   --only IDS       comma-separated systems to run (default: all but the opt-in ones): ${'%IDS%'}
   --no-setup       do not install or build (also NNPLAY_SKIP_SETUP=1)
   --out FILE       the JSON report (default bench/results/latest.json; with groups GROUP[-GROUP].json)
@@ -143,6 +146,7 @@ const SYSTEMS = [
   { id: 'cnn-tfjs-wasm', group: 'cnn', label: 'TF.js 4.22, wasm (SIMD, 1 thread)', needs: [TFJS],
     cmd: () => [node, 'bench/tfjs-cnn.mjs', '--backend', 'wasm', '--batches', '1', '--warmup', '1', '--runs', '1'] },
   ...textSystems(),
+  ...ganSystems(),
 ];
 
 
@@ -156,7 +160,7 @@ function parseOptions(argv) {
   const usage = USAGE.replace('%IDS%', SYSTEMS.map((s) => s.id).join(','));
   let values, positionals;
   const strings = ['epochs', 'limit', 'seeds', 'runs', 'cnn-batches', 'cnn-epochs', 'only', 'out', 'text-seeds', 'text-epochs',
-    'text-batches', 'char-steps', 'tfjs-cap'];
+    'text-batches', 'char-steps', 'tfjs-cap', 'gan-seeds', 'gan-steps'];
   const flags = ['quick', 'no-setup', 'markdown', 'report', 'help', 'accuracy'];
   try {
     ({ values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: Object.fromEntries([
@@ -203,6 +207,8 @@ function parseOptions(argv) {
     charSteps: int('char-steps', quick ? 50 : 300, 1, 100000),
     tfjsCap: int('tfjs-cap', 120, 0, 36000),
     tfjsBatches: 2,
+    ganSeeds: int('gan-seeds', quick ? 2 : 10, 1, 100),
+    ganSteps: int('gan-steps', 0, 0, 1e7),
     setup: !values['no-setup'] && process.env.NNPLAY_SKIP_SETUP !== '1',
     // a run of some groups keeps its own report, so `npm run bench -- text` leaves latest.json alone
     out: path.resolve(ROOT, values.out || `bench/results/${positionals.length ? [...new Set(positionals)].join('-') : 'latest'}.json`),
@@ -517,6 +523,7 @@ function report({ date, machine: info, systems: r, targets, text_targets: tt }, 
   }
 
   if (asked('text').length) textReport(r, tt, o, section, out);
+  if (asked('gan').length) ganReport(r, o, section, out);
 
   if (['mlp', 'tiny', 'gemm', 'cnn'].some((g) => asked(g).length)) section('Targets (issues 4 and 5)', TARGET_HEADER, targets.map(targetRow));
   out.push(`wasm binary: dist/nnplay_core.wasm ${fmt(info.wasm_bytes / 1024, 1)} KiB ` +
@@ -627,7 +634,7 @@ function textReport(r, tt, o, section, out) {
 // What a report's tables depend on; saved in the JSON so --report can print them again.
 const SETTINGS = ['quick', 'only', 'epochs', 'limit', 'seeds', 'runs', 'tinyEpochs', 'cpuBatches', 'cnnBatches',
   'cnnEpochs', 'cnnCpuBatches', 'cnnCpuRuns', 'accuracy', 'textSeeds', 'textEpochs', 'textBatches', 'refBatches', 'refRuns',
-  'charSteps', 'tfjsCap', 'tfjsBatches'];
+  'charSteps', 'tfjsCap', 'tfjsBatches', 'ganSeeds', 'ganSteps'];
 
 export async function bench(argv) {
   const o = parseOptions(argv);
@@ -643,7 +650,7 @@ export async function bench(argv) {
     await build();
   }
   const chosen = SYSTEMS.filter((s) => o.only.includes(s.id));
-  if (chosen.some((s) => s.group !== 'text')) o.rawDir = rawFashionMnist();
+  if (chosen.some((s) => !['text', 'gan'].includes(s.group))) o.rawDir = rawFashionMnist();
   if (chosen.some((s) => s.group === 'text')) o.text = rawText();
   o.runDir = mkdtempSync(path.join(os.tmpdir(), 'nnplay-bench-run-')); // files one system hands the next
   o.timeout = o.quick ? 600 : 1800;
@@ -664,6 +671,11 @@ export async function bench(argv) {
   console.log(`\n${report(json, o)}`);
   mkdirSync(path.dirname(o.out), { recursive: true });
   writeFileSync(o.out, `${JSON.stringify(json, null, 2)}\n`);
+  if (chosen.some((s) => s.group === 'gan') && !o.quick) { // the GANs section of bench/RESULTS.md, from this run
+    const md = [];
+    ganReport(json.systems, o, (title, header, rows) => { if (rows.length) md.push(title, '', textTable(header, rows, true), ''); }, md);
+    writeGanSection(ROOT, md.join('\n'), json.date);
+  }
   const t = json.runtime_s;
   console.log(`bench: ${Math.floor(t / 60)} min ${t % 60} s; wrote ${path.relative(ROOT, o.out)}`);
 }

@@ -452,6 +452,8 @@ export class ModelChain {
   compile(args: { optimizer: Optimizer | 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad'; loss: LossName;
     metrics?: MetricName[]; fromLogits?: boolean }): this;
   trainOnBatch(x: Data, y: Data, sampleWeight?: Data): number | number[];
+  /** Its own learning rate, settable between steps (optimizer state kept). */
+  learningRate: number;
   /** Epochs of shuffled batches; callbacks onEpochBegin/onEpochEnd. */
   fit(x: Data, y: Data, args?: { epochs?: number; batchSize?: number; shuffle?: boolean; validationSplit?: number;
     validationData?: [Data, Data]; callbacks?: object | object[] }): Promise<{ epoch: number[]; history: { [name: string]: number[] } }>;

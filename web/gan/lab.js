@@ -22,6 +22,10 @@
 //   pack          m (PacGAN): D judges m samples at once, all real or all fake; its input is 2m values
 //   batchSize     D inputs per step (packs): each D step sees batchSize * pack real and as many fake
 //                 samples, each G step batchSize * pack noise vectors
+//   lrHalfLife    both learning rates halve every lrHalfLife rounds (0: constant), down to lrFloor
+//                 times their setting; the clock restarts when the target, a learning rate, an
+//                 optimizer or a net's shape changes. Annealing is what makes samples sharp: with a
+//                 constant rate the fakes keep jittering around the modes (bench/gan.mjs)
 //   seed          models' initial weights and every draw of noise and real samples
 //
 // The GAN is Keras's recipe: D compiled, then frozen, then nn.sequential([G, D]) compiled (their
@@ -37,7 +41,8 @@ export const TARGET_NAMES = ['ring', 'grid', 'twoGaussians', 'line', 'clusters',
 export const LOSSES = ['minimax', 'nonSaturating', 'leastSquares'];
 const TARGET_KEYS = { ring: 'ring', grid: 'grid', twoGaussians: 'two', line: 'line', clusters: 'clusters' };
 const NET_KEYS = ['layers', 'units', 'activation', 'optimizer', 'lr', 'beta1'];
-const KEYS = ['target', 'drawnPoints', 'noise', 'g', 'd', 'dSteps', 'loss', 'labelSmoothing', 'pack', 'batchSize', 'seed'];
+const KEYS = ['target', 'drawnPoints', 'noise', 'g', 'd', 'dSteps', 'loss', 'labelSmoothing', 'pack', 'batchSize', 'lrHalfLife',
+  'lrFloor', 'seed'];
 
 /** The page's defaults (also the bench's settings for the ring and grid targets). */
 export const DEFAULTS = Object.freeze({
@@ -50,8 +55,25 @@ export const DEFAULTS = Object.freeze({
   labelSmoothing: 1,
   pack: 4,
   batchSize: 64,
+  lrHalfLife: 1000,
+  lrFloor: 0.05,
   seed: 1,
 });
+
+/**
+ * What the page applies when a target is picked, and the bench's training budget for it (rounds):
+ * the ring and grid are scored as the PacGAN paper does (bench/gan.mjs); the others use DEFAULTS.
+ */
+export const PRESETS = Object.freeze({
+  ring: Object.freeze({ settings: Object.freeze({ ...DEFAULTS, target: 'ring' }), budget: 4000 }),
+  grid: Object.freeze({ settings: Object.freeze({ ...DEFAULTS, target: 'grid' }), budget: 4000 }),
+});
+
+/** The preset of a target name: { settings, budget } (DEFAULTS with that target for the others). */
+export function presetFor(target) {
+  oneOf(target, TARGET_NAMES, 'target');
+  return PRESETS[target] ?? { settings: { ...DEFAULTS, target }, budget: PRESETS.ring.budget };
+}
 
 const show = (v) => (typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? `an array of ${v.length}` : String(v));
 const fail = (field, want, v) => { throw new Error(`gan: ${field} must be ${want}, got ${show(v)}`); };
@@ -110,6 +132,8 @@ export function normalizeSettings(s = {}, nn = null) {
   numIn(out.labelSmoothing, 0.5, 1, 'labelSmoothing', 'lo');
   intIn(out.pack, 1, 16, 'pack');
   intIn(out.batchSize, 1, 4096, 'batchSize');
+  intIn(out.lrHalfLife, 0, 1e9, 'lrHalfLife');
+  numIn(out.lrFloor, 0, 1, 'lrFloor', 'lo');
   intIn(out.seed, 0, 0xffffffff, 'seed');
   return out;
 }
@@ -159,6 +183,8 @@ export class GanLab {
     this.rounds = 0;
     this.dStepsTaken = 0;
     this.gStepsTaken = 0;
+    this._clock = 0;
+    this._factor = 1;
     this._G = this._makeG(s);
     this._D = this._makeD(s);
     this._compileD();
@@ -255,6 +281,9 @@ export class GanLab {
     else if (s.d.lr !== old.d.lr) this._D.learningRate = s.d.lr; // Adam's moments kept
     if (chain) this._makeGan();
     else if (!same(s.g, old.g, ['optimizer', 'lr', 'beta1'])) this._compileGan();
+    const restart = chain || s.target !== old.target || !same(s.g, old.g, ['optimizer', 'lr']) || !same(s.d, old.d, ['optimizer', 'lr']);
+    if (restart) this._clock = 0;
+    this._applyLr(true); // compiles and rebuilds took the settings' rates
     return this.settings;
   }
 
@@ -340,9 +369,24 @@ export class GanLab {
     return this._round(d, g, true);
   }
 
+  /** The decay's multiplier now (1 when lrHalfLife is 0). */
+  get lrFactor() {
+    const { lrHalfLife: h, lrFloor } = this.settings;
+    return h > 0 ? Math.max(lrFloor, 0.5 ** (this._clock / h)) : 1;
+  }
+
+  _applyLr(force = false) {
+    const f = this.lrFactor;
+    if (f === this._factor && !force) return;
+    this._D.learningRate = this.settings.d.lr * f;
+    this._gan.learningRate = this.settings.g.lr * f;
+    this._factor = f;
+  }
+
   _round(doD, doG, stats) {
     this._alive();
     const s = this.settings;
+    this._applyLr();
     const B = s.batchSize, m = s.pack;
     const out = { dLoss: NaN, gLoss: NaN, dReal: NaN, dFake: NaN };
     if (doD) {
@@ -369,6 +413,7 @@ export class GanLab {
       this.gStepsTaken++;
     }
     if (doD && doG) this.rounds++;
+    if (doD || doG) this._clock++;
     return out;
   }
 
@@ -386,10 +431,12 @@ export class GanLab {
     return { modesCovered: ms.covered, modes: ms.modes, highQuality: ms.highQuality, perMode: ms.perMode, reverseKL: ms.reverseKL, kl, js };
   }
 
-  /** Counters and sizes: { rounds, dSteps, gSteps, gParams, dParams, settings }. */
+  /** Counters and sizes: { rounds, dSteps, gSteps, lr: { g, d } (now, decay applied), gParams, dParams, settings }. */
   state() {
     this._alive();
+    const f = this.lrFactor;
     return { rounds: this.rounds, dSteps: this.dStepsTaken, gSteps: this.gStepsTaken,
+      lr: { g: this.settings.g.lr * f, d: this.settings.d.lr * f },
       gParams: this._G.countParams(), dParams: this._D.countParams(), settings: this.settings };
   }
 

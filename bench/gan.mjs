@@ -1,0 +1,111 @@
+// gan.mjs - the bench's `gan` group (issue 12): the 2D GAN lab's engine with the page's settings on
+// the PacGAN paper's ring of 8 and grid of 25 (mode coverage and high-quality share over seeds,
+// beside the paper's numbers), and GAN rounds per second against TF.js 4.22 (wasm and cpu
+// backends) for the same models and batch. tools/bench.mjs runs the systems and calls ganReport;
+// `npm run bench -- gan` also rewrites the "GANs" section of bench/RESULTS.md (writeGanSection).
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { presetFor } from '../web/gan/lab.js';
+
+const TFJS = 'node_modules/@tensorflow/tfjs-backend-wasm/package.json';
+const node = process.execPath;
+
+// PacGAN (Lin et al., 2018), its 2D experiments: mean modes covered, as issue 12 quotes them
+export const PAPER = [
+  { name: 'GAN (vanilla)', ring: 6.3, grid: 17.3 },
+  { name: 'best packed GAN', ring: 7.9, grid: 24.8 },
+];
+// issue 12's goals for the mean over seeds
+export const GOALS = { ring: { modes: 7.9, hq: 0.95 }, grid: { modes: 24, hq: 0.95 } };
+
+const quality = (target) => ({
+  id: `gan-${target}-nnplay`, group: 'gan', part: 'quality', target, label: `nnplay, wasm, JS API (web/gan/lab.js), ${target}`,
+  needs: ['dist/nnplay_core.wasm'], timeout: () => 7200,
+  cmd: (o) => [node, 'bench/gan-nnplay.mjs', '--task', 'quality', '--target', target, '--seeds', String(o.ganSeeds),
+    ...(o.ganSteps ? ['--steps', String(o.ganSteps)] : [])],
+});
+const speedArgs = (o) => ['--rounds', String(o.quick ? 50 : 200), '--runs', String(o.quick ? 2 : 5)];
+
+/** The group's systems, in the shape tools/bench.mjs runs. */
+export function ganSystems() {
+  return [
+    quality('ring'), quality('grid'),
+    { id: 'gan-speed-nnplay', group: 'gan', part: 'speed', label: 'nnplay, wasm, JS API (web/gan/lab.js)',
+      needs: ['dist/nnplay_core.wasm'], cmd: (o) => [node, 'bench/gan-nnplay.mjs', '--task', 'speed', ...speedArgs(o)] },
+    { id: 'gan-speed-tfjs-wasm', group: 'gan', part: 'speed', label: 'TF.js 4.22, wasm (SIMD, 1 thread)', needs: [TFJS],
+      cmd: (o) => [node, 'bench/gan-tfjs.mjs', '--backend', 'wasm', ...speedArgs(o)] },
+    { id: 'gan-speed-tfjs-cpu', group: 'gan', part: 'speed', label: 'TF.js 4.22, cpu (plain JS)', needs: [TFJS],
+      cmd: (o) => [node, 'bench/gan-tfjs.mjs', '--backend', 'cpu', '--rounds', String(o.quick ? 10 : 40), '--runs', '3'] },
+  ];
+}
+
+const ok = (x) => x && !x.error;
+const f = (v, d = 1) => (v === null || v === undefined ? '-' : v.toFixed(d));
+const pct = (v) => (v === null || v === undefined ? '-' : `${(100 * v).toFixed(1)}%`);
+
+function describeSettings(s) {
+  const net = (n) => `${n.layers} x ${n.units} ${n.activation}, ${n.optimizer === 'adam' ? `Adam ${n.lr} (beta1 ${n.beta1})` : `SGD ${n.lr}`}`;
+  return `G ${net(s.g)}; D ${net(s.d)}; ${s.noise.dim}D ${s.noise.dist} noise; ${s.loss} loss; pack ${s.pack}; batch ${s.batchSize} ` +
+    `packs (${s.batchSize * s.pack} samples); ${s.dSteps} D step${s.dSteps > 1 ? 's' : ''} per G step` +
+    (s.labelSmoothing < 1 ? `; real label ${s.labelSmoothing}` : '');
+}
+
+/** The group's tables, through tools/bench.mjs's section(title, header, rows). */
+export function ganReport(r, o, section, out) {
+  const asked = (part) => ganSystems().filter((s) => s.part === part && o.only.includes(s.id));
+  const q = asked('quality');
+  if (q.length) {
+    const rows = [];
+    for (const sys of q) {
+      const v = r[sys.id];
+      const t = sys.target;
+      const goal = GOALS[t];
+      if (!ok(v)) { rows.push([`nnplay (${t})`, v ? v.error : 'not run', '', '', '', '', '']); continue; }
+      const met = v.modes_covered >= goal.modes && v.high_quality >= goal.hq;
+      rows.push([`nnplay, ${t}: ${v.seeds.length} seeds, ${v.steps} rounds`, `${f(v.modes_covered, 2)} / ${v.modes}`,
+        pct(v.high_quality), `${v.seeds.map((x) => x.modes_covered).join(' ')}`, f(v.reverse_kl, 3), f(v.js, 3),
+        `>= ${goal.modes} modes, >= ${pct(goal.hq)}: ${met ? 'met' : 'MISSED'}`]);
+    }
+    for (const p of PAPER) {
+      rows.push([`PacGAN paper: ${p.name}`, `ring ${p.ring} / 8, grid ${p.grid} / 25`, '', '', '', '', '']);
+    }
+    const any = q.map((sys) => r[sys.id]).find(ok);
+    section('GANs (issue 12): the 2D lab\'s engine with the page\'s settings for the target (web/gan/lab.js PRESETS), ' +
+      'scored as the PacGAN paper: 2,500 samples from fixed noise; a sample is high quality within 3 std of its nearest ' +
+      'mode, a mode covered when such a sample is nearest to it. Ring: 8 modes on the unit circle, std 0.01; grid: 25 ' +
+      'on {-4..4}^2 step 2, std 0.05. Mean over seeds 1..N; reverse KL of the mode shares to uniform; JS divergence on ' +
+      'a 40x40 grid (at most ln 2 = 0.693). Paper: PacGAN (Lin et al. 2018), as issue 12 quotes it' +
+      (any ? `.\nSettings: ${describeSettings(any.settings)}` : ''),
+    ['run', 'modes covered (mean)', 'high quality (mean)', 'modes by seed', 'reverse KL', 'JS', 'goal'], rows);
+  }
+  const sp = asked('speed');
+  if (sp.length) {
+    const base = r['gan-speed-tfjs-wasm'];
+    const cpu = r['gan-speed-tfjs-cpu'];
+    const s = presetFor('ring').settings;
+    section(`GANs: speed. One round = one D step on ${s.batchSize} real + ${s.batchSize} fake packs of ${s.pack} samples and ` +
+      `one G step through the frozen D on ${s.batchSize} packs (${describeSettings(s)}); the same models and round in ` +
+      'TF.js through its own API (G.predict, D.trainOnBatch, GAN trainOnBatch). Median over runs, process CPU time; wall beside it',
+    ['system', 'rounds/s', '(wall)', 'x TF.js wasm', 'x TF.js cpu'],
+    sp.map((sys) => {
+      const v = r[sys.id];
+      if (!ok(v)) return [sys.label, v ? v.error : 'not run', '', '', ''];
+      const x = (b) => (ok(b) ? (v.rounds_per_s / b.rounds_per_s).toFixed(2) : '-');
+      return [sys.label, f(v.rounds_per_s, v.rounds_per_s < 100 ? 1 : 0), f(v.wall_rounds_per_s, v.wall_rounds_per_s < 100 ? 1 : 0),
+        x(base), x(cpu)];
+    }));
+  }
+  return out;
+}
+
+/** Replace (or append) the "## GANs" section of bench/RESULTS.md with the group's Markdown tables. */
+export function writeGanSection(root, markdown, date) {
+  const file = path.join(root, 'bench', 'RESULTS.md');
+  const text = readFileSync(file, 'utf8');
+  const body = `## GANs (issue 12)\nFrom \`npm run bench -- gan\` (${date.slice(0, 16).replace('T', ' ')} UTC; ` +
+    `JSON in bench/results/gan.json). Rewritten by each run of the group.\n\n${markdown.trim()}\n`;
+  const at = text.indexOf('\n## GANs');
+  let next = at < 0 ? -1 : text.indexOf('\n## ', at + 1);
+  const out = at < 0 ? `${text.trimEnd()}\n\n${body}` : `${text.slice(0, at + 1)}${body}${next < 0 ? '' : text.slice(next)}`;
+  writeFileSync(file, out);
+}
