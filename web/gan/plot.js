@@ -109,17 +109,21 @@ function drawPoints(ctx, pts, m, color, r, stroke) {
 }
 
 function drawArrows(ctx, { points, grads }, m, w, dpr) {
-  let max = 0;
-  for (let i = 0; i < grads.length; i += 2) max = Math.max(max, Math.hypot(grads[i], grads[i + 1]));
-  if (!(max > 0)) return;
-  const len = (0.09 * w) / max; // the strongest push is drawn 9% of the plot's width long
+  const mags = [];
+  for (let i = 0; i < grads.length; i += 2) mags.push(Math.hypot(grads[i], grads[i + 1]));
+  mags.sort((a, b) => a - b);
+  const ref = mags[Math.floor(mags.length * 0.9)];
+  if (!(ref > 0)) return;
+  // the 90th percentile push is drawn 7% of the plot's width long; the few strongest are capped at twice that
+  const len = (0.07 * w) / ref, cap = 0.14 * w;
   ctx.strokeStyle = 'rgba(40,20,60,0.75)';
   ctx.fillStyle = 'rgba(40,20,60,0.75)';
   ctx.lineWidth = 1.1 * dpr;
   for (let i = 0; i + 1 < points.length; i += 2) {
     const x = m.x(points[i]), y = m.y(points[i + 1]);
-    const dx = grads[i] * len, dy = -grads[i + 1] * len; // canvas y runs down
-    const l = Math.hypot(dx, dy);
+    let dx = grads[i] * len, dy = -grads[i + 1] * len; // canvas y runs down
+    let l = Math.hypot(dx, dy);
+    if (l > cap) { dx *= cap / l; dy *= cap / l; l = cap; }
     if (l < 1.5 * dpr) continue;
     const ux = dx / l, uy = dy / l, hd = Math.min(5 * dpr, l / 2);
     ctx.beginPath();
@@ -154,13 +158,14 @@ export function drawPlot(canvas, s, views, { tween = null, drawing = null, dpr =
     drawPoints(ctx, drawing.flat(), m, REAL, r * 1.2, 'rgba(255,255,255,0.9)');
     return;
   }
-  if (views.real && s.real) drawPoints(ctx, s.real, m, REAL, r, 'rgba(255,255,255,0.7)');
   let fake = s.fake;
   if (tween && tween.from && tween.from.length === fake.length && tween.t < 1) {
     const t = tween.t * tween.t * (3 - 2 * tween.t);
     fake = fake.map((v, i) => tween.from[i] + (v - tween.from[i]) * t);
   }
   if (views.fake && fake) drawPoints(ctx, fake, m, FAKE, r, 'rgba(255,255,255,0.7)');
+  // real points on top: they often sit in tight clusters that the generated ones would cover
+  if (views.real && s.real) drawPoints(ctx, s.real, m, REAL, r * 1.15, 'rgba(255,255,255,0.85)');
   const arrows = tween && tween.arrows && tween.t < 1 ? tween.arrows : views.arrows ? s.arrows : null;
   if (arrows) drawArrows(ctx, arrows, m, w, dpr);
 }
@@ -205,7 +210,7 @@ export function drawThumb(canvas, pts) {
   for (const v of pts) lim = Math.max(lim, Math.abs(v));
   const m = mapping([-lim * 1.2, lim * 1.2, -lim * 1.2, lim * 1.2], w, h);
   ctx.fillStyle = rgba(REAL, 0.7);
-  for (let i = 0; i + 1 < pts.length; i += 2) ctx.fillRect(m.x(pts[i]) - 1, m.y(pts[i + 1]) - 1, 2, 2);
+  for (let i = 0; i + 1 < pts.length; i += 2) ctx.fillRect(m.x(pts[i]) - 1.5, m.y(pts[i + 1]) - 1.5, 3, 3);
 }
 
 /** Losses over steps: D's in dark grey, G's in purple. history: [[step, dLoss, gLoss], ...]. */
