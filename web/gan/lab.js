@@ -22,10 +22,10 @@
 //   pack          m (PacGAN): D judges m samples at once, all real or all fake; its input is 2m values
 //   batchSize     D inputs per step (packs): each D step sees batchSize * pack real and as many fake
 //                 samples, each G step batchSize * pack noise vectors
-//   lrHalfLife    both learning rates halve every lrHalfLife rounds (0: constant), down to lrFloor
-//                 times their setting; the clock restarts when the target, a learning rate, an
-//                 optimizer or a net's shape changes. Annealing is what makes samples sharp: with a
-//                 constant rate the fakes keep jittering around the modes (bench/gan.mjs)
+//   lrDropAfter   after this many rounds both learning rates are multiplied by lrDrop (0: never);
+//   lrDrop        the clock restarts when the target, a learning rate, an optimizer or a net's shape
+//                 changes. The drop is what makes samples sharp: at a constant rate the fakes keep
+//                 jittering around the modes (bench/RESULTS.md, GANs)
 //   seed          models' initial weights and every draw of noise and real samples
 //
 // The GAN is Keras's recipe: D compiled, then frozen, then nn.sequential([G, D]) compiled (their
@@ -41,8 +41,8 @@ export const TARGET_NAMES = ['ring', 'grid', 'twoGaussians', 'line', 'clusters',
 export const LOSSES = ['minimax', 'nonSaturating', 'leastSquares'];
 const TARGET_KEYS = { ring: 'ring', grid: 'grid', twoGaussians: 'two', line: 'line', clusters: 'clusters' };
 const NET_KEYS = ['layers', 'units', 'activation', 'optimizer', 'lr', 'beta1'];
-const KEYS = ['target', 'drawnPoints', 'noise', 'g', 'd', 'dSteps', 'loss', 'labelSmoothing', 'pack', 'batchSize', 'lrHalfLife',
-  'lrFloor', 'seed'];
+const KEYS = ['target', 'drawnPoints', 'noise', 'g', 'd', 'dSteps', 'loss', 'labelSmoothing', 'pack', 'batchSize', 'lrDropAfter',
+  'lrDrop', 'seed'];
 
 /** The page's defaults (also the bench's settings for the ring and grid targets). */
 export const DEFAULTS = Object.freeze({
@@ -55,8 +55,8 @@ export const DEFAULTS = Object.freeze({
   labelSmoothing: 1,
   pack: 4,
   batchSize: 64,
-  lrHalfLife: 1000,
-  lrFloor: 0.05,
+  lrDropAfter: 3000,
+  lrDrop: 0.1,
   seed: 1,
 });
 
@@ -132,8 +132,8 @@ export function normalizeSettings(s = {}, nn = null) {
   numIn(out.labelSmoothing, 0.5, 1, 'labelSmoothing', 'lo');
   intIn(out.pack, 1, 16, 'pack');
   intIn(out.batchSize, 1, 4096, 'batchSize');
-  intIn(out.lrHalfLife, 0, 1e9, 'lrHalfLife');
-  numIn(out.lrFloor, 0, 1, 'lrFloor', 'lo');
+  intIn(out.lrDropAfter, 0, 1e9, 'lrDropAfter');
+  numIn(out.lrDrop, 0, 1, 'lrDrop', 'lo');
   intIn(out.seed, 0, 0xffffffff, 'seed');
   return out;
 }
@@ -244,7 +244,8 @@ export class GanLab {
    * Live changes (any part of the settings). Weights are kept unless the net's shape changes:
    * G is rebuilt for its layers, units, activation or noise dim, D for its layers, units or
    * activation and for pack (G keeps its weights then: they do not depend on m). The optimizers
-   * are recompiled when theirs or the loss family changes (their moments restart). seed takes
+   * are recompiled when theirs or the loss family changes (their moments restart; a new rate alone
+   * keeps them). seed takes
    * effect at reset().
    */
   update(partial = {}) {
@@ -278,12 +279,11 @@ export class GanLab {
       this._compileD();
       chain = true;
     } else if (!same(s.d, old.d, ['optimizer', 'beta1'])) this._compileD();
-    else if (s.d.lr !== old.d.lr) this._D.learningRate = s.d.lr; // Adam's moments kept
     if (chain) this._makeGan();
-    else if (!same(s.g, old.g, ['optimizer', 'lr', 'beta1'])) this._compileGan();
+    else if (!same(s.g, old.g, ['optimizer', 'beta1'])) this._compileGan();
     const restart = chain || s.target !== old.target || !same(s.g, old.g, ['optimizer', 'lr']) || !same(s.d, old.d, ['optimizer', 'lr']);
     if (restart) this._clock = 0;
-    this._applyLr(true); // compiles and rebuilds took the settings' rates
+    this._applyLr(true); // a new rate alone keeps Adam's moments; compiles took the settings' rates
     return this.settings;
   }
 
@@ -369,10 +369,10 @@ export class GanLab {
     return this._round(d, g, true);
   }
 
-  /** The decay's multiplier now (1 when lrHalfLife is 0). */
+  /** The schedule's multiplier now: lrDrop once lrDropAfter rounds have run (since the clock's restart), else 1. */
   get lrFactor() {
-    const { lrHalfLife: h, lrFloor } = this.settings;
-    return h > 0 ? Math.max(lrFloor, 0.5 ** (this._clock / h)) : 1;
+    const { lrDropAfter: after, lrDrop } = this.settings;
+    return after > 0 && this._clock >= after ? lrDrop : 1;
   }
 
   _applyLr(force = false) {
