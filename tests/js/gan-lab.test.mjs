@@ -161,7 +161,15 @@ test('packing: D sees 2m values; discriminate repeats the point m times; samples
   const pts = Float32Array.of(0.5, -0.25, 1, 1);
   const d = lab.discriminate(pts);
   assert.equal(d.length, 2);
-  assert.deepEqual(d, lab.discriminator.predict(Float32Array.of(0.5, -0.25, 0.5, -0.25, 0.5, -0.25, 0.5, -0.25, 1, 1, 1, 1, 1, 1, 1, 1)));
+  const c = lab.scale;
+  assert.ok(c > 1 && c < 1.1, `the ring's extent ${c}`);
+  assert.deepEqual(d, lab.discriminator.predict(Float32Array.from([0.5, -0.25, 0.5, -0.25, 0.5, -0.25, 0.5, -0.25, 1, 1, 1, 1, 1, 1, 1, 1], (v) => v / c)));
+  lab.update({ target: 'grid' });
+  assert.ok(lab.scale > 4 && lab.scale < 4.3, `the grid's extent ${lab.scale}`);
+  const z0 = lab.noise(4, 3);
+  const net = lab.generator.predict(z0);
+  assert.deepEqual(Array.from(lab.generate(z0)), Array.from(net, (v) => Math.fround(v * lab.scale)), 'G works in units of the extent');
+  lab.update({ target: 'ring' });
   const r = lab.step();
   assert.ok(r.dReal >= 0 && r.dReal <= 1 && r.dFake >= 0 && r.dFake <= 1);
   assert.equal(lab.sampleGradients(pts).length, 4);

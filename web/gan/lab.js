@@ -33,7 +33,9 @@
 // log(1 - D(G(z))), so the same step ascends D's log loss on fakes, as the minimax game says.
 // With packing G is the same small net applied to each of m noise vectors (a dense layer on an
 // [m, noiseDim] input works on the last axis) and flattened to 2m values, so its weights do not
-// depend on m. sampleGradients is central finite differences on D's output (cheap in 2D).
+// depend on m. sampleGradients is central finite differences on D's output (cheap in 2D). The nets
+// work in units of the target's extent (the grid's +-4 becomes +-1), so one set of rates and
+// initial weights suits every target; every method takes and returns the target's own coordinates.
 import { TARGETS, drawnTarget, seeded, gaussian } from './targets.js';
 import { modeScore, divergences } from './score.js';
 
@@ -177,7 +179,7 @@ export class GanLab {
 
   _build(s) {
     this.settings = s;
-    this._target = targetOf(s);
+    this._setTarget(s);
     this._rand = seeded(s.seed ^ 0x9e3779b9);
     this._builds = 0;
     this.rounds = 0;
@@ -189,6 +191,15 @@ export class GanLab {
     this._D = this._makeD(s);
     this._compileD();
     this._makeGan();
+  }
+
+  /** The target, and its extent: the largest |coordinate| of 1,000 of its samples (fixed seed). */
+  _setTarget(s) {
+    this._target = targetOf(s);
+    const pts = this._target.sample(1000, seeded(1));
+    let m = 0;
+    for (const v of pts) m = Math.max(m, Math.abs(v));
+    this._scale = Math.max(m, 1e-3);
   }
 
   _seed() { return (this.settings.seed * 7919 + 101 * ++this._builds) >>> 0; }
@@ -257,7 +268,7 @@ export class GanLab {
       noise: { ...old.noise, ...partial.noise }, g: { ...old.g, ...partial.g }, d: { ...old.d, ...partial.d },
     }, this.nn);
     this.settings = s;
-    if (s.target !== old.target || String(s.drawnPoints) !== String(old.drawnPoints)) this._target = targetOf(s);
+    if (s.target !== old.target || String(s.drawnPoints) !== String(old.drawnPoints)) this._setTarget(s);
     const gShape = !same(s.g, old.g, ['layers', 'units', 'activation']) || s.noise.dim !== old.noise.dim;
     const dShape = !same(s.d, old.d, ['layers', 'units', 'activation']) || s.pack !== old.pack;
     const lsChange = (s.loss === 'leastSquares') !== (old.loss === 'leastSquares');
@@ -313,6 +324,7 @@ export class GanLab {
     let z = noise instanceof Float32Array ? noise : Float32Array.from(noise);
     if (rows * m !== n) { z = new Float32Array(rows * m * dim); z.set(noise); } // G reads m vectors per row
     const out = this._G.predict(z);
+    for (let i = 0; i < 2 * n; i++) out[i] *= this._scale;
     return out.length === 2 * n ? out : out.slice(0, 2 * n);
   }
 
@@ -327,7 +339,8 @@ export class GanLab {
     const n = points.length >> 1;
     if (!(n > 0) || points.length !== 2 * n) throw new Error(`gan: discriminate: points must be x, y pairs, got ${points.length} values`);
     const x = new Float32Array(n * 2 * m);
-    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) { x[(i * m + k) * 2] = points[2 * i]; x[(i * m + k) * 2 + 1] = points[2 * i + 1]; }
+    const c = 1 / this._scale;
+    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) { x[(i * m + k) * 2] = points[2 * i] * c; x[(i * m + k) * 2 + 1] = points[2 * i + 1] * c; }
     return this._D.predict(x);
   }
 
@@ -394,7 +407,8 @@ export class GanLab {
       y.fill(s.labelSmoothing, 0, B);
       for (let k = 0; k < s.dSteps; k++) {
         const x = new Float32Array(4 * B * m);
-        x.set(this._target.sample(B * m, this._rand));
+        const real = this._target.sample(B * m, this._rand);
+        for (let i = 0; i < real.length; i++) x[i] = real[i] / this._scale;
         x.set(this._G.predict(this.noise(B * m)), 2 * B * m);
         if (stats && k === s.dSteps - 1) {
           const p = this._D.predict(x);
@@ -439,6 +453,9 @@ export class GanLab {
       lr: { g: this.settings.g.lr * f, d: this.settings.d.lr * f },
       gParams: this._G.countParams(), dParams: this._D.countParams(), settings: this.settings };
   }
+
+  /** The target's extent: the nets see coordinates divided by it. */
+  get scale() { return this._scale; }
 
   /** The generator and discriminator themselves (e.g. to save the generator). */
   get generator() { this._alive(); return this._G; }
