@@ -39,8 +39,8 @@ test('settings: defaults filled in, nested ones merged, each bad field named', (
     [{ pack: 0 }, /pack must be an integer from 1 to 16/],
     [{ batchSize: 1e9 }, /batchSize/],
     [{ seed: -1 }, /seed/],
-    [{ lrHalfLife: -5 }, /lrHalfLife must be an integer from 0/],
-    [{ lrFloor: 0 }, /lrFloor must be a number > 0 and <= 1/],
+    [{ lrDropAfter: -5 }, /lrDropAfter must be an integer from 0/],
+    [{ lrDrop: 0 }, /lrDrop must be a number > 0 and <= 1/],
     [{ g: 3 }, /g must be an object/],
     [{ lr: 0.1 }, /unknown setting lr/],
     [{ d: { unit: 3 } }, /unknown setting d\.unit/],
@@ -128,25 +128,28 @@ test('live update keeps weights; structure changes rebuild only the net concerne
   lab.dispose();
 });
 
-test('learning rates halve every lrHalfLife rounds down to lrFloor; the clock restarts when a rate or the target changes', () => {
-  const lab = new GanLab(nn, { ...small, lrHalfLife: 10, lrFloor: 0.2, g: { ...small.g, lr: 1e-3 }, d: { ...small.d, lr: 2e-3 } });
-  const near = (a, b) => Math.abs(a - b) < 1e-9 * Math.max(1, b) + 1e-10;
+test('learning rates drop by lrDrop after lrDropAfter rounds; the clock restarts when a rate or the target changes', () => {
+  const lab = new GanLab(nn, { ...small, lrDropAfter: 10, lrDrop: 0.2, g: { ...small.g, lr: 1e-3 }, d: { ...small.d, lr: 2e-3 } });
+  const near = (a, b) => Math.abs(a - b) <= 1e-12;
   assert.deepEqual(lab.state().lr, { g: 1e-3, d: 2e-3 });
-  lab.run(10);
-  assert.ok(near(lab.state().lr.g, 5e-4) && near(lab.state().lr.d, 1e-3), JSON.stringify(lab.state().lr));
+  lab.run(9);
+  assert.deepEqual(lab.state().lr, { g: 1e-3, d: 2e-3 });
+  lab.run(1);
+  assert.ok(near(lab.state().lr.g, 2e-4) && near(lab.state().lr.d, 4e-4), JSON.stringify(lab.state().lr));
   lab.step();
-  assert.ok(Math.abs(lab.discriminator.learningRate - 2e-3 * 0.5 ** (10 / 10)) < 1e-9, 'applied before each round');
-  lab.run(40);
-  assert.ok(near(lab.state().lr.g, 2e-4), 'the floor');
+  assert.equal(lab.discriminator.learningRate, Math.fround(4e-4), 'applied before each round');
   lab.update({ batchSize: 8 });
   assert.ok(near(lab.state().lr.g, 2e-4), 'other settings keep the clock');
   lab.update({ target: 'grid' });
   assert.deepEqual(lab.state().lr, { g: 1e-3, d: 2e-3 });
-  lab.step();
   assert.equal(lab.discriminator.learningRate, Math.fround(2e-3));
-  lab.update({ lrHalfLife: 0 });
+  lab.run(10);
+  lab.update({ g: { lr: 5e-4 } });
+  assert.deepEqual(lab.state().lr, { g: 5e-4, d: 2e-3 }, 'a new rate restarts the clock');
+  assert.equal(lab.discriminator.learningRate, Math.fround(2e-3));
+  lab.update({ lrDropAfter: 0 });
   lab.run(30);
-  assert.deepEqual(lab.state().lr, { g: 1e-3, d: 2e-3 }, '0: constant');
+  assert.deepEqual(lab.state().lr, { g: 5e-4, d: 2e-3 }, '0: never');
   lab.dispose();
 });
 
@@ -158,7 +161,15 @@ test('packing: D sees 2m values; discriminate repeats the point m times; samples
   const pts = Float32Array.of(0.5, -0.25, 1, 1);
   const d = lab.discriminate(pts);
   assert.equal(d.length, 2);
-  assert.deepEqual(d, lab.discriminator.predict(Float32Array.of(0.5, -0.25, 0.5, -0.25, 0.5, -0.25, 0.5, -0.25, 1, 1, 1, 1, 1, 1, 1, 1)));
+  const c = lab.scale;
+  assert.ok(c > 1 && c < 1.1, `the ring's extent ${c}`);
+  assert.deepEqual(d, lab.discriminator.predict(Float32Array.from([0.5, -0.25, 0.5, -0.25, 0.5, -0.25, 0.5, -0.25, 1, 1, 1, 1, 1, 1, 1, 1], (v) => v / c)));
+  lab.update({ target: 'grid' });
+  assert.ok(lab.scale > 4 && lab.scale < 4.3, `the grid's extent ${lab.scale}`);
+  const z0 = lab.noise(4, 3);
+  const net = lab.generator.predict(z0);
+  assert.deepEqual(Array.from(lab.generate(z0)), Array.from(net, (v) => Math.fround(v * lab.scale)), 'G works in units of the extent');
+  lab.update({ target: 'ring' });
   const r = lab.step();
   assert.ok(r.dReal >= 0 && r.dReal <= 1 && r.dFake >= 0 && r.dFake <= 1);
   assert.equal(lab.sampleGradients(pts).length, 4);
