@@ -127,19 +127,19 @@ if (!customElements.get('nn-playground')) customElements.define('nn-playground',
 //   target, noise ("2,uniform": 1 or 2 dimensions, uniform or gaussian), g and d (each network as
 //   "layers,units,activation,optimizer,lr", e.g. g="2,32,relu,adam,0.001"), loss (minimax,
 //   nonSaturating, leastSquares), dsteps (D steps per G step), smooth (label smoothing: the real
-//   label D learns, e.g. 0.9; 1 = off), decay ("halfLife,floor": both learning rates halve every
-//   halfLife steps down to floor times their setting; 0 = off), pack (points D sees at once), batch, seed, speed (steps/s, 0 =
+//   label D learns, e.g. 0.9; 1 = off), drop ("after,factor": both learning rates are multiplied by
+//   factor after that many steps; 0 = never), pack (points D sees at once), batch, seed, speed (steps/s, 0 =
 //   max), slow (slow motion with the narration), show (views: real,fake,grid,heat,arrows), pts
 //   (a drawn distribution: "x,y;x,y;..." in [-2, 2]; with target="drawn")
 //              the same values as the GAN lab's URL (#...); the page's "Embed this setup" link
 //              writes the element for the setup on screen
 //              aliases: d-steps = dsteps, label-smoothing = smooth, batch-size = batch
-//   hide       comma-separated parts to hide: play, step, speed, slow, loss, decay, dSteps,
+//   hide       comma-separated parts to hide: play, step, speed, slow, loss, drop, dSteps,
 //              smoothing, pack, batch (training bar); data, target, draw, noise (left panel); plot, views,
 //              narration; models, generator, discriminator, metrics, quality; intro
 //   height, aspect, src (default gan.html next to this file), title: as for <nn-playground>
 const GAN_KEYS = { target: 'target', noise: 'noise', g: 'g', d: 'd', loss: 'loss', dsteps: 'dsteps', 'd-steps': 'dsteps',
-  smooth: 'smooth', 'label-smoothing': 'smooth', decay: 'decay', pack: 'pack', batch: 'batch', 'batch-size': 'batch', seed: 'seed',
+  smooth: 'smooth', 'label-smoothing': 'smooth', drop: 'drop', pack: 'pack', batch: 'batch', 'batch-size': 'batch', seed: 'seed',
   speed: 'speed', slow: 'slow', show: 'show', pts: 'pts' };
 
 /** The GAN lab URL for an element's attributes (exported for tests and other hosts). */

@@ -74,7 +74,7 @@ test('every control changes the engine\'s settings while it trains, and the URL 
     await openGan(page, url, SMALL);
     await page.click('#play');
     const changes = [
-      ['#loss', 'leastSquares', (s) => s.loss], ['#decay', '500', (s) => s.lrHalfLife], ['#d-steps', '3', (s) => s.dSteps], ['#smoothing', '0.9', (s) => s.labelSmoothing],
+      ['#loss', 'leastSquares', (s) => s.loss], ['#drop', '1000', (s) => s.lrDropAfter], ['#d-steps', '3', (s) => s.dSteps], ['#smoothing', '0.9', (s) => s.labelSmoothing],
       ['#pack', '2', (s) => s.pack], ['#batch', '128', (s) => s.batchSize],
       ['#noise-dist', 'gaussian', (s) => s.noise.dist], ['#noise-dim', '1', (s) => s.noise.dim],
       ['#g-layers', '3', (s) => s.g.layers], ['#g-units', '16', (s) => s.g.units], ['#g-act', 'tanh', (s) => s.g.activation],
@@ -90,8 +90,8 @@ test('every control changes the engine\'s settings while it trains, and the URL 
       await page.waitForFunction((b) => window.nnGan.snapshot.steps > b, before, { timeout: 20_000 }); // still training
     }
     const hash = new URLSearchParams(new URL(page.url()).hash.slice(1));
-    assert.deepEqual(['loss', 'decay', 'dsteps', 'smooth', 'pack', 'batch', 'noise', 'g', 'd'].map((k) => hash.get(k)),
-      ['leastSquares', '500,0.05', '3', '0.9', '2', '128', '1,gaussian', '3,16,tanh,sgd,0.01', '1,64,tanh,sgd,0.003']);
+    assert.deepEqual(['loss', 'drop', 'dsteps', 'smooth', 'pack', 'batch', 'noise', 'g', 'd'].map((k) => hash.get(k)),
+      ['leastSquares', '1000,0.1', '3', '0.9', '2', '128', '1,gaussian', '3,16,tanh,sgd,0.01', '1,64,tanh,sgd,0.003']);
     // 1D noise: G's transformation is a warped line
     await page.waitForFunction(() => window.nnGan.snapshot.lattice?.dim === 1);
     // targets
@@ -173,11 +173,11 @@ test('step D, step G and step both: one update each, explained beside the plot; 
 
 test('the URL restores the whole setup, and a changed setup makes a link that restores it', async () => {
   await withPage(async ({ page, url, errors }) => {
-    const hash = '#target=clusters&noise=1,gaussian&g=3,64,tanh,sgd,0.01&d=1,8,elu,adam,0.0003&loss=minimax&decay=250,0.1&dsteps=2&smooth=0.7' +
+    const hash = '#target=clusters&noise=1,gaussian&g=3,64,tanh,sgd,0.01&d=1,8,elu,adam,0.0003&loss=minimax&drop=2000,0.5&dsteps=2&smooth=0.7' +
       '&pack=3&batch=32&seed=7&speed=300&show=fake,heat,arrows&slow=1';
     await openGan(page, url, hash);
     const want = { target: 'clusters', noise: { dim: 1, dist: 'gaussian' }, g: { layers: 3, units: 64, activation: 'tanh', optimizer: 'sgd', lr: 0.01 },
-      d: { layers: 1, units: 8, activation: 'elu', optimizer: 'adam', lr: 0.0003 }, loss: 'minimax', lrHalfLife: 250, lrFloor: 0.1, dSteps: 2, labelSmoothing: 0.7, pack: 3,
+      d: { layers: 1, units: 8, activation: 'elu', optimizer: 'adam', lr: 0.0003 }, loss: 'minimax', lrDropAfter: 2000, lrDrop: 0.5, dSteps: 2, labelSmoothing: 0.7, pack: 3,
       batchSize: 32, seed: 7 };
     const s = await engine(page);
     for (const [k, v] of Object.entries(want)) {

@@ -4,13 +4,13 @@
 import { seeded } from './targets.js';
 import { targetOf, presetFor } from './lab.js';
 import { readHash, MAX_HASH_CHARS } from '../playground/hash.js';
-import { toHash, fromHash, flatPoints, TARGET_NAMES, HALF_LIVES, LAYER_CHOICES, UNIT_CHOICES, LR_CHOICES, DEFAULT_VIEWS } from './config.js';
+import { toHash, fromHash, flatPoints, TARGET_NAMES, DROP_AFTER, LAYER_CHOICES, UNIT_CHOICES, LR_CHOICES, DEFAULT_VIEWS } from './config.js';
 import { drawPlot, drawThumb, drawLossChart, mapping } from './plot.js';
 import { narrate } from './explain.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = Object.fromEntries(['play', 'reset', 'step-d', 'step-g', 'step-both', 'step-count', 'speed', 'slow', 'loss', 'd-steps',
-  'smoothing', 'pack', 'batch', 'decay', 'tuned', 'lr-now', 'error', 'targets', 'draw', 'clear-drawing', 'draw-hint', 'noise-dim', 'noise-dist', 'plot',
+  'smoothing', 'pack', 'batch', 'drop', 'tuned', 'lr-now', 'error', 'targets', 'draw', 'clear-drawing', 'draw-hint', 'noise-dim', 'noise-dist', 'plot',
   'narration', 'loss-chart', 'd-loss', 'g-loss', 'kl', 'js', 'modes', 'hq', 'verdicts', 'sps', 'simd', 'version', 'embed-link',
   'embed-code', 'draw-overlay', 'draw-done', 'draw-clear2', 'v-real', 'v-fake', 'v-grid', 'v-heat', 'v-arrows',
   ...['g', 'd'].flatMap((k) => ['layers', 'units', 'act', 'opt', 'lr'].map((f) => `${k}-${f}`))]
@@ -59,7 +59,7 @@ const lrLabel = (v) => String(v);
 const ACT_LABELS = new Map([['relu', 'ReLU'], ['elu', 'ELU'], ['leakyRelu', 'Leaky ReLU'], ['selu', 'SELU'], ['tanh', 'Tanh'],
   ['sigmoid', 'Sigmoid'], ['linear', 'Linear']]);
 const actLabel = (a) => ACT_LABELS.get(a) ?? a.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
-const fmtLr = (v) => (v >= 0.001 ? String(+v.toPrecision(2)) : v.toExponential(1));
+const fmtLr = (v) => (v >= 1e-4 ? String(+v.toPrecision(2)) : v.toExponential(1));
 const withValue = (list, v) => (list.includes(v) ? list : [...list, v].sort((a, b) => a - b));
 
 function buildTargets() {
@@ -104,7 +104,7 @@ function showSettings(s) {
   ui.smoothing.value = String(s.labelSmoothing);
   ui.pack.value = String(s.pack);
   ui.batch.value = String(s.batchSize);
-  ui.decay.value = String(s.lrHalfLife);
+  ui.drop.value = String(s.lrDropAfter);
   for (const v of Object.keys(DEFAULT_VIEWS)) ui[`v${v[0].toUpperCase()}${v.slice(1)}`].checked = state.views[v];
   ui.clearDrawing.hidden = !state.drawing;
 }
@@ -122,7 +122,7 @@ function readControls() {
   s.labelSmoothing = Number(ui.smoothing.value);
   s.pack = Number(ui.pack.value);
   s.batchSize = Number(ui.batch.value);
-  s.lrHalfLife = Number(ui.decay.value);
+  s.lrDropAfter = Number(ui.drop.value);
   return s;
 }
 
@@ -139,7 +139,7 @@ function changed() {
 }
 
 function wireControls() {
-  for (const el of [ui.noiseDim, ui.noiseDist, ui.loss, ui.decay, ui.dSteps, ui.smoothing, ui.pack, ui.batch,
+  for (const el of [ui.noiseDim, ui.noiseDist, ui.loss, ui.drop, ui.dSteps, ui.smoothing, ui.pack, ui.batch,
     ...['g', 'd'].flatMap((k) => ['Layers', 'Units', 'Act', 'Opt', 'Lr'].map((f) => ui[`${k}${f}`]))]) {
     el.addEventListener('change', () => { state.settings = readControls(); changed(); });
   }
@@ -368,7 +368,7 @@ function onReady(m) {
     fillSelect(ui[`${k}Act`], m.activations, actLabel);
     fillSelect(ui[`${k}Lr`], withValue(LR_CHOICES, m.defaults[k].lr), lrLabel);
   }
-  fillSelect(ui.decay, withValue(HALF_LIVES, m.defaults.lrHalfLife), (v) => (v ? `Halve every ${v.toLocaleString('en-US')} steps` : 'Off'));
+  fillSelect(ui.drop, withValue(DROP_AFTER, m.defaults.lrDropAfter), (v) => (v ? `×${m.defaults.lrDrop} after ${v.toLocaleString('en-US')} steps` : 'Never'));
   const params = readHash();
   if (!params) showError(`This link's settings are too long to read (over ${MAX_HASH_CHARS / 1024} KB), so the default settings are shown.`);
   const h = fromHash(params, m.defaults, m.activations);

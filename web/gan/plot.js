@@ -96,8 +96,8 @@ function drawLattice(ctx, lat, m, dpr) {
   ctx.stroke();
 }
 
-function drawPoints(ctx, pts, m, color, r, stroke) {
-  ctx.fillStyle = rgba(color, 0.85);
+function drawPoints(ctx, pts, m, color, r, stroke, alpha = 0.85) {
+  ctx.fillStyle = rgba(color, alpha);
   ctx.strokeStyle = stroke;
   ctx.lineWidth = r * 0.45;
   for (let i = 0; i + 1 < pts.length; i += 2) {
@@ -165,7 +165,8 @@ export function drawPlot(canvas, s, views, { tween = null, drawing = null, dpr =
   }
   if (views.fake && fake) drawPoints(ctx, fake, m, FAKE, r, 'rgba(255,255,255,0.7)');
   // real points on top: they often sit in tight clusters that the generated ones would cover
-  if (views.real && s.real) drawPoints(ctx, s.real, m, REAL, r * 1.15, 'rgba(255,255,255,0.85)');
+  // (see-through, so generated points that reached them still show)
+  if (views.real && s.real) drawPoints(ctx, s.real, m, REAL, r * 1.1, 'rgba(255,255,255,0.5)', 0.6);
   const arrows = tween && tween.arrows && tween.t < 1 ? tween.arrows : views.arrows ? s.arrows : null;
   if (arrows) drawArrows(ctx, arrows, m, w, dpr);
 }

@@ -125,7 +125,7 @@ function snapshot(extra = {}) {
     scoreCost = lastScore - now;
   }
   msg.rate = rate.value;
-  msg.lr = lab.state().lr; // with the decay applied
+  msg.lr = lab.state().lr; // with the drop applied
   return msg;
 }
 
