@@ -275,6 +275,17 @@ test('<nn-gan> embeds a configured lab with parts hidden', async () => {
     assert.deepEqual(['target', 'pack', 'dsteps', 'slow', 'embed', 'hide'].map((k) => hash.get(k)), ['grid', '3', '2', '1', '1', 'models']);
     await page.waitForTimeout(1500);
     await shot(page, 'gan-embed.png');
+    // "Embed this setup" writes an element that opens the lab as it is on screen
+    await openGan(page, url, '#target=grid&loss=minimax&pack=2&g=2,64,tanh,adam,0.003&show=fake,heat&slow=1');
+    await page.click('#embed-link');
+    const code = await page.textContent('#embed-code');
+    assert.match(code, /^<script type="module" src="http:[^"]+\/web\/embed\.js"><\/script>\n<nn-gan /);
+    const attrs = new Map([...code.split('\n')[1].matchAll(/ ([a-z-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    assert.equal(attrs.get('height'), '720');
+    const back = await page.evaluate(async (a) => (await import('/web/embed.js')).ganUrl(new Map(a)), [...attrs]);
+    const p = new URLSearchParams(new URL(back).hash.slice(1));
+    p.delete('embed');
+    assert.deepEqual([...p].sort(), [...new URLSearchParams(new URL(page.url()).hash.slice(1))].sort());
     assert.deepEqual(errors, []);
   });
 });
