@@ -74,8 +74,8 @@ test('every control changes the engine\'s settings while it trains, and the URL 
     await openGan(page, url, SMALL);
     await page.click('#play');
     const changes = [
-      ['#loss', 'leastSquares', (s) => s.loss], ['#drop', '1000', (s) => s.lrDropAfter], ['#d-steps', '3', (s) => s.dSteps], ['#smoothing', '0.9', (s) => s.labelSmoothing],
-      ['#pack', '2', (s) => s.pack], ['#batch', '128', (s) => s.batchSize],
+      ['#loss', 'leastSquares', (s) => s.loss], ['#drop', '1000', (s) => s.lrDropAfter], ['#d-steps', '3', (s) => s.dSteps],
+      ['#smoothing', '0.9', (s) => s.labelSmoothing], ['#pack', '2', (s) => s.pack], ['#batch', '128', (s) => s.batchSize],
       ['#noise-dist', 'gaussian', (s) => s.noise.dist], ['#noise-dim', '1', (s) => s.noise.dim],
       ['#g-layers', '3', (s) => s.g.layers], ['#g-units', '16', (s) => s.g.units], ['#g-act', 'tanh', (s) => s.g.activation],
       ['#g-opt', 'sgd', (s) => s.g.optimizer], ['#g-lr', '0.01', (s) => s.g.lr],
@@ -92,6 +92,14 @@ test('every control changes the engine\'s settings while it trains, and the URL 
     const hash = new URLSearchParams(new URL(page.url()).hash.slice(1));
     assert.deepEqual(['loss', 'drop', 'dsteps', 'smooth', 'pack', 'batch', 'noise', 'g', 'd'].map((k) => hash.get(k)),
       ['leastSquares', '1000,0.1', '3', '0.9', '2', '128', '1,gaussian', '3,16,tanh,sgd,0.01', '1,64,tanh,sgd,0.003']);
+    assert.deepEqual(errors, []);
+  });
+});
+
+test('the targets, from the mouse and the keyboard; views switch on and off; tuned settings', async () => {
+  await withPage(async ({ page, url, errors }) => {
+    await openGan(page, url, SMALL.replace('noise=2,uniform', 'noise=1,gaussian'));
+    await page.click('#play');
     // 1D noise: G's transformation is a warped line
     await page.waitForFunction(() => window.nnGan.snapshot.lattice?.dim === 1);
     // targets
@@ -100,7 +108,10 @@ test('every control changes the engine\'s settings while it trains, and the URL 
     assert.equal(await page.getAttribute('[data-target="grid"]', 'aria-checked'), 'true');
     await page.waitForFunction(() => window.nnGan.snapshot.view[1] > 4);
     await page.waitForFunction(() => document.body.classList.contains('has-modes') && /of 25$/.test(document.getElementById('modes').textContent));
-    await page.click('[data-target="line"]');
+    await page.focus('[data-target="grid"]');
+    await page.keyboard.press('ArrowRight'); // grid -> twoGaussians -> line, from the keyboard
+    await page.waitForFunction(() => window.nnGan.engineSettings.target === 'twoGaussians');
+    await page.keyboard.press('ArrowRight');
     await page.waitForFunction(() => window.nnGan.engineSettings.target === 'line');
     await page.waitForFunction(() => !document.body.classList.contains('has-modes'));
     assert.equal(await page.isVisible('#modes'), false, 'no mode figures for the line');

@@ -84,10 +84,23 @@ function buildTargets() {
     });
     ui.targets.append(b);
   }
+  // A radio group: arrow keys move the choice (and the focus) along it.
+  ui.targets.addEventListener('keydown', (e) => {
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+    if (!step) return;
+    e.preventDefault();
+    const all = [...ui.targets.children];
+    const next = all[(all.indexOf(document.activeElement) + step + all.length) % all.length];
+    next.focus();
+    next.click();
+  });
 }
 
 function showSettings(s) {
-  for (const b of ui.targets.children) b.setAttribute('aria-checked', String(b.dataset.target === s.target));
+  for (const b of ui.targets.children) {
+    b.setAttribute('aria-checked', String(b.dataset.target === s.target));
+    b.tabIndex = b.dataset.target === s.target ? 0 : -1; // one tab stop for the group
+  }
   const drawnThumb = ui.targets.querySelector('[data-target="drawn"] canvas');
   drawThumb(drawnThumb, s.target === 'drawn' ? s.drawnPoints : null);
   ui.noiseDim.value = String(s.noise.dim);
