@@ -16,7 +16,7 @@ const ui = Object.fromEntries(['play', 'reset', 'step-d', 'step-g', 'step-both',
   ...['g', 'd'].flatMap((k) => ['layers', 'units', 'act', 'opt', 'lr'].map((f) => `${k}-${f}`))]
   .map((id) => [id.replace(/-(\w)/g, (_, c) => c.toUpperCase()), $(id)]));
 
-const SLOW_PAUSE_MS = 2600; // slow motion: time to read one step's narration
+const SLOW_PAUSE_MS = 4000; // slow motion: time to read one step's narration
 const TWEEN_MS = 900; // slow motion and steps by hand: generated points glide to their new places
 const HISTORY = 600; // loss chart points kept (older ones are merged in pairs)
 
