@@ -41,6 +41,8 @@ static void free_state(nn_chain *c)
 {
     for (int i = 0; i < c->n; i++) {
         NN_FREE(c->part[i].updates); NN_FREE(c->part[i].om); NN_FREE(c->part[i].ov);
+        /* a recompile with fewer state arrays (Adam, then SGD) must not keep, and free again, the old ones */
+        c->part[i].updates = NULL; c->part[i].om = c->part[i].ov = NULL;
     }
     c->compiled = 0;
 }
