@@ -176,6 +176,7 @@ function wireControls() {
   ui.play.addEventListener('click', () => setPlaying(!state.playing));
   ui.reset.addEventListener('click', () => {
     setPlaying(false);
+    showError('');
     state.tween = null;
     ui.narration.innerHTML = '<p>New weights for both networks. Press play or step.</p>';
     send({ type: 'reset' });
