@@ -206,6 +206,7 @@ int nn_chain_train_batch_weighted(nn_chain *c, const void *x, nn_dtype dtype, co
         nn_regularization(p->m, p->m->grads);
         nn_clip_grads(p->m, &c->opt);
         nn_step_layers(p->m, &c->opt, c->step, p->om, p->ov, p->updates);
+        if (p->m->prune) nn_prune_after_step(p->m); /* a pruned model's zeros stay, in a chain too */
     }
     if (loss) *loss = (float)l;
     return NN_OK;

@@ -1,21 +1,26 @@
-/* io.c - the model file. Version 3 (written):
+/* io.c - the model file. Version 4 (written):
  *   "NNPLAYMD" | u32 version | u32 seed | u32 rank | i32 shape[3] | u32 n_layers
  *   per layer: u32 length | the layer's spec in the key/value encoding (nn.h, nn_spec_encode)
- *   u64 n_params | f32 params[n_params] | u64 n_state | f32 state[n_state]
+ *   u64 n_params | params as an encoded array | u64 n_state | f32 state[n_state]
  *   u32 length | compile settings in the key/value encoding (length 0: not compiled)
- *   u64 step | u32 n_arrays | f32 optimizer state[n_arrays][n_params] | u32 rng[4]
+ *   u64 step | u32 n_arrays | optimizer state: n_arrays encoded arrays of n_params | u32 rng[4]
  *   (step 0 and no arrays for a compiled model: saved without its optimizer state)
+ *   pruning section (prune.c: u32 n_tensors, 0 when not pruned; schedule, step, masks)
  *   u32 crc32 (of everything before it)
- * Layers and compile settings name their options, so a new option needs no new version.
- * Versions 1 and 2 (fixed int/float records per layer) are still read. The loader checks the
- * whole structure against the file's length and the core's limits before it allocates a model,
- * so a small hostile file is refused in time and memory proportional to its size. */
+ * An encoded array (storage.c) is one segment per weight tensor, each dense f32, sparse f32
+ * (bitmap + nonzeros), int8 with per-output-channel scales, or sparse int8.
+ * Version 3 is version 4 with plain f32 arrays (f32 params[n_params], f32 opt[n_arrays][n_params])
+ * and no pruning section. Layers and compile settings name their options, so a new option needs
+ * no new version. Versions 1 to 3 are still read (1 and 2: fixed int/float records per layer).
+ * The loader checks the whole structure against the file's length and the core's limits before it
+ * allocates a model, so a small hostile file is refused in time and memory proportional to its
+ * size (an encoded array holds at most 32 floats per byte). */
 #include "nn_internal.h"
 #include <stdio.h>
 #include <string.h>
 
 #define NN_FILE_MAGIC "NNPLAYMD"
-#define NN_FILE_VERSION 3u
+#define NN_FILE_VERSION 4u
 
 static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
 {
@@ -48,7 +53,7 @@ static void write_model(const nn_model *m, nn_wbuf *w, int flags)
         w->len += n;
     }
     nn_put_u64(w, m->n_params);
-    put_floats(w, m->params, m->n_params);
+    nn_storage_write(m, w, m->params, (flags & NN_SAVE_QUANTIZE_INT8) != 0);
     nn_put_u64(w, m->n_state);
     put_floats(w, m->state, m->n_state);
     size_t nc = nn_model_compile_encode(m, NULL, 0);
@@ -58,9 +63,10 @@ static void write_model(const nn_model *m, nn_wbuf *w, int flags)
     nn_put_u64(w, opt ? m->step : 0);
     uint32_t ns = opt ? (m->opt_m ? 1u : 0u) + (m->opt_v ? 1u : 0u) : 0;
     nn_put_u32(w, ns);
-    if (ns && m->opt_m) put_floats(w, m->opt_m, m->n_params);
-    if (ns && m->opt_v) put_floats(w, m->opt_v, m->n_params);
+    if (ns && m->opt_m) nn_storage_write(m, w, m->opt_m, 0);
+    if (ns && m->opt_v) nn_storage_write(m, w, m->opt_v, 0);
     for (int i = 0; i < 4; i++) nn_put_u32(w, m->rng.s[i]);
+    nn_prune_write(m, w);
 }
 
 size_t nn_model_save_size(const nn_model *m) { return nn_model_save_size_ex(m, 0); }
@@ -81,7 +87,7 @@ int nn_model_save(const nn_model *m, void *buf, size_t cap, size_t *written)
 int nn_model_save_ex(const nn_model *m, void *buf, size_t cap, size_t *written, int flags)
 {
     if (!m || !buf) return NN_ERR_ARG;
-    if (flags & ~NN_SAVE_NO_OPTIMIZER) return nn_fail((nn_model *)m, NN_ERR_ARG, "save: unknown flags 0x%x", (unsigned)flags);
+    if (flags & ~(NN_SAVE_NO_OPTIMIZER | NN_SAVE_QUANTIZE_INT8)) return nn_fail((nn_model *)m, NN_ERR_ARG, "save: unknown flags 0x%x", (unsigned)flags);
     size_t need = nn_model_save_size_ex(m, flags);
     if (cap < need)
         return nn_fail((nn_model *)m, NN_ERR_ARG, "save: buffer of %zu bytes, need %zu", cap, need);
@@ -225,7 +231,12 @@ nn_model *nn_model_load(const void *buf, size_t len, char *err)
     if (r.bad || np != need_p)
         FAIL(NN_ERR_FORMAT, "corrupt model: %llu parameters stored, the layers need %llu",
              (unsigned long long)np, (unsigned long long)need_p);
-    if (np > floats_left(&r)) FAIL(NN_ERR_FORMAT, "truncated model bytes (weights)");
+    if (version < 4 && np > floats_left(&r)) FAIL(NN_ERR_FORMAT, "truncated model bytes (weights)");
+    size_t params_at = r.pos;
+    if (version >= 4) { /* every segment checked against the bytes it needs, nothing decoded yet */
+        if (nn_storage_read(&r, NULL, np, msg) != NN_OK) FAIL(NN_ERR_FORMAT, "%s", msg);
+        r.pos = params_at;
+    }
     /* 3. build it: every size is now known to fit in the file */
     m = nn_model_create((int)rank, shape, seed);
     if (!m) FAIL(NN_ERR_NOMEM, "load: out of memory");
@@ -233,7 +244,8 @@ nn_model *nn_model_load(const void *buf, size_t len, char *err)
         if (nn_model_add(m, specs[l]) != NN_OK) FAIL(NN_ERR_FORMAT, "corrupt model: layer %u: %s", l, m->err);
     NN_FREE(specs);
     specs = NULL;
-    if (!get_floats(&r, m->params, m->n_params)) FAIL(NN_ERR_FORMAT, "truncated model bytes (weights)");
+    if (version >= 4 ? nn_storage_read(&r, m->params, m->n_params, msg) != NN_OK : !get_floats(&r, m->params, m->n_params))
+        FAIL(NN_ERR_FORMAT, "%s", version >= 4 ? msg : "truncated model bytes (weights)");
     if (version >= 2) {
         uint64_t ns = nn_get_u64(&r);
         if (r.bad || ns != m->n_state)
@@ -274,11 +286,16 @@ nn_model *nn_model_load(const void *buf, size_t len, char *err)
     /* none: saved without the optimizer (Keras's include_optimizer=False): it starts afresh */
     if (n_arrays != want && !(n_arrays == 0 && step == 0))
         FAIL(NN_ERR_FORMAT, "corrupt model: %u optimizer arrays, expected %u", n_arrays, want);
-    if (n_arrays && ((m->opt_m && !get_floats(&r, m->opt_m, m->n_params)) ||
-                     (m->opt_v && !get_floats(&r, m->opt_v, m->n_params))))
+    if (n_arrays && version >= 4) {
+        if ((m->opt_m && nn_storage_read(&r, m->opt_m, m->n_params, msg) != NN_OK) ||
+            (m->opt_v && nn_storage_read(&r, m->opt_v, m->n_params, msg) != NN_OK))
+            FAIL(NN_ERR_FORMAT, "%s (optimizer state)", msg);
+    } else if (n_arrays && ((m->opt_m && !get_floats(&r, m->opt_m, m->n_params)) ||
+                            (m->opt_v && !get_floats(&r, m->opt_v, m->n_params))))
         FAIL(NN_ERR_FORMAT, "truncated model bytes (optimizer state)");
     m->step = compiled ? step : 0;
     for (int i = 0; i < 4; i++) m->rng.s[i] = nn_get_u32(&r);
+    if (version >= 4 && nn_prune_read(m, &r, msg) != NN_OK) FAIL(NN_ERR_FORMAT, "%s", msg);
     if (r.bad || r.pos != r.len) FAIL(NN_ERR_FORMAT, "corrupt model bytes (%s)", r.bad ? "truncated" : "trailing data");
     m->err[0] = 0;
     return m;

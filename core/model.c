@@ -94,6 +94,7 @@ void nn_model_free(nn_model *m)
     NN_FREE(m->opt_v);
     NN_FREE(m->state);
     NN_FREE(m->aug_tmp);
+    nn_prune_free(m);
     NN_FREE(m);
 }
 
@@ -190,10 +191,13 @@ static int plan_layer(const nn_model *m, const nn_layer_spec *spec, nn_layer *L,
     return nn_layer_plan(L, spec, rank, shape, err);
 }
 
+void nn_model_release_buffers(nn_model *m) { if (m) free_buffers(m); }
+
 static int add_layer(nn_model *m, nn_layer_spec spec)
 {
     nn_layer L;
     int st = plan_layer(m, &spec, &L, m->err);
+    if (st == NN_OK) st = nn_layer_take_name(m, &L.spec);
     if (st != NN_OK) return st;
     if (m->n_layers == m->layers_cap) {
         int cap = m->layers_cap ? 2 * m->layers_cap : 8;
@@ -565,6 +569,7 @@ int nn_model_apply_grads(nn_model *m)
     nn_clip_grads(m, &m->opt);
     m->step++;
     nn_step_layers(m, &m->opt, m->step, m->opt_m, m->opt_v, NULL);
+    if (m->prune) nn_prune_after_step(m); /* pruned weights stay 0 */
     return NN_OK;
 }
 
@@ -580,8 +585,8 @@ size_t nn_model_summary(const nn_model *m, char *buf, size_t cap)
     EMIT("%.60s\n", "============================================================");
     for (int l = 0; l < m->n_layers; l++) {
         const nn_layer *L = &m->layers[l];
-        char name[64], shape[40];
-        snprintf(name, sizeof name, "%s_%d (%s)", L->ops->name, l + 1, L->ops->name);
+        char name[NN_LAYER_NAME + 32], shape[40];
+        snprintf(name, sizeof name, "%s (%s)", L->spec.name, L->ops->name); /* Keras's "dense (Dense)" */
         int o = snprintf(shape, sizeof shape, "[null");
         for (int i = 0; i < L->out_rank && o < (int)sizeof shape; i++)
             o += snprintf(shape + o, sizeof shape - (size_t)o, ",%d", L->out_shape[i]);
@@ -596,6 +601,15 @@ size_t nn_model_summary(const nn_model *m, char *buf, size_t cap)
     if (m->n_state || frozen) { /* and frozen layers' weights among the non-trainable ones */
         EMIT("Trainable params: %zu\n", m->n_params - frozen);
         EMIT("Non-trainable params: %zu\n", m->n_state + frozen);
+    }
+    uint64_t pstep, pw = 0, pz = 0;
+    if (nn_model_pruning(m, NULL, &pstep)) { /* TF MOT's wrapped layers show in its summary; here a line */
+        for (int l = 0; l < m->n_layers; l++) {
+            uint64_t w, z;
+            if (nn_model_layer_sparsity(m, l, &w, &z) == 1) { pw += w; pz += z; }
+        }
+        EMIT("Pruning: step %llu, %.1f%% of %llu pruned weights are 0\n", (unsigned long long)pstep,
+             pw ? 100.0 * (double)pz / (double)pw : 0.0, (unsigned long long)pw);
     }
 #undef EMIT
     if (buf && cap) buf[len < cap ? len : cap - 1] = 0;

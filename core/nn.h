@@ -138,8 +138,10 @@ typedef enum {
     NN_KIND_ENUM = 4,  /* a name from a name table (activation, initializer, padding, ...) */
     NN_KIND_INTS = 5,  /* `count` integers; one number stands for all of them (kernelSize: 3) */
     NN_KIND_SHAPE = 6, /* 1 to NN_MAX_RANK integers, each positive or -1 (reshape's targetShape) */
-    NN_KIND_LAYER = 7  /* a recurrent layer's spec, nested (Bidirectional's layer); one level deep:
+    NN_KIND_LAYER = 7, /* a recurrent layer's spec, nested (Bidirectional's layer); one level deep:
                         * the nested layer cannot hold a layer itself */
+    NN_KIND_STRING = 8 /* a name of fewer than `count` bytes: a letter or digit, then letters, digits
+                        * and - _ . / (TF.js's rule for names); "" when not given */
 } nn_kind;
 
 /* A name table: ids 0..count-1 with canonical names, plus aliases accepted on input. */
@@ -170,6 +172,7 @@ typedef struct {
     const char *doc;       /* one line for people */
 } nn_option;
 
+#define NN_LAYER_NAME 64   /* bytes of a layer name, its NUL included */
 #define NN_SPEC_BYTES 96   /* room for the largest layer config struct */
 
 /* A layer's configuration: its type and its options decoded into the type's config struct.
@@ -182,6 +185,8 @@ typedef struct {
     uint32_t given;                 /* bit i: option i was set (not left at its default) */
     int32_t trainable;              /* option "trainable" of every type (1, Keras's default); 0
                                      * freezes the weights for optimizers compiled after */
+    char name[NN_LAYER_NAME];       /* option "name" of every type, unique within a model; "" gets
+                                     * Keras's default when added: dense, dense_1, conv2d, ... */
     char err[128];                  /* the first failed set, "" if none */
 } nn_layer_spec;
 
@@ -257,7 +262,7 @@ nn_layer_spec nn_spec(int type);
 /* A number option: int, float, bool (0/1) or enum id. */
 int nn_spec_set(nn_layer_spec *s, const char *option, double value);
 int nn_spec_set_ints(nn_layer_spec *s, const char *option, int n, const int *values);
-/* An enum option by name (aliases accepted). */
+/* An enum option by name (aliases accepted), or a string option: nn_spec_set_name(&s, "name", "head"). */
 int nn_spec_set_name(nn_layer_spec *s, const char *option, const char *value);
 /* A layer option (NN_KIND_LAYER): a copy of `layer`, checked now (it must be complete, recurrent,
  * and hold no layer itself). */
@@ -342,6 +347,28 @@ int nn_model_set_from_logits(nn_model *m, int from_logits);
 int nn_model_set_trainable(nn_model *m, int i, int trainable);
 /* 1 when layer i is trainable (its current flag), 0 when frozen or out of range. */
 int nn_model_layer_trainable(const nn_model *m, int i);
+/* ---- model surgery (Keras's get_layer, Sequential.pop, layers reused in a new model) ----
+ *     nn_model *base = trained model: conv2d, max_pooling2d, flatten, dense, dense_1 (the head)
+ *     nn_model_pop(base);                                   (the head is gone; compile again)
+ *     nn_model *m = nn_model_create(rank, shape, seed);
+ *     for (int i = 0; i < nn_model_num_layers(base); i++) nn_model_add_from(m, base, i);
+ *     nn_model_set_trainable(m, -1, 0);                     (freeze the copied layers)
+ *     nn_model_add(m, nn_dense(5, NN_ACT_SOFTMAX));         (named dense_1: "dense" is taken)
+ *     nn_model_compile(m, &adam, NN_LOSS_SCCE);             (trains the new head only) */
+/* Layer i's name ("" for a bad index). Points into m; valid until the layers change. */
+const char *nn_model_layer_name(const nn_model *m, int i);
+/* The index of the layer named name, or -1 (with a message on m naming the known layers). */
+int nn_model_find_layer(nn_model *m, const char *name);
+/* Remove the last layer, its weights and state (Keras's Sequential.pop). The model drops its
+ * compile (the optimizer state no longer matches): compile it again before training. */
+int nn_model_pop(nn_model *m);
+/* Append a copy of src's layer i: its spec (name and trainable flag included), weights and
+ * non-trainable state, copied (the models share nothing afterwards; a chain of models shares).
+ * The layer must fit the model's current output shape; a name already in m gets refused. */
+int nn_model_add_from(nn_model *m, const nn_model *src, int i);
+/* The per-sample shape src's layer i reads (the model's input shape for i = 0): the input shape
+ * of a new model that starts with that layer. Returns the rank, 0 for a bad index. */
+int nn_model_layer_input_shape(const nn_model *m, int i, int *shape);
 /* Compile from settings in the key/value encoding (u16 n, n x entry; keys: optimizer,
  * learningRate, momentum, nesterov, beta1, beta2, rho, epsilon, initialAccumulatorValue, loss,
  * fromLogits), as the JS API's compile passes them. Unset keys take TF.js's defaults. */
@@ -576,10 +603,72 @@ int nn_model_save(const nn_model *m, void *buf, size_t cap, size_t *written);
 #define NN_SAVE_NO_OPTIMIZER 1
 size_t nn_model_save_size_ex(const nn_model *m, int flags);
 int nn_model_save_ex(const nn_model *m, void *buf, size_t cap, size_t *written, int flags);
+/* NN_SAVE_QUANTIZE_INT8: post-training weight quantization. The prunable tensors (below: kernels,
+ * recurrent kernels, embeddings) are stored as int8 with one f32 scale per output channel (the
+ * last axis), symmetric: q = round(w / s), s = max|w| / 127 over the channel; biases, batchnorm and
+ * optimizer state stay f32. About 4x smaller; nn_model_load dequantizes (w = q s), so the loaded
+ * model is float and keeps working and training. Lossless sparse storage is automatic: any array
+ * whose bitmap of nonzeros plus nonzero values is smaller than its floats is stored that way. */
+#define NN_SAVE_QUANTIZE_INT8 2
 /* Rebuild a model from bytes; NULL with a message in err (NN_ERR_LEN bytes, may be NULL). */
 nn_model *nn_model_load(const void *buf, size_t len, char *err);
 int nn_model_save_file(const nn_model *m, const char *path);
 nn_model *nn_model_load_file(const char *path, char *err);
+
+/* ---- pruning (TF Model Optimization's prune_low_magnitude) ----
+ * Magnitude pruning of the prunable tensors (kernels of Dense and Conv2D, the kernels and
+ * recurrent kernels of the recurrent layers, embeddings; never biases or batchnorm, as TF MOT):
+ * each pruned tensor keeps a mask, and after every optimizer step (nn_model_apply_grads, so in
+ * train_batch, train_steps and fit) the pruning's own step counter (TF MOT's pruning_step, batches
+ * trained since nn_model_prune) is checked against the schedule: on a pruning step the mask keeps
+ * the round(size * (1 - sparsity)) largest |w| of the tensor (at least 1; ties at the threshold are
+ * kept, as TF MOT's top_k threshold), then every pruned weight is set to exactly 0 again, so pruned
+ * weights stay zero through fine-tuning. TF MOT updates a mask before the batch's forward, nnplay
+ * right after its step: the same masks, one batch apart. The state (schedule, step, masks) is
+ * saved in the model file and restored by nn_model_load, so fine-tuning resumes; strip it before
+ * exporting (the zeros stay). Adding layers to a pruned model drops its pruning.
+ *     nn_prune_schedule s = nn_polynomial_decay(0.0f, 0.8f, 0, 1000, 3.0f, 100);
+ *     nn_model_prune(m, &s, NULL, 0);            (every prunable layer)
+ *     nn_model_fit(m, x, y, n, &fo, NULL, NULL);  (80% of each kernel is 0 from step 1000)
+ *     nn_model_strip_pruning(m);                  (then save: zeros are stored sparse) */
+typedef enum {
+    NN_PRUNE_CONSTANT = 0,   /* ConstantSparsity: final_sparsity from begin_step on */
+    NN_PRUNE_POLYNOMIAL = 1  /* PolynomialDecay: s = (s_i - s_f) (1 - p)^power + s_f,
+                              * p = clamp((step - begin) / (end - begin), 0, 1) */
+} nn_prune_kind;
+typedef struct {
+    int kind;                 /* nn_prune_kind */
+    float initial_sparsity;   /* PolynomialDecay's start, in [0, 1) (unused by constant) */
+    float final_sparsity;     /* the target, in [0, 1) */
+    int64_t begin_step;       /* first pruning step (>= 0) */
+    int64_t end_step;         /* last one; -1: never ends (constant only) */
+    float power;              /* PolynomialDecay's exponent (TF MOT's default 3) */
+    int32_t frequency;        /* masks are updated every frequency steps from begin_step (>= 1) */
+} nn_prune_schedule;
+/* TF MOT's defaults: constant (begin 0, end -1, frequency 100), polynomial (power 3, frequency 100). */
+nn_prune_schedule nn_constant_sparsity(float target, int64_t begin_step, int64_t end_step, int frequency);
+nn_prune_schedule nn_polynomial_decay(float initial_sparsity, float final_sparsity, int64_t begin_step,
+                                      int64_t end_step, float power, int frequency);
+/* NN_OK when s is usable; the message names the bad field (err: NN_ERR_LEN bytes, may be NULL). */
+int nn_prune_schedule_check(const nn_prune_schedule *s, char *err);
+/* The sparsity of s at step into *sparsity; returns 1 when masks are updated at that step
+ * (begin <= step <= end, or no end, and (step - begin) % frequency == 0), 0 otherwise, or
+ * NN_ERR_ARG for a bad schedule. */
+int nn_prune_schedule_at(const nn_prune_schedule *s, int64_t step, float *sparsity);
+/* Prune layers[0..n) (indices; NULL or n 0: every layer with a prunable tensor), starting the
+ * pruning step at 0; a model already pruned is pruned afresh (old masks dropped, zeros kept). A
+ * layer given without prunable tensors is refused by name. Nothing changes until training. */
+int nn_model_prune(nn_model *m, const nn_prune_schedule *s, const int *layers, int n);
+/* Update the masks now at `sparsity` (in [0, 1); < 0: the schedule's value at the current step) and
+ * zero the pruned weights: one-shot pruning without training. */
+int nn_model_prune_update(nn_model *m, float sparsity);
+/* Drop the masks and schedule (TF MOT's strip_pruning); the weights keep their zeros. */
+int nn_model_strip_pruning(nn_model *m);
+/* 1 when m is being pruned, with its schedule and pruning step if asked (either may be NULL). */
+int nn_model_pruning(const nn_model *m, nn_prune_schedule *s, uint64_t *step);
+/* Layer i's prunable weights and how many are 0 into *weights and *zeros; returns 1 when the layer
+ * is pruned (has masks), 0 when not, -1 when it has no prunable tensor or i is out of range. */
+int nn_model_layer_sparsity(const nn_model *m, int i, uint64_t *weights, uint64_t *zeros);
 
 /* ---- build info ---- */
 /* "wasm-simd128", "x86-avx2-fma", "x86-sse2" or "scalar": the kernels compiled in. */

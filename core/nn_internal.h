@@ -172,6 +172,7 @@ struct nn_model {
     float *kept[4];             /* the output rows a step mask keeps: out, preact, labels, dL/d */
     int kept_cap;               /* samples they hold */
     int xb_cap;
+    struct nn_prune *prune;     /* magnitude pruning's masks and schedule (prune.c), or NULL */
     int add_failed;             /* a layer could not be added: compile reports it */
     char err[NN_ERR_LEN];
 };
@@ -193,6 +194,12 @@ int nn_layer_plan(nn_layer *L, const nn_layer_spec *spec, int in_rank, const int
  * before it allocates anything). */
 int nn_model_check_layers(const nn_model *m, const nn_layer_spec *specs, int n, uint64_t *n_params,
                           uint64_t *n_state, char *err);
+/* Free every layer cache and the model's batch buffers (they come back at the next pass). */
+void nn_model_release_buffers(nn_model *m);
+/* Give spec a name unique in m (Keras's default when it has none), or refuse a taken one (surgery.c). */
+int nn_layer_take_name(nn_model *m, nn_layer_spec *spec);
+/* The index of the layer named name, or -1, with no message. */
+int nn_model_find_layer_quiet(const nn_model *m, const char *name);
 /* Ensure every layer cache holds cap samples. */
 int nn_model_reserve(nn_model *m, int cap);
 /* Product of a shape. */
@@ -348,6 +355,24 @@ void nn_step_layers(nn_model *m, const nn_optimizer *o, uint64_t t, float *om, f
 int nn_compile_decode(const void *buf, size_t len, nn_optimizer *opt, int *loss, int *from_logits, char *err);
 /* Optimizer checks with messages into err (NN_ERR_LEN bytes). */
 int nn_optimizer_usable(const nn_optimizer *o, char *err);
+
+/* ---- pruning (prune.c) ---- */
+/* Is tensor t of a layer pruned and quantized? Kernels, recurrent kernels, embeddings. */
+int nn_tensor_prunable(const nn_tensor *t);
+/* After each optimizer step: advance the pruning step, update masks when the schedule says so,
+ * zero the pruned weights. */
+void nn_prune_after_step(nn_model *m);
+void nn_prune_free(nn_model *m);
+/* The file's pruning section (io.c): written after the optimizer state, read into a built model. */
+void nn_prune_write(const nn_model *m, nn_wbuf *w);
+int nn_prune_read(nn_model *m, nn_rbuf *r, char *err);
+
+/* ---- weight storage in the model file (storage.c) ---- */
+/* Array a (n_params floats, m's layout) as segments per tensor: sparse when smaller, the prunable
+ * tensors as per-channel int8 when quantize_int8. */
+void nn_storage_write(const nn_model *m, nn_wbuf *w, const float *a, int quantize_int8);
+/* Read such an array of n values into out; out NULL only checks it (before anything is allocated). */
+int nn_storage_read(nn_rbuf *r, float *out, uint64_t n, char *err);
 
 /* ---- optimizers (optim.c) ---- */
 int nn_optim_state_arrays(int type, float momentum);

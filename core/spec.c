@@ -181,6 +181,20 @@ int nn_option_set(const nn_option *o, void *cfg, const double *v, int count, con
         recurrent_list(list, sizeof list);
         FAIL("a layer (%s), got %s", list, got);
     }
+    if (o->kind == NN_KIND_STRING) {
+        if (!name) FAIL("a name, got %s", got);
+        size_t len = strlen(name);
+        int ok = len < (size_t)o->count;
+        for (size_t i = 0; ok && i < len; i++) {
+            char c = name[i];
+            int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            ok = alnum || (i > 0 && (c == '_' || c == '-' || c == '.' || c == '/'));
+        }
+        if (!ok) FAIL("a letter or digit, then letters, digits, _ - . or / (fewer than %d), got %s", o->count, got);
+        char *dst = (char *)cfg + o->offset;
+        memcpy(dst, name, len + 1);
+        return NN_OK;
+    }
     if (name && o->kind != NN_KIND_ENUM) {
         if (o->kind == NN_KIND_BOOL) FAIL("true or false, got %s", got);
         FAIL("a number, got %s", got);
@@ -264,6 +278,7 @@ static int option_get(const nn_option *o, const void *cfg, double *v)
     case NN_KIND_FLOAT: v[0] = shortest(*float_at(o, (void *)cfg)); return 1;
     case NN_KIND_INTS: for (int i = 0; i < o->count; i++) v[i] = iv[i]; return o->count;
     case NN_KIND_SHAPE: for (int i = 0; i < iv[0]; i++) v[i] = iv[1 + i]; return iv[0];
+    case NN_KIND_STRING: return 0; /* not a number: read the string where it is */
     default: v[0] = iv[0]; return 1;
     }
 }
@@ -276,6 +291,7 @@ void nn_options_defaults(const nn_option *o, int n, void *cfg)
         case NN_KIND_INTS: for (int k = 0; k < o[i].count; k++) ints_at(&o[i], cfg)[k] = (int32_t)o[i].def; break;
         case NN_KIND_SHAPE: memset(ints_at(&o[i], cfg), 0, (1 + NN_MAX_RANK) * sizeof(int32_t)); break;
         case NN_KIND_LAYER: memset((char *)cfg + o[i].offset, 0, sizeof(nn_sub_spec)); break;
+        case NN_KIND_STRING: memset((char *)cfg + o[i].offset, 0, (size_t)o[i].count); break;
         default: *ints_at(&o[i], cfg) = (int32_t)o[i].def;
         }
     }
@@ -304,6 +320,13 @@ static void entries_write(const nn_option *o, int n, const void *cfg, uint32_t g
 {
     for (int i = 0; i < n; i++) {
         if ((o[i].flags & NN_OPTION_REQUIRED) && !(given & (1u << i))) continue;
+        if (o[i].kind == NN_KIND_STRING) {
+            uint8_t t = TAG_NAME;
+            put_str(w, o[i].name);
+            nn_put_bytes(w, &t, 1);
+            put_str(w, (const char *)cfg + o[i].offset);
+            continue;
+        }
         double v[MAX_NUMBERS];
         int k = option_get(&o[i], cfg, v);
         put_str(w, o[i].name);
@@ -339,6 +362,8 @@ static int find_option(const nn_option *o, int n, const char *key)
 static const nn_option common_options[] = {
     {"trainable", NN_KIND_BOOL, 0, 1, 0, 1, 0, NULL, offsetof(nn_layer_spec, trainable), NULL,
      "update the weights when training (false: frozen for optimizers compiled after)"},
+    {"name", NN_KIND_STRING, NN_LAYER_NAME, 0, 0, 0, 0, NULL, offsetof(nn_layer_spec, name), NULL,
+     "the layer's name, unique in its model (default: its class in snake_case, numbered: dense, dense_1)"},
 };
 #define N_COMMON ((int)NN_COUNT_OF(common_options))
 
@@ -413,6 +438,8 @@ static int decode_entries(const nn_option *o, int n, void *cfg, uint32_t *given,
             unknown_option(o, n, what, key, err, NN_ERR_LEN);
             return NN_ERR_ARG;
         }
+        if (*tag == TAG_BOOL && opts[i].kind == NN_KIND_STRING)
+            return nn_fail_buf(err, NN_ERR_ARG, "%s: %s must be a name, got %s", what, opts[i].name, v[0] ? "true" : "false");
         if (*tag == TAG_BOOL && opts[i].kind != NN_KIND_BOOL && opts[i].kind != NN_KIND_LAYER)
             return nn_fail_buf(err, NN_ERR_ARG, "%s: %s must be a number%s, got %s", what, opts[i].name,
                                opts[i].kind == NN_KIND_ENUM ? " or a name" : "", v[0] ? "true" : "false");

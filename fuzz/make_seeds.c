@@ -1,5 +1,6 @@
 /* make_seeds.c - writes the model loader's seed corpus: small models covering every layer type,
- * each optimizer, compiled and not (tools/fuzz.mjs adds the version-1 and -2 files of tests/fixtures). `npm run fuzz -- --seeds` builds and
+ * each optimizer, compiled and not, the weight encodings (sparse, int8) and a pruning state
+ * (tools/fuzz.mjs adds the version-1 to -3 files of tests/fixtures). `npm run fuzz -- --seeds` builds and
  * runs it (after a file format change); the bytes are committed in fuzz/corpus/model_load/.
  * Usage: make_seeds DIR */
 #include "nn.h"
@@ -24,6 +25,9 @@ static int write_file(const char *name, const void *bytes, size_t n)
 }
 
 /* Save m (trained one step if compiled, so the optimizer state is not all zeros) and free it. */
+static int save_flags;   /* nn_model_save_ex flags for the next save (quantized seeds) */
+static float prune_to;   /* > 0: pruned to this sparsity after the training step (sparse seeds) */
+
 static int save(const char *name, nn_model *m, const nn_optimizer *opt, nn_loss loss)
 {
     if (!m) return 1;
@@ -43,9 +47,18 @@ static int save(const char *name, nn_model *m, const nn_optimizer *opt, nn_loss 
         free(x);
         free(y);
     }
-    size_t n = nn_model_save_size(m);
+    if (prune_to > 0) { /* masks and schedule saved too; one kept weight at 0 makes a mask a bitmap */
+        nn_prune_schedule ps = nn_polynomial_decay(0.0f, prune_to, 0, 100, 3.0f, 10);
+        if (nn_model_prune(m, &ps, NULL, 0) != NN_OK || nn_model_prune_update(m, prune_to) != NN_OK)
+            fprintf(stderr, "make_seeds: %s: pruning: %s\n", name, nn_model_error(m));
+        float *p = nn_model_params(m);
+        for (size_t i = 0; i < nn_model_num_params(m); i++) if (p[i] != 0.0f) { p[i] = 0.0f; break; }
+    }
+    size_t n = nn_model_save_size_ex(m, save_flags);
     unsigned char *buf = malloc(n);
-    int st = buf && nn_model_save(m, buf, n, &n) == NN_OK ? write_file(name, buf, n) : 1;
+    int st = buf && nn_model_save_ex(m, buf, n, &n, save_flags) == NN_OK ? write_file(name, buf, n) : 1;
+    save_flags = 0;
+    prune_to = 0;
     if (st) fprintf(stderr, "make_seeds: %s: %s\n", name, nn_model_error(m));
     free(buf);
     nn_model_free(m);
@@ -173,6 +186,28 @@ int main(int argc, char **argv)
     nn_spec_set(&br, "l2", 0.01);
     nn_model_add(m, nn_bidirectional(br, NN_MERGE_MUL));
     bad |= save("bidirectional_simple_rnn_uncompiled.nnplay", m, NULL, 0);
-    /* files of versions 1 and 2: tools/fuzz.mjs copies the .nnplay files of tests/fixtures in */
+    /* the version-4 weight encodings: sparse f32 with a pruning state (masks, one a bitmap), int8
+     * per output channel, and sparse int8 without the optimizer */
+    m = model(3, 6, 6, 1);
+    nn_model_add(m, nn_conv2d(4, 3, 3, 1, NN_PAD_VALID, NN_ACT_RELU));
+    nn_model_add(m, nn_flatten());
+    nn_model_add(m, nn_dense(8, NN_ACT_RELU));
+    nn_model_add(m, nn_dense(3, NN_ACT_SOFTMAX));
+    prune_to = 0.7f;
+    bad |= save("pruned_sparse_adam.nnplay", m, &adam, NN_LOSS_SCCE);
+    m = model(1, 6, 0, 0);
+    nn_model_add(m, nn_embedding(9, 4));
+    nn_model_add(m, nn_gru(5));
+    nn_model_add(m, nn_dense(3, NN_ACT_SOFTMAX));
+    save_flags = NN_SAVE_QUANTIZE_INT8;
+    bad |= save("int8_embedding_gru.nnplay", m, &rms, NN_LOSS_SCCE);
+    m = model(1, 10, 0, 0);
+    nn_model_add(m, nn_dense(12, NN_ACT_TANH));
+    nn_model_add(m, nn_batchnorm());
+    nn_model_add(m, nn_dense(2, NN_ACT_SOFTMAX));
+    prune_to = 0.8f;
+    save_flags = NN_SAVE_QUANTIZE_INT8 | NN_SAVE_NO_OPTIMIZER;
+    bad |= save("pruned_int8_slim.nnplay", m, &adam, NN_LOSS_SCCE);
+    /* files of versions 1 to 3: tools/fuzz.mjs copies the .nnplay files of tests/fixtures in */
     return bad;
 }

@@ -16,9 +16,10 @@ import { median, encodeTokens } from '../bench/lib.mjs';
 import { decodeTextDataset } from '../web/text-data.js';
 import { text as nnText } from '../wasm/text.js';
 import { ganSystems, ganReport, writeGanSection } from '../bench/gan.mjs';
+import { compressSystems, compressReport } from '../bench/compress.mjs';
 
 const USAGE = `usage: npm run bench -- [GROUP...] [options]
-  GROUP            run only these groups: mlp, tiny, gemm, cnn, text, gan (default: all of them)
+  GROUP            run only these groups: mlp, tiny, gemm, cnn, text, gan, compress (default: all of them)
   --quick          a smoke run: 2 epochs on 10,000 images, shorter timing runs
   --epochs N       MLP epochs (default 5): test accuracy after epoch 1 and N, samples/s median over epochs
   --limit N        train the MLPs on the first N of the 60,000 images (default: all)
@@ -147,6 +148,7 @@ const SYSTEMS = [
     cmd: () => [node, 'bench/tfjs-cnn.mjs', '--backend', 'wasm', '--batches', '1', '--warmup', '1', '--runs', '1'] },
   ...textSystems(),
   ...ganSystems(),
+  ...compressSystems(),
 ];
 
 
@@ -524,6 +526,7 @@ function report({ date, machine: info, systems: r, targets, text_targets: tt }, 
 
   if (asked('text').length) textReport(r, tt, o, section, out);
   if (asked('gan').length) ganReport(r, o, section, out);
+  if (asked('compress').length) compressReport(r, section, TARGET_HEADER, targetRow);
 
   if (['mlp', 'tiny', 'gemm', 'cnn'].some((g) => asked(g).length)) section('Targets (issues 4 and 5)', TARGET_HEADER, targets.map(targetRow));
   out.push(`wasm binary: dist/nnplay_core.wasm ${fmt(info.wasm_bytes / 1024, 1)} KiB ` +

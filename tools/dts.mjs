@@ -40,7 +40,7 @@ export async function generate() {
   lines.push(`export type ClassName = ${wrap(union(t.layers.map((l) => l.className)), '')};`);
   lines.push(`export type LayerType = ${wrap(union(t.layers.map((l) => l.name)), '')};`);
   // the options every layer type has (trainable), which CommonLayerArgs extends
-  const field = (o) => `  /** ${o.doc} (default ${JSON.stringify(o.default)}) */\n  ${o.name}?: ${o.kind === 'bool' ? 'boolean' : 'number'};`;
+  const field = (o) => `  /** ${o.doc} (default ${JSON.stringify(o.default)}) */\n  ${o.name}?: ${o.kind === 'bool' ? 'boolean' : o.kind === 'string' ? 'string' : 'number'};`;
   lines.push('', 'interface CommonOptions {', ...t.commonOptions.map(field), '}');
   lines.push('', 'export const layers: {');
   for (const l of t.layers) {

@@ -50,7 +50,7 @@ function playgroundFiles(dir) {
  *  Fashion-MNIST loads only on demand. */
 function imagesFiles(dir) {
   return ['web/images.html', 'web/images.css', 'web/images.js', 'web/images-worker.js', 'web/worker-shared.js',
-    'web/download.js', ...apiFiles(),
+    'web/download.js', ...readdirSync(path.join(dir, 'web', 'images')).map((f) => `web/images/${f}`), ...apiFiles(),
     'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'];
 }
 

@@ -44,7 +44,7 @@ static void emit_number(sbuf *b, double v)
     else emit(b, "null");
 }
 
-static const char *const kind_names[] = {"", "int", "float", "bool", "enum", "ints", "shape", "layer"};
+static const char *const kind_names[] = {"", "int", "float", "bool", "enum", "ints", "shape", "layer", "string"};
 
 static void emit_options(sbuf *b, const nn_option *o, int n)
 {
@@ -57,6 +57,7 @@ static void emit_options(sbuf *b, const nn_option *o, int n)
         emit(b, ",\"default\":");
         if (o[i].kind == NN_KIND_ENUM) emit(b, "\"%s\"", nn_names_get(o[i].names, (int)o[i].def));
         else if (o[i].kind == NN_KIND_BOOL) emit(b, o[i].def ? "true" : "false");
+        else if (o[i].kind == NN_KIND_STRING) emit(b, "\"\"");
         else emit_number(b, o[i].def);
         if (o[i].kind == NN_KIND_ENUM) emit(b, ",\"values\":\"%s\"", o[i].names->what);
         if (o[i].alias) emit(b, ",\"alias\":\"%s\"", o[i].alias);

@@ -3,9 +3,10 @@
 // (shared, never copied) with the outer model's loss and optimizer state, and updates the layers
 // that were trainable when the outer model was compiled (Keras's rule: the GAN recipe's frozen
 // discriminator). Plain layers around the models become models of their own inside it.
-import { C, free, withAlloc, copyF32In, copyArrayIn, cstr, heapF32, heapI32, withErrorBuffer, now, yieldNow } from './core.js';
+import { C, malloc, free, withAlloc, copyF32In, copyArrayIn, cstr, heapF32, heapI32, withErrorBuffer, now, yieldNow } from './core.js';
 import { checkKeys, show, toRows, sampleWeights } from './convert.js';
-import { readMetrics, compileInto } from './model.js'; // model.js imports this module too: used at call time only
+import { readMetrics, compileInto } from './model.js';
+import { fitOptions, printEpoch, FIT_KEYS } from './train.js'; // model.js imports this module too: used at call time only
 
 const finalizer = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry((ptr) => { try { C()._nn_chain_free(ptr); } catch { /* module gone */ } })
@@ -178,8 +179,13 @@ export class ModelChain {
 
   /** Loss and the compiled metrics on (x, y), through every model (inference). */
   evaluate(x, y) {
-    const c = this._c('evaluate');
+    this._c('evaluate');
     if (!this._compiled) throw new Error('nnplay: evaluate: compile the model first');
+    return this._evaluate(x, y);
+  }
+
+  _evaluate(x, y) {
+    const c = this._ptr;
     const { values, n, dtype } = this._first._inputs(x);
     const yv = this._labels(y, n);
     const px = copyArrayIn(values, 'evaluate inputs');
@@ -194,71 +200,89 @@ export class ModelChain {
   }
 
   /**
-   * Keras's fit over the models inside: epochs of shuffled batches (a seeded shuffle), validation
-   * on validationData or the last validationSplit of the data, callbacks onEpochBegin and
-   * onEpochEnd; the page keeps running (it yields between epochs). Returns { epoch, history }.
+   * Keras's fit over the models inside, with a model's fit arguments (no augment): epochs of
+   * shuffled batches (a seeded shuffle), validation on validationData or the last validationSplit,
+   * every callback hook (onBatchEnd gets the batch's loss), verbose epoch lines, stopTraining.
+   * The page keeps running: it yields every yieldEvery ms. Returns { epoch, history, params }.
    */
   async fit(x, y, args = {}) {
     this._c('fit');
     if (!this._compiled) throw new Error('nnplay: fit: compile the model first');
-    checkKeys(args, ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks'], 'fit');
-    const { epochs = 1, batchSize = 32, shuffle = true, validationSplit = 0, validationData } = args;
-    const count = (v, min) => Number.isInteger(v) && v >= min && v <= 1e9;
-    if (!count(epochs, 0)) throw new Error(`nnplay: fit: epochs must be an integer >= 0, got ${show(epochs)}`);
-    if (!count(batchSize, 1)) throw new Error(`nnplay: fit: batchSize must be a positive integer, got ${show(batchSize)}`);
-    if (typeof validationSplit !== 'number' || !(validationSplit >= 0 && validationSplit < 1)) {
-      throw new Error(`nnplay: fit: validationSplit must be in [0, 1), got ${show(validationSplit)}`);
-    }
-    const cbs = args.callbacks == null ? [] : [].concat(args.callbacks);
+    if (this._busy) throw new Error('nnplay: fit: the model is training (await the running fit first)');
+    const { epochs, batchSize, shuffle, validationSplit, validationData, verbose, initialEpoch, yieldEvery, call } =
+      fitOptions(args, FIT_KEYS.filter((k) => k !== 'augment'));
     const { values, n: nAll, dtype } = this._first._inputs(x);
     const yAll = this._labels(y, nAll);
     const inSize = this.inputSize, ly = yAll.length / nAll;
-    let nTrain = nAll, val = null;
-    if (validationData != null) {
-      if (!Array.isArray(validationData) || validationData.length !== 2) throw new Error('nnplay: fit: validationData must be [x, y]');
-      val = validationData;
-    } else if (validationSplit > 0) {
+    let nTrain = nAll, val = validationData ?? null;
+    if (!val && validationSplit > 0) {
       const nVal = Math.floor(nAll * validationSplit);
       nTrain = nAll - nVal;
       if (nVal > 0) val = [values.subarray(nTrain * inSize), yAll.subarray(nTrain * ly)];
     }
     if (nTrain <= 0) throw new Error('nnplay: fit: no training samples left after the validation split');
     const core = C();
-    const c = this._ptr;
     const Rows = values.constructor;
     const bx = new Rows(batchSize * inSize), by = new Float32Array(batchSize * ly);
-    const px = copyArrayIn(bx, 'a batch'), py = copyF32In(by, 'a batch\'s labels');
-    const history = { epoch: [], history: {} };
+    const steps = Math.ceil(nTrain / batchSize);
+    const history = { epoch: [], history: {}, params: { epochs, batchSize, samples: nTrain } };
     let state = (this.seed ?? 1) >>> 0;
     const rand = () => { state = (Math.imul(state, 1664525) + 1013904223) >>> 0; return state / 4294967296; };
-    const call = async (hook, ...a) => { for (const cb of cbs) if (typeof cb[hook] === 'function') await cb[hook](...a); };
+    let px = 0, py = 0, pl = 0, mt = 0;
+    // the models inside are busy too: their own training waits, and disposing one mid-fit stops
+    // this fit and frees it after (as a model disposed during its own fit)
+    const parts = [...new Set(this._parts)];
+    const gone = () => this._disposed || parts.some((p) => p._disposed);
+    this._busy = true;
+    for (const p of parts) p._busy = true;
+    this.stopTraining = false;
     try {
+      px = copyArrayIn(bx, 'a batch');
+      py = copyF32In(by, 'a batch\'s labels');
+      pl = malloc(4, 'the loss');
+      mt = core._nnw_chain_metrics_new(this._ptr, this._last._m());
+      if (!mt) throw new Error('nnplay: out of memory for metrics');
       let lastYield = now();
-      for (let epoch = 0; epoch < epochs; epoch++) {
-        await call('onEpochBegin', epoch);
+      await call('onTrainBegin', {});
+      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining && !gone(); epoch++) {
+        await call('onEpochBegin', epoch, {});
         const order = Array.from({ length: nTrain }, (_, i) => i);
         if (shuffle) for (let i = nTrain - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
-        const logs = this._withMetrics((mt) => {
-          for (let at = 0, batch = 0; at < nTrain; at += batchSize, batch++) {
-            const b = Math.min(batchSize, nTrain - at);
-            for (let r = 0; r < b; r++) { // gather the batch's rows into wasm (ids stay integers)
-              const s = order[at + r];
-              bx.set(values.subarray(s * inSize, (s + 1) * inSize), r * inSize);
-              by.set(yAll.subarray(s * ly, (s + 1) * ly), r * ly);
-            }
-            new Rows(core.HEAPU8.buffer, px, bx.length).set(bx.subarray(0, b * inSize));
-            heapF32().set(by.subarray(0, b * ly), py >> 2);
-            const st = withAlloc(4, 'loss', (pl) => core._nn_chain_train_batch(c, px, dtype, py, b, pl, mt));
-            if (st !== 0) throw this._error(st, `fit (epoch ${epoch + 1})`);
+        core._nn_metrics_reset(mt);
+        const t0 = now();
+        for (let at = 0, batch = 0; at < nTrain && !this.stopTraining && !gone(); at += batchSize, batch++) {
+          const b = Math.min(batchSize, nTrain - at);
+          await call('onBatchBegin', batch, { batch, size: b });
+          for (let r = 0; r < b; r++) { // gather the batch's rows into wasm (ids stay integers)
+            const s = order[at + r];
+            bx.set(values.subarray(s * inSize, (s + 1) * inSize), r * inSize);
+            by.set(yAll.subarray(s * ly, (s + 1) * ly), r * ly);
           }
-        });
-        if (val) Object.assign(logs, Object.fromEntries(Object.entries(this.evaluate(val[0], val[1])).map(([k, v]) => [`val_${k}`, v])));
+          new Rows(core.HEAPU8.buffer, px, bx.length).set(bx.subarray(0, b * inSize));
+          heapF32().set(by.subarray(0, b * ly), py >> 2);
+          const st = core._nn_chain_train_batch(this._ptr, px, dtype, py, b, pl, mt);
+          if (st !== 0) throw this._error(st, `fit (epoch ${epoch + 1})`);
+          await call('onBatchEnd', batch, { batch, size: b, loss: heapF32()[pl >> 2] });
+          if (now() - lastYield >= yieldEvery) { await yieldNow(); lastYield = now(); }
+        }
+        if (gone()) break;
+        const logs = readMetrics(mt, this._compiled.metrics);
+        if (val) Object.assign(logs, Object.fromEntries(Object.entries(this._evaluate(val[0], val[1])).map(([k, v]) => [`val_${k}`, v])));
         history.epoch.push(epoch);
         for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+        if (verbose) printEpoch(epoch, epochs, steps, now() - t0, logs);
         await call('onEpochEnd', epoch, logs);
-        if (now() - lastYield >= 16) { await yieldNow(); lastYield = now(); }
       }
-    } finally { free(px); free(py); }
+      await call('onTrainEnd', {});
+    } finally {
+      this._busy = false;
+      for (const p of parts) {
+        p._busy = false;
+        if (p._disposed && p._ptr) p._freeNow();
+      }
+      free(px); free(py); free(pl);
+      if (mt) core._nnw_metrics_free(mt);
+    }
     return history;
   }
 
@@ -280,6 +304,19 @@ export class ModelChain {
     this._c('getConfig');
     const layers = this._parts.flatMap((p) => p.getConfig().layers.map((l, i) => (i === 0 && p !== this._first
       ? { className: l.className, config: Object.fromEntries(Object.entries(l.config).filter(([k]) => k !== 'inputShape')) } : l)));
+    // names are unique within each model, not across them: a repeated one gets a number, as Keras numbers defaults
+    const taken = new Set(layers.map((l) => l.config.name));
+    const seen = new Set();
+    for (const l of layers) {
+      const base = l.config.name;
+      if (seen.has(base)) {
+        let k = 1;
+        while (taken.has(`${base}_${k}`)) k++;
+        l.config = { ...l.config, name: `${base}_${k}` };
+        taken.add(l.config.name);
+      }
+      seen.add(l.config.name);
+    }
     return { name: this.name, layers };
   }
 

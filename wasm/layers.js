@@ -5,8 +5,9 @@ import { encodeSpec, decodeSpec, isLayerValue } from './encode.js';
 import { show } from './convert.js';
 
 /** Config keys that belong to the model (its input shape), not to the layer's spec -- unless the
- * layer has an option of that name (Embedding's inputDim is its vocabulary size). */
-export const MODEL_KEYS = ['inputShape', 'batchInputShape', 'inputDim', 'inputLength', 'name'];
+ * layer has an option of that name (Embedding's inputDim is its vocabulary size). A layer's name
+ * is one of the options every type has (the core keeps it unique within a model). */
+export const MODEL_KEYS = ['inputShape', 'batchInputShape', 'inputDim', 'inputLength'];
 
 /** Does the table give this layer class an option of this name? */
 export const hasOption = (className, key) => !!layerType(className)?.options.some((o) => o.name === key);

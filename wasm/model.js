@@ -1,6 +1,6 @@
 // model.js - Sequential (tf.sequential's model) over an nn_model in wasm, and loadModel. Layer
 // configs, weights and summaries come from the core's table through generic calls.
-import { C, malloc, free, withAlloc, copyF32In, copyArrayIn, copyBytesIn, cstr, takeJSON, takeBytes, withErrorBuffer,
+import { C, malloc, free, withAlloc, withCString, copyF32In, copyArrayIn, copyBytesIn, cstr, takeJSON, takeBytes, withErrorBuffer,
   heapF32, heapF64, heapI32, heapU8, isLoaded } from './core.js';
 import { flatten, toRows, checkFinite, checkKeys, show, seedOf, idType, sampleWeights } from './convert.js';
 import { encodeOptions, decodeOptions } from './encode.js';
@@ -15,6 +15,9 @@ const finalizer = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry((ptr) => { if (isLoaded()) C()._nn_model_free(ptr); }) : null;
 
 const product = (shape) => shape.reduce((a, b) => a * b, 1);
+
+// model.layers' entries remember where they live: a new model given one copies it (surgery.c)
+const SOURCE = Symbol('nnplay.layerSource');
 
 /** A stack of layers, as tf.sequential. */
 export class Sequential {
@@ -69,6 +72,10 @@ export class Sequential {
       (cfg.inputLength != null && !hasOption(layer.className, 'inputLength') ? [cfg.inputLength] : null) ??
       (cfg.inputDim != null && !hasOption(layer.className, 'inputDim') ? [cfg.inputDim] : null);
     if (shape == null) throw new Error('nnplay: the first layer needs an inputShape, e.g. inputShape: [2]');
+    this._createShaped(shape);
+  }
+
+  _createShaped(shape) {
     const dims = Array.isArray(shape) ? shape : [];
     const bad = () => new Error(`nnplay: inputShape must be 1 to 3 positive integers, got ${show(shape)}`);
     if (dims.length < 1 || dims.length > 3 || !dims.every((d) => typeof d === 'number')) throw bad();
@@ -91,6 +98,7 @@ export class Sequential {
     if (!layer || typeof layer.className !== 'string' || !layer.config || typeof layer.config !== 'object') {
       throw new Error('nnplay: add() takes a layer made by nn.layers.dense(...), nn.layers.dropout(...), ...');
     }
+    if (layer[SOURCE]) return this._addFrom(layer[SOURCE]);
     const bytes = specBytes(layer); // the core's checks, before a model exists
     if (!this._ptr) this._create(layer);
     const p = copyBytesIn(bytes, 'a layer spec');
@@ -100,6 +108,70 @@ export class Sequential {
     this._layers.push(layer);
     this._compiled = null; // the C side dropped its optimizer state: compile again
     return this;
+  }
+
+  /**
+   * A layer of a trained model (an entry of its .layers or getLayer()), copied: its config and
+   * name, its trainable flag and its weights (and batchnorm's moving statistics) as they are now.
+   * The new model owns its copy; to share weights, put whole models in a chain instead.
+   */
+  _addFrom({ model, index }) {
+    if (model.isDisposed) throw new Error(`nnplay: add(): layer ${index} comes from a model that was disposed; its weights are gone`);
+    if (model === this) throw new Error('nnplay: add(): this layer is already in this model');
+    const src = model._m();
+    if (!this._ptr) {
+      const shape = withAlloc(12, 'shape', (p) => {
+        const rank = C()._nn_model_layer_input_shape(src, index, p);
+        return Array.from(heapI32().subarray(p >> 2, (p >> 2) + rank));
+      });
+      this._createShaped(shape);
+    }
+    const st = C()._nn_model_add_from(this._ptr, src, index);
+    if (st !== 0) throw this._error(st, `adding layer '${cstr(C()._nn_model_layer_name(src, index))}'`);
+    this._layers.push(null); // layerInfo checks the index against this list
+    const { className, config } = this.layerInfo(this._layers.length - 1);
+    this._layers[this._layers.length - 1] = Object.freeze({ className, config: Object.freeze(config) });
+    this._compiled = null;
+    return this;
+  }
+
+  /**
+   * Keras's Sequential.pop: removes the last layer (its weights too). The compile goes with it:
+   * compile again before training. Popping the head off a trained model leaves a feature extractor.
+   */
+  pop() {
+    this._m();
+    this._notBusy('pop');
+    const st = C()._nn_model_pop(this._ptr);
+    if (st !== 0) throw this._error(st, 'pop');
+    this._layers.pop();
+    this._compiled = null;
+  }
+
+  /**
+   * A layer by name or index, as TF.js's getLayer(name?, index?) and Keras's get_layer(name=,
+   * index=): getLayer('dense_1'), getLayer(2), getLayer(undefined, 2) or getLayer({ index: 2 }).
+   * The result is what model.layers holds: its config, name, weights' layout, a trainable flag
+   * that reads and sets the layer's, and a new model given it copies it with its weights.
+   */
+  getLayer(name, index) {
+    const m = this._m();
+    if (name !== null && typeof name === 'object') {
+      checkKeys(name, ['name', 'index'], 'getLayer');
+      ({ name, index } = name);
+    }
+    if (typeof name === 'number' && index === undefined) [name, index] = [undefined, name];
+    if (name != null && index != null) throw new Error('nnplay: getLayer: give a name or an index, not both');
+    if (name != null) {
+      if (typeof name !== 'string') throw new Error(`nnplay: getLayer: a name must be a string, got ${show(name)}`);
+      const i = withCString(name, (p) => C()._nn_model_find_layer(m, p));
+      if (i < 0) throw new Error(`nnplay: getLayer: ${cstr(C()._nn_model_error(m))}`);
+      return this.layers[i];
+    }
+    if (!Number.isInteger(index) || index < 0 || index >= this._layers.length) {
+      throw new Error(`nnplay: getLayer: no layer ${show(index)} (the model has ${this._layers.length}: indices 0 to ${this._layers.length - 1})`);
+    }
+    return this.layers[index];
   }
 
   /** @param {{optimizer: string|object, loss: string, metrics?: string[], fromLogits?: boolean}} args */
@@ -143,6 +215,7 @@ export class Sequential {
     return this._layers.map((l, i) => {
       const info = { ...l, ...this.layerInfo(i) };
       delete info.trainable;
+      Object.defineProperty(info, SOURCE, { value: { model: this, index: i } });
       return Object.defineProperty(info, 'trainable', {
         enumerable: true,
         get: () => C()._nn_model_layer_trainable(this._m(), i) === 1,
@@ -365,7 +438,7 @@ export class Sequential {
     const out = [];
     this._layers.forEach((_, i) => {
       const info = this.layerInfo(i);
-      for (const w of info.weights) out.push({ ...w, name: `${info.type}_${i + 1}/${w.name}` });
+      for (const w of info.weights) out.push({ ...w, name: `${info.config.name}/${w.name}` });
     });
     return out;
   }
@@ -422,14 +495,18 @@ export class Sequential {
   /**
    * The model file (architecture, weights, optimizer state) as bytes. { includeOptimizer: false }
    * leaves the optimizer state out, as Keras's include_optimizer=False: the smallest file to
-   * deploy; it loads compiled, with a fresh optimizer.
+   * deploy; it loads compiled, with a fresh optimizer. { quantize: 'int8' } stores the kernels as
+   * int8 with one scale per output channel (about 4x smaller; dequantized to float on load).
+   * Weights that are mostly zeros (pruned) are stored sparse in any case.
    */
   save(options = {}) {
     const m = this._m();
-    checkKeys(options ?? {}, ['includeOptimizer'], 'save');
-    const { includeOptimizer = true } = options ?? {};
+    checkKeys(options ?? {}, ['includeOptimizer', 'quantize'], 'save');
+    const { includeOptimizer = true, quantize = null } = options ?? {};
     if (typeof includeOptimizer !== 'boolean') throw new Error(`nnplay: save: includeOptimizer must be true or false, got ${show(includeOptimizer)}`);
-    const bytes = withAlloc(4, 'a length', (pl) => takeBytes(C()._nnw_save(m, pl, includeOptimizer ? 0 : 1), pl));
+    if (quantize != null && quantize !== 'int8') throw new Error(`nnplay: save: quantize must be 'int8' (or left out for float32), got ${show(quantize)}`);
+    const flags = (includeOptimizer ? 0 : 1) | (quantize === 'int8' ? 2 : 0); // NN_SAVE_NO_OPTIMIZER, NN_SAVE_QUANTIZE_INT8
+    const bytes = withAlloc(4, 'a length', (pl) => takeBytes(C()._nnw_save(m, pl, flags), pl));
     if (!bytes) throw new Error(`nnplay: save: out of memory (${cstr(C()._nn_model_error(m)) || 'no message'})`);
     return bytes;
   }

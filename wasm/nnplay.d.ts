@@ -8,7 +8,7 @@ export function ready(options?: { wasmBinary?: ArrayBuffer | Uint8Array; locateF
   createModule?: (options: object) => Promise<object> }): Promise<void>;
 
 /** The core's tables, which nn.layers, validation and the pages are built from. */
-export interface OptionInfo { name: string; kind: 'int' | 'float' | 'bool' | 'enum' | 'ints' | 'shape' | 'layer'; count: number;
+export interface OptionInfo { name: string; kind: 'int' | 'float' | 'bool' | 'enum' | 'ints' | 'shape' | 'layer' | 'string'; count: number;
   required: boolean; min: number; max: number; default: number | boolean | string; values?: string; alias?: string; doc: string }
 export interface TableInfo {
   /** intInput: as the first layer, it takes integer token ids as they are (Int32Array, Uint16Array, Uint8Array). */
@@ -29,7 +29,7 @@ export type Data = Float32Array | Float64Array | Int32Array | Uint16Array | Uint
 
 interface CommonLayerArgs extends CommonOptions { inputShape?: number[]; batchInputShape?: (number | null)[]; inputDim?: number;
   /** A sequence input of this many steps (Embedding's input_length): inputShape [inputLength]. */
-  inputLength?: number; name?: string }
+  inputLength?: number }
 export interface Regularizer { l1: number; l2: number }
 export interface LayerConfig { readonly className: ClassName; readonly config: object }
 
@@ -37,6 +37,35 @@ export interface LayerConfig { readonly className: ClassName; readonly config: o
 export const random: {
   normal(shape: number | number[], args?: { mean?: number; stddev?: number; seed?: number }): Float32Array & { shape: number[] };
   uniform(shape: number | number[], args?: { minval?: number; maxval?: number; seed?: number }): Float32Array & { shape: number[] };
+};
+
+/** A pruning schedule (TF MOT's): call(step) says whether masks are updated at that training batch and to what sparsity. */
+export interface PruningSchedule {
+  readonly className: 'ConstantSparsity' | 'PolynomialDecay';
+  readonly config: Readonly<Record<string, number>>;
+  call(step: number): { shouldPrune: boolean; sparsity: number };
+  getConfig(): Record<string, number>;
+}
+export interface LayerSparsity { layer: number; name: string; weights: number; zeros: number; sparsity: number; pruned: boolean }
+/** Magnitude pruning as TF Model Optimization's tfmot.sparsity.keras; steps are training batches since pruneLowMagnitude. */
+export const pruning: {
+  /** Prunes kernels, recurrent kernels and embeddings (all such layers, or `layers` by index or name) as the model
+   * trains; in place (the model is returned); the state is saved with model.save(). `schedule` is an alias. */
+  pruneLowMagnitude<M extends Sequential>(model: M, args: { pruningSchedule?: PruningSchedule; schedule?: PruningSchedule;
+    layers?: (number | string)[] }): M;
+  /** targetSparsity in [0, 1); beginStep 0, endStep -1 (never ends), frequency 100. */
+  constantSparsity(args: { targetSparsity: number; beginStep?: number; endStep?: number; frequency?: number }): PruningSchedule;
+  /** s = (initial - final) (1 - p)^power + final, p = clamp((step - begin) / (end - begin)); power 3, frequency 100. */
+  polynomialDecay(args: { initialSparsity?: number; finalSparsity: number; beginStep?: number; endStep: number;
+    power?: number; frequency?: number }): PruningSchedule;
+  /** Drops masks and schedule; the zeros stay. In place. */
+  stripPruning<M extends Sequential>(model: M): M;
+  /** One-shot: masks now at `sparsity` (default: the schedule's at the current step), pruned weights zeroed. */
+  updateMasks<M extends Sequential>(model: M, args?: { sparsity?: number }): M;
+  /** null when not pruned. */
+  status(model: Sequential): { step: number; schedule: PruningSchedule } | null;
+  /** Per layer with prunable weights. */
+  sparsity(model: Sequential): LayerSparsity[];
 };
 
 // ---- generated from the core's tables by tools/dts.mjs: do not edit by hand ----
@@ -67,6 +96,8 @@ export type LayerType = 'dense' | 'activation' | 'dropout' | 'conv2d' | 'maxPool
 interface CommonOptions {
   /** update the weights when training (false: frozen for optimizers compiled after) (default true) */
   trainable?: boolean;
+  /** the layer's name, unique in its model (default: its class in snake_case, numbered: dense, dense_1) (default "") */
+  name?: string;
 }
 
 export const layers: {
@@ -385,8 +416,9 @@ export class Sequential {
   getWeights(): (Float32Array & { shape: number[]; name: string })[];
   setWeights(weights: Data[]): void;
   summary(printFn?: ((text: string) => void) | null): string;
-  /** includeOptimizer false (Keras's include_optimizer): no optimizer state, the smallest file. */
-  save(options?: { includeOptimizer?: boolean }): Uint8Array;
+  /** includeOptimizer false (Keras's include_optimizer): no optimizer state, the smallest file. quantize 'int8':
+   * kernels as int8 with per-output-channel scales (~4x smaller, float again on load). Pruned weights are stored sparse. */
+  save(options?: { includeOptimizer?: boolean; quantize?: 'int8' }): Uint8Array;
   dispose(): void;
   readonly isDisposed: boolean;
   learningRate: number;
@@ -395,8 +427,17 @@ export class Sequential {
   readonly outputSize: number;
   readonly inputShape: number[];
   readonly outputShape: number[];
-  /** Each layer's trainable reads and sets its flag (Keras's layer.trainable). */
-  readonly layers: (LayerConfig & LayerInfo & { trainable: boolean })[];
+  /** Each layer's trainable reads and sets its flag (Keras's layer.trainable). Given to a new
+   * model (sequential({ layers: [...m.layers.slice(0, -1), head] })), an entry is copied with its
+   * weights, state and trainable flag; the models share nothing afterwards. */
+  readonly layers: (LayerConfig & LayerInfo & { name: string; trainable: boolean })[];
+  /** A layer by name or index (TF.js's getLayer(name?, index?), Keras's get_layer): an entry of layers. */
+  getLayer(name: string): Sequential['layers'][number];
+  getLayer(name: undefined | null, index: number): Sequential['layers'][number];
+  getLayer(index: number): Sequential['layers'][number];
+  getLayer(which: { name?: string; index?: number }): Sequential['layers'][number];
+  /** Remove the last layer (Keras's Sequential.pop); compile again before training. */
+  pop(): void;
   /** false freezes every layer, true unfreezes them; taken when the model is next compiled (Keras's
    * rule: an optimizer compiled before keeps updating what it updated). */
   trainable: boolean;
@@ -454,9 +495,10 @@ export class ModelChain {
   trainOnBatch(x: Data, y: Data, sampleWeight?: Data): number | number[];
   /** Its own learning rate, settable between steps (optimizer state kept). */
   learningRate: number;
-  /** Epochs of shuffled batches; callbacks onEpochBegin/onEpochEnd. */
-  fit(x: Data, y: Data, args?: { epochs?: number; batchSize?: number; shuffle?: boolean; validationSplit?: number;
-    validationData?: [Data, Data]; callbacks?: object | object[] }): Promise<{ epoch: number[]; history: { [name: string]: number[] } }>;
+  /** A model's fit (every callback hook, verbose, stopTraining) without augment; seeded shuffle. */
+  fit(x: Data, y: Data, args?: Omit<FitArgs, 'augment'>): Promise<History>;
+  /** Set true (e.g. in a callback) to stop fit after the current batch. */
+  stopTraining: boolean;
   evaluate(x: Data, y: Data): { [name: string]: number };
   predict(x: Data): Float32Array;
   getWeights(): (Float32Array & { shape: number[]; name: string })[];

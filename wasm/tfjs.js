@@ -204,7 +204,7 @@ function genericToKeras(t, cfg, where) {
 }
 
 const layerName = (model, i, type) => {
-  const n = model._layers[i]?.config?.name;
+  const n = model.layerInfo(i).config.name; // the core's, unique in the model
   return typeof n === 'string' && n ? n : `${type}_${i + 1}`;
 };
 

@@ -37,7 +37,7 @@ export function toOptimizer(o) {
   return o;
 }
 
-const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'verbose',
+export const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'verbose',
   'initialEpoch', 'yieldEvery', 'callbacks', 'augment'];
 
 const CALLBACK_HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
@@ -52,11 +52,13 @@ function augmentOptions(a) {
   return { shift, flip: flip ? 1 : 0 };
 }
 
-/** Model.fit (see model.js): returns { epoch, history, params } as TF.js's History. */
-export async function fit(model, x, y, args = {}) {
-  model._needCompiled('fit');
-  model._notBusy('fit');
-  checkKeys(args, FIT_KEYS, 'fit');
+/**
+ * fit's arguments, checked before anything is copied or trained (a bad one would otherwise fail
+ * mid-training, with the model half-trained); shared by a model's fit and a chain's. `keys` are
+ * the ones the caller takes.
+ */
+export function fitOptions(args, keys = FIT_KEYS) {
+  checkKeys(args, keys, 'fit');
   const { epochs = 1, batchSize = 32, shuffle = true, validationSplit = 0, validationData,
     verbose = 0, initialEpoch = 0, yieldEvery = 16 } = args;
   if (!isCount(epochs, 0)) throw new Error(`nnplay: fit: epochs must be an integer >= 0, got ${show(epochs)}`);
@@ -65,13 +67,26 @@ export async function fit(model, x, y, args = {}) {
   if (typeof validationSplit !== 'number' || !(validationSplit >= 0 && validationSplit < 1)) {
     throw new Error(`nnplay: fit: validationSplit must be in [0, 1), got ${show(validationSplit)}`);
   }
+  if (validationData != null && (!Array.isArray(validationData) || validationData.length !== 2)) {
+    throw new Error('nnplay: fit: validationData must be [x, y]');
+  }
   if (typeof yieldEvery !== 'number' || !(yieldEvery > 0)) throw new Error(`nnplay: fit: yieldEvery must be a positive number of ms, got ${show(yieldEvery)}`);
-  const aug = augmentOptions(args.augment);
   const cbs = args.callbacks == null ? [] : [].concat(args.callbacks);
-  // a hook that is not a function would fail mid-training, with the model half-trained
   if (!cbs.every((cb) => cb && typeof cb === 'object' && CALLBACK_HOOKS.every((h) => cb[h] == null || typeof cb[h] === 'function'))) {
     throw new Error(`nnplay: fit: callbacks must be objects whose ${CALLBACK_HOOKS.join(', ')} are functions`);
   }
+  const call = async (name, ...a) => { for (const cb of cbs) if (cb[name]) await cb[name](...a); };
+  const perBatch = cbs.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
+  return { epochs, batchSize, shuffle, validationSplit, validationData, verbose, initialEpoch, yieldEvery,
+    call, perBatch, aug: augmentOptions(args.augment) };
+}
+
+/** Model.fit (see model.js): returns { epoch, history, params } as TF.js's History. */
+export async function fit(model, x, y, args = {}) {
+  model._needCompiled('fit');
+  model._notBusy('fit');
+  const { epochs, batchSize, shuffle, validationSplit, validationData, verbose, initialEpoch, yieldEvery,
+    call, perBatch, aug } = fitOptions(args);
   const { values: xv, n: nAll, dtype } = model._inputs(x);
   const yAll = model._labels(y, nAll, 'y');
   const inSize = model.inputSize;
@@ -80,9 +95,6 @@ export async function fit(model, x, y, args = {}) {
   let nTrain = nAll;
   let val = null;
   if (validationData != null) {
-    if (!Array.isArray(validationData) || validationData.length !== 2) {
-      throw new Error('nnplay: fit: validationData must be [x, y]');
-    }
     const [vx, vy] = validationData;
     const r = model._inputs(vx, 'validationData x');
     val = { x: r.values, dtype: r.dtype, y: model._labels(vy, r.n, 'validationData y'), n: r.n };
@@ -104,8 +116,6 @@ export async function fit(model, x, y, args = {}) {
   model._busy = true;
   model.stopTraining = false;
   const history = { epoch: [], history: {}, params: { epochs, batchSize, samples: nTrain } };
-  const perBatch = cbs.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
-  const call = async (name, ...a) => { for (const cb of cbs) if (cb[name]) await cb[name](...a); };
   try {
     const px = put(xv.subarray(0, nTrain * inSize), 'training inputs');
     const py = put(yAll.subarray(0, nTrain * ly), 'training labels');
@@ -170,7 +180,7 @@ export async function fit(model, x, y, args = {}) {
   }
 }
 
-function printEpoch(epoch, epochs, steps, ms, logs) {
+export function printEpoch(epoch, epochs, steps, ms, logs) {
   const parts = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`);
   console.log(`Epoch ${epoch + 1}/${epochs}\n${steps}/${steps} [==============================] - ` +
     `${(ms / 1000).toFixed(1)}s ${Math.round((ms * 1000) / steps)}us/step - ${parts.join(' - ')}`);

@@ -2,6 +2,7 @@
 // figure. All model work runs in images-worker.js; this file only sends it messages and draws what
 // comes back. Text from files or models is only ever set with textContent, never as HTML.
 import { download, downloadFiles } from './download.js';
+import { drawingPad } from './images/pad.js';
 
 const CLASSES = {
   digits: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
@@ -403,46 +404,11 @@ function buildFromEditor() {
 
 // ---- drawing pad ----
 
-const pad = $('pad');
-const padCtx = pad.getContext('2d', { willReadFrequently: true });
-let drawingNow = false;
-let last = null;
-let pending = false;
+// pad.js: pointer drawing (mouse, pen, finger), classified at most once per frame while drawing
+const pad = drawingPad($('pad'), { onChange: () => classifyDrawing() });
 
-function padPoint(e) {
-  const r = pad.getBoundingClientRect();
-  return [((e.clientX - r.left) / r.width) * pad.width, ((e.clientY - r.top) / r.height) * pad.height];
-}
-function stroke(from, to) {
-  padCtx.strokeStyle = '#111';
-  padCtx.lineWidth = pad.width / 14;
-  padCtx.lineCap = 'round';
-  padCtx.lineJoin = 'round';
-  padCtx.beginPath();
-  padCtx.moveTo(from[0], from[1]);
-  padCtx.lineTo(to[0], to[1]);
-  padCtx.stroke();
-}
-pad.addEventListener('pointerdown', (e) => {
-  e.preventDefault();
-  try { pad.setPointerCapture(e.pointerId); } catch { /* synthetic events have no capturable pointer */ }
-  drawingNow = true;
-  last = padPoint(e);
-  stroke(last, [last[0] + 0.01, last[1]]);
-  scheduleClassify();
-});
-pad.addEventListener('pointermove', (e) => {
-  if (!drawingNow) return;
-  const p = padPoint(e);
-  stroke(last, p);
-  last = p;
-  scheduleClassify();
-});
-for (const ev of ['pointerup', 'pointercancel', 'lostpointercapture']) {
-  pad.addEventListener(ev, () => { if (drawingNow) { drawingNow = false; scheduleClassify(); } });
-}
 $('clear').addEventListener('click', () => {
-  padCtx.clearRect(0, 0, pad.width, pad.height);
+  pad.clear();
   $('pad28').getContext('2d').clearRect(0, 0, 28, 28);
   $('guess').textContent = '–';
   $('probs').replaceChildren();
@@ -454,77 +420,9 @@ $('inspect-drawing').addEventListener('change', () => {
   else send({ type: 'example', index: state.exampleIndex || 0 });
 });
 
-function scheduleClassify() {
-  if (pending) return;
-  pending = true;
-  requestAnimationFrame(() => { pending = false; classifyDrawing(); });
-}
-
-/**
- * MNIST's preprocessing of a drawing (alpha = ink): crop to the ink's bounding box, scale it to
- * fit 20x20 keeping its aspect ratio (area averaging, so edges get grey levels), then place it in
- * 28x28 so its centre of mass is at the centre. Returns 784 values in [0, 1], or null if blank.
- */
-function preprocess(alpha, width, height) {
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (alpha[y * width + x] > 16) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
-    }
-  }
-  if (x1 < 0) return null;
-  const bw = x1 - x0 + 1;
-  const bh = y1 - y0 + 1;
-  const scale = 20 / Math.max(bw, bh);
-  const sw = Math.max(1, Math.round(bw * scale));
-  const sh = Math.max(1, Math.round(bh * scale));
-  // area-average the box into sw x sh
-  const small = new Float32Array(sw * sh);
-  const fx = bw / sw;
-  const fy = bh / sh;
-  for (let ty = 0; ty < sh; ty++) {
-    const ya = y0 + ty * fy;
-    const yb = ya + fy;
-    for (let tx = 0; tx < sw; tx++) {
-      const xa = x0 + tx * fx;
-      const xb = xa + fx;
-      let sum = 0;
-      for (let y = Math.floor(ya); y < Math.ceil(yb); y++) {
-        const wy = Math.min(yb, y + 1) - Math.max(ya, y);
-        for (let x = Math.floor(xa); x < Math.ceil(xb); x++) {
-          const wx = Math.min(xb, x + 1) - Math.max(xa, x);
-          sum += wx * wy * (alpha[y * width + x] || 0);
-        }
-      }
-      small[ty * sw + tx] = sum / (fx * fy * 255);
-    }
-  }
-  let m = 0;
-  let cx = 0;
-  let cy = 0;
-  for (let y = 0; y < sh; y++) for (let x = 0; x < sw; x++) { const v = small[y * sw + x]; m += v; cx += v * (x + 0.5); cy += v * (y + 0.5); }
-  const ox = Math.round(14 - cx / m);
-  const oy = Math.round(14 - cy / m);
-  const out = new Float32Array(784);
-  for (let y = 0; y < sh; y++) {
-    for (let x = 0; x < sw; x++) {
-      const X = x + ox;
-      const Y = y + oy;
-      if (X >= 0 && X < 28 && Y >= 0 && Y < 28) out[Y * 28 + X] = Math.min(1, small[y * sw + x]);
-    }
-  }
-  return out;
-}
-
 function classifyDrawing() {
   if (!state.ready.model) return;
-  const { data } = padCtx.getImageData(0, 0, pad.width, pad.height);
-  const alpha = new Uint8ClampedArray(pad.width * pad.height);
-  for (let i = 0; i < alpha.length; i++) alpha[i] = data[4 * i + 3];
-  const x = preprocess(alpha, pad.width, pad.height);
+  const x = pad.image();
   state.drawn = x;
   if (!x) return;
   drawGrey($('pad28'), x, 28, 28);

@@ -1,5 +1,5 @@
 /* test_table.c - the layer table and what it drives: specs by option name, the key/value
- * encoding, the model file (version 3, and the fixtures of versions 1 and 2 in tests/fixtures),
+ * encoding, the model file (version 4, and the fixtures of versions 1 to 3 in tests/fixtures),
  * and a loader that refuses hostile sizes before it allocates. */
 #include "nn.h"
 #include "test.h"
@@ -267,7 +267,7 @@ static void test_compile_encoded(void)
 }
 
 /* Files of versions 1 and 2 load and predict as they did when written; saving them again
- * writes version 3, which loads to the same model. */
+ * writes the current version, which loads to the same model. */
 static void test_old_files(void)
 {
     static const char *names[] = {"v1-uncompiled", "v2-uncompiled", "v2-mlp", "v2-cnn", "v2-gap", "v2-digits-cnn"};
@@ -292,10 +292,10 @@ static void test_old_files(void)
             x[i] = f == 5 ? 0.5f + 0.5f * sinf(0.37f * i + 0.1f) : sinf(0.37f * i + 0.1f);
         CHECK(nn_model_predict(m, x, 3, p) == NN_OK);
         for (int i = 0; i < 3 * out; i++) CHECK_NEAR(p[i], want[i], 1e-5 + 1e-5 * fabs(want[i]));
-        /* resave: version 3, same model */
+        /* resave: the current version, same model */
         size_t n = nn_model_save_size(m), w;
         unsigned char *v3 = malloc(n);
-        CHECK(nn_model_save(m, v3, n, &w) == NN_OK && v3[8] == 3);
+        CHECK(nn_model_save(m, v3, n, &w) == NN_OK && v3[8] == 4);
         nn_model *r = nn_model_load(v3, w, err);
         CHECK(r != NULL);
         if (r) {
@@ -312,6 +312,49 @@ static void test_old_files(void)
         }
         free(v3);
         free(x); free(p); free(b); free(e);
+        nn_model_free(m);
+    }
+}
+
+/* Files of version 3 (tests/fixtures/make_v3.c: embedding, LSTM, GRU, a frozen dense, a
+ * bidirectional simpleRNN; one saved without its optimizer) load, predict as when written, and
+ * resave as version 4 to the same model and optimizer state. */
+static void test_v3_files(void)
+{
+    static const char *names[] = {"v3-rnn", "v3-cnn-slim"};
+    for (int f = 0; f < 2; f++) {
+        char fn[128], err[NN_ERR_LEN] = "";
+        size_t len, elen;
+        snprintf(fn, sizeof fn, "%s.nnplay", names[f]);
+        unsigned char *b = read_file(fn, &len);
+        snprintf(fn, sizeof fn, "%s.expected.f32", names[f]);
+        unsigned char *e = read_file(fn, &elen);
+        CHECK(b && e && b[8] == 3);
+        nn_model *m = b ? nn_model_load(b, len, err) : NULL;
+        CHECK(m != NULL);
+        if (!m) { printf("  %s: %s\n", names[f], err); free(b); free(e); continue; }
+        int in = nn_model_input_size(m), out = nn_model_output_size(m);
+        CHECK(elen == sizeof(float) * 3 * (size_t)out);
+        float *x = malloc(sizeof(float) * 3 * in), *p = malloc(sizeof(float) * 3 * out), *q = malloc(sizeof(float) * 3 * out);
+        for (int i = 0; i < 3 * in; i++) x[i] = f == 0 ? (float)((i * 7 + 3) % 20) : sinf(0.37f * i + 0.1f);
+        CHECK(nn_model_predict(m, x, 3, p) == NN_OK);
+        for (int i = 0; i < 3 * out; i++) CHECK_NEAR(p[i], ((float *)(void *)e)[i], 1e-5);
+        CHECK(nn_model_step_count(m) == (f == 0 ? 3 : 0));
+        CHECK(nn_model_layer_trainable(m, 3) == (f == 0));
+        size_t n = nn_model_save_size(m), w;
+        unsigned char *v4 = malloc(n);
+        CHECK(nn_model_save(m, v4, n, &w) == NN_OK && v4[8] == 4);
+        nn_model *r = nn_model_load(v4, w, err);
+        CHECK(r != NULL);
+        if (r) {
+            CHECK(nn_model_predict(r, x, 3, q) == NN_OK && !memcmp(p, q, sizeof(float) * 3 * out));
+            CHECK(nn_model_step_count(r) == nn_model_step_count(m));
+            float y[3] = {0, 1, 1};
+            CHECK(nn_model_train_batch(m, x, y, 3, NULL) == NN_OK && nn_model_train_batch(r, x, y, 3, NULL) == NN_OK);
+            CHECK(!memcmp(nn_model_params(m), nn_model_params(r), nn_model_num_params(m) * sizeof(float)));
+            nn_model_free(r);
+        }
+        free(v4); free(x); free(p); free(q); free(b); free(e);
         nn_model_free(m);
     }
 }
@@ -425,6 +468,7 @@ int main(void)
     RUN(test_nested_spec);
     RUN(test_compile_encoded);
     RUN(test_old_files);
+    RUN(test_v3_files);
     RUN(test_hostile_files);
     RUN(test_bidirectional_file);
     RUN(test_many_classes);

@@ -182,7 +182,7 @@ describe('weights', () => {
     // every option comes back, defaults included, as Keras's get_config gives them
     assert.deepEqual(r.layers[4].config, { filters: 6, kernelSize: [3, 3], strides: [2, 2], padding: 'same',
       dataFormat: 'channelsLast', activation: 'tanh', useBias: true, kernelInitializer: 'glorotUniform',
-      biasInitializer: 'zeros', alpha: 0, l1: 0, l2: 0, trainable: true });
+      biasInitializer: 'zeros', alpha: 0, l1: 0, l2: 0, trainable: true, name: 'conv2d_1' });
     // and training goes on identically
     await m.fit(x, y, { epochs: 1, batchSize: 8, shuffle: false });
     await r.fit(x, y, { epochs: 1, batchSize: 8, shuffle: false });

@@ -463,8 +463,8 @@ describe('model state', () => {
     await fails(() => m.setWeights(w.slice(0, 3)), /setWeights needs 4 arrays .* got 3/);
     await fails(() => m.setWeights([...w, w[0]]), /setWeights needs 4 arrays .* got 5/);
     await fails(() => m.setWeights(5), /setWeights needs 4 arrays .* got number/);
-    await fails(() => m.setWeights([w[0], new Float32Array(7), w[2], w[3]]), /weights\[1\] \(dense_1\/bias\) has 7 values, expected 8 \(shape \[8\]\)/);
-    await fails(() => m.setWeights([w[1], w[0], w[2], w[3]]), /weights\[0\] \(dense_1\/kernel\) has 8 values, expected 16 \(shape \[2, 8\]\)/);
+    await fails(() => m.setWeights([w[0], new Float32Array(7), w[2], w[3]]), /weights\[1\] \(dense\/bias\) has 7 values, expected 8 \(shape \[8\]\)/);
+    await fails(() => m.setWeights([w[1], w[0], w[2], w[3]]), /weights\[0\] \(dense\/kernel\) has 8 values, expected 16 \(shape \[2, 8\]\)/);
     await fails(() => m.setWeights([w[0], w[1], w[2], [NaN]]), /weights\[3\] contains NaN/);
     await fails(() => m.setWeights([w[0], w[1], w[2], ['x']]), /weights\[3\]\[0\] is string/);
     // nothing was changed by the failed calls

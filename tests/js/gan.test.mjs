@@ -145,8 +145,46 @@ test('fit and evaluate over models inside: a frozen base and a new head (transfe
   p.forEach((q, i) => { const t = d.y[i]; const c = Math.min(Math.max(q, 1e-7), 1 - 1e-7); bce -= t * Math.log(c) + (1 - t) * Math.log(1 - c); });
   assert.ok(Math.abs(after.loss - bce / p.length) < 1e-3, `${after.loss} vs ${bce / p.length}`);
   await assert.rejects(m.fit(d.x, d.y, { epochs: -1 }), /epochs must be an integer >= 0/);
-  await assert.rejects(m.fit(d.x, d.y, { verbose: 1 }), /fit/);
+  await assert.rejects(m.fit(d.x, d.y, { augment: { shift: 1 } }), /fit: unknown option 'augment'/);
+  await assert.rejects(m.fit(d.x, d.y, { callbacks: { onBatchEnd: 3 } }), /callbacks must be objects/);
   m.dispose(); head.dispose(); base.dispose();
+});
+
+test('a model of models\' fit: every callback hook, the batch loss, verbose lines, stopTraining, initialEpoch', async () => {
+  const base = mlp(13, 2, 8, 'tanh');
+  base.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  const head = nn.sequential({ seed: 14, layers: [nn.layers.dense({ inputShape: [8], units: 1, activation: 'sigmoid' })] });
+  const m = nn.sequential({ layers: [base, head] });
+  m.compile({ optimizer: nn.train.adam(0.05), loss: 'binaryCrossentropy' });
+  const d = nn.data.generate('circle', { n: 50, seed: 5 });
+  const seen = [];
+  const batchLosses = [];
+  const logged = [];
+  const log = console.log;
+  console.log = (s) => logged.push(s);
+  let h;
+  try {
+    h = await m.fit(d.x, d.y, { epochs: 4, initialEpoch: 1, batchSize: 16, verbose: 1, callbacks: {
+      onTrainBegin: () => seen.push('train'), onEpochBegin: (e) => seen.push(`e${e}`),
+      onBatchBegin: (b, l) => seen.push(`b${b}:${l.size}`),
+      onBatchEnd: (b, l) => { batchLosses.push(l.loss); assert.throws(() => base.trainOnBatch(d.x, new Float32Array(50 * 8)), /while fit\(\) is running/); },
+      onEpochEnd: (e, logs) => { seen.push(`E${e}:${Object.keys(logs)}`); if (e === 2) m.stopTraining = true; },
+      onTrainEnd: () => seen.push('end'),
+    } });
+  } finally { console.log = log; }
+  assert.deepEqual(seen, ['train', 'e1', 'b0:16', 'b1:16', 'b2:16', 'b3:2', 'E1:loss', 'e2', 'b0:16', 'b1:16', 'b2:16', 'b3:2', 'E2:loss', 'end']);
+  assert.deepEqual(h.epoch, [1, 2]);
+  assert.equal(batchLosses.length, 8);
+  assert.ok(batchLosses.every((l) => Number.isFinite(l) && l > 0));
+  assert.equal(logged.length, 2);
+  assert.match(logged[0], /^Epoch 2\/4\n4\/4 \[=+\] - .*loss: \d/);
+  // the models inside are free again, and disposing one mid-fit stops the fit (freed after it)
+  base.trainOnBatch(d.x, new Float32Array(50 * 8));
+  const h2 = await m.fit(d.x, d.y, { epochs: 3, batchSize: 8, callbacks: { onBatchEnd: (b) => { if (b === 1) head.dispose(); } } });
+  assert.deepEqual(h2.epoch, []);
+  assert.equal(head.isDisposed, true);
+  assert.throws(() => m.predict(d.x), /model 2 inside this one was disposed/);
+  m.dispose(); base.dispose();
 });
 
 test('trainOnBatch\'s sampleWeight (Keras\'s sample_weight): the mean of weight x loss; -1 on label 0 is the minimax generator\'s log(1 - D(G(z)))', () => {

@@ -69,8 +69,9 @@ function withCrc(body) {
 }
 
 /**
- * Where the fields of a version-3 file are (core/io.c): offsets of every count (u8/u16/u32/u64)
- * and of every f64 option value, and each layer record's [start, end).
+ * Where the fields of a version-4 file are (core/io.c, core/storage.c): offsets of every count
+ * (u8/u16/u32/u64: weight segments' encodings, lengths and int8 channel counts too) and of every
+ * f64 option value, and each layer record's [start, end).
  */
 function parseLayout(file) {
   const dv = new DataView(file.buffer, file.byteOffset, file.byteLength);
@@ -108,8 +109,25 @@ function parseLayout(file) {
     assert.equal(pos, end, `layer ${l} record parsed to its end`);
     layers.push([start, end]);
   }
-  const nParams = u64('parameter count');
-  pos += 4 * nParams;
+  // an encoded array: u32 segments, each u8 encoding | u64 count | payload (storage.c)
+  const array = (what) => {
+    const n = u32(`${what}: segment count`);
+    for (let i = 0; i < n; i++) {
+      const enc = u8(`${what}: segment ${i} encoding`);
+      const count = u64(`${what}: segment ${i} length`);
+      let stored = count;
+      if (enc === 1 || enc === 3) {
+        const nb = Math.ceil(count / 8);
+        stored = 0;
+        for (let b = 0; b < nb; b++) for (let v = file[pos + b]; v; v &= v - 1) stored++;
+        pos += nb;
+      }
+      if (enc >= 2) { const ch = u32(`${what}: segment ${i} channels`); pos += 4 * ch + stored; }
+      else pos += 4 * stored;
+    }
+  };
+  u64('parameter count');
+  array('parameters');
   const nState = u64('state count');
   pos += 4 * nState;
   const nc = u32('compile settings length');
@@ -118,8 +136,18 @@ function parseLayout(file) {
   assert.equal(pos, endCompile, 'compile settings parsed to their end');
   u64('step');
   const nArrays = u32('optimizer array count');
-  pos += 4 * nArrays * nParams;
+  for (let i = 0; i < nArrays; i++) array(`optimizer array ${i}`);
   pos += 16; // rng
+  const nPruned = u32('pruned tensor count');
+  if (nPruned) {
+    u8('pruning schedule kind');
+    pos += 12 + 16 + 4; // sparsities, power, begin/end steps, frequency
+    u64('pruning step');
+    for (let i = 0; i < nPruned; i++) {
+      u32(`pruned tensor ${i} layer`); u32(`pruned tensor ${i} tensor`);
+      assert.equal(u8(`pruned tensor ${i} mask mode`), 0, 'masks are the nonzeros in these files');
+    }
+  }
   assert.equal(pos, file.length - 4, 'the layout accounts for every byte');
   return { counts, f64s, layers, nLayersAt: 32 };
 }
@@ -162,6 +190,17 @@ function makeModels() {
   rs.compile({ optimizer: 'rmsprop', loss: 'meanSquaredError' });
   out.push({ name: 'reshape/flatten (compiled, rmsprop)', bytes: rs.save() });
   rs.dispose();
+  // file version 4's encodings: sparse f32 with a pruning state, sparse int8, int8
+  const pr = nn.sequential({ seed: 8, layers: [L().dense({ inputShape: [6], units: 12 }), L().dense({ units: 3, activation: 'softmax' })] });
+  pr.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  nn.pruning.pruneLowMagnitude(pr, { pruningSchedule: nn.pruning.constantSparsity({ targetSparsity: 0.75, frequency: 1 }) });
+  nn.pruning.updateMasks(pr);
+  out.push({ name: 'pruned (sparse, pruning state)', bytes: pr.save({ includeOptimizer: false }) });
+  out.push({ name: 'pruned, int8 (sparse int8)', bytes: pr.save({ includeOptimizer: false, quantize: 'int8' }) });
+  nn.pruning.stripPruning(pr);
+  pr.setWeights(pr.getWeights().map((w) => w.map((v, i) => v || 0.01 * (i + 1))));
+  out.push({ name: 'int8 (dense int8)', bytes: pr.save({ includeOptimizer: false, quantize: 'int8' }) });
+  pr.dispose();
   return out;
 }
 

@@ -26,13 +26,13 @@ test('construct, fit, getWeights/setWeights, summary, save and load a model with
   const y = x.map((v) => 3 * v);
   const m = nn.sequential({ seed: 1, layers: [nn.layers.scale({ inputShape: [1], initialValue: 0.5 })] });
   assert.equal(m.countParams(), 1);
-  assert.deepEqual(m.getWeights().map((w) => [w.name, w.shape, w[0]]), [['scale_1/scale', [1], 0.5]]);
-  assert.deepEqual(m.layers[0].config, { initialValue: 0.5, trainable: true });
+  assert.deepEqual(m.getWeights().map((w) => [w.name, w.shape, w[0]]), [['scale/scale', [1], 0.5]]);
+  assert.deepEqual(m.layers[0].config, { initialValue: 0.5, trainable: true, name: 'scale' });
   m.compile({ optimizer: nn.train.sgd(0.1), loss: 'meanSquaredError' });
   const h = await m.fit(x, y, { epochs: 30, batchSize: 16 });
   assert.ok(h.history.loss.at(-1) < 1e-4, `loss ${h.history.loss.at(-1)}`);
   assert.ok(Math.abs(m.getWeights()[0][0] - 3) < 1e-2);
-  assert.match(m.summary(null), /Scale_1 \(Scale\)\s+\[null,1\]\s+1/);
+  assert.match(m.summary(null), /scale \(Scale\)\s+\[null,1\]\s+1/);
   const r = nn.loadModel(m.save());
   assert.equal(r.layers[0].className, 'Scale');
   assert.deepEqual(Array.from(r.predict([2])), Array.from(m.predict([2])));

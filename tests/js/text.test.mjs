@@ -49,7 +49,7 @@ test('embedding -> flatten -> dense learns a rule over token ids; weights in TF.
   assert.deepEqual(m.inputShape, [6]);
   assert.deepEqual(m.layers[0].outputShape, [6, 8]);
   assert.deepEqual(m.getWeights().map((w) => [w.name, w.shape]),
-    [['embedding_1/embeddings', [20, 8]], ['dense_3/kernel', [48, 1]], ['dense_3/bias', [1]]]);
+    [['embedding/embeddings', [20, 8]], ['dense/kernel', [48, 1]], ['dense/bias', [1]]]);
   assert.ok(m.getWeights()[0].every((w) => Math.abs(w) <= 0.05), 'Keras\'s uniform(-0.05, 0.05) start');
   m.compile({ optimizer: nn.train.adam(0.01), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
   const h = await m.fit(x, y, { epochs: 30, batchSize: 32, validationSplit: 0.2 });
@@ -60,7 +60,7 @@ test('embedding -> flatten -> dense learns a rule over token ids; weights in TF.
   assert.throws(() => m.predict([[0, 1, 2, 3, 4, 20]]), /embedding: input 20 at sample 0, position 5 is not a token id in \[0, 20\)/);
   assert.throws(() => m.predict([[0, 1, 2, 3, 4, 1.5]]), /input 1.5 .* is not a token id/);
   const r = nn.loadModel(m.save());
-  assert.deepEqual(r.layers[0].config, { inputDim: 20, outputDim: 8, embeddingsInitializer: 'randomUniform', maskZero: false, trainable: true });
+  assert.deepEqual(r.layers[0].config, { inputDim: 20, outputDim: 8, embeddingsInitializer: 'randomUniform', maskZero: false, trainable: true, name: 'embedding' });
   assert.deepEqual(Array.from(r.predict(x.subarray(0, 60))), Array.from(m.predict(x.subarray(0, 60))));
   m.dispose();
   r.dispose();
@@ -131,7 +131,7 @@ test('lstm learns the order task too, and saves and loads with its optimizer sta
     nn.layers.dense({ units: 1, activation: 'sigmoid' }),
   ] });
   assert.deepEqual(m.getWeights().slice(1, 4).map((w) => [w.name, w.shape]),
-    [['lstm_2/kernel', [8, 64]], ['lstm_2/recurrent_kernel', [16, 64]], ['lstm_2/bias', [64]]]);
+    [['lstm/kernel', [8, 64]], ['lstm/recurrent_kernel', [16, 64]], ['lstm/bias', [64]]]);
   m.compile({ optimizer: { ...nn.train.adam(0.01), clipNorm: 1 }, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
   const h = await m.fit(x, y, { epochs: 25, batchSize: 32, validationSplit: 0.2 });
   assert.ok(h.history.val_accuracy.at(-1) >= 0.9, `validation accuracy ${h.history.val_accuracy.at(-1)}`);
@@ -368,7 +368,7 @@ test('bidirectional over lstm and gru (concat, sum; masked and not): TF.js\'s ow
     // the same tensors in the same order, named as Keras scopes them (TF.js adds its own suffixes)
     const names = m.getWeights().map((w) => w.name);
     assert.deepEqual(names.slice(1, 7), ['forward', 'backward'].flatMap((d) =>
-      ['kernel', 'recurrent_kernel', 'bias'].map((k) => `bidirectional_2/${d}_${rnn}/${k}`)));
+      ['kernel', 'recurrent_kernel', 'bias'].map((k) => `bidirectional/${d}_${rnn}/${k}`)));
     assert.deepEqual(t.getWeights().map((w) => w.shape), m.getWeights().map((w) => w.shape));
     t.setWeights(m.getWeights().map((w) => tf.tensor(w, w.shape)));
     const want = t.predict(tf.tensor(ids, [3, 6])).dataSync();
@@ -407,11 +407,11 @@ test('bidirectional: the nested layer config in layerInfo/getConfig, summary, sa
   assert.deepEqual([info.layer.config.units, info.layer.config.returnSequences, info.layer.config.dropout, info.layer.config.goBackwards],
     [2, true, 0.1, false]);
   assert.deepEqual(m.getWeights().slice(0, 6).map((w) => [w.name, w.shape]), [
-    ['bidirectional_1/forward_simple_rnn/kernel', [3, 2]], ['bidirectional_1/forward_simple_rnn/recurrent_kernel', [2, 2]],
-    ['bidirectional_1/forward_simple_rnn/bias', [2]], ['bidirectional_1/backward_simple_rnn/kernel', [3, 2]],
-    ['bidirectional_1/backward_simple_rnn/recurrent_kernel', [2, 2]], ['bidirectional_1/backward_simple_rnn/bias', [2]]]);
+    ['bidirectional/forward_simple_rnn/kernel', [3, 2]], ['bidirectional/forward_simple_rnn/recurrent_kernel', [2, 2]],
+    ['bidirectional/forward_simple_rnn/bias', [2]], ['bidirectional/backward_simple_rnn/kernel', [3, 2]],
+    ['bidirectional/backward_simple_rnn/recurrent_kernel', [2, 2]], ['bidirectional/backward_simple_rnn/bias', [2]]]);
   assert.equal(m.countParams(), 2 * (6 + 4 + 2) + 10 + 1);
-  assert.match(m.summary(null), /Bidirectional_1 \(Bidirectional\)\s+\[null,5,2\]\s+24/);
+  assert.match(m.summary(null), /bidirectional \(Bidirectional\)\s+\[null,5,2\]\s+24/);
   const cfg = m.getConfig();
   assert.deepEqual(cfg.layers[0].config.layer, { className: 'SimpleRNN', config: info.layer.config });
   const again = nn.sequential({ ...cfg, seed: 11 }); // getConfig's output builds the same model

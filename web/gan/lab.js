@@ -1,13 +1,20 @@
 // lab.js - the 2D GAN lab's training engine, on the JS API only (runs in a Worker or in Node).
 //
 //   import * as nn from '../../wasm/nnplay.js';
-//   import { GanLab, DEFAULTS } from './lab.js';
+//   import { GanLab, presetFor } from './lab.js';
 //   await nn.ready();
-//   const lab = new GanLab(nn, { ...DEFAULTS, target: 'grid' });
+//   const lab = new GanLab(nn, presetFor('grid').settings);   // or any partial settings over DEFAULTS
 //   lab.run(100);                        // 100 rounds: dSteps D steps, then one G step each
-//   lab.update({ g: { lr: 1e-4 } });     // live: weights kept, optimizers recompiled
-//   lab.score();                         // { modesCovered, modes, highQuality, kl, js, ... }
+//   lab.update({ g: { lr: 1e-4 } });     // live: weights and Adam's moments kept
+//   lab.score();                         // { modesCovered, modes, highQuality, perMode, reverseKL, kl, js }
 //   lab.dispose();
+//
+// Methods: step({ d, g }) and run(k) -> { dLoss, gLoss, dReal, dFake }; sample(n, { seed }),
+// noise(n, seed), generate(noise), real(n, seed) -> points (Float32Array x, y pairs);
+// discriminate(points) -> D's output per point; sampleGradients(points) -> -dLoss_G/dpoint per point;
+// score({ n, seed }); update(partial); reset(settings?); state() -> { rounds, dSteps, gSteps, lr,
+// gParams, dParams, settings }; generator / discriminator (the nnplay models); scale; dispose().
+// Everything is synchronous: in a page, run it in a Worker and post the figures back.
 //
 // Settings (normalizeSettings fills the rest from DEFAULTS; update() takes any part of them):
 //   target        'ring' | 'grid' | 'twoGaussians' | 'line' | 'clusters' | 'drawn' (web/gan/targets.js)
