@@ -1,14 +1,36 @@
 // gan-nnplay.mjs - the 2D GAN lab's engine (web/gan/lab.js) on nnplay's wasm JS API.
 //   --task quality --target ring|grid --seeds N --steps S: the page's settings for the target
-//     (PRESETS), S rounds from each of seeds 1..N, each scored on 2,500 samples (the PacGAN metrics)
+//     (PRESETS), S rounds from each of seeds 1..N, each scored on 2,500 samples (the PacGAN metrics);
+//     the seeds run in --jobs worker threads (default 2, this machine's cores)
 //   --task speed [--rounds R --runs N]: rounds per second (one D step on batchSize real + fake
 //     packs, one G step through the frozen D) for the default settings, process CPU time
 // Prints one JSON line.
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as nn from '../wasm/nnplay.js';
 import { GanLab, presetFor } from '../web/gan/lab.js';
 import { options, fail, log, emit, stopwatch, rates } from './lib.mjs';
 
-const opt = options('gan-nnplay', { task: 'quality', target: 'ring', seeds: 10, steps: 0, rounds: 200, runs: 5 });
+if (!isMainThread) { // a worker of the quality task: its seeds, one after another
+  await nn.ready();
+  const { target, steps, seeds } = workerData;
+  const out = [];
+  for (const seed of seeds) {
+    const lap = stopwatch();
+    const lab = new GanLab(nn, { ...presetFor(target).settings, seed });
+    lab.run(steps);
+    const s = lab.score({ n: 2500, seed: 1000 + seed });
+    lab.dispose();
+    const t = lap();
+    out.push({ seed, modes_covered: s.modesCovered, high_quality: s.highQuality, reverse_kl: s.reverseKL, kl: s.kl, js: s.js,
+      wall_s: Math.round(t.wall) });
+    log(`gan-nnplay: ${target} seed ${seed}: ${s.modesCovered}/${s.modes} modes, ${(100 * s.highQuality).toFixed(1)}% high quality ` +
+      `(${t.wall.toFixed(0)} s)`);
+  }
+  parentPort.postMessage(out);
+  process.exit(0);
+}
+
+const opt = options('gan-nnplay', { task: 'quality', target: 'ring', seeds: 10, steps: 0, rounds: 200, runs: 5, jobs: 2 });
 await nn.ready();
 const simd = nn.info().simd;
 
@@ -31,21 +53,17 @@ if (opt.task === 'speed') {
   if (!['ring', 'grid'].includes(opt.target)) fail('gan-nnplay', `--target must be ring or grid, got '${opt.target}'`);
   const preset = presetFor(opt.target);
   const steps = opt.steps || preset.budget;
-  const seeds = [];
-  for (let seed = 1; seed <= opt.seeds; seed++) {
-    const lap = stopwatch();
-    const lab = new GanLab(nn, { ...preset.settings, seed });
-    lab.run(steps);
-    const s = lab.score({ n: 2500, seed: 1000 + seed });
-    lab.dispose();
-    const t = lap();
-    seeds.push({ seed, modes_covered: s.modesCovered, high_quality: s.highQuality, reverse_kl: s.reverseKL, kl: s.kl, js: s.js,
-      cpu_s: Math.round(t.cpu * 10) / 10 });
-    log(`gan-nnplay: ${opt.target} seed ${seed}: ${s.modesCovered}/${s.modes} modes, ${(100 * s.highQuality).toFixed(1)}% high quality ` +
-      `(${t.cpu.toFixed(0)} s CPU)`);
-  }
+  // seeds split over --jobs worker threads (each its own wasm instance); results in seed order
+  const all = Array.from({ length: opt.seeds }, (_, i) => i + 1);
+  const jobs = Math.max(1, Math.min(opt.jobs, all.length));
+  const parts = await Promise.all(Array.from({ length: jobs }, (_, j) => new Promise((resolve, reject) => {
+    const w = new Worker(new URL(import.meta.url), { workerData: { target: opt.target, steps, seeds: all.filter((_, i) => i % jobs === j) } });
+    w.on('message', resolve);
+    w.on('error', reject);
+  })));
+  const seeds = parts.flat().sort((a, b) => a.seed - b.seed);
   const mean = (k) => seeds.reduce((a, x) => a + x[k], 0) / seeds.length;
   emit({ system: 'gan-nnplay-wasm', target: opt.target, steps, samples: 2500, modes: opt.target === 'ring' ? 8 : 25,
     modes_covered: mean('modes_covered'), high_quality: mean('high_quality'), reverse_kl: mean('reverse_kl'),
-    kl: mean('kl'), js: mean('js'), seeds, settings: preset.settings, simd });
+    kl: mean('kl'), js: mean('js'), jobs, seeds, settings: preset.settings, simd });
 } else fail('gan-nnplay', `--task must be quality or speed, got '${opt.task}'`);

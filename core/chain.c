@@ -41,6 +41,8 @@ static void free_state(nn_chain *c)
 {
     for (int i = 0; i < c->n; i++) {
         NN_FREE(c->part[i].updates); NN_FREE(c->part[i].om); NN_FREE(c->part[i].ov);
+        /* a recompile with fewer state arrays (Adam, then SGD) must not keep, and free again, the old ones */
+        c->part[i].updates = NULL; c->part[i].om = c->part[i].ov = NULL;
     }
     c->compiled = 0;
 }
@@ -254,6 +256,18 @@ int nn_chain_evaluate(nn_chain *c, const void *x, nn_dtype dtype, const float *y
 }
 
 uint64_t nn_chain_step_count(const nn_chain *c) { return c ? c->step : 0; }
+
+int nn_chain_set_lr(nn_chain *c, float lr)
+{
+    if (!c) return NN_ERR_ARG;
+    if (!c->compiled) return nn_fail_buf(c->err, NN_ERR_STATE, "learning rate: compile the chain first");
+    if (!(lr > 0.0f) || !(lr < 1e6f))
+        return nn_fail_buf(c->err, NN_ERR_ARG, "learning rate must be positive and below 1e6, got %g", (double)lr);
+    c->opt.lr = lr;
+    return NN_OK;
+}
+
+float nn_chain_get_lr(const nn_chain *c) { return c && c->compiled ? c->opt.lr : 0.0f; }
 int nn_chain_loss(const nn_chain *c) { return c && c->compiled ? c->loss : -1; }
 int nn_chain_from_logits(const nn_chain *c) { return c ? c->from_logits : 0; }
 

@@ -518,6 +518,9 @@ int nn_chain_evaluate(nn_chain *c, const void *x, nn_dtype dtype, const float *y
 /* n rows of the last model's output size. */
 int nn_chain_predict(nn_chain *c, const void *x, nn_dtype dtype, int n, float *out);
 uint64_t nn_chain_step_count(const nn_chain *c);
+/* Its learning rate, changed between steps (optimizer state kept), as nn_model_set_lr. */
+int nn_chain_set_lr(nn_chain *c, float lr);
+float nn_chain_get_lr(const nn_chain *c);
 /* Its compiled loss (-1 before compile) and fromLogits. */
 int nn_chain_loss(const nn_chain *c);
 int nn_chain_from_logits(const nn_chain *c);

@@ -12,6 +12,7 @@
 //                                images page's classifier, which scores the generated digits
 //   site/web/text.html           the text page, with web/data/*.nntx.gz (tools/data-text.mjs) and
 //                                the models of tools/train-text.mjs in web/models/
+//   site/web/gan.html            the 2D GAN lab (web/gan/), and examples/gan-tutorial.html embedding it (<nn-gan>)
 // Usage: `node tools/site.mjs` (after `node tools/build.mjs`), or `await buildSite()`.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -70,6 +71,12 @@ function textFiles() {
     'web/worker-shared.js', 'web/download.js', ...apiFiles(), 'dist/nnplay_core.js', 'dist/nnplay_core.wasm',
     'web/data/spam.nntx.gz', 'web/models/spam-gru.nnplay'];
 }
+/** What the GAN lab loads: its page, its modules and worker, the JS API and the wasm. */
+function ganFiles(dir) {
+  return ['web/gan.html', 'web/gan.css', 'web/embed-mode.js', 'web/playground/hash.js', 'web/seeded.js', 'web/worker-shared.js',
+    ...readdirSync(path.join(dir, 'web', 'gan')).map((f) => `web/gan/${f}`), ...apiFiles(), 'dist/nnplay_core.js', 'dist/nnplay_core.wasm'];
+}
+
 const TEXT_ON_DEMAND = ['web/text/generate-worker.js', 'web/data/tang.nntx.gz', 'web/models/tang-lstm.nnplay',
   'web/data/fortunes.nntx.gz', 'web/models/fortunes-lstm.nnplay'];
 
@@ -94,7 +101,7 @@ export async function buildSite({ out = SITE, quiet = false } = {}) {
   // web/: every file, with its subfolders (playground/, models/, data/).
   cpSync(path.join(ROOT, 'web'), path.join(out, 'web'), { recursive: true });
   for (const f of [...apiFiles(), 'wasm/nnplay.d.ts', 'dist/nnplay_core.js', 'dist/nnplay_core.wasm',
-    'examples/tutorial.html']) {
+    'examples/tutorial.html', 'examples/gan-tutorial.html']) {
     if (!existsSync(path.join(ROOT, f))) continue;
     mkdirSync(path.dirname(path.join(out, f)), { recursive: true });
     cpSync(path.join(ROOT, f), path.join(out, f));
@@ -120,7 +127,9 @@ export async function buildSite({ out = SITE, quiet = false } = {}) {
   const generate = pageWeight(out, TEXT_ON_DEMAND);
   log(`site:   on demand (Generate tab): ${generate.gzip} bytes over the wire (${kb(generate.gzip)}):`);
   for (const f of generate.files) log(`site:     ${f.file.padEnd(28)} ${String(f.bytes).padStart(8)} B  ${String(f.gzip).padStart(7)} B gz`);
-  return { dir: out, weight: w, images, text, ganDigits: gan };
+  const lab = pageWeight(out, ganFiles(out));
+  log(`site: GAN lab weight ${lab.bytes} bytes (${kb(lab.bytes)}), ${lab.gzip} bytes gzipped (${kb(lab.gzip)}) over ${lab.files.length} files`);
+  return { dir: out, weight: w, images, text, ganDigits: gan, gan: lab };
 }
 
 if (isMain(import.meta.url)) main('site', () => buildSite());

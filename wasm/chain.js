@@ -93,6 +93,19 @@ export class ModelChain {
   }
   countParams() { return this._parts.reduce((s, p) => s + p.countParams(), 0); }
 
+  /** The chain's own learning rate, settable between steps (its optimizer state is kept). */
+  get learningRate() {
+    if (!this._compiled) throw new Error('nnplay: learningRate: compile the model first');
+    return C()._nn_chain_get_lr(this._c('learningRate'));
+  }
+  set learningRate(lr) {
+    const c = this._c('learningRate');
+    if (!this._compiled) throw new Error('nnplay: learningRate: compile the model first');
+    if (typeof lr !== 'number') throw new Error(`nnplay: learningRate must be a number, got ${typeof lr}`);
+    const st = C()._nn_chain_set_lr(c, lr);
+    if (st !== 0) throw this._error(st, 'learningRate');
+  }
+
   /** As Sequential.compile: the chain's own optimizer state and loss; layers frozen now stay frozen. */
   compile(args = {}) {
     const c = this._c('compile');

@@ -493,6 +493,8 @@ export class ModelChain {
   compile(args: { optimizer: Optimizer | 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad'; loss: LossName;
     metrics?: MetricName[]; fromLogits?: boolean }): this;
   trainOnBatch(x: Data, y: Data, sampleWeight?: Data): number | number[];
+  /** Its own learning rate, settable between steps (optimizer state kept). */
+  learningRate: number;
   /** A model's fit (every callback hook, verbose, stopTraining) without augment; seeded shuffle. */
   fit(x: Data, y: Data, args?: Omit<FitArgs, 'augment'>): Promise<History>;
   /** Set true (e.g. in a callback) to stop fit after the current batch. */

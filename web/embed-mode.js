@@ -1,7 +1,8 @@
-// embed-mode.js - lets web/embed.js (<nn-playground>) show a trimmed playground in an iframe.
-// Loaded by web/index.html; it does nothing unless location.hash has `embed=1` and/or `hide=...`:
+// embed-mode.js - lets web/embed.js (<nn-playground>, <nn-gan>) show a trimmed page in an iframe.
+// Loaded by web/index.html and web/gan.html; it does nothing unless location.hash has `embed=1` and/or `hide=...`:
 //   embed=1        hide the page header and footer (the iframe shows just the playground)
 //   hide=a,b,...   hide these controls (label and control together); names are listed in embed.js
+//                  (the playground's in HIDE below; other pages mark theirs with data-embed-part)
 // The playground rewrites the hash with history.replaceState as settings change; this module keeps
 // `embed` and `hide` in it, so reloading the frame keeps the embed's look.
 import { readHash } from './playground/hash.js';
@@ -41,13 +42,18 @@ if (embed || hide.length) {
   if (embed) document.documentElement.dataset.embed = '';
   // Object.hasOwn: 'constructor' or '__proto__' from a link is not a known name
   const names = [...(embed ? ['header', 'footer'] : []), ...hide.map((n) => (Object.hasOwn(ALIASES, n) ? ALIASES[n] : n))];
+  // Other pages (gan.html) name their parts in the markup: data-embed-part="name".
+  const marked = [...document.querySelectorAll('[data-embed-part]')];
   for (const name of names) {
     const selectors = Object.hasOwn(HIDE, name) ? HIDE[name] : null;
-    if (!selectors) {
-      console.warn(`nnplay embed: unknown hide name "${name}" (known: ${Object.keys(HIDE).join(', ')})`);
+    const parts = marked.filter((el) => el.dataset.embedPart === name);
+    if (!selectors && !parts.length) {
+      const known = new Set([...Object.keys(HIDE), ...marked.map((el) => el.dataset.embedPart)]);
+      console.warn(`nnplay embed: unknown hide name "${name}" (known: ${[...known].join(', ')})`);
       continue;
     }
-    for (const sel of selectors) {
+    for (const el of parts) el.setAttribute('data-embed-hidden', name);
+    for (const sel of selectors || []) {
       for (const el of document.querySelectorAll(sel)) {
         const target = (el.matches('select, input, output') && el.closest(WRAPPERS)) || el;
         target.setAttribute('data-embed-hidden', name);

@@ -1,4 +1,4 @@
-// embed.js - <nn-playground>: put a live, preconfigured nnplay playground in any page (a tutorial,
+// embed.js - <nn-playground> and <nn-gan> (the GAN lab, at the end): put a live, preconfigured nnplay playground in any page (a tutorial,
 // a blog post) with one line:
 //
 //   <script type="module" src="https://HOST/PATH/web/embed.js"></script>
@@ -89,26 +89,90 @@ export class NNPlayground extends HTMLElement {
   render() {
     const attrs = new Map([...this.attributes].map((a) => [a.name.toLowerCase(), a.value]));
     const url = playgroundUrl(attrs);
-    let frame = this.querySelector(':scope > iframe');
-    if (!frame) {
-      frame = document.createElement('iframe');
-      frame.setAttribute('loading', 'eager');
-      frame.style.cssText = 'display:block;width:100%;border:1px solid #ddd;border-radius:6px;box-sizing:border-box;';
-      this.replaceChildren(frame);
-    }
     const dataset = new URLSearchParams(new URL(url).hash.slice(1)).get('dataset') || 'circle';
-    frame.title = attrs.get('title') || `nnplay playground: ${dataset}`;
-    const h = attrs.get('height');
-    if (h) {
-      frame.style.height = /^\d+(\.\d+)?$/.test(h) ? `${h}px` : h;
-      frame.style.aspectRatio = '';
-    } else {
-      frame.style.height = 'auto';
-      frame.style.aspectRatio = attrs.get('aspect') || '4 / 3';
-    }
-    if (frame.src !== url) frame.src = url;
-    this.style.display = 'block';
+    renderFrame(this, url, attrs, `nnplay playground: ${dataset}`);
   }
 }
 
+/** Show url in el's iframe (made once), sized by the height or aspect attribute. */
+function renderFrame(el, url, attrs, title) {
+  let frame = el.querySelector(':scope > iframe');
+  if (!frame) {
+    frame = document.createElement('iframe');
+    frame.setAttribute('loading', 'eager');
+    frame.style.cssText = 'display:block;width:100%;border:1px solid #ddd;border-radius:6px;box-sizing:border-box;';
+    el.replaceChildren(frame);
+  }
+  frame.title = attrs.get('title') || title;
+  const h = attrs.get('height');
+  if (h) {
+    frame.style.height = /^\d+(\.\d+)?$/.test(h) ? `${h}px` : h;
+    frame.style.aspectRatio = '';
+  } else {
+    frame.style.height = 'auto';
+    frame.style.aspectRatio = attrs.get('aspect') || '4 / 3';
+  }
+  if (frame.src !== url) frame.src = url;
+  el.style.display = 'block';
+}
+
 if (!customElements.get('nn-playground')) customElements.define('nn-playground', NNPlayground);
+
+// ---- <nn-gan>: the GAN lab (web/gan.html), the same way ----
+//
+//   <nn-gan preset="ring" loss="leastSquares" pack="2" hide="models,noise" height="720"></nn-gan>
+//
+// Attributes
+//   preset     the real distribution: ring, grid, two, clusters, line (same as target=)
+//   target, noise ("2,uniform": 1 or 2 dimensions, uniform or gaussian), g and d (each network as
+//   "layers,units,activation,optimizer,lr", e.g. g="2,32,relu,adam,0.001"), loss (minimax,
+//   nonSaturating, leastSquares), dsteps (D steps per G step), smooth (label smoothing: the real
+//   label D learns, e.g. 0.9; 1 = off), drop ("after,factor": both learning rates are multiplied by
+//   factor after that many steps; 0 = never), pack (points D sees at once), batch, seed, speed (steps/s, 0 =
+//   max), slow (slow motion with the narration), show (views: real,fake,grid,heat,arrows), pts
+//   (a drawn distribution: "x,y;x,y;..." in [-2, 2]; with target="drawn")
+//              the same values as the GAN lab's URL (#...); the page's "Embed this setup" link
+//              writes the element for the setup on screen
+//              aliases: d-steps = dsteps, label-smoothing = smooth, batch-size = batch
+//   hide       comma-separated parts to hide: play, step, speed, slow, loss, drop, dSteps,
+//              smoothing, pack, batch (training bar); data, target, draw, noise (left panel); plot, views,
+//              narration; models, generator, discriminator, metrics, quality; intro
+//   height, aspect, src (default gan.html next to this file), title: as for <nn-playground>
+const GAN_KEYS = { target: 'target', noise: 'noise', g: 'g', d: 'd', loss: 'loss', dsteps: 'dsteps', 'd-steps': 'dsteps',
+  smooth: 'smooth', 'label-smoothing': 'smooth', drop: 'drop', pack: 'pack', batch: 'batch', 'batch-size': 'batch', seed: 'seed',
+  speed: 'speed', slow: 'slow', show: 'show', pts: 'pts' };
+
+/** The GAN lab URL for an element's attributes (exported for tests and other hosts). */
+export function ganUrl(attrs, base = new URL('./gan.html', import.meta.url)) {
+  const get = (n) => (typeof attrs.get === 'function' ? attrs.get(n) : attrs[n]) ?? null;
+  const config = {};
+  if (get('preset')) config.target = get('preset');
+  for (const [attr, key] of Object.entries(GAN_KEYS)) {
+    const v = get(attr);
+    if (v == null) continue;
+    config[key] = key === 'slow' ? (v === '' || v === 'true' || v === '1' ? '1' : '0') : v.replace(/\s+/g, '');
+  }
+  const p = new URLSearchParams(config);
+  p.set('embed', '1');
+  const hide = (get('hide') || '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (hide.length) p.set('hide', hide.join(','));
+  const url = new URL(get('src') || base.href, base);
+  url.hash = p.toString();
+  return url.href;
+}
+
+export class NNGan extends HTMLElement {
+  static observedAttributes = ['preset', 'hide', 'height', 'aspect', 'src', 'title', ...Object.keys(GAN_KEYS)];
+
+  connectedCallback() { this.render(); }
+
+  attributeChangedCallback() { if (this.isConnected) this.render(); }
+
+  render() {
+    const attrs = new Map([...this.attributes].map((a) => [a.name.toLowerCase(), a.value]));
+    const url = ganUrl(attrs);
+    renderFrame(this, url, attrs, `nnplay GAN lab: ${new URLSearchParams(new URL(url).hash.slice(1)).get('target') || 'ring'}`);
+  }
+}
+
+if (!customElements.get('nn-gan')) customElements.define('nn-gan', NNGan);

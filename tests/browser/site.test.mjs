@@ -12,7 +12,8 @@ test('site/ is self-contained: its index redirects to the playground, which load
   for (const f of ['index.html', 'web/index.html', 'web/embed.js', 'web/embed-mode.js', 'wasm/nnplay.js',
     'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'examples/tutorial.html', 'web/text.html', 'web/text/classify-worker.js',
     'web/images/teach.js', 'web/images/teach-worker.js',
-    'web/models/spam-gru.nnplay', 'web/models/tang-lstm.nnplay', 'web/data/spam.nntx.gz']) {
+    'web/models/spam-gru.nnplay', 'web/models/tang-lstm.nnplay', 'web/data/spam.nntx.gz',
+    'web/gan.html', 'web/gan/lab.js', 'web/gan/worker.js', 'examples/gan-tutorial.html']) {
     assert.ok(existsSync(path.join(SITE, f)), `site/${f} is missing`);
   }
   await withPage(async ({ page, url, errors }) => {

@@ -72,7 +72,7 @@ test('text page, Classify: the shipped model reads typed mail with per-word cont
     for (const other of ['web/', 'web/images.html']) {
       assert.match(await (await page.request.get(new URL(other, url).href)).text(), /href="text.html"/, other);
     }
-    assert.deepEqual(await page.$$eval('nav.pages a', (as) => as.map((a) => a.getAttribute('href'))), ['./', 'images.html']);
+    assert.deepEqual(await page.$$eval('nav.pages a', (as) => as.map((a) => a.getAttribute('href'))), ['./', 'images.html', 'gan.html']);
     await page.click('[data-example="test"]');
     await page.waitForFunction((t) => document.getElementById('message').value !== t, NORMAL);
 

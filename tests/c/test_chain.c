@@ -176,11 +176,31 @@ static void test_gan_learns(void)
     nn_model_free(g); nn_model_free(d);
 }
 
+/* The chain's learning rate changes between steps, checked as a model's. */
+static void test_chain_lr(void)
+{
+    nn_model *a = mlp(2, 4, 2, NN_ACT_LINEAR, 1), *b = mlp(2, 4, 1, NN_ACT_SIGMOID, 2);
+    nn_model *parts[2] = {a, b};
+    char err[NN_ERR_LEN];
+    nn_chain *c = nn_chain_create(parts, 2, err);
+    CHECK(nn_chain_set_lr(c, 0.1f) == NN_ERR_STATE && nn_chain_get_lr(c) == 0.0f);
+    nn_optimizer o = nn_adam(0.01f);
+    CHECK(nn_chain_compile(c, &o, NN_LOSS_BCE) == NN_OK);
+    CHECK(nn_chain_get_lr(c) == 0.01f);
+    CHECK(nn_chain_set_lr(c, 0.001f) == NN_OK && nn_chain_get_lr(c) == 0.001f);
+    CHECK(nn_chain_set_lr(c, -1.0f) == NN_ERR_ARG && strstr(nn_chain_error(c), "learning rate must be positive"));
+    CHECK(nn_chain_set_lr(NULL, 0.1f) == NN_ERR_ARG);
+    nn_chain_free(c);
+    nn_model_free(a);
+    nn_model_free(b);
+}
+
 int main(void)
 {
     RUN(test_chain_equals_one_model);
     RUN(test_trainable_rule);
     RUN(test_chain_errors);
     RUN(test_gan_learns);
+    RUN(test_chain_lr);
     return nt_summary("chain");
 }

@@ -205,3 +205,18 @@ test('trainOnBatch\'s sampleWeight (Keras\'s sample_weight): the mean of weight 
   assert.throws(() => a.discriminator.trainOnBatch(x, y, 'heavy'), /sampleWeight/);
   for (const r of [a, b]) { r.gan.dispose(); r.generator.dispose(); r.discriminator.dispose(); }
 });
+
+test('a model of models has its own learningRate, settable between steps', () => {
+  const { generator, discriminator, gan } = recipe(15);
+  assert.equal(gan.learningRate, Math.fround(0.005));
+  gan.learningRate = 1e-4;
+  assert.equal(gan.learningRate, Math.fround(1e-4));
+  assert.equal(discriminator.learningRate, Math.fround(0.005), 'the models keep theirs');
+  assert.throws(() => { gan.learningRate = -1; }, /learning rate must be positive/);
+  assert.throws(() => { gan.learningRate = '1'; }, /learningRate must be a number/);
+  const z = nn.random.normal([8, 1], { seed: 5 });
+  assert.ok(Number.isFinite(gan.trainOnBatch(z, new Float32Array(8).fill(1))));
+  const fresh = nn.sequential({ layers: [generator, discriminator] });
+  assert.throws(() => fresh.learningRate, /compile the model first/);
+  fresh.dispose(); gan.dispose(); generator.dispose(); discriminator.dispose();
+});

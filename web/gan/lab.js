@@ -1,13 +1,20 @@
 // lab.js - the 2D GAN lab's training engine, on the JS API only (runs in a Worker or in Node).
 //
 //   import * as nn from '../../wasm/nnplay.js';
-//   import { GanLab, DEFAULTS } from './lab.js';
+//   import { GanLab, presetFor } from './lab.js';
 //   await nn.ready();
-//   const lab = new GanLab(nn, { ...DEFAULTS, target: 'grid' });
+//   const lab = new GanLab(nn, presetFor('grid').settings);   // or any partial settings over DEFAULTS
 //   lab.run(100);                        // 100 rounds: dSteps D steps, then one G step each
-//   lab.update({ g: { lr: 1e-4 } });     // live: weights kept, optimizers recompiled
-//   lab.score();                         // { modesCovered, modes, highQuality, kl, js, ... }
+//   lab.update({ g: { lr: 1e-4 } });     // live: weights and Adam's moments kept
+//   lab.score();                         // { modesCovered, modes, highQuality, perMode, reverseKL, kl, js }
 //   lab.dispose();
+//
+// Methods: step({ d, g }) and run(k) -> { dLoss, gLoss, dReal, dFake }; sample(n, { seed }),
+// noise(n, seed), generate(noise), real(n, seed) -> points (Float32Array x, y pairs);
+// discriminate(points) -> D's output per point; sampleGradients(points) -> -dLoss_G/dpoint per point;
+// score({ n, seed }); update(partial); reset(settings?); state() -> { rounds, dSteps, gSteps, lr,
+// gParams, dParams, settings }; generator / discriminator (the nnplay models); scale; dispose().
+// Everything is synchronous: in a page, run it in a Worker and post the figures back.
 //
 // Settings (normalizeSettings fills the rest from DEFAULTS; update() takes any part of them):
 //   target        'ring' | 'grid' | 'twoGaussians' | 'line' | 'clusters' | 'drawn' (web/gan/targets.js)
@@ -22,6 +29,10 @@
 //   pack          m (PacGAN): D judges m samples at once, all real or all fake; its input is 2m values
 //   batchSize     D inputs per step (packs): each D step sees batchSize * pack real and as many fake
 //                 samples, each G step batchSize * pack noise vectors
+//   lrDropAfter   after this many rounds both learning rates are multiplied by lrDrop (0: never);
+//   lrDrop        the clock restarts when the target, a learning rate, an optimizer or a net's shape
+//                 changes. The drop is what makes samples sharp: at a constant rate the fakes keep
+//                 jittering around the modes (bench/RESULTS.md, GANs)
 //   seed          models' initial weights and every draw of noise and real samples
 //
 // The GAN is Keras's recipe: D compiled, then frozen, then nn.sequential([G, D]) compiled (their
@@ -29,7 +40,9 @@
 // log(1 - D(G(z))), so the same step ascends D's log loss on fakes, as the minimax game says.
 // With packing G is the same small net applied to each of m noise vectors (a dense layer on an
 // [m, noiseDim] input works on the last axis) and flattened to 2m values, so its weights do not
-// depend on m. sampleGradients is central finite differences on D's output (cheap in 2D).
+// depend on m. sampleGradients is central finite differences on D's output (cheap in 2D). The nets
+// work in units of the target's extent (the grid's +-4 becomes +-1), so one set of rates and
+// initial weights suits every target; every method takes and returns the target's own coordinates.
 import { TARGETS, drawnTarget, seeded, gaussian } from './targets.js';
 import { modeScore, divergences } from './score.js';
 
@@ -37,7 +50,8 @@ export const TARGET_NAMES = ['ring', 'grid', 'twoGaussians', 'line', 'clusters',
 export const LOSSES = ['minimax', 'nonSaturating', 'leastSquares'];
 const TARGET_KEYS = { ring: 'ring', grid: 'grid', twoGaussians: 'two', line: 'line', clusters: 'clusters' };
 const NET_KEYS = ['layers', 'units', 'activation', 'optimizer', 'lr', 'beta1'];
-const KEYS = ['target', 'drawnPoints', 'noise', 'g', 'd', 'dSteps', 'loss', 'labelSmoothing', 'pack', 'batchSize', 'seed'];
+const KEYS = ['target', 'drawnPoints', 'noise', 'g', 'd', 'dSteps', 'loss', 'labelSmoothing', 'pack', 'batchSize', 'lrDropAfter',
+  'lrDrop', 'seed'];
 
 /** The page's defaults (also the bench's settings for the ring and grid targets). */
 export const DEFAULTS = Object.freeze({
@@ -50,6 +64,8 @@ export const DEFAULTS = Object.freeze({
   labelSmoothing: 1,
   pack: 4,
   batchSize: 64,
+  lrDropAfter: 3000,
+  lrDrop: 0.1,
   seed: 1,
 });
 
@@ -125,6 +141,8 @@ export function normalizeSettings(s = {}, nn = null) {
   numIn(out.labelSmoothing, 0.5, 1, 'labelSmoothing', 'lo');
   intIn(out.pack, 1, 16, 'pack');
   intIn(out.batchSize, 1, 4096, 'batchSize');
+  intIn(out.lrDropAfter, 0, 1e9, 'lrDropAfter');
+  numIn(out.lrDrop, 0, 1, 'lrDrop', 'lo');
   intIn(out.seed, 0, 0xffffffff, 'seed');
   return out;
 }
@@ -168,16 +186,27 @@ export class GanLab {
 
   _build(s) {
     this.settings = s;
-    this._target = targetOf(s);
+    this._setTarget(s);
     this._rand = seeded(s.seed ^ 0x9e3779b9);
     this._builds = 0;
     this.rounds = 0;
     this.dStepsTaken = 0;
     this.gStepsTaken = 0;
+    this._clock = 0;
+    this._factor = 1;
     this._G = this._makeG(s);
     this._D = this._makeD(s);
     this._compileD();
     this._makeGan();
+  }
+
+  /** The target, and its extent: the largest |coordinate| of 1,000 of its samples (fixed seed). */
+  _setTarget(s) {
+    this._target = targetOf(s);
+    const pts = this._target.sample(1000, seeded(1));
+    let m = 0;
+    for (const v of pts) m = Math.max(m, Math.abs(v));
+    this._scale = Math.max(m, 1e-3);
   }
 
   _seed() { return (this.settings.seed * 7919 + 101 * ++this._builds) >>> 0; }
@@ -233,7 +262,8 @@ export class GanLab {
    * Live changes (any part of the settings). Weights are kept unless the net's shape changes:
    * G is rebuilt for its layers, units, activation or noise dim, D for its layers, units or
    * activation and for pack (G keeps its weights then: they do not depend on m). The optimizers
-   * are recompiled when theirs or the loss family changes (their moments restart). seed takes
+   * are recompiled when theirs or the loss family changes (their moments restart; a new rate alone
+   * keeps them). seed takes
    * effect at reset().
    */
   update(partial = {}) {
@@ -245,7 +275,7 @@ export class GanLab {
       noise: { ...old.noise, ...partial.noise }, g: { ...old.g, ...partial.g }, d: { ...old.d, ...partial.d },
     }, this.nn);
     this.settings = s;
-    if (s.target !== old.target || String(s.drawnPoints) !== String(old.drawnPoints)) this._target = targetOf(s);
+    if (s.target !== old.target || String(s.drawnPoints) !== String(old.drawnPoints)) this._setTarget(s);
     const gShape = !same(s.g, old.g, ['layers', 'units', 'activation']) || s.noise.dim !== old.noise.dim;
     const dShape = !same(s.d, old.d, ['layers', 'units', 'activation']) || s.pack !== old.pack;
     const lsChange = (s.loss === 'leastSquares') !== (old.loss === 'leastSquares');
@@ -267,9 +297,11 @@ export class GanLab {
       this._compileD();
       chain = true;
     } else if (!same(s.d, old.d, ['optimizer', 'beta1'])) this._compileD();
-    else if (s.d.lr !== old.d.lr) this._D.learningRate = s.d.lr; // Adam's moments kept
     if (chain) this._makeGan();
-    else if (!same(s.g, old.g, ['optimizer', 'lr', 'beta1'])) this._compileGan();
+    else if (!same(s.g, old.g, ['optimizer', 'beta1'])) this._compileGan();
+    const restart = chain || s.target !== old.target || !same(s.g, old.g, ['optimizer', 'lr']) || !same(s.d, old.d, ['optimizer', 'lr']);
+    if (restart) this._clock = 0;
+    this._applyLr(true); // a new rate alone keeps Adam's moments; compiles took the settings' rates
     return this.settings;
   }
 
@@ -299,6 +331,7 @@ export class GanLab {
     let z = noise instanceof Float32Array ? noise : Float32Array.from(noise);
     if (rows * m !== n) { z = new Float32Array(rows * m * dim); z.set(noise); } // G reads m vectors per row
     const out = this._G.predict(z);
+    for (let i = 0; i < 2 * n; i++) out[i] *= this._scale;
     return out.length === 2 * n ? out : out.slice(0, 2 * n);
   }
 
@@ -313,7 +346,8 @@ export class GanLab {
     const n = points.length >> 1;
     if (!(n > 0) || points.length !== 2 * n) throw new Error(`gan: discriminate: points must be x, y pairs, got ${points.length} values`);
     const x = new Float32Array(n * 2 * m);
-    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) { x[(i * m + k) * 2] = points[2 * i]; x[(i * m + k) * 2 + 1] = points[2 * i + 1]; }
+    const c = 1 / this._scale;
+    for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) { x[(i * m + k) * 2] = points[2 * i] * c; x[(i * m + k) * 2 + 1] = points[2 * i + 1] * c; }
     return this._D.predict(x);
   }
 
@@ -355,9 +389,24 @@ export class GanLab {
     return this._round(d, g, true);
   }
 
+  /** The schedule's multiplier now: lrDrop once lrDropAfter rounds have run (since the clock's restart), else 1. */
+  get lrFactor() {
+    const { lrDropAfter: after, lrDrop } = this.settings;
+    return after > 0 && this._clock >= after ? lrDrop : 1;
+  }
+
+  _applyLr(force = false) {
+    const f = this.lrFactor;
+    if (f === this._factor && !force) return;
+    this._D.learningRate = this.settings.d.lr * f;
+    this._gan.learningRate = this.settings.g.lr * f;
+    this._factor = f;
+  }
+
   _round(doD, doG, stats) {
     this._alive();
     const s = this.settings;
+    this._applyLr();
     const B = s.batchSize, m = s.pack;
     const out = { dLoss: NaN, gLoss: NaN, dReal: NaN, dFake: NaN };
     if (doD) {
@@ -365,7 +414,8 @@ export class GanLab {
       y.fill(s.labelSmoothing, 0, B);
       for (let k = 0; k < s.dSteps; k++) {
         const x = new Float32Array(4 * B * m);
-        x.set(this._target.sample(B * m, this._rand));
+        const real = this._target.sample(B * m, this._rand);
+        for (let i = 0; i < real.length; i++) x[i] = real[i] / this._scale;
         x.set(this._G.predict(this.noise(B * m)), 2 * B * m);
         if (stats && k === s.dSteps - 1) {
           const p = this._D.predict(x);
@@ -384,6 +434,7 @@ export class GanLab {
       this.gStepsTaken++;
     }
     if (doD && doG) this.rounds++;
+    if (doD || doG) this._clock++;
     return out;
   }
 
@@ -401,12 +452,17 @@ export class GanLab {
     return { modesCovered: ms.covered, modes: ms.modes, highQuality: ms.highQuality, perMode: ms.perMode, reverseKL: ms.reverseKL, kl, js };
   }
 
-  /** Counters and sizes: { rounds, dSteps, gSteps, gParams, dParams, settings }. */
+  /** Counters and sizes: { rounds, dSteps, gSteps, lr: { g, d } (now, decay applied), gParams, dParams, settings }. */
   state() {
     this._alive();
+    const f = this.lrFactor;
     return { rounds: this.rounds, dSteps: this.dStepsTaken, gSteps: this.gStepsTaken,
+      lr: { g: this.settings.g.lr * f, d: this.settings.d.lr * f },
       gParams: this._G.countParams(), dParams: this._D.countParams(), settings: this.settings };
   }
+
+  /** The target's extent: the nets see coordinates divided by it. */
+  get scale() { return this._scale; }
 
   /** The generator and discriminator themselves (e.g. to save the generator). */
   get generator() { this._alive(); return this._G; }
