@@ -329,7 +329,8 @@ test('on a phone the plot comes first, nothing overflows sideways, it trains, an
     for (let i = 1; i <= 15; i++) await touch('touchMove', [[box.x + box.width * (0.3 + 0.03 * i), box.y + box.height * (0.3 + 0.03 * i)]]);
     await touch('touchEnd', []);
     await shot(page, 'gan-phone-drawing.png', false);
-    await page.tap('#draw-done'); // the Done button on the plot itself
+    // the Done button on the plot itself (clicked: Chromium drops a synthetic tap that follows CDP touches)
+    await page.click('#draw-done');
     await page.waitForFunction(() => window.nnGan.engineSettings.target === 'drawn');
     assert.ok((await engine(page)).drawnPoints.length >= 16);
     assert.deepEqual(errors, []);
