@@ -107,10 +107,11 @@ export const TUNING = `Tuning notes (issue 12; trials on this shared 2-core mach
   G 2e-4 with D 1e-3: 8 / 68% at 4,000.
 - The rate is what limits sharpness: 1e-3 for 3,000 rounds, then 1e-4: ring 8 / 92% (seed 1), 8 / 54-72% (seed 2). A halving
   every 700 or 1,000 rounds instead was worse (8 / 33-67%): it slows the search for the modes before it sharpens them.
-  Hence the defaults' step schedule (lrDropAfter 3000, lrDrop 0.1).
+  Hence the defaults' step schedule (lrDropAfter 3000, lrDrop 0.1); a deeper drop (x 0.03) was not better (seed 2: 8 / 62%
+  against 75% with x 0.1).
 - The grid stays blurred at this budget with every setting tried (2-6% high quality, 19-25 modes); the nets working in
-  units of the target's extent did not change that. Not tried for lack of time: longer budgets, wider nets (the paper's
-  G is 4 x 400), more D steps, a second drop.`;
+  units of the target's extent did not change that, nor did 6,000 rounds (seed 1: 20 / 2.5% at 4,000, 5,000 and 6,000).
+  Not tried for lack of time: wider nets (the paper's G is 4 x 400), more D steps, bigger batches, another loss.`;
 
 /** Replace (or append) the "## GANs" section of bench/RESULTS.md with the group's Markdown tables. */
 export function writeGanSection(root, markdown, date) {
