@@ -4,7 +4,7 @@
 // (nn.layers from the core's layer table), model.js (Sequential), train.js (optimizers, fit),
 // data.js (datasets, CSV), text.js (tokenizer, padSequences), convert.js (arrays and tensors into rows),
 // tfjs.js (TF.js's Layers format, both ways), onnx.js (ONNX export: model.toONNX()), random.js
-// (seeded noise).
+// (seeded noise), distill.js (knowledge distillation).
 import { C, coreTable, heapU8 } from './core.js';
 
 export { ready } from './core.js';
@@ -15,6 +15,7 @@ export { train, regularizers } from './train.js';
 export { data } from './data.js';
 export { text } from './text.js';
 export { random } from './random.js';
+export { distill } from './distill.js';
 
 export const version = '0.1.0';
 
