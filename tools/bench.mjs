@@ -13,11 +13,12 @@ import { ROOT, isMain, main } from './util.mjs';
 import { setup, FASHION_MNIST } from './setup.mjs';
 import { build } from './build.mjs';
 import { median, encodeTokens } from '../bench/lib.mjs';
+import { transferReport } from '../bench/transfer.mjs';
 import { decodeTextDataset } from '../web/text-data.js';
 import { text as nnText } from '../wasm/text.js';
 
 const USAGE = `usage: npm run bench -- [GROUP...] [options]
-  GROUP            run only these groups: mlp, tiny, gemm, cnn, text (default: all of them)
+  GROUP            run only these groups: mlp, tiny, gemm, cnn, text, transfer (default: all of them)
   --quick          a smoke run: 2 epochs on 10,000 images, shorter timing runs
   --epochs N       MLP epochs (default 5): test accuracy after epoch 1 and N, samples/s median over epochs
   --limit N        train the MLPs on the first N of the 60,000 images (default: all)
@@ -143,6 +144,10 @@ const SYSTEMS = [
   { id: 'cnn-tfjs-wasm', group: 'cnn', label: 'TF.js 4.22, wasm (SIMD, 1 thread)', needs: [TFJS],
     cmd: () => [node, 'bench/tfjs-cnn.mjs', '--backend', 'wasm', '--batches', '1', '--warmup', '1', '--runs', '1'] },
   ...textSystems(),
+  // issue 13: transfer from digits 0-4 to 5-9 and to Fashion-MNIST, distillation (bench/transfer.mjs)
+  { id: 'transfer-nnplay-wasm', group: 'transfer', label: 'nnplay, wasm, JS API', needs: ['dist/nnplay_core.wasm', 'web/data/digits.nnds.gz'],
+    timeout: () => 5400, cmd: (o) => [node, 'bench/transfer.mjs', ...(o.quick ? ['--seeds', '2', '--base-epochs', '1', '--head-epochs', '10',
+      '--fine-epochs', '5', '--distill-epochs', '2'] : [])] },
 ];
 
 
@@ -517,6 +522,10 @@ function report({ date, machine: info, systems: r, targets, text_targets: tt }, 
   }
 
   if (asked('text').length) textReport(r, tt, o, section, out);
+  if (asked('transfer').length) {
+    if (ok(r['transfer-nnplay-wasm'])) transferReport(r['transfer-nnplay-wasm'], section);
+    else out.push(`Transfer and distillation: ${r['transfer-nnplay-wasm']?.error ?? 'not run'}`, '');
+  }
 
   if (['mlp', 'tiny', 'gemm', 'cnn'].some((g) => asked(g).length)) section('Targets (issues 4 and 5)', TARGET_HEADER, targets.map(targetRow));
   out.push(`wasm binary: dist/nnplay_core.wasm ${fmt(info.wasm_bytes / 1024, 1)} KiB ` +
