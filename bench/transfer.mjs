@@ -108,9 +108,11 @@ async function trainBase(train, test, k, o, what) {
 }
 
 async function distillation(train, test, o) {
+  // the teacher is trained longer, on shifted copies too: a teacher no better than the student has
+  // nothing to teach
   const teacher = cnn(10, 1);
   compile(teacher, 1e-3);
-  await teacher.fit(train.x, train.y, { epochs: o.baseEpochs, batchSize: 32 });
+  await teacher.fit(train.x, train.y, { epochs: o.teacherEpochs, batchSize: 32, augment: { shift: 2 } });
   const tAcc = teacher.evaluate(test.x, test.y).accuracy;
   // the student: a tenth of the teacher's parameters (4 and 8 filters, 32 hidden units)
   const student = (seed) => nn.sequential({ seed, layers: [
@@ -137,15 +139,18 @@ async function distillation(train, test, o) {
     a.dispose(); b.dispose();
   }
   const r = { teacher_params: teacher.countParams(), student_params: sParams, teacher_accuracy: tAcc,
-    labels: stats(acc.labels), distilled: stats(acc.distilled), temperature: o.temperature, alpha: o.alpha, epochs: o.distillEpochs };
+    labels: stats(acc.labels), distilled: stats(acc.distilled), temperature: o.temperature, alpha: o.alpha, epochs: o.distillEpochs,
+    teacher_epochs: o.teacherEpochs };
   teacher.dispose();
   return r;
 }
 
 async function run() {
-  const o = options('transfer', { seeds: 5, 'base-epochs': 5, 'head-epochs': 40, 'fine-epochs': 20, 'distill-epochs': 10,
-    temperature: 4, alpha: 0.1, only: 'all' });
-  o.baseEpochs = o['base-epochs']; o.headEpochs = o['head-epochs']; o.fineEpochs = o['fine-epochs']; o.distillEpochs = o['distill-epochs'];
+  const o = options('transfer', { seeds: 5, 'base-epochs': 5, 'head-epochs': 40, 'fine-epochs': 20, 'distill-epochs': 20, 'teacher-epochs': 15,
+    temperature: '4', alpha: '0.1', only: 'all' });
+  o.temperature = Number(o.temperature); o.alpha = Number(o.alpha);
+  if (!(o.temperature > 0) || !(o.alpha >= 0 && o.alpha <= 1)) throw new Error('transfer: --temperature must be > 0 and --alpha in [0, 1]');
+  o.baseEpochs = o['base-epochs']; o.headEpochs = o['head-epochs']; o.fineEpochs = o['fine-epochs']; o.distillEpochs = o['distill-epochs']; o.teacherEpochs = o['teacher-epochs'];
   await nn.ready();
   const t0 = performance.now();
   const d = decodeDataset(readFileSync(path.join(ROOT, 'web/data/digits.nnds.gz')));
@@ -197,7 +202,8 @@ export function transferReport(x, section) {
   ['task', 'examples/class', 'frozen base + new head', 'then fine-tuned', 'from scratch', 'transfer - scratch'], rows);
   if (x.distill) {
     const r = x.distill;
-    section(`Distillation (issue 13): teacher CNN (${r.teacher_params.toLocaleString('en-US')} parameters, test accuracy ${p(r.teacher_accuracy)}) ` +
+    section(`Distillation (issue 13): teacher: the CNN above (${r.teacher_params.toLocaleString('en-US')} parameters; ${r.teacher_epochs ? `${r.teacher_epochs} epochs with ` +
+      'shifts of up to 2 pixels' : 'trained as the base'}; test accuracy ${p(r.teacher_accuracy)}) ` +
       `-> student conv(4) -> pool -> conv(8) -> pool -> dense(24) (${r.student_params.toLocaleString('en-US')} parameters, ` +
       `${(r.student_params / r.teacher_params).toFixed(3)} of the teacher's), 8k training digits, ${r.epochs} epochs, Adam 1e-3, batch 32; ` +
       `nn.distill with temperature ${r.temperature}, alpha ${r.alpha}. Test accuracy on the 2k test digits, mean ± sd (min-max) over ${r.labels.runs.length} seeds`,
