@@ -593,6 +593,28 @@ int nn_model_fit_typed(nn_model *m, const void *x, nn_dtype dtype, const float *
 /* Fisher-Yates shuffle of perm[0..n) with the model's RNG (perm is filled with 0..n-1 first). */
 void nn_model_permutation(nn_model *m, int32_t *perm, int n);
 
+/* ---- knowledge distillation (Hinton et al. 2015; Keras's Distiller example) ----
+ * A student learns from labels and from a trained teacher's softened outputs. Per sample, with s
+ * and t the student's and the teacher's logits (a softmax's input, or a linear output):
+ *   L = alpha * CE(y, softmax(s)) + (1 - alpha) * T^2 * KL(softmax(t/T) || softmax(s/T))
+ * T^2 keeps the soft term's gradient on the hard one's scale as the temperature T grows.
+ *     nn_model_compile(student, &adam, NN_LOSS_SCCE);             (the labels' encoding, its optimizer)
+ *     nn_model_set_distill(student, teacher, 4.0f, 0.1f);
+ *     nn_model_fit(student, x, y, n, &fo, NULL, NULL);             (every step distills)
+ *     nn_model_set_distill(student, NULL, 0, 0);                  (back to labels only) */
+/* The loss above for n rows of k logits, mean over rows; grad, when not NULL, gets dL/ds (n rows,
+ * divided by n): alpha (softmax(s) - y) + (1 - alpha) T (softmax(s/T) - softmax(t/T)).
+ * y: rows of k class probabilities (one-hot), or n class indices when sparse. */
+double nn_distill_loss(const float *s, const float *t, const float *y, int sparse, int n, int k,
+                       float temperature, float alpha, float *grad);
+/* Make every training step of student (train_batch, train_steps, fit) a distillation step from
+ * teacher: the teacher predicts the batch (inference; augmented rows as the student sees them) and
+ * the student steps on L. The student is compiled with (sparse) categorical cross-entropy, which
+ * says how labels are encoded; both end in softmax or a linear layer (logits), with one row of
+ * the same size per sample. The teacher stays the caller's and must outlive the setting; teacher
+ * NULL turns it off. Evaluation keeps the student's own loss. */
+int nn_model_set_distill(nn_model *student, nn_model *teacher, float temperature, float alpha);
+
 /* ---- model files: versioned, little-endian; architecture, weights, optimizer state ---- */
 /* Bytes nn_model_save needs. */
 size_t nn_model_save_size(const nn_model *m);

@@ -174,6 +174,8 @@ struct nn_model {
     int xb_cap;
     struct nn_prune *prune;     /* magnitude pruning's masks and schedule (prune.c), or NULL */
     int add_failed;             /* a layer could not be added: compile reports it */
+    nn_model *teacher;          /* distillation (distill.c): steps learn from its outputs too */
+    float distill_t, distill_alpha;
     char err[NN_ERR_LEN];
 };
 
@@ -194,6 +196,10 @@ int nn_layer_plan(nn_layer *L, const nn_layer_spec *spec, int in_rank, const int
  * before it allocates anything). */
 int nn_model_check_layers(const nn_model *m, const nn_layer_spec *specs, int n, uint64_t *n_params,
                           uint64_t *n_state, char *err);
+/* The loss of a distillation step (distill.c): after m's forward on x (n rows), the teacher's
+ * forward on the same rows, the loss into *loss and dL/d the student's logits into m->dy; *fused
+ * says whether that is w.r.t. the softmax's input. */
+int nn_distill_step_loss(nn_model *m, const void *x, int dtype, const float *y, int n, double *loss, int *fused);
 /* Free every layer cache and the model's batch buffers (they come back at the next pass). */
 void nn_model_release_buffers(nn_model *m);
 /* Give spec a name unique in m (Keras's default when it has none), or refuse a taken one (surgery.c). */

@@ -163,7 +163,11 @@ static int train_rows(nn_model *m, const void *x, int dtype, const float *y, con
     if (st != NN_OK) return st;
     int fused;
     double l;
-    if ((st = nn_train_loss_weighted(m, m->loss, m->from_logits, y, w, n, &l, &fused)) != NN_OK) return st;
+    if (m->teacher && w)
+        return nn_fail(m, NN_ERR_ARG, "sample weights: not with distillation (the student's loss is the distiller's)");
+    st = m->teacher ? nn_distill_step_loss(m, x, dtype, y, n, &l, &fused) /* a student */
+                    : nn_train_loss_weighted(m, m->loss, m->from_logits, y, w, n, &l, &fused);
+    if (st != NN_OK) return st;
     l += nn_regularization(m, NULL);
     if (!isfinite(l))
         return nn_fail(m, NN_ERR_NAN, "the loss became %s after %llu steps: training diverged "

@@ -13,6 +13,7 @@ import { ROOT, isMain, main } from './util.mjs';
 import { setup, FASHION_MNIST } from './setup.mjs';
 import { build } from './build.mjs';
 import { median, encodeTokens } from '../bench/lib.mjs';
+import { transferReport } from '../bench/transfer.mjs';
 import { decodeTextDataset } from '../web/text-data.js';
 import { text as nnText } from '../wasm/text.js';
 import { ganSystems, ganReport, writeGanSection } from '../bench/gan.mjs';
@@ -20,7 +21,7 @@ import { compressSystems, compressReport } from '../bench/compress.mjs';
 import { ganDigitsSystems, ganDigitsReport } from '../bench/gan-digits-group.mjs';
 
 const USAGE = `usage: npm run bench -- [GROUP...] [options]
-  GROUP            run only these groups: mlp, tiny, gemm, cnn, text, gan, gan-digits, compress (default: all of them)
+  GROUP            run only these groups: mlp, tiny, gemm, cnn, text, gan, gan-digits, compress, transfer (default: all of them)
   --quick          a smoke run: 2 epochs on 10,000 images, shorter timing runs
   --epochs N       MLP epochs (default 5): test accuracy after epoch 1 and N, samples/s median over epochs
   --limit N        train the MLPs on the first N of the 60,000 images (default: all)
@@ -152,6 +153,10 @@ const SYSTEMS = [
   ...ganSystems(),
   ...compressSystems(),
   ...ganDigitsSystems(node),
+  // issue 13: transfer from digits 0-4 to 5-9 and to Fashion-MNIST, distillation (bench/transfer.mjs)
+  { id: 'transfer-nnplay-wasm', group: 'transfer', label: 'nnplay, wasm, JS API', needs: ['dist/nnplay_core.wasm', 'web/data/digits.nnds.gz'],
+    timeout: () => 5400, cmd: (o) => [node, 'bench/transfer.mjs', ...(o.quick ? ['--seeds', '2', '--base-epochs', '1', '--head-epochs', '10',
+      '--fine-epochs', '5', '--distill-epochs', '2'] : [])] },
 ];
 
 
@@ -532,6 +537,10 @@ function report({ date, machine: info, systems: r, targets, text_targets: tt }, 
   if (asked('gan').length) ganReport(r, o, section, out);
   if (asked('compress').length) compressReport(r, section, TARGET_HEADER, targetRow);
   if (asked('gan-digits').length) ganDigitsReport(r, o, section);
+  if (asked('transfer').length) {
+    if (ok(r['transfer-nnplay-wasm'])) transferReport(r['transfer-nnplay-wasm'], section);
+    else out.push(`Transfer and distillation: ${r['transfer-nnplay-wasm']?.error ?? 'not run'}`, '');
+  }
 
   if (['mlp', 'tiny', 'gemm', 'cnn'].some((g) => asked(g).length)) section('Targets (issues 4 and 5)', TARGET_HEADER, targets.map(targetRow));
   out.push(`wasm binary: dist/nnplay_core.wasm ${fmt(info.wasm_bytes / 1024, 1)} KiB ` +

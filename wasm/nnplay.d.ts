@@ -522,6 +522,16 @@ export class ModelChain {
 /** Rebuild a model (weights, optimizer state) from save()'s bytes, made here or natively. */
 export function loadModel(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Sequential;
 /**
+ * Knowledge distillation (Hinton et al.; Keras's Distiller example): the student's fit, each step on
+ * alpha * CE(y, softmax(s)) + (1 - alpha) * T^2 * KL(softmax(t/T) || softmax(s/T)), run by the core.
+ * Compile the student first (its optimizer; sparseCategoricalCrossentropy or categoricalCrossentropy
+ * says how y is encoded). Both models end in softmax or a linear layer with the same classes.
+ * temperature defaults to 10 and alpha to 0.1 (Keras's example); the rest are fit's options.
+ * history.loss is the distillation loss; val_loss the student's own loss.
+ */
+export function distill(args: FitArgs & { teacher: Sequential; student: Sequential; x: Data; y: Data;
+  temperature?: number; alpha?: number }): Promise<History>;
+/**
  * A model in TF.js's Layers format (TF.js's model.save, tensorflowjs_converter, or toTfjs): the
  * ModelArtifacts object; a model.json path (Node) or URL, its weight files beside it; or
  * [modelJson, ...weightFiles] as bytes, Blobs/Files or (model.json) text. A trainingConfig, when

@@ -4,7 +4,8 @@
 // (nn.layers from the core's layer table), model.js (Sequential), train.js (optimizers, fit),
 // data.js (datasets, CSV), text.js (tokenizer, padSequences), convert.js (arrays and tensors into rows),
 // tfjs.js (TF.js's Layers format, both ways), onnx.js (ONNX export: model.toONNX()), random.js
-// (seeded noise), pruning.js (nn.pruning, TF Model Optimization's magnitude pruning).
+// (seeded noise), pruning.js (nn.pruning, TF Model Optimization's magnitude pruning),
+// distill.js (knowledge distillation).
 import { C, coreTable, heapU8 } from './core.js';
 
 export { ready } from './core.js';
@@ -16,6 +17,7 @@ export { data } from './data.js';
 export { text } from './text.js';
 export { random } from './random.js';
 export { pruning } from './pruning.js';
+export { distill } from './distill.js';
 
 export const version = '0.1.0';
 

@@ -406,7 +406,7 @@ function maskOut(className, cfg, inShape, outShape, masked) {
 }
 
 const layerName = (model, i, type) => {
-  const n = model._layers[i]?.config?.name;
+  const n = model.layerInfo(i).config.name; // the core's, unique in the model
   return typeof n === 'string' && n ? n : `${type}_${i + 1}`;
 };
 

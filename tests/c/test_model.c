@@ -335,7 +335,7 @@ static void test_summary(void)
     char buf[1024];
     size_t n = nn_model_summary(m, buf, sizeof buf);
     CHECK(n > 0 && n < sizeof buf);
-    CHECK(strstr(buf, "dense_1 (Dense)") && strstr(buf, "Total params: 33"));
+    CHECK(strstr(buf, "dense (Dense)") && strstr(buf, "Total params: 33"));
     char small[16];
     nn_model_summary(m, small, sizeof small);
     CHECK(strlen(small) == 15);

@@ -46,6 +46,6 @@ test('construct, fit, getWeights/setWeights, summary, save and load a model with
 
 test('a layer type that wasm/onnx.js was not taught is refused by toONNX, by name', () => {
   const m = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 2 }), nn.layers.scale({})] });
-  assert.throws(() => m.toONNX(), /^Error: nnplay: toONNX: layer 1 'scale_2' \(Scale\): Scale has no ONNX mapping yet \(wasm\/onnx\.js\)$/);
+  assert.throws(() => m.toONNX(), /^Error: nnplay: toONNX: layer 1 'scale' \(Scale\): Scale has no ONNX mapping yet \(wasm\/onnx\.js\)$/);
   m.dispose();
 });

@@ -163,3 +163,22 @@ test('transfer then fine-tuning: a frozen base trains only the head; unfreezing 
   base.dispose();
   m.dispose();
 });
+
+test('README: the "Reuse a trained model" code runs as written', async () => {
+  const readme = (await import('node:fs')).readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const code = /## Reuse a trained model\n[^`]*```js\n([\s\S]*?)```/.exec(readme)[1];
+  const base = await trained();
+  const { x: newX, y: newY } = blobs(100, 5, 21);
+  const { x, y } = blobs(200, 4, 1);
+  const student = nn.sequential({ seed: 2, layers: [nn.layers.dense({ inputShape: [6], units: 4, activation: 'relu' }), nn.layers.dense({ units: 4, activation: 'softmax' })] });
+  const run = new Function('nn', 'base', 'newX', 'newY', 'student', 'x', 'y',
+    `return (async () => { ${code}; return { model, extractor, embeddings }; })();`);
+  const { model, extractor, embeddings } = await run(nn, base, newX, newY, student, x, y);
+  assert.deepEqual(model.layers.map((l) => l.name), ['hidden', 'batch_normalization', 'dense', 'head']);
+  assert.deepEqual(model.layers.map((l) => l.trainable), [false, false, true, true]);
+  const acc = model.evaluate(newX, newY).accuracy; // the README's model takes a random seed: 0.79-0.92 seen
+  assert.ok(acc > 0.6, `accuracy ${acc} (chance: 0.2)`);
+  assert.deepEqual(Array.from(embeddings), Array.from(base.predictLayers(newX).at(-2)));
+  assert.ok(student.evaluate(x, y).accuracy > 0.5);
+  for (const m of [base, model, extractor, student]) m.dispose();
+});
