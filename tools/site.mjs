@@ -51,7 +51,7 @@ function playgroundFiles(dir) {
 /** What the images page loads at startup: its code, the wasm, the digits and the pretrained CNN.
  *  Fashion-MNIST loads only on demand. */
 function imagesFiles(dir) {
-  return ['web/images.html', 'web/images.css', 'web/images.js', 'web/images-worker.js', 'web/worker-shared.js',
+  return ['web/images.html', 'web/images.css', 'web/images.js', 'web/dom.js', 'web/images-worker.js', 'web/worker-shared.js',
     'web/download.js', ...readdirSync(path.join(dir, 'web', 'images')).map((f) => `web/images/${f}`), ...apiFiles(),
     'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'];
 }
@@ -66,7 +66,7 @@ function ganDigitsFiles() {
 /** What the text page loads at startup (the Classify tab: the mail corpus and its model). The
  *  Generate tab's worker, corpus and model load when it is first opened. */
 function textFiles() {
-  return ['web/text.html', 'web/text.css', 'web/text.js', 'web/text/classify.js', 'web/text/generate.js', 'web/text/ui.js',
+  return ['web/text.html', 'web/text.css', 'web/text.js', 'web/text/classify.js', 'web/text/generate.js', 'web/text/ui.js', 'web/dom.js',
     'web/text/chart.js', 'web/text/models.js', 'web/text/classify-worker.js', 'web/text/worker-train.js', 'web/text-data.js',
     'web/worker-shared.js', 'web/download.js', ...apiFiles(), 'dist/nnplay_core.js', 'dist/nnplay_core.wasm',
     'web/data/spam.nntx.gz', 'web/models/spam-gru.nnplay'];

@@ -9,7 +9,7 @@
 // Out: ready | dataset | model | progress | views | test | probs | saved | exported | error | status
 // The Compress panel's messages (compress*) are handled by images/compress-worker.js.
 import * as nn from '../wasm/nnplay.js';
-import { post, postError as postErrorAs, postReady, errorText, yieldNow, serialQueue, singleRun, postExport, loadTfjsFiles } from './worker-shared.js';
+import { post, postError as postErrorAs, postReady, errorText, yieldNow, serialQueue, singleRun, postExport, loadTfjsFiles, fetchBytes } from './worker-shared.js';
 import { compressHandlers } from './images/compress-worker.js';
 
 const SIDE = 28;
@@ -42,19 +42,6 @@ const postError = (err, context) => postErrorAs(err, context, message);
 const enqueue = serialQueue((err) => postError(err));
 
 // ---- data ----
-
-async function fetchBytes(url, what) {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${what}: HTTP ${res.status} for ${url.pathname || url}`);
-  let bytes = new Uint8Array(await res.arrayBuffer());
-  // The files are gzipped; a host may also have inflated them already (Content-Encoding).
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    if (typeof DecompressionStream === 'undefined') throw new Error('this browser cannot inflate gzip files (no DecompressionStream); use a current Chrome, Edge, Firefox or Safari');
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-  }
-  return bytes;
-}
 
 /** Parse tools/data.mjs's .nnds layout. */
 function decodeDataset(b) {

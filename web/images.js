@@ -1,6 +1,7 @@
 // images.js - the images page (images.html): controls, the layer editor, the drawing pad and every
 // figure. All model work runs in images-worker.js; this file only sends it messages and draws what
 // comes back. Text from files or models is only ever set with textContent, never as HTML.
+import { $, el } from './dom.js';
 import { download, downloadFiles } from './download.js';
 import { drawingPad } from './images/pad.js';
 import { initCompress } from './images/compress.js';
@@ -69,17 +70,6 @@ const DEFAULTS = { conv2d: { filters: 16, kernelSize: 3, strides: 1, padding: 'v
   maxPooling2d: { poolSize: 2 }, averagePooling2d: { poolSize: 2 }, dense: { units: 64, activation: 'relu' }, dropout: { rate: 0.25 } };
 const SPATIAL = new Set(['conv2d', 'maxPooling2d', 'averagePooling2d', 'globalAveragePooling2d', 'batchNormalization']);
 
-const $ = (id) => document.getElementById(id);
-const el = (tag, props = {}, ...children) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k in e && typeof v !== 'string') e[k] = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-};
 
 const state = {
   dataset: 'digits', spec: PRESETS.mlp.map((l) => ({ ...l })), layerTypes: [], playing: false,

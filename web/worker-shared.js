@@ -96,3 +96,16 @@ export async function loadTfjsFiles(files, options) {
   }
   return nn.loadTfjs([jsons[0], ...bins], options);
 }
+
+/** The bytes at url, inflated when gzipped (unless the host already did it: Content-Encoding). */
+export async function fetchBytes(url, what) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${what}: HTTP ${res.status} for ${url.pathname || url}`);
+  let bytes = new Uint8Array(await res.arrayBuffer());
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    if (typeof DecompressionStream === 'undefined') throw new Error('this browser cannot inflate gzip files (no DecompressionStream); use a current Chrome, Edge, Firefox or Safari');
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+  return bytes;
+}

@@ -5,7 +5,7 @@
 // In:  init | play | pause | reset | reroll {end: 0|1} | save | load {bytes}
 // Out: ready | progress | samples | scores | saved | loaded | error | status
 import * as nn from '../../wasm/nnplay.js';
-import { post, postError as postErrorAs, errorText, yieldNow, serialQueue, singleRun } from '../worker-shared.js';
+import { post, postError as postErrorAs, errorText, yieldNow, serialQueue, singleRun, fetchBytes } from '../worker-shared.js';
 import { createGan, decodeDigits, noise, scoreDigits, checkClassifier, PIXELS } from './digits-train.js';
 
 const CHUNK_MS = 100; // target duration of one training chunk
@@ -31,19 +31,7 @@ const message = (err) => errorText(err).replace(/^nnplay: /, '');
 const postError = (err, context) => postErrorAs(err, context, message);
 const enqueue = serialQueue((err) => postError(err));
 
-async function fetchBytes(path, what) {
-  const url = new URL(path, import.meta.url);
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${what}: HTTP ${res.status} for ${url.pathname}`);
-  let bytes = new Uint8Array(await res.arrayBuffer());
-  // gzipped files, unless the host already inflated them (Content-Encoding)
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    if (typeof DecompressionStream === 'undefined') throw new Error('this browser cannot inflate gzip files (no DecompressionStream); use a current Chrome, Edge, Firefox or Safari');
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-  }
-  return bytes;
-}
+const fetchFile = (path, what) => fetchBytes(new URL(path, import.meta.url), what);
 
 function resetRun() {
   run = { trainMs: 0, chunk: 2, window: { t: 0, steps: 0 }, rate: 0, nextSamples: 0, nextScore: 0, points: [], acc: { n: 0, dReal: 0, dFake: 0, g: 0 } };
@@ -154,7 +142,7 @@ const handlers = {
   async init() {
     await nn.ready();
     post({ type: 'status', message: 'Loading the digits and the classifier…' });
-    const [data, model] = await Promise.all([fetchBytes('../data/digits.nnds.gz', 'the digits'), fetchBytes('../models/digits-cnn.nnplay', 'the classifier')]);
+    const [data, model] = await Promise.all([fetchFile('../data/digits.nnds.gz', 'the digits'), fetchFile('../models/digits-cnn.nnplay', 'the classifier')]);
     pixels = decodeDigits(data).pixels;
     classifier = nn.loadModel(model);
     checkClassifier(classifier);

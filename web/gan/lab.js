@@ -74,8 +74,10 @@ export const DEFAULTS = Object.freeze({
  * the ring and grid are scored as the PacGAN paper does (bench/gan.mjs); the others use DEFAULTS.
  */
 export const PRESETS = Object.freeze({
-  ring: Object.freeze({ settings: Object.freeze({ ...DEFAULTS, target: 'ring' }), budget: 4000 }),
-  grid: Object.freeze({ settings: Object.freeze({ ...DEFAULTS, target: 'grid' }), budget: 4000 }),
+  // bigger batches sharpen the modes (seed 1: ring 93.7% high quality at 128 packs against 92% at
+  // 64; grid 25/25 and 52% at 256 packs and 10,000 rounds against 20/25 and 2.5% at 64 and 6,000)
+  ring: Object.freeze({ settings: Object.freeze({ ...DEFAULTS, target: 'ring', batchSize: 128 }), budget: 4000 }),
+  grid: Object.freeze({ settings: Object.freeze({ ...DEFAULTS, target: 'grid', batchSize: 256, lrDropAfter: 5000 }), budget: 10000 }),
 });
 
 /** The preset of a target name: { settings, budget } (DEFAULTS with that target for the others). */

@@ -3,21 +3,13 @@
 // show test accuracy and file sizes for each setting tried, as a table and as curves against
 // sparsity, the weights before and after, and the sparsity per layer. This file only builds the
 // panel, sends messages and draws what comes back.
+import { el } from '../dom.js';
 
 const SWEEP = [0, 0.5, 0.8, 0.9, 0.95];
 const BATCHES = [100, 300, 1000]; // fine-tune lengths offered; the schedule reaches the target at 2/3
 const COLORS = { float: '#0877bd', int8: '#f59322' };
 const ZERO_RGB = [34, 34, 34]; // pruned weights: dark, unlike any weight's colour
 
-const el = (tag, props = {}, ...children) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-};
 const pct = (v, digits = 1) => (v == null || Number.isNaN(v) ? '–' : `${(100 * v).toFixed(digits)}%`);
 const kb = (n) => (n == null ? '–' : n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KB`);
 

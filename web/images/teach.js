@@ -6,17 +6,8 @@ import { createStore, addClass, renameClass, deleteClass, addSample, deleteSampl
   serialize, deserialize, MAX_CLASSES, MIN_CLASSES, SHIFTS } from './teach-data.js';
 import { drawingPad } from './pad.js';
 import { downloadFiles } from '../download.js';
+import { $, el } from '../dom.js';
 
-const $ = (id) => document.getElementById(id);
-const el = (tag, props = {}, ...children) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-};
 const pct = (v) => (v == null ? '–' : `${Math.round(100 * v)}%`);
 const RETRAIN_MS = 350; // after the last change, once trained
 const KEPT = 'nnplay.teach.v1'; // localStorage key of the classes and drawings

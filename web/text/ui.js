@@ -1,18 +1,7 @@
 // text/ui.js - small DOM helpers the text page's tabs share. Text from files, corpora or models is
 // only ever set with textContent, never as HTML.
 
-export const $ = (id) => document.getElementById(id);
-
-export function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'text') e.textContent = v;
-    else if (k in e && typeof v !== 'string') e[k] = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-}
+export { $, el } from '../dom.js';
 
 export const pct = (v, digits = 1) => (v == null || Number.isNaN(v) ? '–' : `${(100 * v).toFixed(digits)}%`);
 export const int = (v) => Math.round(v).toLocaleString('en');
