@@ -1,7 +1,9 @@
 // text/ui.js - small DOM helpers the text page's tabs share. Text from files, corpora or models is
 // only ever set with textContent, never as HTML.
 
-export { $, el } from '../dom.js';
+import { $, el } from '../dom.js';
+
+export { $, el };
 
 export const pct = (v, digits = 1) => (v == null || Number.isNaN(v) ? '–' : `${(100 * v).toFixed(digits)}%`);
 export const int = (v) => Math.round(v).toLocaleString('en');
