@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { withPage, artifactsDir } from './helpers.mjs';
+import { presetFor } from '../../web/gan/lab.js';
 
 const shot = (page, name, fullPage = true) => page.screenshot({ path: path.join(artifactsDir(), name), fullPage });
 
@@ -124,13 +125,20 @@ test('the targets, from the mouse and the keyboard; views switch on and off; tun
     await page.click('#step-both');
     await page.waitForFunction(() => !window.nnGan.snapshot.heat && !window.nnGan.snapshot.lattice);
     assert.match(page.url(), /show=real%2Cfake(&|$)/);
-    // "Use tuned settings" puts back the engine's preset for the target
+    // "Default settings" puts back the target's preset (the seed stays)
     await page.click('[data-target="ring"]');
     await page.click('#tuned');
-    const { presetFor } = await import('../../web/gan/lab.js');
     const preset = presetFor('ring').settings;
     await page.waitForFunction((p) => window.nnGan.engineSettings.pack === p.pack && window.nnGan.engineSettings.g.units === p.g.units, preset);
-    assert.deepEqual(await engine(page), { ...preset, noise: { ...preset.noise }, g: { ...preset.g }, d: { ...preset.d } });
+    const { seed } = await engine(page);
+    assert.deepEqual(await engine(page), { ...preset, seed, noise: { ...preset.noise }, g: { ...preset.g }, d: { ...preset.d } });
+    // untouched, the settings follow the distribution: the grid brings its own preset
+    await page.click('[data-target="grid"]');
+    const grid = presetFor('grid').settings;
+    await page.waitForFunction((b) => window.nnGan.engineSettings.batchSize === b, grid.batchSize);
+    assert.deepEqual(await engine(page), { ...grid, seed, noise: { ...grid.noise }, g: { ...grid.g }, d: { ...grid.d } });
+    await page.click('[data-target="ring"]');
+    await page.waitForFunction((b) => window.nnGan.engineSettings.batchSize === b, preset.batchSize);
     assert.equal(await page.inputValue('#g-units'), String(presetFor('ring').settings.g.units));
     assert.match(await page.textContent('#lr-now'), /^[\d.e-]+ \/ [\d.e-]+$/);
     assert.deepEqual(errors, []);
@@ -144,14 +152,16 @@ test('step D, step G and step both: one update each, explained beside the plot; 
     await page.click('#step-d');
     await page.waitForFunction(() => /D's turn/.test(document.getElementById('narration').textContent));
     let text = await narration();
-    assert.match(text, /D saw 256 real and 256 generated points \(4 at a time: packing\) and took 1 Adam step/);
+    const ring = presetFor('ring').settings; // a link without settings starts from the ring's preset
+    const seen = ring.batchSize * ring.pack;
+    assert.match(text, new RegExp(`D saw ${seen} real and ${seen} generated points \\(${ring.pack} at a time: packing\\) and took 1 Adam step`));
     assert.match(text, /Its loss on a fixed check batch (fell|rose|stayed) from \d+\.\d{3} to \d+\.\d{3}/);
     assert.doesNotMatch(text, /G's turn/);
     assert.equal(await stepsOf(page), 0, 'a D step alone is not a training step');
     await page.click('#step-g');
     await page.waitForFunction(() => /G's turn/.test(document.getElementById('narration').textContent));
     text = await narration();
-    assert.match(text, /G turned 256 fresh noise values into points and took one Adam step/);
+    assert.match(text, new RegExp(`G turned ${seen} fresh noise values into points and took one Adam step`));
     assert.match(text, /moved along its arrow, on average by \d+\.\d{3}/);
     assert.doesNotMatch(text, /D's turn/);
     assert.equal(await stepsOf(page), 1);

@@ -3,8 +3,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as nn from '../../wasm/nnplay.js';
-import { GanLab, DEFAULTS, normalizeSettings } from '../../web/gan/lab.js';
-import { toHash, fromHash, flatPoints, MAX_DRAWN } from '../../web/gan/config.js';
+import { GanLab, DEFAULTS, normalizeSettings, presetFor } from '../../web/gan/lab.js';
+import { toHash, fromHash, isPreset, flatPoints, MAX_DRAWN } from '../../web/gan/config.js';
 import { lossesOf, narrate } from '../../web/gan/explain.js';
 
 before(async () => { await nn.ready(); });
@@ -22,11 +22,29 @@ test('the hash holds every engine setting: a round trip gives the same settings,
   assert.deepEqual(fromHash(new URLSearchParams(toHash(DEFAULTS)), DEFAULTS, acts()).settings, normalizeSettings(DEFAULTS));
 });
 
+test('a page without settings in its link starts from the target\'s preset, the one the bench scores', () => {
+  const clone = (p) => ({ ...p, noise: { ...p.noise }, g: { ...p.g }, d: { ...p.d } });
+  assert.deepEqual(fromHash(null, DEFAULTS, acts()).settings, clone(presetFor(DEFAULTS.target).settings));
+  const grid = fromHash(new URLSearchParams('target=grid&seed=7'), DEFAULTS, acts()).settings;
+  assert.deepEqual(grid, { ...clone(presetFor('grid').settings), seed: 7 });
+  assert.notEqual(grid.batchSize, DEFAULTS.batchSize, 'the grid has a preset of its own');
+  // a value given in the link wins over the preset's
+  assert.equal(fromHash(new URLSearchParams('target=grid&batch=32'), DEFAULTS, acts()).settings.batchSize, 32);
+  // isPreset: seed and drawn points aside, key order aside; any changed value makes it the user's own
+  assert.ok(isPreset(grid));
+  assert.ok(isPreset(JSON.parse(JSON.stringify({ d: grid.d, ...grid }))));
+  assert.ok(isPreset({ ...presetFor('line').settings, seed: 99 }));
+  assert.ok(!isPreset({ ...grid, pack: 2 }));
+  assert.ok(!isPreset({ ...grid, g: { ...grid.g, lr: 0.01 } }));
+  assert.ok(!isPreset({ ...presetFor('ring').settings, target: 'grid' }), 'the ring\'s settings are not the grid\'s preset');
+});
+
 test('a hostile or broken hash keeps the defaults, value by value', () => {
   const p = new URLSearchParams('target=constructor&noise=3,cauchy&g=99,abc,__proto__,rmsprop,-1&d=2,7,relu,adam,0.5&loss=toString' +
     '&dsteps=1e9&smooth=0&pack=-2&batch=65&seed=-4&speed=7&drop=abc,2&pts=1,1');
   const { settings, views, speed, slow } = fromHash(p, DEFAULTS, acts());
-  assert.deepEqual(settings, { ...DEFAULTS, noise: { ...DEFAULTS.noise }, g: { ...DEFAULTS.g }, d: { ...DEFAULTS.d, layers: 2 } });
+  const base = presetFor(DEFAULTS.target).settings; // no valid target: the default target's preset
+  assert.deepEqual(settings, { ...base, noise: { ...base.noise }, g: { ...base.g }, d: { ...base.d, layers: 2 } });
   assert.deepEqual([speed, slow, views.arrows], [0, false, false]);
   // drawn points: only with target=drawn, only inside the drawing's square, at most MAX_DRAWN
   const far = fromHash(new URLSearchParams('target=drawn&pts=9,9;1,nope'), DEFAULTS, acts()).settings;

@@ -3,7 +3,7 @@
 // A link is untrusted: each value is checked against what the page offers and anything else keeps
 // its default. Plain JS, no DOM (web/embed.js builds the same hash from an element's attributes).
 
-import { TARGET_NAMES, LOSSES } from './lab.js';
+import { TARGET_NAMES, LOSSES, presetFor } from './lab.js';
 
 export { TARGET_NAMES, LOSSES };
 export const LAYER_CHOICES = [0, 1, 2, 3, 4];
@@ -39,21 +39,32 @@ export function toHash(s, { views = DEFAULT_VIEWS, speed = 0, slow = false } = {
   return p.toString();
 }
 
+// key order aside: settings come from the worker, the hash and the controls
+const canonical = (v) => (v && typeof v === 'object' && !Array.isArray(v)
+  ? `{${Object.keys(v).sort().map((k) => `${k}:${canonical(v[k])}`).join(',')}}` : JSON.stringify(v ?? null));
+const presetKeys = (s) => canonical({ ...s, target: null, drawnPoints: null, seed: null });
+
+/** Whether settings are still their target's preset (seed and drawn points aside): then picking
+ *  another distribution brings that one's preset along, else only the target changes. */
+export function isPreset(s) {
+  return presetKeys(s) === presetKeys({ ...presetFor(s.target).settings, drawnPoints: s.drawnPoints });
+}
+
 /**
- * Read hash parameters over defaults: { settings, views, speed, slow }. `activations` lists the
- * names the core accepts; unknown or out-of-range values keep the defaults.
+ * Read hash parameters: { settings, views, speed, slow }. Settings start from the target's preset
+ * (lab.js presetFor: the page's defaults for that distribution; defaults.target's without a valid
+ * target), and each valid value in the hash replaces one. `activations` lists the names the core
+ * accepts; unknown or out-of-range values keep the preset's.
  */
 export function fromHash(params, defaults, activations) {
-  const s = structuredClone(defaults);
+  const get = (k) => params?.get(k) ?? null;
+  const drawn = parsePoints(get('pts'));
+  const target = TARGET_NAMES.includes(get('target')) && (get('target') !== 'drawn' || drawn) ? get('target') : defaults.target;
+  const s = structuredClone({ ...defaults, ...presetFor(target).settings, seed: defaults.seed });
+  if (drawn && target === 'drawn') s.drawnPoints = drawn;
   const views = { ...DEFAULT_VIEWS };
   let speed = 0, slow = false;
   if (!params) return { settings: s, views, speed, slow };
-  const get = (k) => params.get(k);
-  const drawn = parsePoints(get('pts'));
-  if (TARGET_NAMES.includes(get('target')) && (get('target') !== 'drawn' || drawn)) {
-    s.target = get('target');
-    if (drawn) s.drawnPoints = drawn;
-  }
   const [dim, dist] = (get('noise') || '').split(',');
   if (oneOf([1, 2], dim)) s.noise.dim = Number(dim);
   if (oneOf(['uniform', 'gaussian'], dist)) s.noise.dist = dist;

@@ -4,7 +4,7 @@
 import { seeded } from './targets.js';
 import { targetOf, presetFor } from './lab.js';
 import { readHash, MAX_HASH_CHARS } from '../playground/hash.js';
-import { toHash, fromHash, flatPoints, TARGET_NAMES, DROP_AFTER, LAYER_CHOICES, UNIT_CHOICES, LR_CHOICES, DEFAULT_VIEWS } from './config.js';
+import { toHash, fromHash, isPreset, flatPoints, TARGET_NAMES, DROP_AFTER, LAYER_CHOICES, UNIT_CHOICES, LR_CHOICES, DEFAULT_VIEWS } from './config.js';
 import { drawPlot, drawThumb, drawLossChart, mapping } from './plot.js';
 import { narrate } from './explain.js';
 
@@ -79,7 +79,11 @@ function buildTargets() {
     drawThumb(c, name === 'drawn' ? null : targetOf({ target: name }).sample(300, seeded(3)));
     b.addEventListener('click', () => {
       if (name === 'drawn' && !state.settings.drawnPoints?.length) { startDrawing(); return; }
-      state.settings.target = name;
+      const { seed, drawnPoints } = state.settings;
+      // untouched settings follow the distribution (each has its own defaults); changed ones stay
+      state.settings = isPreset(state.settings)
+        ? { ...structuredClone(presetFor(name).settings), seed, ...(drawnPoints ? { drawnPoints } : {}) }
+        : { ...state.settings, target: name };
       changed();
     });
     ui.targets.append(b);
@@ -185,8 +189,8 @@ function wireControls() {
   ui.stepG.addEventListener('click', () => stepByHand({ g: true }));
   ui.stepBoth.addEventListener('click', () => stepByHand({ d: true, g: true }));
   ui.tuned.addEventListener('click', () => {
-    const { target, drawnPoints } = state.settings;
-    state.settings = { ...structuredClone(presetFor(target).settings), target, ...(drawnPoints ? { drawnPoints } : {}) };
+    const { target, drawnPoints, seed } = state.settings;
+    state.settings = { ...structuredClone(presetFor(target).settings), target, seed, ...(drawnPoints ? { drawnPoints } : {}) };
     changed();
   });
   ui.draw.addEventListener('click', () => (state.drawing ? finishDrawing() : startDrawing()));
