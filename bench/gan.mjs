@@ -48,7 +48,7 @@ function describeSettings(s) {
   return `G ${net(s.g)}; D ${net(s.d)}; ${s.noise.dim}D ${s.noise.dist} noise; ${s.loss} loss; pack ${s.pack}; batch ${s.batchSize} ` +
     `packs (${s.batchSize * s.pack} samples); ${s.dSteps} D step${s.dSteps > 1 ? 's' : ''} per G step` +
     (s.labelSmoothing < 1 ? `; real label ${s.labelSmoothing}` : '') +
-    (s.lrDropAfter > 0 ? `; both rates x ${s.lrDrop} after ${s.lrDropAfter} rounds` : '');
+    (s.lrDropAfter > 0 ? `; both rates x ${s.lrDrop} ${s.lrDrops > 1 ? `every ${s.lrDropAfter} rounds, ${s.lrDrops} times` : `after ${s.lrDropAfter} rounds`}` : '');
 }
 
 /** The group's tables, through tools/bench.mjs's section(title, header, rows). */

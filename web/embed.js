@@ -127,8 +127,8 @@ if (!customElements.get('nn-playground')) customElements.define('nn-playground',
 //   target, noise ("2,uniform": 1 or 2 dimensions, uniform or gaussian), g and d (each network as
 //   "layers,units,activation,optimizer,lr", e.g. g="2,32,relu,adam,0.001"), loss (minimax,
 //   nonSaturating, leastSquares), dsteps (D steps per G step), smooth (label smoothing: the real
-//   label D learns, e.g. 0.9; 1 = off), drop ("after,factor": both learning rates are multiplied by
-//   factor after that many steps; 0 = never), pack (points D sees at once), batch, seed, speed (steps/s, 0 =
+//   label D learns, e.g. 0.9; 1 = off), drop ("after,factor[,times]": both learning rates are multiplied by
+//   factor every that many steps, times times at most (default once); 0 = never), pack (points D sees at once), batch, seed, speed (steps/s, 0 =
 //   max), slow (slow motion with the narration), show (views: real,fake,grid,heat,arrows), pts
 //   (a drawn distribution: "x,y;x,y;..." in [-2, 2]; with target="drawn")
 //              the same values as the GAN lab's URL (#...); the page's "Embed this setup" link

@@ -75,7 +75,7 @@ test('every control changes the engine\'s settings while it trains, and the URL 
     await openGan(page, url, SMALL);
     await page.click('#play');
     const changes = [
-      ['#loss', 'leastSquares', (s) => s.loss], ['#drop', '1000', (s) => s.lrDropAfter], ['#d-steps', '3', (s) => s.dSteps],
+      ['#loss', 'leastSquares', (s) => s.loss], ['#drop', '1000', (s) => s.lrDropAfter], ['#drops', '2', (s) => s.lrDrops], ['#d-steps', '3', (s) => s.dSteps],
       ['#smoothing', '0.9', (s) => s.labelSmoothing], ['#pack', '2', (s) => s.pack], ['#batch', '128', (s) => s.batchSize],
       ['#noise-dist', 'gaussian', (s) => s.noise.dist], ['#noise-dim', '1', (s) => s.noise.dim],
       ['#g-layers', '3', (s) => s.g.layers], ['#g-units', '16', (s) => s.g.units], ['#g-act', 'tanh', (s) => s.g.activation],
@@ -194,11 +194,11 @@ test('step D, step G and step both: one update each, explained beside the plot; 
 
 test('the URL restores the whole setup, and a changed setup makes a link that restores it', async () => {
   await withPage(async ({ page, url, errors }) => {
-    const hash = '#target=clusters&noise=1,gaussian&g=3,64,tanh,sgd,0.01&d=1,8,elu,adam,0.0003&loss=minimax&drop=2000,0.5&dsteps=2&smooth=0.7' +
+    const hash = '#target=clusters&noise=1,gaussian&g=3,64,tanh,sgd,0.01&d=1,8,elu,adam,0.0003&loss=minimax&drop=2000,0.5,3&dsteps=2&smooth=0.7' +
       '&pack=3&batch=32&seed=7&speed=300&show=fake,heat,arrows&slow=1';
     await openGan(page, url, hash);
     const want = { target: 'clusters', noise: { dim: 1, dist: 'gaussian' }, g: { layers: 3, units: 64, activation: 'tanh', optimizer: 'sgd', lr: 0.01 },
-      d: { layers: 1, units: 8, activation: 'elu', optimizer: 'adam', lr: 0.0003 }, loss: 'minimax', lrDropAfter: 2000, lrDrop: 0.5, dSteps: 2, labelSmoothing: 0.7, pack: 3,
+      d: { layers: 1, units: 8, activation: 'elu', optimizer: 'adam', lr: 0.0003 }, loss: 'minimax', lrDropAfter: 2000, lrDrop: 0.5, lrDrops: 3, dSteps: 2, labelSmoothing: 0.7, pack: 3,
       batchSize: 32, seed: 7 };
     const s = await engine(page);
     for (const [k, v] of Object.entries(want)) {

@@ -41,6 +41,8 @@ test('settings: defaults filled in, nested ones merged, each bad field named', (
     [{ seed: -1 }, /seed/],
     [{ lrDropAfter: -5 }, /lrDropAfter must be an integer from 0/],
     [{ lrDrop: 0 }, /lrDrop must be a number > 0 and <= 1/],
+    [{ lrDrops: 0 }, /lrDrops must be an integer from 1 to 4/],
+    [{ lrDrops: 1.5 }, /lrDrops must be an integer from 1 to 4/],
     [{ g: 3 }, /g must be an object/],
     [{ lr: 0.1 }, /unknown setting lr/],
     [{ d: { unit: 3 } }, /unknown setting d\.unit/],
@@ -150,6 +152,19 @@ test('learning rates drop by lrDrop after lrDropAfter rounds; the clock restarts
   lab.update({ lrDropAfter: 0 });
   lab.run(30);
   assert.deepEqual(lab.state().lr, { g: 5e-4, d: 2e-3 }, '0: never');
+  lab.dispose();
+});
+
+test('lrDrops: a step schedule, lrDrop again every lrDropAfter rounds, that many times at most', () => {
+  const lab = new GanLab(nn, { ...small, lrDropAfter: 5, lrDrop: 0.5, lrDrops: 2, g: { ...small.g, lr: 1e-3 }, d: { ...small.d, lr: 2e-3 } });
+  const seen = [];
+  for (let r = 0; r < 20; r++) { seen.push(lab.lrFactor); lab.run(1); }
+  assert.deepEqual(seen, [...Array(5).fill(1), ...Array(5).fill(0.5), ...Array(10).fill(0.25)]);
+  assert.equal(lab.discriminator.learningRate, Math.fround(5e-4), 'the rate the last round trained with');
+  lab.update({ lrDrops: 3 }); // more drops: the clock keeps running, the third one is due at 15
+  assert.equal(lab.lrFactor, 0.125);
+  lab.run(1);
+  assert.equal(lab.discriminator.learningRate, Math.fround(2.5e-4));
   lab.dispose();
 });
 

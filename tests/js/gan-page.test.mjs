@@ -13,7 +13,7 @@ const acts = () => nn.describe().names.activations.map((a) => a.name);
 test('the hash holds every engine setting: a round trip gives the same settings, views, speed and slow motion', () => {
   const s = normalizeSettings({ target: 'drawn', drawnPoints: [0.5, -1, 1.25, 0.75], noise: { dim: 1, dist: 'uniform' },
     g: { layers: 1, units: 16, activation: 'tanh', optimizer: 'sgd', lr: 0.01 }, d: { layers: 4, units: 8, activation: 'elu', lr: 0.0003 },
-    dSteps: 5, loss: 'leastSquares', labelSmoothing: 0.8, pack: 3, batchSize: 256, lrDropAfter: 5000, lrDrop: 0.5, seed: 42 });
+    dSteps: 5, loss: 'leastSquares', labelSmoothing: 0.8, pack: 3, batchSize: 256, lrDropAfter: 5000, lrDrop: 0.5, lrDrops: 3, seed: 42 });
   const extras = { views: { real: false, fake: true, grid: false, heat: true, arrows: true }, speed: 30, slow: true };
   const back = fromHash(new URLSearchParams(toHash(s, extras)), DEFAULTS, acts());
   assert.deepEqual(back, { settings: s, ...extras });

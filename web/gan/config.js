@@ -15,7 +15,8 @@ export const SMOOTHING = [1, 0.9, 0.8, 0.7]; // the real label D learns (1: no s
 export const PACKS = [1, 2, 3, 4];
 export const BATCHES = [16, 32, 64, 128, 256, 512];
 export const SPEEDS = [0, 3000, 300, 30, 3];
-export const DROP_AFTER = [0, 1000, 2000, 3000, 5000, 10000]; // the learning-rate drop: after this many steps (0: never)
+export const DROP_AFTER = [0, 1000, 2000, 3000, 5000, 10000]; // the learning-rate drop: every this many steps (0: never)
+export const DROPS = [1, 2, 3, 4]; // how many times it drops (lab.js lrDrops)
 export const VIEW_NAMES = ['real', 'fake', 'grid', 'heat', 'arrows'];
 export const DEFAULT_VIEWS = { real: true, fake: true, grid: true, heat: true, arrows: false };
 export const MAX_DRAWN = 200; // drawn points kept (and put in links): enough for any shape, well under the hash limit
@@ -28,7 +29,7 @@ const oneOf = (list, v) => list.find((x) => (typeof x === 'number' ? x === num(v
 export function toHash(s, { views = DEFAULT_VIEWS, speed = 0, slow = false } = {}) {
   const net = (n) => [n.layers, n.units, n.activation, n.optimizer, n.lr].join(',');
   const p = new URLSearchParams({ target: s.target, noise: `${s.noise.dim},${s.noise.dist}`, g: net(s.g), d: net(s.d),
-    loss: s.loss, drop: `${s.lrDropAfter},${s.lrDrop}`, dsteps: s.dSteps, smooth: s.labelSmoothing, pack: s.pack, batch: s.batchSize, seed: s.seed,
+    loss: s.loss, drop: `${s.lrDropAfter},${s.lrDrop},${s.lrDrops}`, dsteps: s.dSteps, smooth: s.labelSmoothing, pack: s.pack, batch: s.batchSize, seed: s.seed,
     speed, show: VIEW_NAMES.filter((v) => views[v]).join(',') });
   if (slow) p.set('slow', '1');
   if (s.target === 'drawn' && s.drawnPoints?.length) {
@@ -77,9 +78,10 @@ export function fromHash(params, defaults, activations) {
     if (oneOf(LR_CHOICES, lr) !== undefined) s[k].lr = oneOf(LR_CHOICES, lr);
   }
   if (LOSSES.includes(get('loss'))) s.loss = get('loss');
-  const [after, factor] = (get('drop') || '').split(',');
+  const [after, factor, times] = (get('drop') || '').split(',');
   if (oneOf(DROP_AFTER, after) !== undefined) s.lrDropAfter = Number(after);
   if (num(factor) > 0 && num(factor) <= 1) s.lrDrop = num(factor);
+  if (oneOf(DROPS, times) !== undefined) s.lrDrops = Number(times);
   for (const [key, field, list] of [['dsteps', 'dSteps', D_STEPS], ['smooth', 'labelSmoothing', SMOOTHING], ['pack', 'pack', PACKS],
     ['batch', 'batchSize', BATCHES]]) {
     if (oneOf(list, get(key)) !== undefined) s[field] = oneOf(list, get(key));

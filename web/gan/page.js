@@ -4,13 +4,13 @@
 import { seeded } from './targets.js';
 import { targetOf, presetFor } from './lab.js';
 import { readHash, MAX_HASH_CHARS } from '../playground/hash.js';
-import { toHash, fromHash, isPreset, flatPoints, TARGET_NAMES, DROP_AFTER, LAYER_CHOICES, UNIT_CHOICES, LR_CHOICES, DEFAULT_VIEWS } from './config.js';
+import { toHash, fromHash, isPreset, flatPoints, TARGET_NAMES, DROP_AFTER, DROPS, LAYER_CHOICES, UNIT_CHOICES, LR_CHOICES, DEFAULT_VIEWS } from './config.js';
 import { drawPlot, drawThumb, drawLossChart, mapping } from './plot.js';
 import { narrate } from './explain.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = Object.fromEntries(['play', 'reset', 'step-d', 'step-g', 'step-both', 'step-count', 'speed', 'slow', 'loss', 'd-steps',
-  'smoothing', 'pack', 'batch', 'drop', 'tuned', 'lr-now', 'error', 'targets', 'draw', 'clear-drawing', 'draw-hint', 'noise-dim', 'noise-dist', 'plot',
+  'smoothing', 'pack', 'batch', 'drop', 'drops', 'tuned', 'lr-now', 'error', 'targets', 'draw', 'clear-drawing', 'draw-hint', 'noise-dim', 'noise-dist', 'plot',
   'narration', 'loss-chart', 'd-loss', 'g-loss', 'kl', 'js', 'modes', 'hq', 'verdicts', 'sps', 'simd', 'version', 'embed-link',
   'embed-code', 'draw-overlay', 'draw-done', 'draw-clear2', 'v-real', 'v-fake', 'v-grid', 'v-heat', 'v-arrows',
   ...['g', 'd'].flatMap((k) => ['layers', 'units', 'act', 'opt', 'lr'].map((f) => `${k}-${f}`))]
@@ -122,6 +122,8 @@ function showSettings(s) {
   ui.pack.value = String(s.pack);
   ui.batch.value = String(s.batchSize);
   ui.drop.value = String(s.lrDropAfter);
+  ui.drops.value = String(s.lrDrops);
+  ui.drops.disabled = !s.lrDropAfter;
   for (const v of Object.keys(DEFAULT_VIEWS)) ui[`v${v[0].toUpperCase()}${v.slice(1)}`].checked = state.views[v];
   ui.clearDrawing.hidden = !state.drawing;
 }
@@ -140,6 +142,7 @@ function readControls() {
   s.pack = Number(ui.pack.value);
   s.batchSize = Number(ui.batch.value);
   s.lrDropAfter = Number(ui.drop.value);
+  s.lrDrops = Number(ui.drops.value);
   return s;
 }
 
@@ -156,7 +159,7 @@ function changed() {
 }
 
 function wireControls() {
-  for (const el of [ui.noiseDim, ui.noiseDist, ui.loss, ui.drop, ui.dSteps, ui.smoothing, ui.pack, ui.batch,
+  for (const el of [ui.noiseDim, ui.noiseDist, ui.loss, ui.drop, ui.drops, ui.dSteps, ui.smoothing, ui.pack, ui.batch,
     ...['g', 'd'].flatMap((k) => ['Layers', 'Units', 'Act', 'Opt', 'Lr'].map((f) => ui[`${k}${f}`]))]) {
     el.addEventListener('change', () => { state.settings = readControls(); changed(); });
   }
@@ -386,7 +389,8 @@ function onReady(m) {
     fillSelect(ui[`${k}Act`], m.activations, actLabel);
     fillSelect(ui[`${k}Lr`], withValue(LR_CHOICES, m.defaults[k].lr), lrLabel);
   }
-  fillSelect(ui.drop, withValue(DROP_AFTER, m.defaults.lrDropAfter), (v) => (v ? `×${m.defaults.lrDrop} after ${v.toLocaleString('en-US')} steps` : 'Never'));
+  fillSelect(ui.drop, withValue(DROP_AFTER, m.defaults.lrDropAfter), (v) => (v ? `×${m.defaults.lrDrop} every ${v.toLocaleString('en-US')} steps` : 'Never'));
+  fillSelect(ui.drops, DROPS, (v) => ['once', 'twice', '3 times', '4 times'][v - 1]);
   const params = readHash();
   if (!params) showError(`This link's settings are too long to read (over ${MAX_HASH_CHARS / 1024} KB), so the default settings are shown.`);
   const h = fromHash(params, m.defaults, m.activations);
