@@ -153,11 +153,14 @@ typedef struct {
 
 /* ---- few rows of C (batch-1 inference): nn_gemm, which routes them to nn_gemv, against its
  * blocked path alone (nn_gemm_blocked, what nn_gemm ran before the route), timed interleaved. A
- * case is up to three products in a row: a network's dense layers at batch 1. */
+ * case is up to three products in a row: a network's dense layers at batch 1. Cases marked
+ * per_row run nn_gemv once per row of C instead of nn_gemm: the measurements behind nn_gemm's
+ * row threshold (GEMV_M in core/gemm.c), on both sides of it. */
 typedef struct {
     const char *what;
     int n_ops;
     bench_case ops[3];
+    int per_row;
 } rows_case;
 
 typedef void (*gemm_fn)(int, int, int, int, int, const float *, int, const float *, int, float,
@@ -168,6 +171,14 @@ typedef struct {
     gemm_fn gemm;
     float *a[3], *b[3], *y[3];
 } rows_ctx;
+
+/* nn_gemv once per row of C, in nn_gemm's argument order (op(A) = A only) */
+static void gemv_rows(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
+                      int ldb, float beta, float *C, int ldc)
+{
+    (void)ta;
+    for (int i = 0; i < M; i++) nn_gemv(tb, N, K, A + (long)i * lda, B, ldb, beta, C + (long)i * ldc);
+}
 
 static void run_rows(void *p)
 {
@@ -183,7 +194,7 @@ static void run_rows(void *p)
 /* GFLOPS of nn_gemm on a case, and (*old) of nn_gemm_blocked on it */
 static double rows_gflops(const rows_case *c, double *old)
 {
-    rows_ctx x = {c, nn_gemm, {0}, {0}, {0}}, xo;
+    rows_ctx x = {c, c->per_row ? gemv_rows : nn_gemm, {0}, {0}, {0}}, xo;
     double flops = 0;
     for (int i = 0; i < c->n_ops; i++) {
         const bench_case *o = &c->ops[i];
@@ -218,11 +229,13 @@ static const rows_case rows_cases[] = {
     {"digit CNN (shipped) dense 256-10, batch 1: forward", 1, {{"NN", 1, 10, 256, ""}}},
     {"digit CNN (cnn preset) dense 1600-128-10, batch 1: forward", 2,
      {{"NN", 1, 128, 1600, ""}, {"NN", 1, 10, 128, ""}}},
-    {"dense 784-512, 2 rows", 1, {{"NN", 2, 512, 784, ""}}},
-    {"dense 784-512, 3 rows", 1, {{"NN", 3, 512, 784, ""}}},
-    {"dense 784-512, 4 rows", 1, {{"NN", 4, 512, 784, ""}}},
-    {"dense 784-512 dx, 2 rows", 1, {{"NT", 2, 784, 512, ""}}},
-    {"dense 784-512 dx, 3 rows", 1, {{"NT", 3, 784, 512, ""}}},
+    {"dense 784-512, 2 rows, a GEMV per row", 1, {{"NN", 2, 512, 784, ""}}, 1},
+    {"dense 784-512, 3 rows, a GEMV per row", 1, {{"NN", 3, 512, 784, ""}}, 1},
+    {"dense 1600-128, 2 rows, a GEMV per row", 1, {{"NN", 2, 128, 1600, ""}}, 1},
+    {"dense 784-512 dx, 3 rows, a GEMV per row", 1, {{"NT", 3, 784, 512, ""}}, 1},
+    {"dense 784-512 dx, 4 rows, a GEMV per row", 1, {{"NT", 4, 784, 512, ""}}, 1},
+    {"dense 1600-128 dx, 4 rows, a GEMV per row", 1, {{"NT", 4, 1600, 128, ""}}, 1},
+    {"dense 128-10 dx, 2 rows, a GEMV per row", 1, {{"NT", 2, 128, 10, ""}}, 1},
 };
 #define N_ROWS_CASES ((int)(sizeof rows_cases / sizeof rows_cases[0]))
 
@@ -299,7 +312,7 @@ int main(int argc, char **argv)
             printf("%-5s %5d %5d %5d %8.1f %8.1f %6.0f%%  %s\n", cases[i].shape, cases[i].m,
                    cases[i].n, cases[i].k, gflops[i], ceil_at[i], 100.0 * gflops[i] / ceil_at[i],
                    cases[i].what);
-        printf("\nfew rows (batch 1): nn_gemm against its blocked path alone, GFLOPS\n");
+        printf("\nfew rows (batch 1): nn_gemm (or a GEMV per row) against its blocked path alone, GFLOPS\n");
         for (int i = 0; i < N_ROWS_CASES; i++)
             printf("%8.1f %8.1f %6.2fx  %s\n", rows_new[i], rows_old[i], rows_new[i] / rows_old[i],
                    rows_cases[i].what);

@@ -306,10 +306,16 @@ void nn_gemv(int tb, int N, int K, const float *x, const float *B, int ldb, floa
     for (; k < K; k++) nn_axpy(N, x[k], B + (long)k * ldb, y);
 }
 
-/* Up to how many rows of C nn_gemm computes a GEMV per row (bench/gemm.c, its few-rows cases:
- * with 784 x 512 weights, x W gained 1.6x natively at 2 rows and nothing at 3, where the blocked
- * path's tiles fill up; dz W^T still gained 1.6x at 3 rows, and neither at 4). */
+/* Up to how many rows of C nn_gemm computes a GEMV per row (bench/gemm.c, its few-rows cases;
+ * a GEMV per row reads B once per row). One row gains everywhere. Natively (AVX2) 2 rows of x W
+ * gained 1.6-1.7x and 3 nothing (the blocked path's tiles fill up); dz W^T gained 1.4-1.6x at 3
+ * rows and was uneven at 4 (0.7-1.2x with 1600 x 128 weights). In wasm a second row lost as
+ * often as it gained (x W with 1600 x 128 weights 0.8-0.9x, dz W^T with K = 10 0.6-0.7x). */
+#if defined(__wasm_simd128__)
+#define GEMV_M(tb) 1
+#else
 #define GEMV_M(tb) ((tb) ? 3 : 2)
+#endif
 
 static void blocked(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
                     int ldb, float beta, float *C, int ldc);
