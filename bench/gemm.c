@@ -230,12 +230,13 @@ static const rows_case rows_cases[] = {
     {"digit CNN (cnn preset) dense 1600-128-10, batch 1: forward", 2,
      {{"NN", 1, 128, 1600, ""}, {"NN", 1, 10, 128, ""}}},
     {"dense 784-512, 2 rows, a GEMV per row", 1, {{"NN", 2, 512, 784, ""}}, 1},
-    {"dense 784-512, 3 rows, a GEMV per row", 1, {{"NN", 3, 512, 784, ""}}, 1},
     {"dense 1600-128, 2 rows, a GEMV per row", 1, {{"NN", 2, 128, 1600, ""}}, 1},
-    {"dense 784-512 dx, 3 rows, a GEMV per row", 1, {{"NT", 3, 784, 512, ""}}, 1},
-    {"dense 784-512 dx, 4 rows, a GEMV per row", 1, {{"NT", 4, 784, 512, ""}}, 1},
-    {"dense 1600-128 dx, 4 rows, a GEMV per row", 1, {{"NT", 4, 1600, 128, ""}}, 1},
+    {"dense 784-512, 3 rows, a GEMV per row", 1, {{"NN", 3, 512, 784, ""}}, 1},
     {"dense 128-10 dx, 2 rows, a GEMV per row", 1, {{"NT", 2, 128, 10, ""}}, 1},
+    {"dense 1600-128 dx, 2 rows, a GEMV per row", 1, {{"NT", 2, 1600, 128, ""}}, 1},
+    {"dense 784-512 dx, 3 rows, a GEMV per row", 1, {{"NT", 3, 784, 512, ""}}, 1},
+    {"dense 1600-128 dx, 3 rows, a GEMV per row", 1, {{"NT", 3, 1600, 128, ""}}, 1},
+    {"dense 1600-128 dx, 4 rows, a GEMV per row", 1, {{"NT", 4, 1600, 128, ""}}, 1},
 };
 #define N_ROWS_CASES ((int)(sizeof rows_cases / sizeof rows_cases[0]))
 

@@ -261,7 +261,8 @@ static void gemv_n8(int N, const float *x, const float *B, long ldb, float *y)
                 (x[4] * b4[j] + x[5] * b5[j] + x[6] * b6[j] + x[7] * b7[j]);
 }
 
-/* y (+)= x B^T: four rows of B share each vector of x; a dot per leftover row */
+/* y (+)= x B^T: four rows of B share each vector of x, and one VSUM4 adds up their four sums
+ * (four VSUMs made short dots, K = 10, twice as slow in wasm); a dot per leftover row */
 static void gemv_t(int N, int K, const float *x, const float *B, long ldb, int acc, float *y)
 {
     int j = 0;
@@ -276,7 +277,9 @@ static void gemv_t(int N, int K, const float *x, const float *B, long ldb, int a
             s2 = VFMA(xv, VLOAD(b2 + k), s2);
             s3 = VFMA(xv, VLOAD(b3 + k), s3);
         }
-        float t0 = VSUM(s0), t1 = VSUM(s1), t2 = VSUM(s2), t3 = VSUM(s3);
+        float t[4];
+        VSUM4(s0, s1, s2, s3, t);
+        float t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3];
         for (; k < K; k++) {
             t0 += x[k] * b0[k];
             t1 += x[k] * b1[k];
@@ -307,12 +310,12 @@ void nn_gemv(int tb, int N, int K, const float *x, const float *B, int ldb, floa
 }
 
 /* Up to how many rows of C nn_gemm computes a GEMV per row (bench/gemm.c, its few-rows cases;
- * a GEMV per row reads B once per row). One row gains everywhere. Natively (AVX2) 2 rows of x W
- * gained 1.6-1.7x and 3 nothing (the blocked path's tiles fill up); dz W^T gained 1.4-1.6x at 3
- * rows and was uneven at 4 (0.7-1.2x with 1600 x 128 weights). In wasm a second row lost as
- * often as it gained (x W with 1600 x 128 weights 0.8-0.9x, dz W^T with K = 10 0.6-0.7x). */
+ * a GEMV per row reads B once per row). One row gains everywhere. dz W^T: 3 rows still gained
+ * 1.2-1.7x natively and in wasm, 4 were uneven (0.7-1.2x with 1600 x 128 weights). x W: 2 rows
+ * gained 1.5-1.8x natively and 3 nothing (the blocked path's tiles fill up); in wasm 2 rows lost
+ * as often as they gained (0.8-0.9x with 1600 x 128 weights, 1.0-1.1x with 784 x 512). */
 #if defined(__wasm_simd128__)
-#define GEMV_M(tb) 1
+#define GEMV_M(tb) ((tb) ? 3 : 1)
 #else
 #define GEMV_M(tb) ((tb) ? 3 : 2)
 #endif
