@@ -1,7 +1,8 @@
-/* bench_util.h - what the C bench programs share (bench/mlp.c, bench/cnn.c, bench/text.c,
- * bench/charlm.c): a clock of process CPU time and wall time, the decompressed Fashion-MNIST idx
- * reader, the text benches' token files and parameter dumps, the epoch callback that times
- * epochs and scores the test set, and medians. Header-only, static; define BENCH_PROG (the
+/* bench_util.h - what the C bench programs share (bench/mlp.c, bench/cnn.c, bench/compress.c,
+ * bench/text.c, bench/charlm.c): a clock of process CPU time and wall time, the decompressed
+ * Fashion-MNIST idx reader and data set, the CNN that cnn.c and compress.c train, the text
+ * benches' token files and parameter dumps, the epoch callback that times epochs and scores the
+ * test set, and medians. Header-only, static; define BENCH_PROG (the
  * program's name, for messages) and _POSIX_C_SOURCE 200809L (clock_gettime) before including it. */
 #ifndef BENCH_UTIL_H
 #define BENCH_UTIL_H
@@ -66,6 +67,63 @@ static float *load_idx(const char *dir, const char *name, int item, int limit, f
     else nn_idx_to_float(data, (size_t)*n * item, scale, out);
     free(bytes);
     return out;
+}
+
+/* Fashion-MNIST as the benches train on it: pixels scaled to [0, 1], labels as class indices. */
+typedef struct {
+    float *x, *y, *xt, *yt; /* training images and labels; test ones (NULL without test) */
+    int n, n_test;
+} fmnist;
+
+static void fmnist_free(fmnist *d)
+{
+    free(d->x); free(d->y); free(d->xt); free(d->yt);
+    memset(d, 0, sizeof *d);
+}
+
+/* The first `limit` training images and labels (all if limit <= 0) from the decompressed idx files
+ * in dir, and with test the 10,000 test ones. 0 (d empty) after printing why. */
+static int load_fmnist(const char *dir, int limit, int test, fmnist *d)
+{
+    int n_lab = 0, n_tlab = 0;
+    memset(d, 0, sizeof *d);
+    d->x = load_idx(dir, "train-images-idx3-ubyte", 784, limit, 1.0f / 255, &d->n);
+    d->y = d->x ? load_idx(dir, "train-labels-idx1-ubyte", 1, limit, 1.0f, &n_lab) : NULL;
+    d->xt = d->y && test ? load_idx(dir, "t10k-images-idx3-ubyte", 784, 0, 1.0f / 255, &d->n_test) : NULL;
+    d->yt = d->xt ? load_idx(dir, "t10k-labels-idx1-ubyte", 1, 0, 1.0f, &n_tlab) : NULL;
+    if (!d->y || (test && !d->yt)) {
+        fmnist_free(d);
+        return 0;
+    }
+    if (d->n != n_lab || d->n_test != n_tlab) {
+        fprintf(stderr, BENCH_PROG ": images and labels differ in count in %s\n", dir);
+        fmnist_free(d);
+        return 0;
+    }
+    return 1;
+}
+
+/* The Fashion-MNIST CNN of bench/cnn.c and bench/compress.c: Conv2D(32, 3x3, relu) -> MaxPool(2)
+ * -> Conv2D(64, 3x3, relu) -> MaxPool(2) -> Flatten -> Dense(128, relu) -> Dense(10, softmax),
+ * Adam 1e-3, sparse categorical cross-entropy. NULL after printing why. */
+static nn_model *fmnist_cnn(uint32_t seed)
+{
+    int in_shape[3] = {28, 28, 1};
+    nn_model *m = nn_model_create(3, in_shape, seed);
+    nn_optimizer adam = nn_adam(1e-3f);
+    nn_model_add(m, nn_conv2d(32, 3, 3, 1, NN_PAD_VALID, NN_ACT_RELU)); /* a NULL m fails at compile */
+    nn_model_add(m, nn_maxpool2d(2, 2, NN_PAD_VALID));
+    nn_model_add(m, nn_conv2d(64, 3, 3, 1, NN_PAD_VALID, NN_ACT_RELU));
+    nn_model_add(m, nn_maxpool2d(2, 2, NN_PAD_VALID));
+    nn_model_add(m, nn_flatten());
+    nn_model_add(m, nn_dense(128, NN_ACT_RELU));
+    nn_model_add(m, nn_dense(10, NN_ACT_SOFTMAX));
+    if (nn_model_compile(m, &adam, NN_LOSS_SCCE) != NN_OK) {
+        fprintf(stderr, BENCH_PROG ": building the model: %s\n", m ? nn_model_error(m) : "out of memory");
+        nn_model_free(m);
+        return NULL;
+    }
+    return m;
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -20,26 +20,6 @@
 #define MAX_RUNS BENCH_MAX_EPOCHS
 #define BATCH 32
 
-static nn_model *cnn(uint32_t seed)
-{
-    int in_shape[3] = {28, 28, 1};
-    nn_model *m = nn_model_create(3, in_shape, seed);
-    nn_optimizer adam = nn_adam(1e-3f);
-    nn_model_add(m, nn_conv2d(32, 3, 3, 1, NN_PAD_VALID, NN_ACT_RELU)); /* a NULL m fails at compile */
-    nn_model_add(m, nn_maxpool2d(2, 2, NN_PAD_VALID));
-    nn_model_add(m, nn_conv2d(64, 3, 3, 1, NN_PAD_VALID, NN_ACT_RELU));
-    nn_model_add(m, nn_maxpool2d(2, 2, NN_PAD_VALID));
-    nn_model_add(m, nn_flatten());
-    nn_model_add(m, nn_dense(128, NN_ACT_RELU));
-    nn_model_add(m, nn_dense(10, NN_ACT_SOFTMAX));
-    if (nn_model_compile(m, &adam, NN_LOSS_SCCE) != NN_OK) {
-        fprintf(stderr, "bench_cnn: building the model: %s\n", m ? nn_model_error(m) : "out of memory");
-        nn_model_free(m);
-        return NULL;
-    }
-    return m;
-}
-
 int main(int argc, char **argv)
 {
     const char *dir = NULL;
@@ -61,25 +41,20 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    int rc = 1, n = 0, n_lab = 0, n_test = 0, n_tlab = 0;
+    int rc = 1;
     int limit = epochs > 0 ? 0 : (batches > warmup ? batches : warmup) * BATCH;
     nn_model *m = NULL;
-    float *x = load_idx(dir, "train-images-idx3-ubyte", 784, limit, 1.0f / 255, &n);
-    float *y = x ? load_idx(dir, "train-labels-idx1-ubyte", 1, limit, 1.0f, &n_lab) : NULL;
-    float *xt = y && epochs ? load_idx(dir, "t10k-images-idx3-ubyte", 784, 0, 1.0f / 255, &n_test) : NULL;
-    float *yt = xt ? load_idx(dir, "t10k-labels-idx1-ubyte", 1, 0, 1.0f, &n_tlab) : NULL;
-    if (!y || (epochs && !yt)) goto done;
-    if (n != n_lab || n_test != n_tlab) {
-        fprintf(stderr, "bench_cnn: images and labels differ in count in %s\n", dir);
-        goto done;
-    }
+    fmnist d;
+    if (!load_fmnist(dir, limit, epochs > 0, &d)) goto done;
+    const float *x = d.x, *y = d.y, *xt = d.xt, *yt = d.yt;
+    int n = d.n, n_test = d.n_test;
 
     /* speed: warm-up (caches, page faults), then the timed runs on the same model */
     nn_fit_opts fo = nn_fit_defaults();
     fo.batch_size = BATCH;
     double cpu[MAX_RUNS], wall[MAX_RUNS];
     int n_run = batches * BATCH < n ? batches * BATCH : n, n_warm = warmup * BATCH < n ? warmup * BATCH : n;
-    if (!(m = cnn(seed))) goto done;
+    if (!(m = fmnist_cnn(seed))) goto done;
     if (n_warm > 0 && nn_model_fit(m, x, y, n_warm, &fo, NULL, NULL) != NN_OK) {
         fprintf(stderr, "bench_cnn: warm-up: %s\n", nn_model_error(m));
         goto done;
@@ -91,7 +66,7 @@ int main(int argc, char **argv)
     /* accuracy: a fresh model, whole epochs */
     epoch_log lg = {.x_test = xt, .y_test = yt, .n_test = n_test, .n_train = n};
     if (epochs > 0) {
-        if (!(m = cnn(seed))) goto done;
+        if (!(m = fmnist_cnn(seed))) goto done;
         fo.epochs = epochs;
         lg.mark = now();
         if (nn_model_fit(m, x, y, n, &fo, on_epoch, &lg) != NN_OK || lg.done != epochs) {
@@ -111,6 +86,6 @@ int main(int argc, char **argv)
     rc = 0;
 done:
     nn_model_free(m);
-    free(x); free(y); free(xt); free(yt);
+    fmnist_free(&d);
     return rc;
 }

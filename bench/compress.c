@@ -18,26 +18,6 @@
 
 #define BATCH 32
 
-static nn_model *cnn(uint32_t seed)
-{
-    int in_shape[3] = {28, 28, 1};
-    nn_model *m = nn_model_create(3, in_shape, seed);
-    nn_optimizer adam = nn_adam(1e-3f);
-    nn_model_add(m, nn_conv2d(32, 3, 3, 1, NN_PAD_VALID, NN_ACT_RELU));
-    nn_model_add(m, nn_maxpool2d(2, 2, NN_PAD_VALID));
-    nn_model_add(m, nn_conv2d(64, 3, 3, 1, NN_PAD_VALID, NN_ACT_RELU));
-    nn_model_add(m, nn_maxpool2d(2, 2, NN_PAD_VALID));
-    nn_model_add(m, nn_flatten());
-    nn_model_add(m, nn_dense(128, NN_ACT_RELU));
-    nn_model_add(m, nn_dense(10, NN_ACT_SOFTMAX));
-    if (nn_model_compile(m, &adam, NN_LOSS_SCCE) != NN_OK) {
-        fprintf(stderr, BENCH_PROG ": building the model: %s\n", m ? nn_model_error(m) : "out of memory");
-        nn_model_free(m);
-        return NULL;
-    }
-    return m;
-}
-
 static double accuracy(nn_model *m, const float *x, const float *y, int n)
 {
     nn_metrics mt;
@@ -90,19 +70,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_compress --data DIR [--epochs 1..50] [--prune-epochs 1..50] [--seed N] [--limit N]\n");
         return 1;
     }
-    int rc = 1, n = 0, n_lab = 0, n_test = 0, n_tlab = 0;
+    int rc = 1;
     nn_model *m = NULL;
-    float *x = load_idx(dir, "train-images-idx3-ubyte", 784, limit, 1.0f / 255, &n);
-    float *y = x ? load_idx(dir, "train-labels-idx1-ubyte", 1, limit, 1.0f, &n_lab) : NULL;
-    float *xt = y ? load_idx(dir, "t10k-images-idx3-ubyte", 784, 0, 1.0f / 255, &n_test) : NULL;
-    float *yt = xt ? load_idx(dir, "t10k-labels-idx1-ubyte", 1, 0, 1.0f, &n_tlab) : NULL;
-    if (!yt || n != n_lab || n_test != n_tlab) goto done;
+    fmnist d;
+    if (!load_fmnist(dir, limit, 1, &d)) goto done;
+    const float *x = d.x, *y = d.y, *xt = d.xt, *yt = d.yt;
+    int n = d.n, n_test = d.n_test;
 
     nn_fit_opts fo = nn_fit_defaults();
     fo.batch_size = BATCH;
     fo.epochs = epochs;
     stamp t0 = now();
-    if (!(m = cnn(seed)) || nn_model_fit(m, x, y, n, &fo, NULL, NULL) != NN_OK) {
+    if (!(m = fmnist_cnn(seed)) || nn_model_fit(m, x, y, n, &fo, NULL, NULL) != NN_OK) {
         fprintf(stderr, BENCH_PROG ": training: %s\n", m ? nn_model_error(m) : "no model");
         goto done;
     }
@@ -172,6 +151,6 @@ int main(int argc, char **argv)
     rc = 0;
 done:
     nn_model_free(m);
-    free(x); free(y); free(xt); free(yt);
+    fmnist_free(&d);
     return rc;
 }

@@ -151,6 +151,95 @@ typedef struct {
     const char *what; /* "" for the square sizes */
 } bench_case;
 
+/* ---- few rows of C (batch-1 inference): nn_gemm, which routes them to nn_gemv, against its
+ * blocked path alone (nn_gemm_blocked, what nn_gemm ran before the route), timed interleaved. A
+ * case is up to three products in a row: a network's dense layers at batch 1. Cases marked
+ * per_row run nn_gemv once per row of C instead of nn_gemm: the measurements behind nn_gemm's
+ * row threshold (GEMV_M in core/gemm.c), on both sides of it. */
+typedef struct {
+    const char *what;
+    int n_ops;
+    bench_case ops[3];
+    int per_row;
+} rows_case;
+
+typedef void (*gemm_fn)(int, int, int, int, int, const float *, int, const float *, int, float,
+                        float *, int);
+
+typedef struct {
+    const rows_case *c;
+    gemm_fn gemm;
+    float *a[3], *b[3], *y[3];
+} rows_ctx;
+
+/* nn_gemv once per row of C, in nn_gemm's argument order (op(A) = A only) */
+static void gemv_rows(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
+                      int ldb, float beta, float *C, int ldc)
+{
+    (void)ta;
+    for (int i = 0; i < M; i++) nn_gemv(tb, N, K, A + (long)i * lda, B, ldb, beta, C + (long)i * ldc);
+}
+
+static void run_rows(void *p)
+{
+    rows_ctx *x = p;
+    for (int i = 0; i < x->c->n_ops; i++) {
+        const bench_case *o = &x->c->ops[i];
+        int ta = o->shape[0] == 'T', tb = o->shape[1] == 'T';
+        x->gemm(ta, tb, o->m, o->n, o->k, x->a[i], ta ? o->m : o->k, x->b[i], tb ? o->k : o->n,
+                ta ? 1.0f : 0.0f, x->y[i], o->n);
+    }
+}
+
+/* GFLOPS of nn_gemm on a case, and (*old) of nn_gemm_blocked on it */
+static double rows_gflops(const rows_case *c, double *old)
+{
+    rows_ctx x = {c, c->per_row ? gemv_rows : nn_gemm, {0}, {0}, {0}}, xo;
+    double flops = 0;
+    for (int i = 0; i < c->n_ops; i++) {
+        const bench_case *o = &c->ops[i];
+        size_t na = (size_t)o->m * o->k, nb = (size_t)o->k * o->n;
+        x.a[i] = malloc(sizeof(float) * na);
+        x.b[i] = malloc(sizeof(float) * nb);
+        x.y[i] = calloc((size_t)o->m * o->n, sizeof(float));
+        if (!x.a[i] || !x.b[i] || !x.y[i]) {
+            fprintf(stderr, "bench_gemm: out of memory\n");
+            exit(1);
+        }
+        for (size_t j = 0; j < na; j++) x.a[i][j] = 1e-3f * (float)(j % 13) - 6e-3f;
+        for (size_t j = 0; j < nb; j++) x.b[i][j] = 1e-3f * (float)(j % 11) - 5e-3f;
+        flops += 2.0 * o->m * o->n * o->k;
+    }
+    xo = x;
+    xo.gemm = nn_gemm_blocked;
+    double s, so;
+    paired_medians(run_rows, &x, run_rows, &xo, &s, &so);
+    for (int i = 0; i < c->n_ops; i++) { free(x.a[i]); free(x.b[i]); free(x.y[i]); }
+    *old = flops / so * 1e-9;
+    return flops / s * 1e-9;
+}
+
+static const rows_case rows_cases[] = {
+    {"mlp 784-512-256-10, batch 1: forward", 3,
+     {{"NN", 1, 512, 784, ""}, {"NN", 1, 256, 512, ""}, {"NN", 1, 10, 256, ""}}},
+    {"mlp 784-512-256-10, batch 1: dx of every layer", 3,
+     {{"NT", 1, 256, 10, ""}, {"NT", 1, 512, 256, ""}, {"NT", 1, 784, 512, ""}}},
+    {"mlp 784-512-256-10, batch 1: dW of every layer", 3,
+     {{"TN", 784, 512, 1, ""}, {"TN", 512, 256, 1, ""}, {"TN", 256, 10, 1, ""}}},
+    {"digit CNN (shipped) dense 256-10, batch 1: forward", 1, {{"NN", 1, 10, 256, ""}}},
+    {"digit CNN (cnn preset) dense 1600-128-10, batch 1: forward", 2,
+     {{"NN", 1, 128, 1600, ""}, {"NN", 1, 10, 128, ""}}},
+    {"dense 784-512, 2 rows, a GEMV per row", 1, {{"NN", 2, 512, 784, ""}}, 1},
+    {"dense 1600-128, 2 rows, a GEMV per row", 1, {{"NN", 2, 128, 1600, ""}}, 1},
+    {"dense 784-512, 3 rows, a GEMV per row", 1, {{"NN", 3, 512, 784, ""}}, 1},
+    {"dense 128-10 dx, 2 rows, a GEMV per row", 1, {{"NT", 2, 128, 10, ""}}, 1},
+    {"dense 1600-128 dx, 2 rows, a GEMV per row", 1, {{"NT", 2, 1600, 128, ""}}, 1},
+    {"dense 784-512 dx, 3 rows, a GEMV per row", 1, {{"NT", 3, 784, 512, ""}}, 1},
+    {"dense 1600-128 dx, 3 rows, a GEMV per row", 1, {{"NT", 3, 1600, 128, ""}}, 1},
+    {"dense 1600-128 dx, 4 rows, a GEMV per row", 1, {{"NT", 4, 1600, 128, ""}}, 1},
+};
+#define N_ROWS_CASES ((int)(sizeof rows_cases / sizeof rows_cases[0]))
+
 int main(int argc, char **argv)
 {
     int json = 0;
@@ -191,6 +280,11 @@ int main(int argc, char **argv)
                                 &ceil_at[i]);
         if (!json) fprintf(stderr, ".");
     }
+    double rows_new[N_ROWS_CASES], rows_old[N_ROWS_CASES];
+    for (int i = 0; i < N_ROWS_CASES; i++) {
+        rows_new[i] = rows_gflops(&rows_cases[i], &rows_old[i]);
+        if (!json) fprintf(stderr, ".");
+    }
     if (!json) fprintf(stderr, "\n");
     double sorted[64];
     memcpy(sorted, ceil_at, sizeof(double) * nc);
@@ -202,6 +296,15 @@ int main(int argc, char **argv)
             printf("%s{\"shape\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,\"gflops\":%.2f,\"ratio\":%.3f,"
                    "\"ceiling_gflops\":%.2f}", i ? "," : "", cases[i].shape, cases[i].m, cases[i].n,
                    cases[i].k, gflops[i], gflops[i] / ceil_at[i], ceil_at[i]);
+        printf("],\"few_rows\":[");
+        for (int i = 0; i < N_ROWS_CASES; i++) {
+            const rows_case *c = &rows_cases[i];
+            printf("%s{\"what\":\"%s\",\"products\":\"", i ? "," : "", c->what);
+            for (int j = 0; j < c->n_ops; j++)
+                printf("%s%s %dx%dx%d", j ? " + " : "", c->ops[j].shape, c->ops[j].m, c->ops[j].n, c->ops[j].k);
+            printf("\",\"gflops\":%.2f,\"blocked_gflops\":%.2f,\"speedup\":%.2f}", rows_new[i],
+                   rows_old[i], rows_new[i] / rows_old[i]);
+        }
         printf("]}\n");
     } else {
         printf("target %s, tile %dx%d: micro-kernel ceiling %.1f GFLOPS\n\n"
@@ -210,6 +313,10 @@ int main(int argc, char **argv)
             printf("%-5s %5d %5d %5d %8.1f %8.1f %6.0f%%  %s\n", cases[i].shape, cases[i].m,
                    cases[i].n, cases[i].k, gflops[i], ceil_at[i], 100.0 * gflops[i] / ceil_at[i],
                    cases[i].what);
+        printf("\nfew rows (batch 1): nn_gemm (or a GEMV per row) against its blocked path alone, GFLOPS\n");
+        for (int i = 0; i < N_ROWS_CASES; i++)
+            printf("%8.1f %8.1f %6.2fx  %s\n", rows_new[i], rows_old[i], rows_new[i] / rows_old[i],
+                   rows_cases[i].what);
     }
     return 0;
 }

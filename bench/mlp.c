@@ -47,17 +47,12 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    int rc = 1, n = 0, n_lab = 0, n_test = 0, n_tlab = 0;
+    int rc = 1;
     nn_model *m = NULL;
-    float *x = load_idx(dir, "train-images-idx3-ubyte", 784, limit, 1.0f / 255, &n);
-    float *y = x ? load_idx(dir, "train-labels-idx1-ubyte", 1, limit, 1.0f, &n_lab) : NULL;
-    float *xt = y ? load_idx(dir, "t10k-images-idx3-ubyte", 784, 0, 1.0f / 255, &n_test) : NULL;
-    float *yt = xt ? load_idx(dir, "t10k-labels-idx1-ubyte", 1, 0, 1.0f, &n_tlab) : NULL;
-    if (!yt) goto done;
-    if (n != n_lab || n_test != n_tlab) {
-        fprintf(stderr, "bench_mlp: images and labels differ in count in %s\n", dir);
-        goto done;
-    }
+    fmnist d;
+    if (!load_fmnist(dir, limit, 1, &d)) goto done;
+    const float *x = d.x, *y = d.y, *xt = d.xt, *yt = d.yt;
+    int n = d.n, n_test = d.n_test;
 
     nn_fit_opts fo = nn_fit_defaults();
     fo.batch_size = 32;
@@ -87,6 +82,6 @@ int main(int argc, char **argv)
     rc = 0;
 done:
     nn_model_free(m);
-    free(x); free(y); free(xt); free(yt);
+    fmnist_free(&d);
     return rc;
 }

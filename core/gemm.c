@@ -27,6 +27,17 @@ void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const
     nn_gemm_ref(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
 }
 
+void nn_gemm_blocked(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
+                     int ldb, float beta, float *C, int ldc)
+{
+    nn_gemm_ref(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+}
+
+void nn_gemv(int tb, int N, int K, const float *x, const float *B, int ldb, float beta, float *y)
+{
+    nn_gemv_ref(tb, N, K, x, B, ldb, beta, y);
+}
+
 void nn_gemm_tile_shape(int *mr, int *nr)
 {
     *mr = 4;
@@ -219,20 +230,136 @@ static int small_gemm(int ta, int tb, int M, int N, int K, const float *A, int l
     return 0;
 }
 
-void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
-             int ldb, float beta, float *C, int ldc)
+/* ---- few rows of C (batch-1 inference): a GEMV per row ----
+ * The blocked path below computes at least MR/2 rows of a tile whatever M is, and packs the
+ * ragged sliver of A for every block: with one row most of its work is padding (2.3 GFLOPS for
+ * a 1600 x 128 dense layer natively, against 24 for a dot per output). A GEMV streams B once,
+ * contiguously, and that stream is what bounds it. */
+
+/* y += x[0..7] B[0..7, :]: eight rows of B per pass over y, so y is loaded and stored once per
+ * eight rows, in two chains of four. In wasm this ran about 35% faster than four rows per pass
+ * and than strips of y held in registers over all of K; natively all three ran alike. */
+static void gemv_n8(int N, const float *x, const float *B, long ldb, float *y)
 {
-    if (M <= 0 || N <= 0) return;
+    const float *b0 = B, *b1 = B + ldb, *b2 = B + 2 * ldb, *b3 = B + 3 * ldb;
+    const float *b4 = B + 4 * ldb, *b5 = B + 5 * ldb, *b6 = B + 6 * ldb, *b7 = B + 7 * ldb;
+    vf x0 = VSPLATP(x), x1 = VSPLATP(x + 1), x2 = VSPLATP(x + 2), x3 = VSPLATP(x + 3);
+    vf x4 = VSPLATP(x + 4), x5 = VSPLATP(x + 5), x6 = VSPLATP(x + 6), x7 = VSPLATP(x + 7);
+    int j = 0;
+    for (; j + VW <= N; j += VW) {
+        vf s = VFMA(x0, VLOAD(b0 + j), VLOAD(y + j)), t = VMUL(x4, VLOAD(b4 + j));
+        s = VFMA(x1, VLOAD(b1 + j), s);
+        t = VFMA(x5, VLOAD(b5 + j), t);
+        s = VFMA(x2, VLOAD(b2 + j), s);
+        t = VFMA(x6, VLOAD(b6 + j), t);
+        s = VFMA(x3, VLOAD(b3 + j), s);
+        t = VFMA(x7, VLOAD(b7 + j), t);
+        VSTORE(y + j, VADD(s, t));
+    }
+    for (; j < N; j++)
+        y[j] += (x[0] * b0[j] + x[1] * b1[j] + x[2] * b2[j] + x[3] * b3[j]) +
+                (x[4] * b4[j] + x[5] * b5[j] + x[6] * b6[j] + x[7] * b7[j]);
+}
+
+/* y (+)= x B^T: four rows of B share each vector of x, and one VSUM4 adds up their four sums
+ * (four VSUMs made short dots, K = 10, twice as slow in wasm); a dot per leftover row */
+static void gemv_t(int N, int K, const float *x, const float *B, long ldb, int acc, float *y)
+{
+    int j = 0;
+    for (; j + 4 <= N; j += 4) {
+        const float *b0 = B + j * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+        vf s0 = VZERO(), s1 = VZERO(), s2 = VZERO(), s3 = VZERO();
+        int k = 0;
+        for (; k + VW <= K; k += VW) {
+            vf xv = VLOAD(x + k);
+            s0 = VFMA(xv, VLOAD(b0 + k), s0);
+            s1 = VFMA(xv, VLOAD(b1 + k), s1);
+            s2 = VFMA(xv, VLOAD(b2 + k), s2);
+            s3 = VFMA(xv, VLOAD(b3 + k), s3);
+        }
+        float t[4];
+        VSUM4(s0, s1, s2, s3, t);
+        float t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3];
+        for (; k < K; k++) {
+            t0 += x[k] * b0[k];
+            t1 += x[k] * b1[k];
+            t2 += x[k] * b2[k];
+            t3 += x[k] * b3[k];
+        }
+        if (acc) t0 += y[j], t1 += y[j + 1], t2 += y[j + 2], t3 += y[j + 3];
+        y[j] = t0, y[j + 1] = t1, y[j + 2] = t2, y[j + 3] = t3;
+    }
+    for (; j < N; j++) {
+        float t = nn_dot(x, B + j * ldb, K);
+        y[j] = acc ? y[j] + t : t;
+    }
+}
+
+void nn_gemv(int tb, int N, int K, const float *x, const float *B, int ldb, float beta, float *y)
+{
+    if (N <= 0) return;
+    if (tb) {
+        if (K <= 0 && beta == 0.0f) memset(y, 0, (size_t)N * sizeof(float));
+        if (K > 0) gemv_t(N, K, x, B, ldb, beta != 0.0f, y);
+        return;
+    }
+    if (beta == 0.0f) memset(y, 0, (size_t)N * sizeof(float));
+    int k = 0;
+    for (; k + 8 <= K; k += 8) gemv_n8(N, x + k, B + (long)k * ldb, ldb, y);
+    for (; k < K; k++) nn_axpy(N, x[k], B + (long)k * ldb, y);
+}
+
+/* Up to how many rows of C nn_gemm computes a GEMV per row (bench/gemm.c, its few-rows cases;
+ * a GEMV per row reads B once per row). One row gains everywhere. dz W^T: 3 rows still gained
+ * 1.2-1.7x natively and in wasm, 4 were uneven (0.7-1.2x with 1600 x 128 weights). x W: 2 rows
+ * gained 1.5-1.8x natively and 3 nothing (the blocked path's tiles fill up); in wasm 2 rows lost
+ * as often as they gained (0.8-0.9x with 1600 x 128 weights, 1.0-1.1x with 784 x 512). */
+#if defined(__wasm_simd128__)
+#define GEMV_M(tb) ((tb) ? 3 : 1)
+#else
+#define GEMV_M(tb) ((tb) ? 3 : 2)
+#endif
+
+static void blocked(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
+                    int ldb, float beta, float *C, int ldc);
+
+/* 1 (done) when the product is empty: M or N is 0, or K is and C = beta C */
+static int empty_gemm(int M, int N, int K, float beta, float *C, int ldc)
+{
+    if (M <= 0 || N <= 0) return 1;
     if (K <= 0) { /* an empty sum: C = beta C */
         if (beta == 0.0f)
             for (int i = 0; i < M; i++) memset(C + (long)i * ldc, 0, (size_t)N * sizeof(float));
+        return 1;
+    }
+    return 0;
+}
+
+void nn_gemm_blocked(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
+                     int ldb, float beta, float *C, int ldc)
+{
+    if (!empty_gemm(M, N, K, beta, C, ldc)) blocked(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+}
+
+void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
+             int ldb, float beta, float *C, int ldc)
+{
+    if (empty_gemm(M, N, K, beta, C, ldc)) return;
+    if (small_gemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc)) return;
+    if (M <= GEMV_M(tb) && !ta) { /* rows of A are op(A)'s, contiguous */
+        for (int i = 0; i < M; i++) nn_gemv(tb, N, K, A + (long)i * lda, B, ldb, beta, C + (long)i * ldc);
         return;
     }
-    if (small_gemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc)) return;
     if (N <= 2 && (long)M * K <= 4096) { /* one or two columns (a regression head): a tile */
         nn_gemm_ref(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc); /* would be mostly padding */
         return;
     }
+    blocked(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+}
+
+static void blocked(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
+                    int ldb, float beta, float *C, int ldc)
+{
     /* op(A)[i][k] = A[i*a_vs + k*a_ks], op(B)[k][j] = B[k*b_ks + j*b_vs] */
     long a_ks = ta ? lda : 1, a_vs = ta ? 1 : lda;
     long b_ks = tb ? 1 : ldb, b_vs = tb ? ldb : 1;

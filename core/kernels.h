@@ -14,6 +14,15 @@ void nn_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda, const
              int ldb, float beta, float *C, int ldc);
 void nn_gemm_ref(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
                  int ldb, float beta, float *C, int ldc);
+/* nn_gemm's packed, blocked path alone, without its routes for small shapes (small dense layers,
+ * few rows, one or two columns): bench/gemm.c times the routes against it. */
+void nn_gemm_blocked(int ta, int tb, int M, int N, int K, const float *A, int lda, const float *B,
+                     int ldb, float beta, float *C, int ldc);
+/* y[N] = x[K] op(B) + beta*y, one row (batch-1 inference); nn_gemm routes rows of few-row products
+ * here. tb = 0: B is [K, N] (y = x W, an axpy per row of B, vectors along y); tb = 1: B is [N, K]
+ * (dx = dz W^T, a dot per row of B). ldb is B's row stride; beta is 0 or 1. */
+void nn_gemv(int tb, int N, int K, const float *x, const float *B, int ldb, float beta, float *y);
+void nn_gemv_ref(int tb, int N, int K, const float *x, const float *B, int ldb, float beta, float *y);
 /* The register tile of nn_gemm's micro-kernel: *mr rows x *nr columns of C. */
 void nn_gemm_tile_shape(int *mr, int *nr);
 /* The micro-kernel alone (bench/gemm.c measures its ceiling): C[mr x nr] (row stride ldc) +=

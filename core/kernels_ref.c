@@ -18,6 +18,11 @@ void nn_gemm_ref(int ta, int tb, int M, int N, int K, const float *A, int lda, c
         }
 }
 
+void nn_gemv_ref(int tb, int N, int K, const float *x, const float *B, int ldb, float beta, float *y)
+{
+    nn_gemm_ref(0, tb, 1, N, K, x, K, B, ldb, beta, y, N);
+}
+
 float nn_dot_ref(const float *a, const float *b, int n)
 {
     float s = 0.0f;

@@ -2,7 +2,8 @@
  *
  * A target defines: vf (a vector of VW floats), VZERO, VLOAD, VSTORE, VSPLAT, VSPLATP(p) (splat
  * of *p, one load), VADD, VSUB, VMUL, VDIV, VSQRT, VFMA(a,b,c) = a*b + c, VMAX,
- * VGT0MASK(y,d) = y > 0 ? d : 0, VSUM (horizontal sum), NN_SIMD_NAME, and for the GEMM's
+ * VGT0MASK(y,d) = y > 0 ? d : 0, VSUM (horizontal sum), VSUM4(a, b, c, d, out) (out[0..3] = the
+ * horizontal sums of a, b, c, d, in one vector store), NN_SIMD_NAME, and for the GEMM's
  * packing the 128-bit transpose
  * TRANSPOSE4(src, lds, dst, ldd): dst[c*ldd + r] = src[r*lds + c] for r, c < 4.
  * Without a target (or with -DNN_NO_SIMD) VW is undefined and the kernels written over these
@@ -34,6 +35,13 @@ static inline float VSUM(vf v)
 {
     return (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) +
            (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
+}
+/* pairs of lanes added across a and b, then across the two halves: four sums, no lane extracts */
+static inline void VSUM4(vf a, vf b, vf c, vf d, float *out)
+{
+    vf ab = wasm_f32x4_add(wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), wasm_i32x4_shuffle(a, b, 2, 6, 3, 7));
+    vf cd = wasm_f32x4_add(wasm_i32x4_shuffle(c, d, 0, 4, 1, 5), wasm_i32x4_shuffle(c, d, 2, 6, 3, 7));
+    wasm_v128_store(out, wasm_f32x4_add(wasm_i64x2_shuffle(ab, cd, 0, 2), wasm_i64x2_shuffle(ab, cd, 1, 3)));
 }
 #define TRANSPOSE4(src, lds, dst, ldd)                                                        \
     do {                                                                                       \
@@ -100,6 +108,18 @@ static inline float VSUM(vf v)
 #endif
 
 #if defined(VW) && !defined(__wasm_simd128__) /* x86: SSE's 4x4 transpose serves AVX2 too */
+static inline void nn_vsum4_128(__m128 a, __m128 b, __m128 c, __m128 d, float *out)
+{
+    __m128 ab = _mm_add_ps(_mm_unpacklo_ps(a, b), _mm_unpackhi_ps(a, b));
+    __m128 cd = _mm_add_ps(_mm_unpacklo_ps(c, d), _mm_unpackhi_ps(c, d));
+    _mm_storeu_ps(out, _mm_add_ps(_mm_movelh_ps(ab, cd), _mm_movehl_ps(cd, ab)));
+}
+#if VW == 8
+#define NN_HALVES_(v) _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1))
+#define VSUM4(a, b, c, d, out) nn_vsum4_128(NN_HALVES_(a), NN_HALVES_(b), NN_HALVES_(c), NN_HALVES_(d), out)
+#else
+#define VSUM4(a, b, c, d, out) nn_vsum4_128(a, b, c, d, out)
+#endif
 #define TRANSPOSE4(src, lds, dst, ldd)                                                        \
     do {                                                                                       \
         __m128 r0_ = _mm_loadu_ps(src), r1_ = _mm_loadu_ps((src) + (lds));                     \

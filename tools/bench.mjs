@@ -515,6 +515,12 @@ function report({ date, machine: info, systems: r, targets, text_targets: tt }, 
     const rows = gemmRows(r).map((x) => [x.shape, x.m, x.n, x.k, cell(x.native), cell(x.wasm)]);
     if (rows.length) section(title, ['shape', 'm', 'n', 'k', 'native', 'wasm'], rows);
     else out.push(title, '');
+    // bench/gemm.c's few-rows cases: nn_gemm (its GEMV route) against its blocked path, same run
+    const few = new Map();
+    for (const t of ['native', 'wasm']) for (const x of (ok(g(t)) && g(t).few_rows) || []) few.set(x.what, { ...few.get(x.what), what: x.what, products: x.products, [t]: x });
+    const fewCell = (x) => (x ? `${fmt(x.gflops, 1)} / ${fmt(x.blocked_gflops, 1)} (${fmt(x.speedup, 2)}x)` : '-');
+    if (few.size) section('GEMM with few rows of C (batch-1 dense layers): GFLOPS of nn_gemm (or of a GEMV per row where the case says so) / of its blocked path alone, timed interleaved',
+      ['case', 'products (m x n x k)', 'native', 'wasm'], [...few.values()].map((x) => [x.what, x.products, fewCell(x.native), fewCell(x.wasm)]));
   }
 
   if (asked('cnn').length) {

@@ -4,9 +4,9 @@
 // that were trainable when the outer model was compiled (Keras's rule: the GAN recipe's frozen
 // discriminator). Plain layers around the models become models of their own inside it.
 import { C, malloc, free, withAlloc, copyF32In, copyArrayIn, cstr, heapF32, heapI32, withErrorBuffer, now, yieldNow } from './core.js';
-import { checkKeys, show, toRows, sampleWeights } from './convert.js';
+import { checkKeys, show, toRows } from './convert.js';
 import { readMetrics, compileInto } from './model.js';
-import { fitOptions, printEpoch, FIT_KEYS } from './train.js'; // model.js imports this module too: used at call time only
+import { fitOptions, printEpoch, FIT_KEYS, trainBatch } from './train.js'; // model.js imports this module too: used at call time only
 
 const finalizer = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry((ptr) => { try { C()._nn_chain_free(ptr); } catch { /* module gone */ } })
@@ -127,31 +127,13 @@ export class ModelChain {
   trainOnBatch(x, y, sampleWeight) {
     const c = this._c('trainOnBatch');
     if (!this._compiled) throw new Error('nnplay: trainOnBatch: compile the model first');
-    const { values, n, dtype } = this._first._inputs(x);
-    const yv = this._labels(y, n);
-    const wv = sampleWeight == null ? null : sampleWeights(sampleWeight, n);
+    const batch = this._first._inputs(x);
     const core = C();
-    const px = copyArrayIn(values, 'batch inputs');
-    let py = 0;
-    let pw = 0;
-    let mt = 0;
-    try {
-      py = copyF32In(yv, 'batch labels');
-      if (wv) pw = copyF32In(wv, 'sample weights');
-      const metrics = this._compiled.listed;
-      if (metrics.length && !(mt = core._nnw_chain_metrics_new(c, this._last._m()))) throw new Error('nnplay: out of memory for metrics');
-      const loss = withAlloc(4, 'loss', (pl) => {
-        const st = core._nn_chain_train_batch_weighted(c, px, dtype, py, pw, n, pl, mt);
-        if (st !== 0) throw this._error(st, 'trainOnBatch');
-        return heapF32()[pl >> 2];
-      });
-      if (!mt) return loss;
-      const logs = readMetrics(mt, metrics);
-      return [loss, ...metrics.map(({ name }) => logs[name])];
-    } finally {
-      free(px); free(py); if (pw) free(pw);
-      if (mt) core._nnw_metrics_free(mt);
-    }
+    return trainBatch(batch, this._labels(y, batch.n), sampleWeight, this._compiled.listed, {
+      newMetrics: () => core._nnw_chain_metrics_new(c, this._last._m()),
+      step: (...a) => core._nn_chain_train_batch_weighted(c, ...a),
+      onError: (st) => this._error(st, 'trainOnBatch'),
+    });
   }
 
   /** Outputs of the last model for x run through every model (inference). */

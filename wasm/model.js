@@ -2,10 +2,10 @@
 // configs, weights and summaries come from the core's table through generic calls.
 import { C, malloc, free, withAlloc, withCString, copyF32In, copyArrayIn, copyBytesIn, cstr, takeJSON, takeBytes, withErrorBuffer,
   heapF32, heapF64, heapI32, heapU8, isLoaded } from './core.js';
-import { flatten, toRows, checkFinite, checkKeys, show, seedOf, idType, sampleWeights } from './convert.js';
+import { flatten, toRows, checkFinite, checkKeys, show, seedOf, idType } from './convert.js';
 import { encodeOptions, decodeOptions } from './encode.js';
 import { specBytes, decodeLayerSpec, layerType, names, idOf, hasOption } from './layers.js';
-import { toOptimizer, fit } from './train.js';
+import { toOptimizer, fit, trainBatch } from './train.js';
 import { toTfjs, saveTfjs } from './tfjs.js';
 import { toONNX, saveONNX } from './onnx.js';
 import { ModelChain } from './chain.js';
@@ -404,31 +404,13 @@ export class Sequential {
   trainOnBatch(x, y, sampleWeight) {
     this._needCompiled('trainOnBatch');
     this._notBusy('trainOnBatch');
-    const { values, n, dtype } = this._inputs(x);
-    const yv = this._labels(y, n, 'y');
-    const wv = sampleWeight == null ? null : sampleWeights(sampleWeight, n);
+    const batch = this._inputs(x);
     const c = C();
-    const px = copyArrayIn(values, 'batch inputs');
-    let py = 0;
-    let pw = 0;
-    let mt = 0;
-    try {
-      py = copyF32In(yv, 'batch labels');
-      if (wv) pw = copyF32In(wv, 'sample weights');
-      const metrics = this._compiled.listed;
-      if (metrics.length && !(mt = c._nnw_metrics_new(this._ptr))) throw new Error('nnplay: out of memory for metrics');
-      const loss = withAlloc(4, 'loss', (pl) => {
-        const st = c._nn_model_train_batch_weighted(this._ptr, px, dtype, py, pw, n, pl, mt);
-        if (st !== 0) throw this._error(st, 'trainOnBatch');
-        return heapF32()[pl >> 2];
-      });
-      if (!mt) return loss;
-      const logs = this._readMetrics(mt);
-      return [loss, ...metrics.map(({ name }) => logs[name])];
-    } finally {
-      free(px); free(py); if (pw) free(pw);
-      if (mt) c._nnw_metrics_free(mt);
-    }
+    return trainBatch(batch, this._labels(y, batch.n, 'y'), sampleWeight, this._compiled.listed, {
+      newMetrics: () => c._nnw_metrics_new(this._ptr),
+      step: (...a) => c._nn_model_train_batch_weighted(this._ptr, ...a),
+      onError: (st) => this._error(st, 'trainOnBatch'),
+    });
   }
 
   /** Train (see train.js): @returns {Promise<{epoch: number[], history: Object<string, number[]>}>} */

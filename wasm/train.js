@@ -1,8 +1,9 @@
 // train.js - optimizers and regularizers (TF.js's factories and defaults), and fit: the data is
 // copied into wasm once, batches run in C in chunks of about `yieldEvery` ms, and the event loop
 // runs between them (callbacks, rendering).
-import { C, malloc, free, copyArrayIn, heapI32, yieldNow, now } from './core.js';
-import { checkKeys, isCount, show } from './convert.js';
+import { C, malloc, free, withAlloc, copyF32In, copyArrayIn, heapF32, heapI32, yieldNow, now } from './core.js';
+import { checkKeys, isCount, show, sampleWeights } from './convert.js';
+import { readMetrics } from './model.js'; // model.js imports this module too: used at call time only
 
 const optimizer = (name, o) => Object.freeze({ optimizer: name, ...o });
 
@@ -79,6 +80,38 @@ export function fitOptions(args, keys = FIT_KEYS) {
   const perBatch = cbs.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
   return { epochs, batchSize, shuffle, validationSplit, validationData, verbose, initialEpoch, yieldEvery,
     call, perBatch, aug: augmentOptions(args.augment) };
+}
+
+/**
+ * trainOnBatch's step for a model and a chain alike: copies the batch's inputs (as `inputs()` gave
+ * them), labels and sample weights (Keras's sample_weight, one number per sample) into wasm, makes
+ * the metrics accumulator when compile listed metrics, runs `step(px, dtype, py, pw, n, pLoss, mt)`
+ * (a status; `onError(status)` makes its error) and frees it all. Returns the loss, or Keras's
+ * [loss, ...metrics] in compile order (from the batch's forward pass, before the step).
+ */
+export function trainBatch({ values, n, dtype }, yv, sampleWeight, metrics, { newMetrics, step, onError }) {
+  const wv = sampleWeight == null ? null : sampleWeights(sampleWeight, n);
+  const core = C();
+  const px = copyArrayIn(values, 'batch inputs');
+  let py = 0;
+  let pw = 0;
+  let mt = 0;
+  try {
+    py = copyF32In(yv, 'batch labels');
+    if (wv) pw = copyF32In(wv, 'sample weights');
+    if (metrics.length && !(mt = newMetrics())) throw new Error('nnplay: out of memory for metrics');
+    const loss = withAlloc(4, 'loss', (pl) => {
+      const st = step(px, dtype, py, pw, n, pl, mt);
+      if (st !== 0) throw onError(st);
+      return heapF32()[pl >> 2];
+    });
+    if (!mt) return loss;
+    const logs = readMetrics(mt, metrics);
+    return [loss, ...metrics.map(({ name }) => logs[name])];
+  } finally {
+    free(px); free(py); if (pw) free(pw);
+    if (mt) core._nnw_metrics_free(mt);
+  }
 }
 
 /** Model.fit (see model.js): returns { epoch, history, params } as TF.js's History. */

@@ -56,23 +56,36 @@ const KEYS = {
 };
 const FLAGS = new Set(['showTest', 'discretize']);
 
-/** The playground URL for an element's attributes (exported for tests and other hosts). */
-export function playgroundUrl(attrs, base = new URL('./index.html', import.meta.url)) {
-  const get = (n) => (typeof attrs.get === 'function' ? attrs.get(n) : attrs[n]) ?? null;
-  const preset = get('preset');
-  const config = { ...(Object.hasOwn(PRESETS, preset) ? PRESETS[preset] : preset ? { dataset: preset } : {}) };
-  for (const [attr, key] of Object.entries(KEYS)) {
-    const v = get(attr);
+/** An attribute's value from a Map of them (an element's) or a plain object; null when unset. */
+const attrOf = (attrs, n) => (typeof attrs.get === 'function' ? attrs.get(n) : attrs[n]) ?? null;
+
+/**
+ * A page's embed URL: the settings `start`, then every attribute of `keys` (attribute -> the page's
+ * hash key) that is set, white space removed; the hash keys in `flags` are on/off switches, written
+ * 1 for "", "true" or "1" and 0 otherwise. Then embed=1 and the parts to hide, in the hash of
+ * the src attribute's URL (default base).
+ */
+function embedUrl(attrs, base, start, keys, flags) {
+  const config = { ...start };
+  for (const [attr, key] of Object.entries(keys)) {
+    const v = attrOf(attrs, attr);
     if (v == null) continue;
-    config[key] = FLAGS.has(key) ? (v === '' || v === 'true' || v === '1' ? '1' : '0') : v.replace(/\s+/g, '');
+    config[key] = flags.has(key) ? (v === '' || v === 'true' || v === '1' ? '1' : '0') : v.replace(/\s+/g, '');
   }
   const p = new URLSearchParams(config);
   p.set('embed', '1');
-  const hide = (get('hide') || '').split(',').map((s) => s.trim()).filter(Boolean);
+  const hide = (attrOf(attrs, 'hide') || '').split(',').map((s) => s.trim()).filter(Boolean);
   if (hide.length) p.set('hide', hide.join(','));
-  const url = new URL(get('src') || base.href, base);
+  const url = new URL(attrOf(attrs, 'src') || base.href, base);
   url.hash = p.toString();
   return url.href;
+}
+
+/** The playground URL for an element's attributes (exported for tests and other hosts). */
+export function playgroundUrl(attrs, base = new URL('./index.html', import.meta.url)) {
+  const preset = attrOf(attrs, 'preset');
+  const start = Object.hasOwn(PRESETS, preset) ? PRESETS[preset] : preset ? { dataset: preset } : {};
+  return embedUrl(attrs, base, start, KEYS, FLAGS);
 }
 
 export class NNPlayground extends HTMLElement {
@@ -142,23 +155,12 @@ const GAN_KEYS = { target: 'target', noise: 'noise', g: 'g', d: 'd', loss: 'loss
   smooth: 'smooth', 'label-smoothing': 'smooth', drop: 'drop', pack: 'pack', batch: 'batch', 'batch-size': 'batch', seed: 'seed',
   speed: 'speed', slow: 'slow', show: 'show', pts: 'pts' };
 
+const GAN_FLAGS = new Set(['slow']);
+
 /** The GAN lab URL for an element's attributes (exported for tests and other hosts). */
 export function ganUrl(attrs, base = new URL('./gan.html', import.meta.url)) {
-  const get = (n) => (typeof attrs.get === 'function' ? attrs.get(n) : attrs[n]) ?? null;
-  const config = {};
-  if (get('preset')) config.target = get('preset');
-  for (const [attr, key] of Object.entries(GAN_KEYS)) {
-    const v = get(attr);
-    if (v == null) continue;
-    config[key] = key === 'slow' ? (v === '' || v === 'true' || v === '1' ? '1' : '0') : v.replace(/\s+/g, '');
-  }
-  const p = new URLSearchParams(config);
-  p.set('embed', '1');
-  const hide = (get('hide') || '').split(',').map((s) => s.trim()).filter(Boolean);
-  if (hide.length) p.set('hide', hide.join(','));
-  const url = new URL(get('src') || base.href, base);
-  url.hash = p.toString();
-  return url.href;
+  const preset = attrOf(attrs, 'preset');
+  return embedUrl(attrs, base, preset ? { target: preset } : {}, GAN_KEYS, GAN_FLAGS);
 }
 
 export class NNGan extends HTMLElement {

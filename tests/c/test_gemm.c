@@ -13,9 +13,12 @@ static nn_rng rng;
 
 static float uniform(void) { return 2.0f * nn_rng_uniform(&rng) - 1.0f; }
 
+typedef void (*gemm_fn)(int, int, int, int, int, const float *, int, const float *, int, float,
+                        float *, int);
+
 /* One case: op(A) is m x k, op(B) k x n, with pad extra floats at the end of every row of A,
- * B and C. Returns 1 when nn_gemm matches the reference within a tolerance growing with k. */
-static int check_case(int ta, int tb, int m, int n, int k, float beta, int pad)
+ * B and C. Returns 1 when gemm matches the reference within a tolerance growing with k. */
+static int check_with(gemm_fn gemm, int ta, int tb, int m, int n, int k, float beta, int pad)
 {
     int ar = ta ? k : m, ac = ta ? m : k, br = tb ? n : k, bc = tb ? k : n;
     int lda = ac + pad, ldb = bc + pad, ldc = n + pad;
@@ -31,7 +34,7 @@ static int check_case(int ta, int tb, int m, int n, int k, float beta, int pad)
     for (size_t i = 0; i < nc; i++) /* beta 0 must not read C: NaN there must vanish */
         C1[i] = i % ldc < (size_t)n ? (beta != 0.0f ? uniform() : NAN) : 12345.0f;
     memcpy(C2, C1, sizeof(float) * nc);
-    nn_gemm(ta, tb, m, n, k, A, lda, B, ldb, beta, C1, ldc);
+    gemm(ta, tb, m, n, k, A, lda, B, ldb, beta, C1, ldc);
     nn_gemm_ref(ta, tb, m, n, k, A, lda, B, ldb, beta, C2, ldc);
     float tol = 1e-5f * (float)(k + 8), worst = 0.0f;
     int ok = 1;
@@ -49,6 +52,59 @@ static int check_case(int ta, int tb, int m, int n, int k, float beta, int pad)
                k, beta, pad, worst, tol);
     free(A); free(B); free(C1); free(C2);
     return ok;
+}
+
+static int check_case(int ta, int tb, int m, int n, int k, float beta, int pad)
+{
+    return check_with(nn_gemm, ta, tb, m, n, k, beta, pad);
+}
+
+/* nn_gemv in nn_gemm's argument order: one row of A */
+static void gemv_as_gemm(int ta, int tb, int M, int N, int K, const float *A, int lda,
+                         const float *B, int ldb, float beta, float *C, int ldc)
+{
+    (void)ta; (void)M; (void)lda; (void)ldc;
+    nn_gemv(tb, N, K, A, B, ldb, beta, C);
+}
+
+static void test_gemv(void)
+{ /* one row times B (tb 0: x W, the forward pass) or B^T (tb 1: dz W^T, the input gradient), on
+   * the awkward sizes around the vector width and the four-row passes, padded rows of B */
+    static const int sizes[] = {1, 2, 3, 4, 5, 7, 8, 9, 17, 33, 257};
+    nn_rng_seed(&rng, 6);
+    for (int tb = 0; tb < 2; tb++)
+        for (int a = 0; a < 11; a++)
+            for (int b = 0; b < 11; b++)
+                for (int beta = 0; beta < 2; beta++)
+                    CHECK(check_with(gemv_as_gemm, 0, tb, 1, sizes[a], sizes[b], (float)beta, (a + b) % 3));
+}
+
+static void test_few_rows(void)
+{ /* nn_gemm with one to four rows (the GEMV route and the blocked path next to it) at the dense
+   * layers' batch-1 shapes: a 784-512-256-10 MLP and the digit CNNs' 256-10 and 1600-128-10
+   * heads, forward (NN), input gradient (NT), and the weight gradient (TN, K = 1) */
+    static const int dims[][2] = {{512, 784}, {256, 512}, {10, 256}, {128, 1600}, {10, 128}, {3, 1001}};
+    nn_rng_seed(&rng, 7);
+    for (int m = 1; m <= 4; m++)
+        for (int d = 0; d < 6; d++) {
+            int n = dims[d][0], k = dims[d][1];
+            CHECK(check_case(0, 0, m, n, k, 0.0f, m & 1));
+            CHECK(check_case(0, 1, m, k, n, 0.0f, m & 1));
+            CHECK(check_case(1, 0, k, n, m, 1.0f, 0));
+            CHECK(check_case(1, 1, m, n, k, (float)(m & 1), 2)); /* not routed: op(A) strided */
+            CHECK(check_case(0, 0, m, n, k, 1.0f, 0));
+        }
+}
+
+static void test_blocked_alone(void)
+{ /* the path bench/gemm.c compares the routes with must be right on the shapes they take */
+    nn_rng_seed(&rng, 8);
+    for (int t = 0; t < 4; t++) {
+        CHECK(check_with(nn_gemm_blocked, t >> 1, t & 1, 1, 130, 77, 0.0f, 1));
+        CHECK(check_with(nn_gemm_blocked, t >> 1, t & 1, 1, 10, 256, 1.0f, 0));
+        CHECK(check_with(nn_gemm_blocked, t >> 1, t & 1, 3, 2, 9, 0.0f, 0));
+        CHECK(check_with(nn_gemm_blocked, t >> 1, t & 1, 5, 7, 0, 1.0f, 0));
+    }
 }
 
 static void test_small_sizes_all_shapes(void)
@@ -115,6 +171,16 @@ static void test_empty(void)
     nn_gemm(0, 0, 0, 2, 2, A, 2, B, 2, 0.0f, C, 2);
     nn_gemm(0, 0, 2, 0, 2, A, 2, B, 2, 0.0f, C, 2);
     CHECK(C[0] == 9);
+    for (int tb = 0; tb < 2; tb++) { /* the GEMV alike */
+        float y[2] = {5, 6};
+        nn_gemv(tb, 2, 0, A, B, 2, 1.0f, y);
+        CHECK(y[0] == 5 && y[1] == 6);
+        nn_gemv(tb, 2, 0, A, B, 2, 0.0f, y);
+        CHECK(y[0] == 0 && y[1] == 0);
+        y[0] = 9;
+        nn_gemv(tb, 0, 2, A, B, 2, 0.0f, y);
+        CHECK(y[0] == 9);
+    }
 }
 
 static void test_microkernel(void)
@@ -145,6 +211,9 @@ int main(void)
     RUN(test_tile_edges);
     RUN(test_cache_blocks);
     RUN(test_leading_dims);
+    RUN(test_gemv);
+    RUN(test_few_rows);
+    RUN(test_blocked_alone);
     RUN(test_empty);
     RUN(test_microkernel);
     return nt_summary("gemm");
