@@ -92,7 +92,7 @@ test('every control changes the engine\'s settings while it trains, and the URL 
     }
     const hash = new URLSearchParams(new URL(page.url()).hash.slice(1));
     assert.deepEqual(['loss', 'drop', 'dsteps', 'smooth', 'pack', 'batch', 'noise', 'g', 'd'].map((k) => hash.get(k)),
-      ['leastSquares', '1000,0.1', '3', '0.9', '2', '128', '1,gaussian', '3,16,tanh,sgd,0.01', '1,64,tanh,sgd,0.003']);
+      ['leastSquares', '1000,0.1,2', '3', '0.9', '2', '128', '1,gaussian', '3,16,tanh,sgd,0.01', '1,64,tanh,sgd,0.003']);
     assert.deepEqual(errors, []);
   });
 });
