@@ -108,6 +108,11 @@ test('compress panel: prune the pretrained digits model to 50% and 80%, int8, cu
     await page.check('#c-int8');
     await page.waitForFunction(() => document.querySelector('#c-sizes tr[data-row="pruned-int8"]').classList.contains('in-use') &&
       document.getElementById('compress').dataset.busy === 'false', null, { timeout: 20_000 });
+    // the "after" pictures are the int8 file's weights now, and say so
+    assert.match(await page.textContent('#c-conv-after-label'), /^after \(80% sparse, int8\)$/);
+    assert.match(await page.textContent('#c-dense-after-label'), /int8\)$/);
+    const afterInt8 = await pixels(page, '#c-conv-after');
+    assert.ok(afterInt8.coloured > 20 && afterInt8.zeros > afterInt8.coloured, `conv after, int8 ${JSON.stringify(afterInt8)}`);
     const dl = await downloadOf(page, '#c-download');
     assert.match(dl.name, /^digits-pruned80-int8\.nnplay$/);
     assert.equal(dl.bytes.length, s['pruned-int8'].bytes);

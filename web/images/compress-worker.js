@@ -143,12 +143,12 @@ export function compressHandlers(page) {
         const float = m.save(SAVE);
         const int8 = m.save({ ...SAVE, quantize: 'int8' });
         const q = nn.loadModel(int8);
-        let accInt8;
-        try { accInt8 = testAccuracy(q); } finally { q.dispose(); }
+        let accInt8, weightsInt8;
+        try { accInt8 = testAccuracy(q); weightsInt8 = weightViews(q); } finally { q.dispose(); } // the weights as int8 stores them
         const z = zerosOf(m);
         last = { float, int8 };
         post({ type: 'compressResult', target: sparsity, sparsity: z.overall, layers: z.layers, acc: testAccuracy(m), accInt8,
-          sizes: await sizes(float), sizesInt8: await sizes(int8), weights: weightViews(m), batches: sparsity > 0 ? n : 0 });
+          sizes: await sizes(float), sizesInt8: await sizes(int8), weights: weightViews(m), weightsInt8, batches: sparsity > 0 ? n : 0 });
       } finally {
         m.dispose();
       }

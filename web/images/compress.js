@@ -116,6 +116,7 @@ export function initCompress(section, page) {
   ui.download.addEventListener('click', () => page.send({ type: 'compressSave', quantize: ui.int8.checked }));
   ui.int8.addEventListener('change', () => {
     renderSizes();
+    renderWeights();
     if (st.result && st.inUse === 'compressed') { setBusy(true); page.send({ type: 'compressUse', quantize: ui.int8.checked }); }
   });
 
@@ -306,7 +307,9 @@ export function initCompress(section, page) {
 
   function renderWeights() {
     const before = st.original?.weights;
-    const after = st.result?.weights;
+    const q = ui.int8.checked && st.result?.weightsInt8; // int8 on: the weights as the int8 file gives them back
+    const after = q ? st.result.weightsInt8 : st.result?.weights;
+    const label = (r) => `after (${pct(r.sparsity, 0)} sparse${q ? ', int8' : ''})`;
     ui.weights.hidden = !before;
     const conv = before?.conv;
     ui['conv-before'].parentElement.parentElement.parentElement.hidden = !conv;
@@ -317,7 +320,7 @@ export function initCompress(section, page) {
       drawTiles(ui['conv-before'], conv.data, conv.n, conv.h, conv.w, opts);
       if (after?.conv) drawTiles(ui['conv-after'], after.conv.data, after.conv.n, after.conv.h, after.conv.w, opts);
       ui['conv-after'].hidden = !after?.conv;
-      $$('conv-after-label').textContent = after?.conv ? `after (${pct(st.result.sparsity, 0)} sparse)` : 'after: prune first';
+      $$('conv-after-label').textContent = after?.conv ? label(st.result) : 'after: prune first';
     }
     const dense = before?.dense;
     ui['dense-before'].parentElement.parentElement.hidden = !dense;
@@ -329,7 +332,7 @@ export function initCompress(section, page) {
       drawMatrix(ui['dense-before'], dense, amp);
       if (after?.dense) drawMatrix(ui['dense-after'], after.dense, amp);
       ui['dense-after'].hidden = !after?.dense;
-      $$('dense-after-label').textContent = after?.dense ? `after (${pct(st.result.sparsity, 0)} sparse)` : 'after: prune first';
+      $$('dense-after-label').textContent = after?.dense ? label(st.result) : 'after: prune first';
     }
   }
   const $$ = (name) => document.getElementById(id(name));
