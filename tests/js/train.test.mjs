@@ -154,8 +154,13 @@ describe('fit and the event loop', () => {
       `longest gap ${maxGap.toFixed(1)} ms`);
     assert.ok(ms >= 2000 && epochsDone >= 1);
     assert.ok(ticks.length >= ms / 50, `only ${ticks.length} ticks in ${ms.toFixed(0)} ms`);
-    // fit aims at ~16 ms between yields; allow for a busy 2-core machine
-    assert.ok(maxGap < 150, `the event loop was blocked for ${maxGap.toFixed(1)} ms`);
+    // fit aims at ~16 ms between yields, so the timer fires all through it: nearly every 100 ms
+    // window holds a tick. A share, not a longest gap: on a loaded machine the process itself can be
+    // descheduled now and then, which says nothing about fit (a fit that never yielded would give
+    // one window with ticks out of 20)
+    const windows = Math.floor(ms / 100);
+    const hit = new Set(ticks.map((x) => Math.floor((x - t0) / 100)).filter((w) => w < windows)).size;
+    assert.ok(hit >= 0.9 * windows, `the timer fired in only ${hit} of ${windows} 100 ms windows (longest gap ${maxGap.toFixed(1)} ms)`);
     m.dispose();
   });
 
