@@ -111,7 +111,21 @@ export const TUNING = `Tuning notes (issue 12; trials on this shared 2-core mach
   against 75% with x 0.1).
 - The grid stays blurred at this budget with every setting tried (2-6% high quality, 19-25 modes); the nets working in
   units of the target's extent did not change that, nor did 6,000 rounds (seed 1: 20 / 2.5% at 4,000, 5,000 and 6,000).
-  Not tried for lack of time: wider nets (the paper's G is 4 x 400), more D steps, bigger batches, another loss.`;
+  Not tried for lack of time: wider nets (the paper's G is 4 x 400), more D steps, bigger batches, another loss.
+- Bigger batches (session of 2026-11-25): ring 128 packs 8 / 93.7% (seed 1, 4,000 rounds); grid 256 packs with the drop at
+  5,000 of 10,000 rounds: 25 / 52%. Hence the presets' batches.
+- Where the grid's misses are (seed 1, 10,000 rounds; distance to the nearest mode in stds, quantiles 50/90/95/99):
+  2.7 / 16.6 / 18.2 / 19.8. Half the samples sit within 3 std, the cores a little wide (a real sample's median is 1.2 std);
+  about 40% lie on bridges between modes (20 std is half way), where G's continuous map crosses from one mode to the
+  next. Bridges, not blur, are what is left, on the ring too (seed 2, 4,000 rounds: 1.3 / 4.3 / 13.6 / 35.1).
+- A second drop (lrDrops 2, ring preset, 8,000 rounds): seeds 1-3 95.8 / 91.5 / 96.4% against 93.7 / 87.4 / 95.8% at
+  4,000 after one; the cores tighten (median 0.5-0.6 std), the bridges stay. Keeping D's rate and dropping G's only:
+  seed 2 61% (against 87%). Tried on the grid, seed 1, and not better at equal rounds: raw coordinates instead of
+  the target's extent (18 / 3.4% at 5,000 against 24 / 40%), half the extent (20 / 20%), uniform noise (17 / 8.8%),
+  G 3 x 256 (15 / 2.9% at 2,500 against 19 / 4.1%), batch norm in G (ring: 8 / 67% at 4,000 against 94%); a moving
+  average of G's weights only helps before the drop (ring seed 1 at 2,000: 76% against 11%; at 4,000: 94.0% against 93.7%).
+  Still to try on the grid: the paper's wider, deeper G at a budget a page can afford, more D steps, a second drop with
+  more rounds.`;
 
 /** Replace (or append) the "## GANs" section of bench/RESULTS.md with the group's Markdown tables. */
 export function writeGanSection(root, markdown, date) {
