@@ -306,14 +306,27 @@ export class ModelChain {
    * One model file holding every layer once (the weights as they are now); it loads as a plain
    * model. The optimizer state of this chain is not in it: compile the loaded model again.
    */
-  save() {
-    this._c('save');
+  /** fn(a plain model of every layer in order, the weights copied), then that model freed. */
+  _flat(what, fn) {
+    this._c(what);
     const flat = new this._Sequential({ name: this.name, layers: this.getConfig().layers });
+    let out;
     try {
       flat.setWeights(this.getWeights());
-      return flat.save();
-    } finally { flat.dispose(); }
+      out = fn(flat);
+    } catch (e) { flat.dispose(); throw e; }
+    if (out instanceof Promise) return out.finally(() => flat.dispose());
+    flat.dispose();
+    return out;
   }
+
+  save() { return this._flat('save', (m) => m.save()); }
+
+  // exported as the one plain model save() writes (TF.js and ONNX have no shared-weight models)
+  toTfjs(options) { return this._flat('toTfjs', (m) => m.toTfjs(options)); }
+  saveTfjs(target, options) { return this._flat('saveTfjs', (m) => m.saveTfjs(target, options)); }
+  toONNX(options) { return this._flat('toONNX', (m) => m.toONNX(options)); }
+  saveONNX(target, options) { return this._flat('saveONNX', (m) => m.saveONNX(target, options)); }
 
   summary(printFn = console.log) {
     this._c('summary');

@@ -506,6 +506,11 @@ export class ModelChain {
   getConfig(): { name: string; layers: { className: ClassName; config: object }[] };
   /** One model file with every layer once; it loads as a plain model (compile it again). */
   save(): Uint8Array;
+  /** As Sequential's, for the one plain model save() writes (every layer in order, names made unique). */
+  toTfjs(options?: { trainingConfig?: boolean }): TfjsArtifacts;
+  saveTfjs(target: string, options?: { trainingConfig?: boolean }): ReturnType<Sequential['saveTfjs']>;
+  toONNX(options?: { opset?: number }): Uint8Array;
+  saveONNX(target: string, options?: { opset?: number }): Promise<{ files: string[]; bytes: number }>;
   summary(printFn?: ((text: string) => void) | null): string;
   countParams(): number;
   /** Frees its own memory and the models made from plain layers; the models given stay the caller's. */

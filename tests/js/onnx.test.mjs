@@ -290,3 +290,23 @@ test('refused: what ONNX cannot express names the layer and option; the module k
   assert.throws(() => nn.sequential().toONNX(), /the model has no layers yet/);
   await assertStillWorks();
 });
+
+test('a model of models (a GAN chain) exports as one plain model: onnxruntime predicts the same', async () => {
+  const G = nn.sequential({ seed: 1, layers: [nn.layers.dense({ inputShape: [3], units: 8, activation: 'relu' }),
+    nn.layers.batchNormalization({}), nn.layers.dense({ units: 4, activation: 'tanh' })] });
+  const D = nn.sequential({ seed: 2, layers: [nn.layers.dense({ inputShape: [4], units: 6, activation: 'leakyRelu' }),
+    nn.layers.dense({ units: 1, activation: 'sigmoid' })] });
+  randomize(G, 5); randomize(D, 6);
+  const gan = nn.sequential({ layers: [G, D] });
+  const x = floats(5 * 3, 7);
+  const out = await runOnnx(gan.toONNX(), x, [5, 3]);
+  assert.deepEqual(out.dims, [5, 1]);
+  assert.ok(maxDiff(out.data, gan.predict(x)) <= TOL);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nnplay-chain-onnx-')), 'gan');
+  const { files } = await gan.saveONNX(file);
+  assert.ok(maxDiff((await runOnnx(fs.readFileSync(files[0]), x, [5, 3])).data, gan.predict(x)) <= TOL);
+  gan.dispose();
+  assert.throws(() => gan.toONNX(), /disposed/);
+  G.dispose(); D.dispose();
+  await assertStillWorks();
+});

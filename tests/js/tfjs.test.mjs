@@ -483,3 +483,33 @@ test('export refusals: what TF.js cannot express is named, never dropped', async
   for (const m of [m1, m2, m3, m5, m6]) m.dispose();
   await assertStillWorks();
 });
+
+test('a model of models (a GAN chain) exports as the one plain model save() writes: TF.js predicts the same', async () => {
+  const G = nn.sequential({ seed: 1, layers: [nn.layers.dense({ inputShape: [3], units: 8, activation: 'relu' }),
+    nn.layers.batchNormalization({}), nn.layers.dense({ units: 4, activation: 'tanh' })] });
+  const D = nn.sequential({ seed: 2, layers: [nn.layers.dense({ inputShape: [4], units: 6 }),
+    nn.layers.activation({ activation: 'leakyRelu', alpha: 0.2 }), nn.layers.dense({ units: 1, activation: 'sigmoid' })] });
+  randomize(G, 5); randomize(D, 6);
+  const gan = nn.sequential({ name: 'gan', layers: [G, D] });
+  const art = gan.toTfjs({ trainingConfig: false });
+  // both models' first layers are 'dense': the names are made unique, as in save()'s file
+  const specs = art.weightSpecs.map((s) => s.name);
+  assert.equal(new Set(specs).size, specs.length, specs.join(' '));
+  const flat = nn.loadModel(gan.save());
+  assert.deepEqual(specs, flat.getWeights().map((w) => w.name));
+  flat.dispose();
+  const x = floats(5 * 3, 7);
+  const t = await tf.loadLayersModel(tf.io.fromMemory(art));
+  const d = maxDiff(gan.predict(x), tfPredict(t, x, [5, 3]));
+  assert.ok(d <= TOL, `max abs difference ${d}`);
+  t.dispose();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nnplay-chain-tfjs-'));
+  const { files } = await gan.saveTfjs(dir);
+  assert.deepEqual(files.map((f) => path.basename(f)).sort(), ['group1-shard1of1.bin', 'model.json']);
+  assert.deepEqual(Array.from((await nn.loadTfjs(path.join(dir, 'model.json'))).predict(x)), Array.from(gan.predict(x)));
+  gan.dispose();
+  assert.throws(() => gan.toTfjs(), /disposed/);
+  assert.equal(G.predict(floats(3, 1)).length, 4, 'the models given stay usable');
+  G.dispose(); D.dispose();
+  await assertStillWorks();
+});
