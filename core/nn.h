@@ -75,6 +75,8 @@ typedef enum {
     NN_LAYER_LSTM = 13,           /* [t, in] -> [units] (or [t, units]), gates i, f, c, o */
     NN_LAYER_GRU = 14,            /* [t, in] -> [units] (or [t, units]), gates z, r, h */
     NN_LAYER_BIDIRECTIONAL = 15,  /* a recurrent layer run forward and (a copy) backward, merged */
+    NN_LAYER_CONV2D_TRANSPOSE = 16, /* [h, w, c] -> [h*s, w*s, filters] ('same') */
+    NN_LAYER_UPSAMPLING2D = 17,   /* [h, w, c] -> [h*sh, w*sw, c], pixels repeated */
     NN_LAYER_COUNT
 } nn_layer_type;
 
@@ -227,6 +229,11 @@ nn_layer_spec nn_conv2d(int filters, int kh, int kw, int stride, nn_padding pad,
 nn_layer_spec nn_maxpool2d(int ph, int pw, nn_padding pad);
 nn_layer_spec nn_avgpool2d(int ph, int pw, nn_padding pad);
 nn_layer_spec nn_globalavgpool2d(void);
+/* Transposed convolution (Keras Conv2DTranspose): kernel [kh, kw, filters, c]; output [h*s, w*s]
+ * with 'same', [h*s + max(k-s, 0), ...] with 'valid'. */
+nn_layer_spec nn_conv2d_transpose(int filters, int kh, int kw, int stride, nn_padding pad, nn_act act);
+/* Each pixel repeated sh x sw times (Keras UpSampling2D, nearest). */
+nn_layer_spec nn_upsampling2d(int sh, int sw);
 nn_layer_spec nn_flatten(void);
 /* Reshape each sample to shape[rank]; one entry may be -1 (inferred from the input size). */
 nn_layer_spec nn_reshape(int rank, const int *shape);
