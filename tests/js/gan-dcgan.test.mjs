@@ -85,6 +85,10 @@ test('the DCGAN generator\'s file: round-trips and trains on; an MLP GAN refuses
   const mlpBytes = mlp.saveGenerator();
   assert.equal(generatorArch(mlpBytes), 'mlp');
   assert.throws(() => other.loadGenerator(mlpBytes), /this is an MLP generator; this GAN is a DCGAN/);
+  const odd = nn.sequential({ layers: [nn.layers.dense({ inputShape: [64], units: PIXELS }), nn.layers.reshape({ targetShape: [56, 14, 1] }),
+    nn.layers.activation({ activation: 'tanh' })] });
+  assert.throws(() => other.loadGenerator(odd.save()), /gives 784 pixels as \[784\] \(MLP\) or \[28, 28, 1\] \(DCGAN\); this model gives \[56, 14, 1\]/);
+  odd.dispose();
   assert.ok(Number.isFinite(other.train(1).g), 'the GAN keeps working after a refused file');
   gan.dispose(); other.dispose(); mlp.dispose();
 });

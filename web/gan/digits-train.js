@@ -309,8 +309,9 @@ export function checkGenerator(m, latent = DEFAULTS.latent) {
     throw new Error(`a generator here takes ${latent} noise values; this model takes ${shape(m.inputShape)}`);
   }
   const o = m.outputShape;
-  if (m.outputSize !== PIXELS || !(o.length === 1 || (o.length === 3 && o[0] === SIDE && o[1] === SIDE))) {
-    throw new Error(`a generator here gives 784 pixels ([784] or [28, 28, 1]); this model gives ${shape(m.outputShape)}`);
+  if (m.outputSize !== PIXELS) throw new Error(`a generator here gives 784 pixels (28x28); this model gives ${shape(o)}`);
+  if (!(o.length === 1 || (o.length === 3 && o[0] === SIDE && o[1] === SIDE))) {
+    throw new Error(`a generator here gives 784 pixels as [784] (MLP) or [28, 28, 1] (DCGAN); this model gives ${shape(o)}`);
   }
   const last = m.layers[m.layers.length - 1];
   if ((last.activation ?? 'linear') !== 'tanh') throw new Error(`a generator here ends in tanh (pixels in [-1, 1]); this model ends in ${last.activation ?? last.type}`);
