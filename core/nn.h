@@ -645,8 +645,8 @@ int nn_model_save_file(const nn_model *m, const char *path);
 nn_model *nn_model_load_file(const char *path, char *err);
 
 /* ---- pruning (TF Model Optimization's prune_low_magnitude) ----
- * Magnitude pruning of the prunable tensors (kernels of Dense and Conv2D, the kernels and
- * recurrent kernels of the recurrent layers, embeddings; never biases or batchnorm, as TF MOT):
+ * Magnitude pruning of the prunable tensors (kernels of Dense, Conv2D and Conv2DTranspose, the
+ * kernels and recurrent kernels of the recurrent layers, embeddings; never biases or batchnorm, as TF MOT):
  * each pruned tensor keeps a mask, and after every optimizer step (nn_model_apply_grads, so in
  * train_batch, train_steps and fit) the pruning's own step counter (TF MOT's pruning_step, batches
  * trained since nn_model_prune) is checked against the schedule: on a pruning step the mask keeps

@@ -15,7 +15,7 @@ static const nn_option up_options[] = {
     {"size", NN_KIND_INTS, 2, 2, 1, 1 << 16, 0, NULL, offsetof(up_cfg, size), NULL,
      "repeats [down, across] (one number: both)"},
     {"interpolation", NN_KIND_ENUM, 1, INTERP_NEAREST, 0, 0, 0, &nn_interpolation_names,
-     offsetof(up_cfg, interpolation), NULL, "'nearest' (each pixel repeated)"},
+     offsetof(up_cfg, interpolation), NULL, "'nearest' (each pixel repeated; 'bilinear' is refused)"},
     NN_OPT_DATA_FORMAT(up_cfg, data_format),
 };
 

@@ -361,7 +361,7 @@ export const layers: {
   upSampling2d(args?: CommonLayerArgs & {
     /** repeats [down, across] (one number: both) (default 2) */
     size?: number | number[];
-    /** 'nearest' (each pixel repeated) (default "nearest") */
+    /** 'nearest' (each pixel repeated; 'bilinear' is refused) (default "nearest") */
     interpolation?: Interpolation;
     /** channelsLast (NHWC) only (default "channelsLast") */
     dataFormat?: DataFormat;
