@@ -202,6 +202,20 @@ static void test_round_trip(void)
         nn_model_free(r);
     }
     free(bytes);
+    /* int8 (the kernel's scales run along its last axis, in_c) and back: close to the floats */
+    cap = nn_model_save_size_ex(m, NN_SAVE_QUANTIZE_INT8);
+    bytes = malloc(cap);
+    CHECK(nn_model_save_ex(m, bytes, cap, &len, NN_SAVE_QUANTIZE_INT8) == NN_OK && len < nn_model_save_size(m));
+    r = nn_model_load(bytes, len, err);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK(nn_model_predict(r, x, 2, b) == NN_OK);
+        double worst = 0;
+        for (int i = 0; i < 120; i++) worst = fmax(worst, fabs(a[i] - b[i]));
+        CHECK(worst > 0 && worst < 0.05);
+        nn_model_free(r);
+    }
+    free(bytes);
     nn_model_free(m);
 }
 
