@@ -27,7 +27,7 @@ test('digit GAN page: switch to the DCGAN, train it, save its generator; loading
     await page.selectOption('#model', 'dcgan');
     await page.waitForFunction(() => document.body.dataset.model === 'dcgan' && document.body.dataset.scoredAt === '0', null, { timeout: 30_000 });
     assert.match(await page.textContent('#arch'), /Here \(DCGAN\): G is 64 → 7×7×32 \(dense\) → 14×14×32 → 28×28×1 \(transposed convolutions 4×4, stride 2/);
-    assert.match(await page.textContent('#arch'), /D is 28×28×1 → 14×14×32 → 7×7×64 → 1/);
+    assert.match(await page.textContent('#arch'), /D is 28×28×1 → 14×14×16 → 7×7×32 → 1/);
     assert.match(page.url(), /\?model=dcgan$/);
     await page.waitForFunction((s) => document.getElementById('grid').toDataURL() !== s, mlpGrid, { timeout: 30_000 }); // the new generator's
 

@@ -27,13 +27,13 @@ test('settings: MLP by default, DCGAN on request (its settings over the defaults
   assert.throws(() => createGan(first(10), { arch: 'cnn' }), /arch must be one of/);
 });
 
-test('the page\'s DCGAN: G noise -> [7, 7, 32] -> [14, 14, 32] -> [28, 28, 1] in [-1, 1]; D [28, 28, 1] -> [14, 14, 32] -> [7, 7, 64] -> P(real)', () => {
+test('the page\'s DCGAN: G noise -> [7, 7, 32] -> [14, 14, 32] -> [28, 28, 1] in [-1, 1]; D [28, 28, 1] -> [14, 14, 16] -> [7, 7, 32] -> P(real)', () => {
   const o = settings({ arch: 'dcgan' });
   const g = buildGenerator(o), d = buildDiscriminator(o);
   assert.deepEqual([g.inputShape, g.outputShape, d.inputShape, d.outputShape], [[o.latent], [28, 28, 1], [28, 28, 1], [1]]);
   const shapes = (m) => m.layers.map((_, i) => m.layerInfo(i)).filter((l) => l.outputShape.length === 3).map((l) => `${l.type} ${l.outputShape.join('x')}`);
   assert.deepEqual(shapes(g), ['reshape 7x7x32', 'conv2dTranspose 14x14x32', 'batchNormalization 14x14x32', 'activation 14x14x32', 'conv2dTranspose 28x28x1']);
-  assert.deepEqual(shapes(d), ['conv2d 14x14x32', 'conv2d 7x7x64']);
+  assert.deepEqual(shapes(d), ['conv2d 14x14x16', 'conv2d 7x7x32']);
   assert.equal(g.layers.at(-1).activation, 'tanh');
   const y = g.predict(noise(3, 1));
   assert.equal(y.length, 3 * PIXELS);
