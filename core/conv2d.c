@@ -132,7 +132,7 @@ static int conv_reserve(nn_layer *L, int cap)
 }
 
 /* col[(b, oy, ox), (i, j, c)] = x[b, oy*sh + i - pt, ox*sw + j - pl, c], 0 in the padding. */
-static void im2col(const nn_geo *g, const float *x, int n, float *col)
+void nn_im2col(const nn_geo *g, const float *x, int n, float *col)
 {
     int K = g->kh * g->kw * g->c, run = g->kw * g->c;
     for (int b = 0; b < n; b++) {
@@ -159,7 +159,7 @@ static void im2col(const nn_geo *g, const float *x, int n, float *col)
 }
 
 /* The adjoint of im2col: dx = sum over the windows that read each pixel of their dcol values. */
-static void col2im(const nn_geo *g, const float *col, int n, float *dx)
+void nn_col2im(const nn_geo *g, const float *col, int n, float *dx)
 {
     int K = g->kh * g->kw * g->c, run = g->kw * g->c;
     memset(dx, 0, (size_t)n * g->h * g->w * g->c * sizeof(float));
@@ -192,7 +192,7 @@ static void conv_forward(nn_layer *L, const float *p, const float *x, int n, int
     nn_geo g = nn_geo_of(L);
     int f = c->filters, K = g.kh * g.kw * g.c, rows = n * g.oh * g.ow;
     const float *a = x;
-    if (!is_pointwise(&g)) { im2col(&g, x, n, d->col); a = d->col; }
+    if (!is_pointwise(&g)) { nn_im2col(&g, x, n, d->col); a = d->col; }
     nn_gemm(0, 0, rows, f, K, a, K, p, f, 0.0f, d->z, f); /* z = col W */
     if (c->use_bias && L->act == NN_ACT_RELU) { /* one pass over z instead of two */
         nn_bias_relu(d->z, p + (size_t)K * f, L->y, rows, f);
@@ -223,7 +223,7 @@ static void conv_backward(nn_layer *L, const float *p, float *g, const float *x,
     if (!dx) return;
     if (pw) { nn_gemm(0, 1, rows, K, f, dz, f, p, f, 0.0f, dx, K); return; } /* dx = dz W^T */
     nn_gemm(0, 1, rows, K, f, dz, f, p, f, 0.0f, d->col, K); /* dcol = dz W^T */
-    col2im(&ge, d->col, n, dx);
+    nn_col2im(&ge, d->col, n, dx);
 }
 
 static void conv_release(nn_layer *L)

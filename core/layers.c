@@ -9,7 +9,8 @@
 
 extern const nn_layer_ops nn_dense_ops, nn_activation_ops, nn_dropout_ops, nn_conv2d_ops,
     nn_maxpool2d_ops, nn_avgpool2d_ops, nn_globalavgpool2d_ops, nn_flatten_ops, nn_reshape_ops,
-    nn_batchnorm_ops, nn_embedding_ops, nn_simple_rnn_ops, nn_lstm_ops, nn_gru_ops, nn_bidirectional_ops;
+    nn_batchnorm_ops, nn_embedding_ops, nn_simple_rnn_ops, nn_lstm_ops, nn_gru_ops, nn_bidirectional_ops,
+    nn_conv2d_transpose_ops, nn_upsampling2d_ops;
 
 static const nn_layer_ops *const layer_list[] = {
     NULL,                    /* 0: none */
@@ -28,6 +29,8 @@ static const nn_layer_ops *const layer_list[] = {
     &nn_lstm_ops,            /* 13: LSTM */
     &nn_gru_ops,             /* 14: GRU */
     &nn_bidirectional_ops,   /* 15: Bidirectional (wraps 12-14) */
+    &nn_conv2d_transpose_ops, /* 16: transposed 2D convolution */
+    &nn_upsampling2d_ops,    /* 17: upsampling 2d */
 #ifdef NN_TEST_LAYERS
     NN_TEST_LAYER_ROWS
 #endif
@@ -81,10 +84,11 @@ int nn_layer_type_from_name(const char *name)
 }
 
 /* ---- the name tables, in the order bindings list them ---- */
-extern const nn_names nn_data_kind_names, nn_dtype_names;
+extern const nn_names nn_data_kind_names, nn_dtype_names, nn_interpolation_names;
 static const nn_names *const name_tables[] = {
     &nn_act_names, &nn_loss_names, &nn_opt_names, &nn_init_names, &nn_padding_names,
     &nn_data_format_names, &nn_metric_names, &nn_data_kind_names, &nn_merge_names, &nn_dtype_names,
+    &nn_interpolation_names,
 };
 
 const nn_names *nn_name_table(int i) { return i >= 0 && i < NN_COUNT_OF(name_tables) ? name_tables[i] : NULL; }

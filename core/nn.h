@@ -75,6 +75,8 @@ typedef enum {
     NN_LAYER_LSTM = 13,           /* [t, in] -> [units] (or [t, units]), gates i, f, c, o */
     NN_LAYER_GRU = 14,            /* [t, in] -> [units] (or [t, units]), gates z, r, h */
     NN_LAYER_BIDIRECTIONAL = 15,  /* a recurrent layer run forward and (a copy) backward, merged */
+    NN_LAYER_CONV2D_TRANSPOSE = 16, /* [h, w, c] -> [h*s, w*s, filters] ('same') */
+    NN_LAYER_UPSAMPLING2D = 17,   /* [h, w, c] -> [h*sh, w*sw, c], pixels repeated */
     NN_LAYER_COUNT
 } nn_layer_type;
 
@@ -227,6 +229,11 @@ nn_layer_spec nn_conv2d(int filters, int kh, int kw, int stride, nn_padding pad,
 nn_layer_spec nn_maxpool2d(int ph, int pw, nn_padding pad);
 nn_layer_spec nn_avgpool2d(int ph, int pw, nn_padding pad);
 nn_layer_spec nn_globalavgpool2d(void);
+/* Transposed convolution (Keras Conv2DTranspose): kernel [kh, kw, filters, c]; output [h*s, w*s]
+ * with 'same', [h*s + max(k-s, 0), ...] with 'valid'. */
+nn_layer_spec nn_conv2d_transpose(int filters, int kh, int kw, int stride, nn_padding pad, nn_act act);
+/* Each pixel repeated sh x sw times (Keras UpSampling2D, nearest). */
+nn_layer_spec nn_upsampling2d(int sh, int sw);
 nn_layer_spec nn_flatten(void);
 /* Reshape each sample to shape[rank]; one entry may be -1 (inferred from the input size). */
 nn_layer_spec nn_reshape(int rank, const int *shape);
@@ -638,8 +645,8 @@ int nn_model_save_file(const nn_model *m, const char *path);
 nn_model *nn_model_load_file(const char *path, char *err);
 
 /* ---- pruning (TF Model Optimization's prune_low_magnitude) ----
- * Magnitude pruning of the prunable tensors (kernels of Dense and Conv2D, the kernels and
- * recurrent kernels of the recurrent layers, embeddings; never biases or batchnorm, as TF MOT):
+ * Magnitude pruning of the prunable tensors (kernels of Dense, Conv2D and Conv2DTranspose, the
+ * kernels and recurrent kernels of the recurrent layers, embeddings; never biases or batchnorm, as TF MOT):
  * each pruned tensor keeps a mask, and after every optimizer step (nn_model_apply_grads, so in
  * train_batch, train_steps and fit) the pruning's own step counter (TF MOT's pruning_step, batches
  * trained since nn_model_prune) is checked against the schedule: on a pruning step the mask keeps

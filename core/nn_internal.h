@@ -239,6 +239,11 @@ typedef struct { int32_t size[2], strides[2], padding, data_format; } nn_window_
 /* Check the [h, w, c] input against the window of a conv/pool layer; sets out_shape[0..1]. */
 int nn_conv_geometry(nn_layer *L, const nn_window_cfg *c, const char *what, const char *window, char *err);
 nn_geo nn_geo_of(const nn_layer *L);
+/* col[(b, oy, ox), (i, j, c)] = x[b, oy*sh + i - pt, ox*sw + j - pl, c] (0 in the padding): the
+ * n samples' windows as rows of kh*kw*c, [n*oh*ow, kh*kw*c]. */
+void nn_im2col(const nn_geo *g, const float *x, int n, float *col);
+/* Its adjoint: x (zeroed first) = the sum over the windows that read each pixel of their rows. */
+void nn_col2im(const nn_geo *g, const float *col, int n, float *x);
 
 /* A reserve and release for layers whose only cache is their output y (reshape.c). */
 int nn_layer_reserve_y(nn_layer *L, int cap);

@@ -118,6 +118,15 @@ int main(int argc, char **argv)
     nn_model_add(m, leaky);
     bad |= save("reshape_batchnorm_adagrad.nnplay", m, &ada, NN_LOSS_MSE);
 
+    /* a small generator: conv2dTranspose ('same' and 'valid', strides) + upSampling2d, Adam, MSE */
+    m = model(3, 2, 2, 1);
+    nn_layer_spec up = nn_conv2d_transpose(2, 3, 3, 2, NN_PAD_SAME, NN_ACT_RELU);
+    nn_spec_set(&up, "l2", 0.01);
+    nn_model_add(m, up);
+    nn_model_add(m, nn_upsampling2d(1, 2));
+    nn_model_add(m, nn_conv2d_transpose(1, 2, 2, 1, NN_PAD_VALID, NN_ACT_TANH));
+    bad |= save("conv2d_transpose_upsampling_adam.nnplay", m, &adam, NN_LOSS_MSE);
+
     /* dense with L1, plain SGD (no optimizer arrays), mean absolute error */
     m = model(1, 2, 0, 0);
     nn_layer_spec l1 = nn_dense(2, NN_ACT_TANH);

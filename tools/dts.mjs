@@ -12,7 +12,7 @@ const END = '// ---- end of the generated part ----';
 // The TS type for each name table an option takes its values from.
 const TYPE_OF_TABLE = { activations: 'ActivationName', losses: 'LossName', optimizers: 'OptimizerName',
   initializers: 'InitializerName', paddings: 'Padding', dataFormats: 'DataFormat', metrics: 'MetricName',
-  datasets: 'DatasetKind', mergeModes: 'MergeMode' };
+  datasets: 'DatasetKind', mergeModes: 'MergeMode', interpolations: 'Interpolation' };
 
 // a table's name 'null' is JS's null (mergeMode: null)
 const union = (names) => names.map((n) => (n === 'null' ? 'null' : `'${n}'`)).join(' | ');

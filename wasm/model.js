@@ -427,8 +427,9 @@ export class Sequential {
 
   /**
    * Weights in TF.js's order and layouts (the core's table names them): dense kernel [inputs, units],
-   * bias [units]; conv2d kernel [kh, kw, inChannels, filters], bias; batchNormalization gamma, beta,
-   * moving_mean, moving_variance (the last two non-trainable state). Each has .shape and .name.
+   * bias [units]; conv2d kernel [kh, kw, inChannels, filters], bias (conv2dTranspose: [kh, kw,
+   * filters, inChannels]); batchNormalization gamma, beta, moving_mean, moving_variance (the last
+   * two non-trainable state). Each has .shape and .name.
    */
   getWeights() {
     const m = this._m();

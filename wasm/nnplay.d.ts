@@ -86,12 +86,13 @@ export type MetricName = 'accuracy' | 'acc' | 'binaryAccuracy' | 'categoricalAcc
 export type DatasetKind = 'circle' | 'xor' | 'gauss' | 'spiral' | 'moons' | 'checkerboard' | 'plane' | 'gaussBumps' |
   'gauss_bumps' | 'blobs' | 'multiSpiral' | 'multi_spiral';
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
+export type Interpolation = 'nearest' | 'bilinear';
 export type ClassName = 'Dense' | 'Activation' | 'Dropout' | 'Conv2D' | 'MaxPooling2D' | 'AveragePooling2D' |
   'GlobalAveragePooling2D' | 'Flatten' | 'Reshape' | 'BatchNormalization' | 'Embedding' | 'SimpleRNN' |
-  'LSTM' | 'GRU' | 'Bidirectional';
+  'LSTM' | 'GRU' | 'Bidirectional' | 'Conv2DTranspose' | 'UpSampling2D';
 export type LayerType = 'dense' | 'activation' | 'dropout' | 'conv2d' | 'maxPooling2d' | 'averagePooling2d' |
   'globalAveragePooling2d' | 'flatten' | 'reshape' | 'batchNormalization' | 'embedding' | 'simpleRNN' |
-  'lstm' | 'gru' | 'bidirectional';
+  'lstm' | 'gru' | 'bidirectional' | 'conv2dTranspose' | 'upSampling2d';
 
 interface CommonOptions {
   /** update the weights when training (false: frozen for optimizers compiled after) (default true) */
@@ -327,6 +328,43 @@ export const layers: {
     layer: LayerConfig;
     /** how the directions combine (null, a list of both, is refused in a Sequential model) (default "concat") */
     mergeMode?: MergeMode;
+  }): LayerConfig;
+  /** transposed 2D convolution (upsamples by strides); kernel [kh, kw, filters, inC] */
+  conv2dTranspose(args: CommonLayerArgs & {
+    /** output channels */
+    filters: number;
+    /** window [height, width] (one number: square) */
+    kernelSize: number | number[];
+    /** upsampling step [down, across] (default 1) */
+    strides?: number | number[];
+    /** 'same': output in*strides; 'valid': in*strides + max(kernel - strides, 0) (default "valid") */
+    padding?: Padding;
+    /** channelsLast (NHWC) only (default "channelsLast") */
+    dataFormat?: DataFormat;
+    /** applied to the output (default "linear") */
+    activation?: ActivationName;
+    /** add a bias vector (default true) */
+    useBias?: boolean;
+    /** initializer (default "glorotUniform") */
+    kernelInitializer?: InitializerName;
+    /** initializer (default "zeros") */
+    biasInitializer?: InitializerName;
+    /** leakyRelu/elu slope (0: the activation's default) (default 0) */
+    alpha?: number;
+    /** L1 penalty on the kernel (default 0) */
+    l1?: number;
+    /** L2 penalty on the kernel (default 0) */
+    l2?: number;
+    kernelRegularizer?: Regularizer;
+  }): LayerConfig;
+  /** repeats each pixel size[0] x size[1] times (nearest neighbour) */
+  upSampling2d(args?: CommonLayerArgs & {
+    /** repeats [down, across] (one number: both) (default 2) */
+    size?: number | number[];
+    /** 'nearest' (each pixel repeated; 'bilinear' is refused) (default "nearest") */
+    interpolation?: Interpolation;
+    /** channelsLast (NHWC) only (default "channelsLast") */
+    dataFormat?: DataFormat;
   }): LayerConfig;
 };
 // ---- end of the generated part ----

@@ -25,7 +25,7 @@ export const version = '0.1.0';
  * The core's tables, for tools and pages: { layers: [{ name, className, aliases, doc, intInput,
  * options: [{ name, kind, count, required, min, max, default, values, doc }] }], names: {
  * activations, losses, optimizers, initializers, paddings, dataFormats, metrics, datasets,
- * mergeModes, dtypes } }. A copy.
+ * mergeModes, dtypes, interpolations } }. A copy.
  */
 export function describe() {
   return JSON.parse(JSON.stringify(coreTable()));

@@ -347,6 +347,34 @@ const LAYERS = {
     const y = c.node('Conv', inputs, { kernel_shape: is(k), strides: is(st), pads: is(pads(padding, [h, wd], k, st)) });
     return activation(c, same(x, y), c.cfg.activation, c.cfg.alpha);
   },
+  Conv2DTranspose(x, c) {
+    x = toNCHW(c, x);
+    const { filters: m, kernelSize: k, strides: st, padding, useBias } = c.cfg;
+    const [h, wd, ch] = x.shape;
+    const K = c.w.kernel; // [kh, kw, filters, in] -> ONNX's [in, filters, kh, kw]
+    const W = new Float32Array(K.length);
+    for (let y = 0; y < k[0]; y++) for (let xx = 0; xx < k[1]; xx++) for (let o = 0; o < m; o++) {
+      for (let ci = 0; ci < ch; ci++) W[((ci * m + o) * k[0] + y) * k[1] + xx] = K[((y * k[1] + xx) * m + o) * ch + ci];
+    }
+    // ONNX's full output is s*(in-1) + k; TF's crops the convolution's 'same' padding off it (the odd
+    // one at the end), or with a kernel smaller than the stride ends in s - k rows of bias only
+    const pads = [0, 0, 0, 0], outPad = [0, 0];
+    [h, wd].forEach((n, a) => {
+      const full = st[a] * (n - 1) + k[a], out = c.info.outputShape[a];
+      const before = padding === 'same' ? Math.floor(Math.max(k[a] - st[a], 0) / 2) : 0;
+      const after = full - before - out;
+      pads[a] = before;
+      if (after >= 0) pads[a + 2] = after; else outPad[a] = -after;
+    });
+    const inputs = [x.name, c.init('kernel', [ch, m, k[0], k[1]], W), ...(useBias ? [c.init('bias', [m], c.w.bias)] : [])];
+    const y = c.node('ConvTranspose', inputs, { kernel_shape: is(k), strides: is(st), pads: is(pads), output_padding: is(outPad) });
+    return activation(c, same(x, y), c.cfg.activation, c.cfg.alpha);
+  },
+  UpSampling2D(x, c) { // nearest: output pixel (y, x) reads input (floor(y / sh), floor(x / sw)), in either layout
+    const [sh, sw] = c.cfg.size;
+    const scales = c.init('scales', [4], x.nchw ? [1, 1, sh, sw] : [1, sh, sw, 1]);
+    return same(x, c.node('Resize', [x.name, '', scales], { mode: s('nearest'), coordinate_transformation_mode: s('asymmetric'), nearest_mode: s('floor') }));
+  },
   MaxPooling2D: (x, c) => pool(x, c, 'MaxPool', {}),
   // TF's average pooling divides by the real pixels in the window
   AveragePooling2D: (x, c) => pool(x, c, 'AveragePool', { count_include_pad: i(0) }),

@@ -106,8 +106,8 @@ function checkModel(model, what) {
 
 /**
  * Prune the model's kernels by magnitude as it trains (TF MOT's prune_low_magnitude): for every
- * layer with prunable weights (kernels of dense and conv2d layers, the kernels and recurrent
- * kernels of recurrent layers, embeddings; never biases or batchNormalization), or only `layers`
+ * layer with prunable weights (kernels of dense, conv2d and conv2dTranspose layers, the kernels and
+ * recurrent kernels of recurrent layers, embeddings; never biases or batchNormalization), or only `layers`
  * (indices or names), a mask is kept and re-applied after every optimizer step, so pruned weights
  * stay exactly 0 through fine-tuning. The schedule runs over the pruning's own step counter (TF
  * MOT's pruning_step): training batches since this call, counted by the core in fit and

@@ -55,6 +55,8 @@ const FIXED = {
   Activation: {}, MaxPooling2D: {}, AveragePooling2D: {}, GlobalAveragePooling2D: {}, Flatten: {}, Reshape: {},
   Dense: NO_REG('bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'),
   Conv2D: { dilation_rate: [1, 1], ...NO_REG('bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint') },
+  Conv2DTranspose: { dilation_rate: [1, 1], ...NO_REG('bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint') },
+  UpSampling2D: {},
   Dropout: { noise_shape: null, seed: null },
   BatchNormalization: { center: true, scale: true, beta_initializer: INITIALIZERS.zeros, gamma_initializer: INITIALIZERS.ones,
     moving_mean_initializer: INITIALIZERS.zeros, moving_variance_initializer: INITIALIZERS.ones,
@@ -64,7 +66,7 @@ const FIXED = {
   Bidirectional: {}, // its keys are its CLASSES entry's
 };
 /** Keys Keras writes that TF.js does not, read like FIXED. */
-const KERAS_FIXED = { groups: 1, keepdims: false, time_major: false, sparse: false, ragged: false };
+const KERAS_FIXED = { groups: 1, keepdims: false, time_major: false, sparse: false, ragged: false, output_padding: null };
 /** Keys that change no result, read whatever their value (speed choices; seeds: nnplay draws from
  * the model's own seed). */
 const ANY_VALUE = new Set(['unroll', 'implementation', 'seed']);

@@ -269,6 +269,29 @@ static void test_conv_layers(void)
     nn_model_free(m);
 }
 
+/* Conv2DTranspose (both paddings, kernels smaller than, equal to and larger than the stride,
+ * unequal strides, no bias, L2) and UpSampling2D, on the [5, 6, 2] image. */
+static void test_upsampling_layers(void)
+{
+    float x[N * 60];
+    inputs(x, N * 60, 6);
+    nn_layer_spec t1 = nn_conv2d_transpose(3, 3, 3, 2, NN_PAD_VALID, NN_ACT_TANH);
+    image_check(&t1, 1, x, 140, 2e-2, "conv2dTranspose 3x3 valid stride 2");
+    nn_layer_spec t2 = nn_conv2d_transpose(2, 4, 4, 2, NN_PAD_SAME, NN_ACT_TANH);
+    image_check(&t2, 1, x, 141, 2e-2, "conv2dTranspose 4x4 same stride 2 (a row of padding each side)");
+    nn_layer_spec t3 = nn_conv2d_transpose(2, 3, 2, 1, NN_PAD_SAME, NN_ACT_SIGMOID);
+    nn_spec_set_ints(&t3, "strides", 2, (int[]){1, 3}); /* kernel 2 < stride 3 across: gaps */
+    nn_spec_set(&t3, "useBias", 0);
+    nn_spec_set(&t3, "l2", 0.05);
+    image_check(&t3, 1, x, 142, 2e-2, "conv2dTranspose 3x2 same strides 1x3, no bias, l2");
+    nn_layer_spec t4[2] = {nn_conv2d_transpose(3, 2, 2, 2, NN_PAD_VALID, NN_ACT_LINEAR), nn_batchnorm()};
+    image_check(t4, 2, x, 143, 3e-2, "conv2dTranspose 2x2 stride 2, batchnorm");
+    nn_layer_spec u1[2] = {nn_upsampling2d(2, 3), nn_conv2d(2, 3, 3, 2, NN_PAD_VALID, NN_ACT_TANH)};
+    image_check(u1, 2, x, 144, 2e-2, "upSampling2d 2x3 then conv2d");
+    nn_layer_spec u2[2] = {nn_conv2d(3, 2, 2, 1, NN_PAD_SAME, NN_ACT_TANH), nn_upsampling2d(1, 2)};
+    image_check(u2, 2, x, 145, 2e-2, "conv2d then upSampling2d 1x2");
+}
+
 /* Embedding -> flatten -> dense: the table's rows get dy; ids repeat within and across samples,
  * so rows collect several contributions. Token ids carry no gradient (not checked). */
 static void test_embedding(void)
@@ -598,6 +621,7 @@ static void test_orthogonal(void)
 int main(void)
 {
     RUN(test_conv_layers);
+    RUN(test_upsampling_layers);
     RUN(test_activations);
     RUN(test_losses);
     RUN(test_layers);

@@ -66,6 +66,17 @@ const CASES = [
       nn.layers.maxPooling2d({ poolSize: 2, strides: 1, padding: 'same' }),
       nn.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
       nn.layers.flatten(), nn.layers.dense({ units: 4, activation: 'softmax' })] },
+  { name: 'conv2dTranspose valid/same, unequal strides, kernels above and below the stride (ConvTranspose pads, output_padding), upSampling2d on NCHW (Resize)',
+    shape: [3, 4, 2], x: floats(N * 24, 17),
+    layers: () => [nn.layers.conv2dTranspose({ inputShape: [3, 4, 2], filters: 3, kernelSize: [3, 2], strides: [2, 1], activation: 'relu' }),
+      nn.layers.conv2dTranspose({ filters: 2, kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh' }), // a row each side
+      nn.layers.upSampling2d({ size: [1, 2] }),
+      nn.layers.conv2dTranspose({ filters: 2, kernelSize: [2, 1], strides: 3, padding: 'same', useBias: false }), // kernel < stride
+      nn.layers.conv2dTranspose({ filters: 1, kernelSize: [1, 3], strides: [2, 1], activation: 'leakyRelu', alpha: 0.2 })] },
+  { name: 'upSampling2d on the NHWC input, conv2dTranspose 5x5 same stride 2 (odd padding), flatten, dense', shape: [2, 3, 2], x: floats(N * 12, 18),
+    layers: () => [nn.layers.upSampling2d({ inputShape: [2, 3, 2], size: 2 }),
+      nn.layers.conv2dTranspose({ filters: 2, kernelSize: 5, strides: 2, padding: 'same', activation: 'sigmoid' }),
+      nn.layers.flatten(), nn.layers.dense({ units: 3 })] },
   { name: 'pools valid with default strides, average pool same (padding excluded), conv without bias',
     shape: [11, 10, 3], x: floats(N * 330, 14, 0, 2),
     layers: () => [nn.layers.averagePooling2d({ inputShape: [11, 10, 3], poolSize: 3 }),

@@ -85,6 +85,15 @@ const CASES = [
     tf: () => [tf.layers.conv2d({ inputShape: [6, 6, 3], filters: 4, kernelSize: 3, padding: 'same', activation: 'tanh' }),
       tf.layers.batchNormalization({ momentum: 0.9, epsilon: 0.01 }), tf.layers.maxPooling2d({}),
       tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 2 })] },
+  { name: 'conv2dTranspose valid/same, strides, no bias, upSampling2d, a DCGAN-style generator step', shape: [3, 4, 2], x: floats(N * 24, 14), loss: 'categoricalCrossentropy', out: 2,
+    nn: () => [nn.layers.conv2dTranspose({ inputShape: [3, 4, 2], filters: 3, kernelSize: [3, 2], strides: [2, 1], activation: 'relu' }),
+      nn.layers.upSampling2d({ size: [1, 2] }),
+      nn.layers.conv2dTranspose({ filters: 2, kernelSize: 4, strides: 2, padding: 'same', useBias: false, l2: 0.001 }),
+      nn.layers.flatten(), nn.layers.dense({ units: 2, activation: 'softmax' })],
+    tf: () => [tf.layers.conv2dTranspose({ inputShape: [3, 4, 2], filters: 3, kernelSize: [3, 2], strides: [2, 1], activation: 'relu' }),
+      tf.layers.upSampling2d({ size: [1, 2] }),
+      tf.layers.conv2dTranspose({ filters: 2, kernelSize: 4, strides: 2, padding: 'same', useBias: false, kernelRegularizer: tf.regularizers.l2({ l2: 0.001 }) }),
+      tf.layers.flatten(), tf.layers.dense({ units: 2, activation: 'softmax' })] },
   { name: 'reshape, batchNormalization on vectors', shape: [12], x: floats(N * 12, 12), loss: 'meanSquaredError', out: 2,
     nn: () => [nn.layers.reshape({ inputShape: [12], targetShape: [4, 3] }), nn.layers.batchNormalization({}),
       nn.layers.reshape({ targetShape: [-1] }), nn.layers.dense({ units: 2, activation: 'sigmoid' })],
@@ -414,7 +423,7 @@ test('import refusals name the layer and the option', async () => {
   const art = await denseArtifacts();
   const used = nn.info().heapUsed;
   const cases = [
-    [(a, l) => { l[1].class_name = 'Conv1D'; }, /layer 1 'd2' \('Conv1D'\): unknown layer class 'Conv1D' \(nnplay reads Dense, .*LSTM, GRU, Bidirectional, LeakyReLU, ELU, ReLU, Softmax\)/],
+    [(a, l) => { l[1].class_name = 'Conv1D'; }, /layer 1 'd2' \('Conv1D'\): unknown layer class 'Conv1D' \(nnplay reads Dense, .*LSTM, GRU, Bidirectional, Conv2DTranspose, UpSampling2D, LeakyReLU, ELU, ReLU, Softmax\)/],
     [(a, l) => { l[0].config.kernel_constraint = { class_name: 'MaxNorm', config: { max_value: 2 } }; }, /layer 0 'd1' \('Dense'\): kernel_constraint .*MaxNorm.* is not supported/],
     [(a, l) => { l[0].config.bias_regularizer = { class_name: 'L1L2', config: { l1: 0, l2: 0.1 } }; }, /'d1' .*bias_regularizer .* is not supported/],
     [(a, l) => { l[0].config.kernel_regularizer = { class_name: 'Orthogonality', config: {} }; }, /kernel_regularizer .* is not supported \(nnplay: L1L2 on the kernel only\)/],
@@ -450,6 +459,15 @@ test('import refusals name the layer and the option', async () => {
   await assert.rejects(nn.loadTfjs(edit(ca, (a, l) => { l[0].config.dilation_rate = [2, 2]; })), /dilation_rate \[2,2\] is not supported/);
   await assert.rejects(nn.loadTfjs(edit(ca, (a, l) => { l[0].config.padding = 'causal'; })), /'Conv2D'\): .*causal/);
   await assert.rejects(nn.loadTfjs(edit(ca, (a, l) => { l[0].config.data_format = 'channels_first'; })), /'Conv2D'\): .*channelsFirst/);
+  // Keras's output_padding, a bilinear upsampling, a dilated transposed conv
+  const up = tf.sequential({ layers: [tf.layers.conv2dTranspose({ inputShape: [3, 3, 1], filters: 1, kernelSize: 3, strides: 2 }), tf.layers.upSampling2d({})] });
+  const ua = await tfArtifacts(up);
+  await assert.rejects(nn.loadTfjs(edit(ua, (a, l) => { l[0].config.output_padding = [1, 1]; })), /'Conv2DTranspose'\): output_padding \[1,1\] is not supported \(nnplay: null\)/);
+  await assert.rejects(nn.loadTfjs(edit(ua, (a, l) => { l[0].config.dilation_rate = [2, 2]; })), /'Conv2DTranspose'\): dilation_rate \[2,2\] is not supported/);
+  await assert.rejects(nn.loadTfjs(edit(ua, (a, l) => { l[1].config.interpolation = 'bilinear'; })), /'UpSampling2D'\): .*interpolation 'bilinear' is not supported \(TF.js and Keras compute it differently\); use 'nearest'/);
+  const fine = await nn.loadTfjs(edit(ua, (a, l) => { l[0].config.output_padding = null; }));
+  assert.deepEqual(fine.outputShape, [14, 14, 1]);
+  fine.dispose(); up.dispose();
   // bad JSON and bad sources
   await assert.rejects(nn.loadTfjs([new TextEncoder().encode('{"modelTopology": '), new Uint8Array(8)]), /model.json is not valid JSON/);
   await assert.rejects(nn.loadTfjs(['[1, 2]', new Uint8Array(0)]), /model.json is not valid JSON \(it holds \[1,2\]\)/);

@@ -4,5 +4,5 @@
 #ifndef NN_TEST_LAYERS_H
 #define NN_TEST_LAYERS_H
 extern const nn_layer_ops nn_scale_ops;
-#define NN_TEST_LAYER_ROWS &nn_scale_ops, /* 15: scale (test build only) */
+#define NN_TEST_LAYER_ROWS &nn_scale_ops, /* 18: scale (test build only) */
 #endif

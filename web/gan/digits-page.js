@@ -25,6 +25,36 @@ function setPlaying(on) {
   document.body.dataset.playing = String(on);
 }
 
+const ARCH_NAMES = { mlp: 'MLP', dcgan: 'DCGAN' };
+// the architecture is in the URL (?model=dcgan), so a link opens the page on it
+const urlArch = () => { const a = new URLSearchParams(location.search).get('model'); return a in ARCH_NAMES ? a : 'mlp'; };
+function setUrlArch(a) {
+  const u = new URL(location.href);
+  if (a === 'mlp') u.searchParams.delete('model'); else u.searchParams.set('model', a);
+  history.replaceState(null, '', u);
+}
+
+/** The networks' description under "How it works", and the page's data-arch. */
+function showArch(m) {
+  const o = m.options;
+  $('model').value = o.arch;
+  document.body.dataset.model = o.arch;
+  const weights = (n) => `${n.toLocaleString('en')} weights`;
+  const training = `Both train with Adam (learning rate ${o.lr}, β1 ${o.beta1}) on batches of ${o.batch}.` +
+    (o.ema > 0 ? ` The average: b × itself + (1 − b) × G's weights every ${o.emaEvery} steps, b growing from 0.18 to ${o.ema} (a short memory while G changes fast).` : '');
+  const ema = o.ema > 0 ? `, samples from the weights' moving average (up to ${o.ema} every ${o.emaEvery} steps)` : '';
+  if (o.arch === 'dcgan') {
+    const [f1, f2] = o.dFilters;
+    $('arch').textContent = `Here (DCGAN): G is ${o.latent} → 7×7×${o.gBase} (dense) → 14×14×${o.gFilters} → 28×28×1 (transposed convolutions 4×4, stride 2${o.bn ? ', batch normalization' : ''}, leaky ReLU ${o.alpha}, tanh out), ${weights(m.gParams)}; ` +
+      `D is 28×28×1 → 14×14×${f1} → 7×7×${f2} → 1 (convolutions 4×4, stride 2, leaky ReLU, sigmoid out), ${weights(m.dParams)}. ${training}`;
+    document.body.dataset.arch = `DCGAN: G ${o.latent}-7x7x${o.gBase}-14x14x${o.gFilters}-28x28x1, D 28x28x1-14x14x${f1}-7x7x${f2}-1, Adam ${o.lr} (β1 ${o.beta1}), batch ${o.batch}${ema}`;
+    return;
+  }
+  $('arch').textContent = `Here (MLP): G is ${o.latent} → ${o.gUnits.join(' → ')} → 784 (dense layers${o.bn ? ' with batch normalization' : ''}, leaky ReLU ${o.alpha}, tanh out), ${weights(m.gParams)}; ` +
+    `D is 784 → ${o.dUnits.join(' → ')} → 1 (leaky ReLU, sigmoid out), ${weights(m.dParams)}. ${training}`;
+  document.body.dataset.arch = `G ${o.latent}-${o.gUnits.join('-')}-784${o.bn ? ' (batch norm)' : ''}, D 784-${o.dUnits.join('-')}-1, Adam ${o.lr} (β1 ${o.beta1}), batch ${o.batch}${ema}`;
+}
+
 worker.onmessage = ({ data: m }) => {
   switch (m.type) {
     case 'status': status(m.message); break;
@@ -32,13 +62,8 @@ worker.onmessage = ({ data: m }) => {
       state.ready = true;
       $('version').textContent = m.version;
       $('simd').textContent = m.simd === 'none' ? 'scalar wasm' : `SIMD: ${m.simd}`;
-      for (const id of ['play', 'reset', 'save', 'reroll-a', 'reroll-b']) $(id).disabled = false;
-      const o = m.options;
-      $('arch').textContent = `Here: G is ${o.latent} → ${o.gUnits.join(' → ')} → 784 (dense layers${o.bn ? ' with batch normalization' : ''}, leaky ReLU ${o.alpha}, tanh out), ${m.gParams.toLocaleString('en')} weights; ` +
-        `D is 784 → ${o.dUnits.join(' → ')} → 1 (leaky ReLU, sigmoid out), ${m.dParams.toLocaleString('en')} weights. Both train with Adam (learning rate ${o.lr}, β1 ${o.beta1}) on batches of ${o.batch}.` +
-        (o.ema > 0 ? ` The average: b × itself + (1 − b) × G's weights every ${o.emaEvery} steps, b growing from 0.18 to ${o.ema} (a short memory while G changes fast).` : '');
-      document.body.dataset.arch = `G ${o.latent}-${o.gUnits.join('-')}-784${o.bn ? ' (batch norm)' : ''}, D 784-${o.dUnits.join('-')}-1, Adam ${o.lr} (β1 ${o.beta1}), batch ${o.batch}` +
-        (o.ema > 0 ? `, samples from the weights' moving average (up to ${o.ema} every ${o.emaEvery} steps)` : '');
+      for (const id of ['play', 'reset', 'save', 'reroll-a', 'reroll-b', 'model']) $(id).disabled = false;
+      showArch(m);
       status(`Ready: ${m.count.toLocaleString('en')} real digits. Press Train; recognisable digits take a minute or two.`);
       document.body.dataset.state = 'ready';
       break;
@@ -79,8 +104,14 @@ worker.onmessage = ({ data: m }) => {
       download(new Blob([m.bytes], { type: 'application/octet-stream' }), `digit-generator-${m.steps}-steps.nnplay`);
       status(`Saved the generator after ${m.steps.toLocaleString('en')} steps (${m.bytes.length.toLocaleString('en')} bytes).`);
       break;
+    case 'model':
+      showArch(m);
+      setUrlArch(m.options.arch);
+      break;
     case 'loaded':
-      status(`Loaded the generator from ${m.name} (${m.params.toLocaleString('en')} weights). Training goes on from it, against the current discriminator.`);
+      status(`Loaded the generator from ${m.name} (${m.params.toLocaleString('en')} weights). ` +
+        (m.switched ? `It is ${ARCH_NAMES[m.arch]}'s, so the networks switched to ${ARCH_NAMES[m.arch]} with a new discriminator; training goes on from it.`
+          : 'Training goes on from it, against the current discriminator.'));
       break;
     case 'error':
       showError(m.message);
@@ -102,6 +133,14 @@ $('reset').addEventListener('click', () => {
   send({ type: 'reset' });
   status('New random weights: both networks start over.');
 });
+$('model').addEventListener('change', () => {
+  const a = $('model').value;
+  setPlaying(false);
+  state.points = [];
+  showError('');
+  send({ type: 'arch', arch: a });
+  status(`${ARCH_NAMES[a]} networks: both start over with new random weights.`);
+});
 $('reroll-a').addEventListener('click', () => send({ type: 'reroll', end: 0 }));
 $('reroll-b').addEventListener('click', () => send({ type: 'reroll', end: 1 }));
 $('save').addEventListener('click', () => send({ type: 'save' }));
@@ -117,4 +156,4 @@ $('gen-file').addEventListener('change', async () => {
 });
 
 drawLosses($('loss-chart'), []);
-send({ type: 'init' });
+send({ type: 'init', arch: urlArch() });

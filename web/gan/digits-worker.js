@@ -2,11 +2,12 @@
 // digits and the images page's classifier, trains the GAN of digits-train.js in chunks of ~100 ms
 // (so pause, reroll, save and load are answered between chunks), and posts losses, samples from
 // fixed noise, a latent interpolation strip and the classifier's scores.
-// In:  init | play | pause | reset | reroll {end: 0|1} | save | load {bytes}
-// Out: ready | progress | samples | scores | saved | loaded | error | status
+// In:  init {arch} | arch {arch} | play | pause | reset | reroll {end: 0|1} | save | load {bytes}
+// Out: ready | model | progress | samples | scores | saved | loaded | error | status
+// (arch: 'mlp' or 'dcgan', digits-train.js's; a generator file of the other one switches to it)
 import * as nn from '../../wasm/nnplay.js';
 import { post, postError as postErrorAs, errorText, yieldNow, serialQueue, singleRun, fetchBytes } from '../worker-shared.js';
-import { createGan, decodeDigits, noise, scoreDigits, checkClassifier, PIXELS } from './digits-train.js';
+import { createGan, decodeDigits, noise, scoreDigits, checkClassifier, generatorArch, settings, PIXELS } from './digits-train.js';
 
 const CHUNK_MS = 100; // target duration of one training chunk
 // While training, the grid and strip refresh every SAMPLES_MS and the scores every SCORE_MS, or
@@ -19,6 +20,7 @@ const SCORED = 1000; // generated digits the classifier reads for the scores
 const GRID_SEED = 7, SCORE_SEED = 424242;
 
 let gan = null;
+let arch = 'mlp';
 let classifier = null;
 let pixels = null;
 let playing = false;
@@ -39,7 +41,7 @@ function resetRun() {
 
 function fresh() {
   gan?.dispose();
-  gan = createGan(pixels, { seed: 1 + (generation % 1000) });
+  gan = createGan(pixels, { seed: 1 + (generation % 1000), arch });
   generation++;
   resetRun();
 }
@@ -136,10 +138,19 @@ const loop = singleRun(async () => {
   }
 });
 
+/** What the page shows of the networks. */
+const modelInfo = () => ({ options: gan.options, gParams: gan.generator.countParams(), dParams: gan.discriminator.countParams() });
+
+function setArch(a) {
+  settings({ arch: a }); // refuses an unknown one by name
+  arch = a;
+}
+
 // ---- messages ----
 
 const handlers = {
-  async init() {
+  async init(msg) {
+    setArch(msg.arch ?? 'mlp');
     await nn.ready();
     post({ type: 'status', message: 'Loading the digits and the classifier…' });
     const [data, model] = await Promise.all([fetchFile('../data/digits.nnds.gz', 'the digits'), fetchFile('../models/digits-cnn.nnplay', 'the classifier')]);
@@ -147,9 +158,15 @@ const handlers = {
     classifier = nn.loadModel(model);
     checkClassifier(classifier);
     fresh();
-    const o = gan.options;
-    post({ type: 'ready', simd: nn.info().simd, version: nn.version, count: pixels.length / PIXELS, options: o,
-      gParams: gan.generator.countParams(), dParams: gan.discriminator.countParams(), scored: SCORED });
+    post({ type: 'ready', simd: nn.info().simd, version: nn.version, count: pixels.length / PIXELS, ...modelInfo(), scored: SCORED });
+    refreshAll();
+  },
+  arch(msg) {
+    if (!gan) throw new Error('not ready yet');
+    playing = false;
+    setArch(msg.arch);
+    fresh();
+    post({ type: 'model', ...modelInfo() });
     refreshAll();
   },
   play() {
@@ -179,8 +196,16 @@ const handlers = {
   },
   load({ bytes, name }) {
     if (!gan) throw new Error('not ready yet');
-    gan.loadGenerator(new Uint8Array(bytes));
-    post({ type: 'loaded', name, params: gan.generator.countParams() });
+    const b = new Uint8Array(bytes);
+    const kind = generatorArch(b, gan.options.latent);
+    const switched = kind !== arch;
+    if (switched) { // a generator of the other architecture: start a GAN of its kind, then load it
+      setArch(kind);
+      fresh();
+      post({ type: 'model', ...modelInfo() });
+    }
+    gan.loadGenerator(b);
+    post({ type: 'loaded', name, params: gan.generator.countParams(), switched, arch });
     refreshAll();
   },
 };
@@ -189,7 +214,7 @@ self.onmessage = (e) => {
   const msg = e.data;
   const fn = Object.hasOwn(handlers, msg?.type) ? handlers[msg.type] : null; // not 'constructor' & co.
   if (!fn) return postError(`unknown message '${msg?.type}'`);
-  if (msg.type === 'pause' || msg.type === 'reset') playing = false; // at once, between chunks
+  if (msg.type === 'pause' || msg.type === 'reset' || msg.type === 'arch') playing = false; // at once, between chunks
   enqueue(async () => {
     try {
       await fn(msg);
