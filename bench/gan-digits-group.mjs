@@ -6,7 +6,7 @@ export const ganDigitsSystems = (node) => [
   { id: 'gan-digits-chromium', group: 'gan-digits', label: 'nnplay, wasm: the page web/gan-digits.html in headless Chromium',
     needs: ['dist/nnplay_core.wasm', '/usr/bin/chromium', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'],
     timeout: (o) => o.ganMinutes * 60 * 3 + 300, // wall time runs ahead of training time on a busy machine
-    cmd: (o) => [node, 'bench/gan-digits.mjs', '--minutes', String(o.ganMinutes)] },
+    cmd: (o) => [node, 'bench/gan-digits.mjs', '--minutes', String(o.ganMinutes), '--model', o.ganModel] },
 ];
 
 const pct = (v) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '-');
@@ -18,7 +18,7 @@ export function ganDigitsReport(r, o, section) {
     section('Digit GAN (issue 12)', ['system', 'error'], [['web/gan-digits.html in headless Chromium', x ? x.error : 'not run']]);
     return;
   }
-  section(`Digit GAN (issue 12): web/gan-digits.html in headless Chromium, ${x.arch}\n` +
+  section(`Digit GAN (issue 12): web/gan-digits.html${x.model === 'dcgan' ? '?model=dcgan (the DCGAN)' : ' (the MLP)'} in headless Chromium, ${x.arch}\n` +
     'At each minute of training (time spent in training steps; wall-clock beside it), 1,000 samples from fixed noise ' +
     'read by the shipped digit classifier (web/models/digits-cnn.nnplay)',
   ['training', 'wall', 'steps', 'steps/s', 'read with p >= 0.9', 'digits present', 'confident reads per digit 0..9'],

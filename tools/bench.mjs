@@ -38,6 +38,7 @@ const USAGE = `usage: npm run bench -- [GROUP...] [options]
   --text-batches N text speed: each timed run trains N batches of 32 messages (default 30)
   --char-steps N   the character model's training steps (batches) on each side (default 300)
   --gan-minutes N  gan-digits: train the digit GAN page for N minutes, scored at each (default 5, 1 with --quick)
+  --gan-model M    gan-digits: the page's networks, mlp (its default) or dcgan
   --tfjs-cap S     text: TF.js's cpu backend starts no new batch after S seconds (default 120;
                    one LSTM batch takes about 7 min of CPU there)
   --gan-seeds N    gan: seeds per 2D target (default 10, 2 with --quick)
@@ -170,7 +171,7 @@ function parseOptions(argv) {
   const usage = USAGE.replace('%IDS%', SYSTEMS.map((s) => s.id).join(','));
   let values, positionals;
   const strings = ['epochs', 'limit', 'seeds', 'runs', 'cnn-batches', 'cnn-epochs', 'only', 'out', 'text-seeds', 'text-epochs',
-    'text-batches', 'char-steps', 'tfjs-cap', 'gan-seeds', 'gan-steps', 'gan-minutes'];
+    'text-batches', 'char-steps', 'tfjs-cap', 'gan-seeds', 'gan-steps', 'gan-minutes', 'gan-model'];
   const flags = ['quick', 'no-setup', 'markdown', 'report', 'help', 'accuracy'];
   try {
     ({ values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: Object.fromEntries([
@@ -186,6 +187,8 @@ function parseOptions(argv) {
     return v;
   };
   const quick = !!values.quick;
+  const ganModel = values['gan-model'] ?? 'mlp';
+  if (!['mlp', 'dcgan'].includes(ganModel)) throw new Error(`--gan-model must be mlp or dcgan, got '${ganModel}'\n${usage}`);
   const groups = [...new Set(SYSTEMS.map((s) => s.group))];
   const badGroup = positionals.filter((g) => !groups.includes(g));
   if (badGroup.length) throw new Error(`unknown group ${badGroup.join(', ')} (groups: ${groups.join(', ')})\n${usage}`);
@@ -220,9 +223,11 @@ function parseOptions(argv) {
     ganSeeds: int('gan-seeds', quick ? 2 : 10, 1, 100),
     ganSteps: int('gan-steps', 0, 0, 1e7),
     ganMinutes: int('gan-minutes', quick ? 1 : 5, 1, 60),
+    ganModel,
     setup: !values['no-setup'] && process.env.NNPLAY_SKIP_SETUP !== '1',
     // a run of some groups keeps its own report, so `npm run bench -- text` leaves latest.json alone
-    out: path.resolve(ROOT, values.out || `bench/results/${positionals.length ? [...new Set(positionals)].join('-') : 'latest'}.json`),
+    out: path.resolve(ROOT, values.out || `bench/results/${positionals.length ? [...new Set(positionals)].join('-') : 'latest'}` +
+      `${ganModel === 'mlp' ? '' : `-${ganModel}`}.json`),
   };
 }
 
@@ -657,7 +662,7 @@ function textReport(r, tt, o, section, out) {
 // What a report's tables depend on; saved in the JSON so --report can print them again.
 const SETTINGS = ['quick', 'only', 'epochs', 'limit', 'seeds', 'runs', 'tinyEpochs', 'cpuBatches', 'cnnBatches',
   'cnnEpochs', 'cnnCpuBatches', 'cnnCpuRuns', 'accuracy', 'textSeeds', 'textEpochs', 'textBatches', 'refBatches', 'refRuns',
-  'charSteps', 'tfjsCap', 'tfjsBatches', 'ganSeeds', 'ganSteps', 'ganMinutes'];
+  'charSteps', 'tfjsCap', 'tfjsBatches', 'ganSeeds', 'ganSteps', 'ganMinutes', 'ganModel'];
 
 export async function bench(argv) {
   const o = parseOptions(argv);
