@@ -126,8 +126,9 @@ export const TUNING = `Tuning notes (issue 12; trials on this shared 2-core mach
   G 3 x 256 (15 / 2.9% at 2,500 against 19 / 4.1%), batch norm in G (ring: 8 / 67% at 4,000 against 94%); a moving
   average of G's weights only helps before the drop (ring seed 1 at 2,000: 76% against 11%; at 4,000: 94.0% against 93.7%).
   The 10-seed run above spreads the grid's high-quality share from 31% to 91% (seeds 5 and 6: 90-91%), so the preset
-  sits on an edge: whether G's map tears the noise plane cleanly into 25 pieces depends on the seed. Still to try on the grid: the paper's wider, deeper G at a budget a page can afford, more D steps, a second drop with
-  more rounds.`;
+  sits on an edge: whether G's map tears the noise plane cleanly into 25 pieces depends on the seed. A second drop (at
+  10,000, run to 15,000 rounds) lifts the worst seed only from 31% to 34% (quantiles 8.2 / 18.7 / 19.7 / 24.2 std: the
+  bridges stay). Still to try on the grid: the paper's wider, deeper G at a budget a page can afford, more D steps.`;
 
 /** Replace (or append) the "## GANs" section of bench/RESULTS.md with the group's Markdown tables. */
 export function writeGanSection(root, markdown, date) {
