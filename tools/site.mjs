@@ -3,7 +3,8 @@
 // repository's relative layout so every relative import works unchanged:
 //   site/index.html              redirects to web/
 //   site/web/...                 the playground (index.html, playground.js + playground/, worker.js, embed.js, ...)
-//   site/wasm/*.js               the JS API (nnplay.js and its modules; web/ imports ../wasm/nnplay.js)
+//   site/wasm/*.js               the JS API (nnplay.js and its modules; web/ imports ../wasm/lean.js, and
+//                                tfjs.js or onnx.js when the user exports or imports a model)
 //   site/dist/nnplay_core.{js,wasm}
 //   site/examples/tutorial.html  a tutorial page embedding the playground (<nn-playground>)
 //   site/web/images.html         the images page, with web/data/*.nnds.gz (made by tools/data.mjs)
@@ -37,13 +38,16 @@ const REDIRECT = `<!doctype html>
 
 /** The JS API: wasm/nnplay.js and the modules it imports. */
 const apiFiles = () => readdirSync(path.join(ROOT, 'wasm')).filter((f) => f.endsWith('.js')).sort().map((f) => `wasm/${f}`);
+// What a page loads of it: lean.js's modules; the converters load at an export or import click.
+const CONVERTERS = ['wasm/tfjs.js', 'wasm/onnx.js'];
+const pageApiFiles = () => apiFiles().filter((f) => f !== 'wasm/nnplay.js' && !CONVERTERS.includes(f));
 
 /** The files the playground page loads (paths relative to site/). */
 function playgroundFiles(dir) {
   const html = readFileSync(path.join(dir, 'web', 'index.html'), 'utf8');
   const files = ['web/index.html', 'web/playground.css', 'web/playground.js', 'web/worker.js', 'web/worker-shared.js',
     'web/download.js', ...readdirSync(path.join(dir, 'web', 'playground')).map((f) => `web/playground/${f}`),
-    ...apiFiles(), 'dist/nnplay_core.js', 'dist/nnplay_core.wasm'];
+    ...pageApiFiles(), 'dist/nnplay_core.js', 'dist/nnplay_core.wasm'];
   if (/src="embed-mode\.js"/.test(html)) files.push('web/embed-mode.js');
   return files;
 }
@@ -52,14 +56,14 @@ function playgroundFiles(dir) {
  *  Fashion-MNIST loads only on demand. */
 function imagesFiles(dir) {
   return ['web/images.html', 'web/images.css', 'web/images.js', 'web/dom.js', 'web/images-worker.js', 'web/worker-shared.js',
-    'web/download.js', ...readdirSync(path.join(dir, 'web', 'images')).map((f) => `web/images/${f}`), ...apiFiles(),
+    'web/download.js', ...readdirSync(path.join(dir, 'web', 'images')).map((f) => `web/images/${f}`), ...pageApiFiles(),
     'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'];
 }
 
 /** What the digit GAN page loads: its code, the wasm, the digits and the classifier that scores it. */
 function ganDigitsFiles() {
   return ['web/gan-digits.html', 'web/gan-digits.css', 'web/gan/digits-page.js', 'web/gan/digits-draw.js', 'web/gan/digits-worker.js',
-    'web/gan/digits-train.js', 'web/seeded.js', 'web/worker-shared.js', 'web/download.js', ...apiFiles(),
+    'web/gan/digits-train.js', 'web/seeded.js', 'web/worker-shared.js', 'web/download.js', ...pageApiFiles(),
     'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'];
 }
 
@@ -68,13 +72,13 @@ function ganDigitsFiles() {
 function textFiles() {
   return ['web/text.html', 'web/text.css', 'web/text.js', 'web/text/classify.js', 'web/text/generate.js', 'web/text/ui.js', 'web/dom.js',
     'web/text/chart.js', 'web/text/models.js', 'web/text/classify-worker.js', 'web/text/worker-train.js', 'web/text-data.js',
-    'web/worker-shared.js', 'web/download.js', ...apiFiles(), 'dist/nnplay_core.js', 'dist/nnplay_core.wasm',
+    'web/worker-shared.js', 'web/download.js', ...pageApiFiles(), 'dist/nnplay_core.js', 'dist/nnplay_core.wasm',
     'web/data/spam.nntx.gz', 'web/models/spam-gru.nnplay'];
 }
 /** What the GAN lab loads: its page, its modules and worker, the JS API and the wasm. */
 function ganFiles(dir) {
   return ['web/gan.html', 'web/gan.css', 'web/embed-mode.js', 'web/playground/hash.js', 'web/seeded.js', 'web/worker-shared.js',
-    ...readdirSync(path.join(dir, 'web', 'gan')).map((f) => `web/gan/${f}`), ...apiFiles(), 'dist/nnplay_core.js', 'dist/nnplay_core.wasm'];
+    ...readdirSync(path.join(dir, 'web', 'gan')).map((f) => `web/gan/${f}`), ...pageApiFiles(), 'dist/nnplay_core.js', 'dist/nnplay_core.wasm'];
 }
 
 const TEXT_ON_DEMAND = ['web/text/generate-worker.js', 'web/data/tang.nntx.gz', 'web/models/tang-lstm.nnplay',
@@ -129,6 +133,9 @@ export async function buildSite({ out = SITE, quiet = false } = {}) {
   for (const f of generate.files) log(`site:     ${f.file.padEnd(28)} ${String(f.bytes).padStart(8)} B  ${String(f.gzip).padStart(7)} B gz`);
   const lab = pageWeight(out, ganFiles(out));
   log(`site: GAN lab weight ${lab.bytes} bytes (${kb(lab.bytes)}), ${lab.gzip} bytes gzipped (${kb(lab.gzip)}) over ${lab.files.length} files`);
+  const converters = pageWeight(out, CONVERTERS);
+  log(`site: on demand (an export or import click): ${converters.gzip} bytes over the wire (${kb(converters.gzip)}):`);
+  for (const f of converters.files) log(`site:   ${f.file.padEnd(30)} ${String(f.bytes).padStart(8)} B  ${String(f.gzip).padStart(7)} B gz`);
   return { dir: out, weight: w, images, text, ganDigits: gan, gan: lab };
 }
 

@@ -6,13 +6,23 @@ import { flatten, toRows, checkFinite, checkKeys, show, seedOf, idType } from '.
 import { encodeOptions, decodeOptions } from './encode.js';
 import { specBytes, decodeLayerSpec, layerType, names, idOf, hasOption } from './layers.js';
 import { toOptimizer, fit, trainBatch } from './train.js';
-import { toTfjs, saveTfjs } from './tfjs.js';
-import { toONNX, saveONNX } from './onnx.js';
 import { ModelChain } from './chain.js';
 
 // Finalizers catch models that are garbage-collected without dispose(): their C memory is freed.
 const finalizer = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry((ptr) => { if (isLoaded()) C()._nn_model_free(ptr); }) : null;
+
+// The format converters register here when their module loads (tfjs.js, onnx.js): nnplay.js loads
+// both; the pages (lean.js) load one at the export or import click, so a first visit fetches less.
+export const converters = {};
+function converter(name, method) {
+  const c = converters[name];
+  if (!c) {
+    throw new Error(`nnplay: ${method} needs wasm/${name}.js, which is not loaded: import 'nnplay' (wasm/nnplay.js), ` +
+      `or await import('wasm/${name}.js') first`);
+  }
+  return c;
+}
 
 const product = (shape) => shape.reduce((a, b) => a * b, 1);
 
@@ -495,16 +505,16 @@ export class Sequential {
   }
 
   /** TF.js's ModelArtifacts (tf.io.fromMemory takes it); see tfjs.js. */
-  toTfjs(options) { return toTfjs(this, options); }
+  toTfjs(options) { return converter('tfjs', 'toTfjs').toTfjs(this, options); }
 
   /** model.json + group1-shard1of1.bin into a folder (Node), or 'downloads://name' (browser). */
-  saveTfjs(target, options) { return saveTfjs(this, target, options); }
+  async saveTfjs(target, options) { return converter('tfjs', 'saveTfjs').saveTfjs(this, target, options); }
 
   /** The ONNX model's bytes (inference graph, opset 17 unless options.opset); see onnx.js. */
-  toONNX(options) { return toONNX(this, options); }
+  toONNX(options) { return converter('onnx', 'toONNX').toONNX(this, options); }
 
   /** The ONNX model as a file (Node: a path) or a download ('downloads://name', browser). */
-  saveONNX(target, options) { return saveONNX(this, target, options); }
+  async saveONNX(target, options) { return converter('onnx', 'saveONNX').saveONNX(this, target, options); }
 
   _freeNow() {
     if (finalizer) finalizer.unregister(this);

@@ -10,6 +10,7 @@
 // Embedding-first models take the same float32 ids as predict(); a Cast makes them int64 for Gather.
 import { coreTable } from './core.js';
 import { show, checkKeys } from './convert.js';
+import { converters } from './model.js';
 
 const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
 const ONNX_OPSET = 17;
@@ -534,3 +535,5 @@ export async function saveONNX(model, target, options) {
   await fsp.writeFile(file, bytes);
   return { files: [file], bytes: bytes.length };
 }
+
+converters.onnx = { toONNX, saveONNX }; // model.toONNX() and saveONNX() call these (model.js)

@@ -9,7 +9,7 @@
 import { coreTable } from './core.js';
 import { show } from './convert.js';
 import { layers, layerType, names } from './layers.js';
-import { Sequential } from './model.js'; // model.js imports us too: both are only used at call time
+import { Sequential, converters } from './model.js';
 import { train } from './train.js';
 
 const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
@@ -703,3 +703,5 @@ export async function saveTfjs(model, target, options = {}) {
   await fs.writeFile(jsonPath, modelJson);
   return { modelArtifactsInfo: info(), files: [jsonPath, binPath] };
 }
+
+converters.tfjs = { toTfjs, saveTfjs }; // model.toTfjs() and saveTfjs() call these (model.js)

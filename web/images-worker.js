@@ -8,7 +8,7 @@
 //      exportAs {format: 'tfjs'|'onnx', name} | loadTfjs {files}
 // Out: ready | dataset | model | progress | views | test | probs | saved | exported | error | status
 // The Compress panel's messages (compress*) are handled by images/compress-worker.js.
-import * as nn from '../wasm/nnplay.js';
+import * as nn from '../wasm/lean.js';
 import { post, postError as postErrorAs, postReady, errorText, yieldNow, serialQueue, singleRun, postExport, loadTfjsFiles, fetchBytes } from './worker-shared.js';
 import { compressHandlers } from './images/compress-worker.js';
 
@@ -413,7 +413,7 @@ const handlers = {
   },
   exportAs({ format, name }) {
     if (!model) throw new Error('no model to export');
-    postExport(model, format, name);
+    return postExport(model, format, name);
   },
   settings({ lr, batchSize, augment }) {
     if (augment !== undefined) settings.augment = !!augment;

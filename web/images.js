@@ -49,7 +49,7 @@ const EDITOR = {
 };
 const table = await (async () => {
   try {
-    const nn = await import('../wasm/nnplay.js');
+    const nn = await import('../wasm/lean.js');
     await nn.ready();
     return nn.describe();
   } catch { // the worker reports the failure on the page; the editor just offers nothing

@@ -1,6 +1,6 @@
 // worker-shared.js - what both module workers (worker.js, images-worker.js) need: posting replies
 // and errors, yielding to the message queue, one queue that keeps model calls from overlapping.
-import * as nn from '../wasm/nnplay.js';
+import * as nn from '../wasm/lean.js';
 
 export const post = (msg, transfer) => self.postMessage(msg, transfer || []);
 
@@ -44,8 +44,25 @@ export function singleRun(fn) {
 
 // ---- models in and out of other formats (TF.js's Layers format, ONNX) ----
 
+// The converters load at the first export or import that needs one (most visits never do): 20.8 KiB
+// gzipped off every page's first load (bench/RESULTS.md). A failed load is retried at the next click.
+const CONVERTERS = { tfjs: () => import('../wasm/tfjs.js'), onnx: () => import('../wasm/onnx.js') };
+const converters = new Map();
+/** Load the converter for `format` ('tfjs' | 'onnx'; others: nothing to load, exportFiles names them). */
+export function loadConverter(format) {
+  if (!Object.hasOwn(CONVERTERS, format)) return Promise.resolve(null);
+  if (!converters.has(format)) {
+    converters.set(format, CONVERTERS[format]().catch((err) => {
+      converters.delete(format);
+      throw new Error(`the ${format === 'onnx' ? 'ONNX' : 'TF.js'} converter could not be loaded (${errorText(err)})`);
+    }));
+  }
+  return converters.get(format);
+}
+
 /**
- * The model as files to download, [{ name, bytes }], and a note on what was left out. 'tfjs':
+ * The model as files to download, [{ name, bytes }], and a note on what was left out (after
+ * `await loadConverter(format)`). 'tfjs':
  * name.json + name.weights.bin, named and linked as TF.js's own downloads:// save names them, so
  * tf.loadLayersModel and tensorflowjs_converter read the pair; 'onnx': name.onnx.
  */
@@ -69,7 +86,8 @@ export function exportFiles(model, format, name) {
 }
 
 /** Post exportFiles' result ({ type: 'exported', format, files, note }), the bytes transferred. */
-export function postExport(model, format, name) {
+export async function postExport(model, format, name) {
+  await loadConverter(format);
   const { files, note } = exportFiles(model, format, name);
   post({ type: 'exported', format, files, note }, files.map((f) => f.bytes.buffer));
 }
@@ -94,7 +112,8 @@ export async function loadTfjsFiles(files, options) {
   if (wanted.length && bins.length === 0) {
     throw new Error(`${jsons[0].name} needs its weights file ${wanted.join(', ')}: pick both files at once`);
   }
-  return nn.loadTfjs([jsons[0], ...bins], options);
+  const { loadTfjs } = await loadConverter('tfjs');
+  return loadTfjs([jsons[0], ...bins], options);
 }
 
 /** The bytes at url, inflated when gzipped (unless the host already did it: Content-Encoding). */

@@ -2,7 +2,7 @@
 // the worker trains continuously in ~15 ms chunks of whole epochs and posts a snapshot (metrics,
 // heatmap, weights, what every neuron computes) at most ~30 times a second. Messages in: {type:
 // 'config'|'play'|'pause'|'step'|'reset'|'speed'|'focus'|'setWeight'|'custom'|'export'|'import'|'exportAs'|'importTfjs'|'csv'|'edit'}.
-import * as nn from '../wasm/nnplay.js';
+import * as nn from '../wasm/lean.js';
 import { post, postError, postReady, yieldNow, serialQueue, singleRun, postExport, loadTfjsFiles } from './worker-shared.js';
 
 const GRID = 64; // the heatmap: one predict() on GRID x GRID points of the input plane
@@ -414,7 +414,7 @@ async function handle(msg) {
     case 'exportAs':
       if (!model) throw new Error('there is no model to export yet');
       try {
-        postExport(model, msg.format, msg.name);
+        await postExport(model, msg.format, msg.name);
       } catch (err) {
         postError(err, msg.format === 'onnx' ? 'Could not export ONNX' : 'Could not export for TensorFlow.js');
       }

@@ -10,6 +10,7 @@ test('site/ is self-contained: its index redirects to the playground, which load
   const { weight } = await buildSite({ quiet: true });
   assert.ok(weight.bytes > 0 && weight.gzip < weight.bytes);
   for (const f of ['index.html', 'web/index.html', 'web/embed.js', 'web/embed-mode.js', 'wasm/nnplay.js',
+    'wasm/lean.js', 'wasm/tfjs.js', 'wasm/onnx.js', // the pages import these two at an export or import click
     'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'examples/tutorial.html', 'web/text.html', 'web/text/classify-worker.js',
     'web/images/teach.js', 'web/images/teach-worker.js',
     'web/models/spam-gru.nnplay', 'web/models/tang-lstm.nnplay', 'web/data/spam.nntx.gz',
@@ -27,6 +28,9 @@ test('site/ is self-contained: its index redirects to the playground, which load
     await page.waitForFunction((b) => Number(document.getElementById('epoch').textContent) > b + 10, before,
       { timeout: 20_000 });
     await page.click('#play'); // pause
+    const download = page.waitForEvent('download');
+    await page.click('#export-onnx'); // loads wasm/onnx.js from the site
+    assert.equal((await download).suggestedFilename(), 'nnplay-model.onnx');
     const tutorial = await page.request.get(new URL('examples/tutorial.html', url).href);
     assert.equal(tutorial.status(), 200);
     assert.match(await tutorial.text(), /<nn-playground/);

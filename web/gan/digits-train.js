@@ -9,7 +9,7 @@
 //   const losses = gan.train(10);                  // 10 steps: D on real, D on fake, G through D
 //   const pics = gan.generate(noise(16, 7));       // Float32Array [16 * 784], ink in [0, 1]
 //   const s = scoreDigits(classifier, pics);       // { confident, digits, perDigit, ... }
-import * as nn from '../../wasm/nnplay.js';
+import * as nn from '../../wasm/lean.js';
 import { seeded } from '../seeded.js';
 
 export const SIDE = 28;

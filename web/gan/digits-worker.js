@@ -5,7 +5,7 @@
 // In:  init {arch} | arch {arch} | play | pause | reset | reroll {end: 0|1} | save | load {bytes}
 // Out: ready | model | progress | samples | scores | saved | loaded | error | status
 // (arch: 'mlp' or 'dcgan', digits-train.js's; a generator file of the other one switches to it)
-import * as nn from '../../wasm/nnplay.js';
+import * as nn from '../../wasm/lean.js';
 import { post, postError as postErrorAs, errorText, yieldNow, serialQueue, singleRun, fetchBytes } from '../worker-shared.js';
 import { createGan, decodeDigits, noise, scoreDigits, checkClassifier, generatorArch, settings, PIXELS } from './digits-train.js';
 

@@ -8,7 +8,7 @@ import { seeded } from './targets.js';
 import { boundsOf } from './score.js';
 import { lossesOf } from './explain.js';
 import { post, postError, postReady, yieldNow, singleRun } from '../worker-shared.js';
-import * as nn from '../../wasm/nnplay.js';
+import * as nn from '../../wasm/lean.js';
 
 const N_SHOW = 500; // generated points drawn (from fixed noise, so they move smoothly)
 const N_REAL = 500; // real points drawn

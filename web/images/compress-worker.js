@@ -5,7 +5,7 @@
 // brings it back.
 // In:  compressPrune {sparsity, quantize, batches} | compressUse {quantize} | compressRestore | compressSave {quantize}
 // Out: compressOriginal | compressProgress | compressResult | compressSaved (and the page's model/views/test)
-import * as nn from '../../wasm/nnplay.js';
+import * as nn from '../../wasm/lean.js';
 import { post, yieldNow } from '../worker-shared.js';
 
 const MAX_SPARSITY = 0.95;

@@ -2,7 +2,7 @@
 // tests run them in Node): the shipped digit CNN without its last layer as a frozen base, a new
 // softmax head trained on the base's features, optional fine-tuning of the base's last conv layer,
 // the same network trained from scratch for comparison, k-fold evaluation, and one plain model
-// for export. `nn` is the imported wasm/nnplay.js.
+// for export. `nn` is the imported JS API (wasm/lean.js in the page's worker).
 import { augment, take, stratifiedFolds, foldCount, confusionMatrix, scores, argmaxRows, PIXELS } from './teach-data.js';
 
 // Settings picked on drawn shapes (tests/js/teach.test.mjs): a linear head learns in a fraction of

@@ -5,8 +5,8 @@
 //      export {format: 'nnplay'|'tfjs'|'onnx', name} | reset
 // Out: ready | progress {id, phase, fraction} | trained {id, ...} | evaluated {id, kind, ...} |
 //      probs {id, probs, names, scratch} | exported {format, files, note} | error {message, id}
-import * as nn from '../../wasm/nnplay.js';
-import { post, postReady, errorText, serialQueue, exportFiles } from '../worker-shared.js';
+import * as nn from '../../wasm/lean.js';
+import { post, postReady, errorText, serialQueue, exportFiles, loadConverter } from '../worker-shared.js';
 import { trainTransfer, trainScratch, crossValidate, plainCopy, Cancelled } from './teach-model.js';
 import { argmaxRows } from './teach-data.js';
 
@@ -78,7 +78,8 @@ const handlers = {
     return train({ ...msg, x: new Float32Array(msg.x), y: new Float32Array(msg.y) });
   },
   compare({ id }) { return scratch(id); }, // id: the training whose drawings to compare on
-  export({ format, name }) {
+  async export({ format, name }) {
+    await loadConverter(format); // 'nnplay': nothing to load
     if (!current) throw new Error('train a model first');
     const m = plainCopy(nn, current.transfer.model);
     try {

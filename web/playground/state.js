@@ -10,7 +10,7 @@ export const FEATURE_NAMES = new Map([['x1', 'X1'], ['x2', 'X2'], ['x1sq', 'X1²
 const table = await loadTable();
 async function loadTable() {
   try {
-    const nn = await import('../../wasm/nnplay.js');
+    const nn = await import('../../wasm/lean.js');
     await nn.ready();
     return nn.describe();
   } catch (err) { // the page still comes up and says why it cannot train

@@ -253,7 +253,7 @@ const handlers = {
   },
   exportAs({ format, name }) {
     if (!model) throw new Error('no model to export');
-    postExport(model, format, name);
+    return postExport(model, format, name);
   },
   save() {
     if (!model) throw new Error('no model to save');

@@ -243,7 +243,7 @@ const handlers = {
   next,
   exportAs({ format }) {
     if (!model) throw new Error('no model to export');
-    postExport(model, format, `${corpus.name}-model`);
+    return postExport(model, format, `${corpus.name}-model`);
   },
   save() {
     if (!model) throw new Error('no model to save');

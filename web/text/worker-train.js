@@ -1,7 +1,7 @@
 // text/worker-train.js - what the text page's two workers share: fetching and inflating a dataset
 // file, loading model bytes with the page's own checks, and the training loop that runs fit() in
 // chunks of ~150 ms so that every other message (pause, classify, generate) is answered between them.
-import * as nn from '../../wasm/nnplay.js';
+import * as nn from '../../wasm/lean.js';
 import { fetchTextDataset } from '../text-data.js';
 import { post, errorText, yieldNow, serialQueue, singleRun, postError as postErrorAs } from '../worker-shared.js';
 
