@@ -45,7 +45,7 @@ const pageApiFiles = () => apiFiles().filter((f) => f !== 'wasm/nnplay.js' && !C
 /** The files the playground page loads (paths relative to site/). */
 function playgroundFiles(dir) {
   const html = readFileSync(path.join(dir, 'web', 'index.html'), 'utf8');
-  const files = ['web/index.html', 'web/playground.css', 'web/playground.js', 'web/worker.js', 'web/worker-shared.js',
+  const files = ['web/index.html', 'web/base.css', 'web/playground.css', 'web/playground.js', 'web/worker.js', 'web/worker-shared.js',
     'web/download.js', ...readdirSync(path.join(dir, 'web', 'playground')).map((f) => `web/playground/${f}`),
     ...pageApiFiles(), 'dist/nnplay_core.js', 'dist/nnplay_core.wasm'];
   if (/src="embed-mode\.js"/.test(html)) files.push('web/embed-mode.js');
@@ -55,14 +55,14 @@ function playgroundFiles(dir) {
 /** What the images page loads at startup: its code, the wasm, the digits and the pretrained CNN.
  *  Fashion-MNIST loads only on demand. */
 function imagesFiles(dir) {
-  return ['web/images.html', 'web/images.css', 'web/images.js', 'web/dom.js', 'web/images-worker.js', 'web/worker-shared.js',
+  return ['web/images.html', 'web/base.css', 'web/images.css', 'web/images.js', 'web/dom.js', 'web/images-worker.js', 'web/worker-shared.js',
     'web/download.js', ...readdirSync(path.join(dir, 'web', 'images')).map((f) => `web/images/${f}`), ...pageApiFiles(),
     'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'];
 }
 
 /** What the digit GAN page loads: its code, the wasm, the digits and the classifier that scores it. */
 function ganDigitsFiles() {
-  return ['web/gan-digits.html', 'web/gan-digits.css', 'web/gan/digits-page.js', 'web/gan/digits-draw.js', 'web/gan/digits-worker.js',
+  return ['web/gan-digits.html', 'web/base.css', 'web/gan-digits.css', 'web/gan/digits-page.js', 'web/gan/digits-draw.js', 'web/gan/digits-worker.js',
     'web/gan/digits-train.js', 'web/seeded.js', 'web/worker-shared.js', 'web/download.js', ...pageApiFiles(),
     'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'web/data/digits.nnds.gz', 'web/models/digits-cnn.nnplay'];
 }
@@ -70,14 +70,14 @@ function ganDigitsFiles() {
 /** What the text page loads at startup (the Classify tab: the mail corpus and its model). The
  *  Generate tab's worker, corpus and model load when it is first opened. */
 function textFiles() {
-  return ['web/text.html', 'web/text.css', 'web/text.js', 'web/text/classify.js', 'web/text/generate.js', 'web/text/ui.js', 'web/dom.js',
+  return ['web/text.html', 'web/base.css', 'web/text.css', 'web/text.js', 'web/text/classify.js', 'web/text/generate.js', 'web/text/ui.js', 'web/dom.js',
     'web/text/chart.js', 'web/text/models.js', 'web/text/classify-worker.js', 'web/text/worker-train.js', 'web/text-data.js',
     'web/worker-shared.js', 'web/download.js', ...pageApiFiles(), 'dist/nnplay_core.js', 'dist/nnplay_core.wasm',
     'web/data/spam.nntx.gz', 'web/models/spam-gru.nnplay'];
 }
 /** What the GAN lab loads: its page, its modules and worker, the JS API and the wasm. */
 function ganFiles(dir) {
-  return ['web/gan.html', 'web/gan.css', 'web/embed-mode.js', 'web/playground/hash.js', 'web/seeded.js', 'web/worker-shared.js',
+  return ['web/gan.html', 'web/base.css', 'web/gan.css', 'web/embed-mode.js', 'web/playground/hash.js', 'web/seeded.js', 'web/worker-shared.js',
     ...readdirSync(path.join(dir, 'web', 'gan')).map((f) => `web/gan/${f}`), ...pageApiFiles(), 'dist/nnplay_core.js', 'dist/nnplay_core.wasm'];
 }
 

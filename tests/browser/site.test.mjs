@@ -1,17 +1,26 @@
 // The static site (tools/site.mjs -> site/) served as plain files: the playground works from there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { withPage } from './helpers.mjs';
 import { buildSite, SITE } from '../../tools/site.mjs';
 
 test('site/ is self-contained: its index redirects to the playground, which loads and trains', async () => {
-  const { weight } = await buildSite({ quiet: true });
+  const built = await buildSite({ quiet: true });
+  const { weight } = built;
   assert.ok(weight.bytes > 0 && weight.gzip < weight.bytes);
+  // each page's weight counts the stylesheets it links (base.css first)
+  for (const [key, html] of [['weight', 'index.html'], ['images', 'images.html'], ['text', 'text.html'],
+    ['ganDigits', 'gan-digits.html'], ['gan', 'gan.html']]) {
+    const files = built[key].files.map((f) => f.file);
+    const sheets = [...readFileSync(path.join(SITE, 'web', html), 'utf8').matchAll(/<link\s+rel="stylesheet"\s+href="([^"]+)"/g)];
+    assert.ok(sheets.length >= 2, html);
+    for (const [, href] of sheets) assert.ok(files.includes(`web/${href}`), `tools/site.mjs: ${html}'s weight misses web/${href}`);
+  }
   for (const f of ['index.html', 'web/index.html', 'web/embed.js', 'web/embed-mode.js', 'wasm/nnplay.js',
     'wasm/lean.js', 'wasm/tfjs.js', 'wasm/onnx.js', // the pages import these two at an export or import click
-    'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'examples/tutorial.html', 'web/text.html', 'web/text/classify-worker.js',
+    'dist/nnplay_core.js', 'dist/nnplay_core.wasm', 'examples/tutorial.html', 'web/base.css', 'web/text.html', 'web/text/classify-worker.js',
     'web/images/teach.js', 'web/images/teach-worker.js',
     'web/models/spam-gru.nnplay', 'web/models/tang-lstm.nnplay', 'web/data/spam.nntx.gz',
     'web/gan.html', 'web/gan/lab.js', 'web/gan/worker.js', 'examples/gan-tutorial.html']) {
