@@ -79,9 +79,14 @@ export const PRESETS = Object.freeze({
   // bigger batches sharpen the modes (seed 1: ring 93.7% high quality at 128 packs against 92% at
   // 64; grid 25/25 and 52% at 256 packs and 10,000 rounds against 20/25 and 2.5% at 64 and 6,000);
   // so does a second drop (ring seeds 1-3 at 8,000 rounds: 95.8, 91.5, 96.4% against 93.7, 87.4,
-  // 95.8% at 4,000 after one)
+  // 95.8% at 4,000 after one). The grid's 25 modes need a D that keeps up: 2 D steps per G step
+  // with least squares (seeds 2 and 8: 88.4 and 93.6% against 31 and 39% with 1 step and the log
+  // loss, which with 2 steps dropped a row of 5 modes on seed 2)
   ring: Object.freeze({ settings: Object.freeze({ ...DEFAULTS, target: 'ring', batchSize: 128, lrDrops: 2 }), budget: 8000 }),
-  grid: Object.freeze({ settings: Object.freeze({ ...DEFAULTS, target: 'grid', batchSize: 256, lrDropAfter: 5000 }), budget: 10000 }),
+  grid: Object.freeze({
+    settings: Object.freeze({ ...DEFAULTS, target: 'grid', batchSize: 256, lrDropAfter: 5000, dSteps: 2, loss: 'leastSquares' }),
+    budget: 10000,
+  }),
 });
 
 /** The preset of a target name: { settings, budget } (DEFAULTS with that target for the others). */
