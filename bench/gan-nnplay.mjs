@@ -23,10 +23,11 @@ if (!isMainThread) { // a worker of the quality task: its seeds, one after anoth
     const t = lap();
     out.push({ seed, modes_covered: s.modesCovered, high_quality: s.highQuality, reverse_kl: s.reverseKL, kl: s.kl, js: s.js,
       wall_s: Math.round(t.wall) });
-    log(`gan-nnplay: ${target} seed ${seed}: ${s.modesCovered}/${s.modes} modes, ${(100 * s.highQuality).toFixed(1)}% high quality ` +
-      `(${t.wall.toFixed(0)} s)`);
+    // through the main thread: a worker's own console output waits for its event loop, busy until the last seed
+    parentPort.postMessage({ log: `gan-nnplay: ${target} seed ${seed}: ${s.modesCovered}/${s.modes} modes, ` +
+      `${(100 * s.highQuality).toFixed(1)}% high quality (${t.wall.toFixed(0)} s)` });
   }
-  parentPort.postMessage(out);
+  parentPort.postMessage({ out });
   process.exit(0);
 }
 
@@ -58,7 +59,7 @@ if (opt.task === 'speed') {
   const jobs = Math.max(1, Math.min(opt.jobs, all.length));
   const parts = await Promise.all(Array.from({ length: jobs }, (_, j) => new Promise((resolve, reject) => {
     const w = new Worker(new URL(import.meta.url), { workerData: { target: opt.target, steps, seeds: all.filter((_, i) => i % jobs === j) } });
-    w.on('message', resolve);
+    w.on('message', (m) => (m.log ? log(m.log) : resolve(m.out)));
     w.on('error', reject);
   })));
   const seeds = parts.flat().sort((a, b) => a.seed - b.seed);
