@@ -144,7 +144,9 @@ export const TUNING = `Tuning notes (issue 12; trials on this shared 2-core mach
   and 88.0% high quality (82-94%), against 24.5 and 60.6% (31-91%) before; least squares too drops a row on one seed
   (seed 7: 20 modes). A second drop (at 10,000 rounds, run to 15,000) adds nothing (seeds 2 and 8: 88.6 / 93.8%). The
   paper's own best grid share is 94.2% (PacGAN3), after 400,000 steps. Still to try: the paper's wider G (4 x 400,
-  batch norm) and maxout D at a budget a page can afford; something against the dropped row (more packing).`;
+  batch norm) and maxout D at a budget a page can afford; something against the dropped row. Pack 6 with the new
+  preset trades sharpness for modes: seeds 7, 5 and 2 at 25 / 83.8%, 25 / 85.5%, 24 / 76.4% against
+  20 / 85.7%, 23 / 92.9%, 25 / 88.4% with pack 4 (and a round costs 1.5 times as much).`;
 
 /** Replace (or append) the "## GANs" section of bench/RESULTS.md with the group's Markdown tables. */
 export function writeGanSection(root, markdown, date) {
