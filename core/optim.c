@@ -215,7 +215,7 @@ int nn_metrics_list_set(nn_name_list *list, const int *ids, int n, char *err)
     const char *names[NN_MAX_METRICS];
     for (int i = 0; i < n; i++) {
         if (ids[i] < (int)o->lo || ids[i] >= nn_metric_names.count)
-            return nn_fail_buf(err, NN_ERR_ARG, "compile: unknown metric id %d in metrics (ids %d to %d: %s to %s)",
+            return nn_fail_buf(err, NN_ERR_ARG, "compile: unknown metric id %d (ids %d to %d: %s to %s)",
                                ids[i], (int)o->lo, nn_metric_names.count - 1, nn_metric_names.names[(int)o->lo],
                                nn_metric_names.names[nn_metric_names.count - 1]);
         names[i] = nn_metric_names.names[ids[i]];

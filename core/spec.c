@@ -286,8 +286,7 @@ int nn_option_set_names(const nn_option *o, void *cfg, const char *const *names,
             list[0] = 0;
             for (int j = (int)o->lo; j < o->names->count && k < sizeof list; j++)
                 k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", j > (int)o->lo ? ", " : "", o->names->names[j]);
-            if (err) snprintf(err, err_len, "%s: unknown %s '%.40s' in %s (known: %s)", what, o->names->noun, names[i],
-                              o->name, list);
+            if (err) snprintf(err, err_len, "%s: unknown %s '%.40s' (known: %s)", what, o->names->noun, names[i], list);
             return NN_ERR_ARG;
         }
         for (int j = 0; j < i; j++)

@@ -5,7 +5,7 @@
 // discriminator). Plain layers around the models become models of their own inside it.
 import { C, malloc, free, withAlloc, copyF32In, copyArrayIn, cstr, heapF32, heapI32, withErrorBuffer, now, yieldNow } from './core.js';
 import { checkKeys, show, toRows } from './convert.js';
-import { readMetrics, compileInto } from './model.js';
+import { readMetrics, compileInto, metricsOf } from './model.js';
 import { fitOptions, printEpoch, FIT_KEYS, trainBatch } from './train.js'; // model.js imports this module too: used at call time only
 
 const finalizer = typeof FinalizationRegistry === 'function'
@@ -109,8 +109,10 @@ export class ModelChain {
   /** As Sequential.compile: the chain's own optimizer state and loss; layers frozen now stay frozen. */
   compile(args = {}) {
     const c = this._c('compile');
-    const metrics = compileInto(args, (p, len) => C()._nn_chain_compile_encoded(c, p, len), (st) => this._error(st, 'compile'));
-    this._compiled = { lossName: args.loss, metrics, listed: metrics };
+    compileInto(args, (p, len) => C()._nn_chain_compile_encoded(c, p, len), (st) => this._error(st, 'compile'));
+    // the core checked them (a chain is never saved, so it keeps no copy to read back)
+    const { listed } = metricsOf(args.metrics ?? [], args.loss);
+    this._compiled = { lossName: args.loss, metrics: listed, listed };
     return this;
   }
 
