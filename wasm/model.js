@@ -591,7 +591,7 @@ export function readMetrics(mt, metrics, prefix = '', withConfusion = false) {
 /** tf.sequential: a model from a list of layers. */
 export const sequential = (args) => new Sequential(args);
 
-/** Rebuild a model from bytes made by save() (here, natively, or in another browser). */
+/** Rebuild a model from bytes made by save() (here, natively, or in another browser): compiled as saved, its metrics too. */
 export function loadModel(bytes) {
   let u8;
   if (bytes instanceof Uint8Array) u8 = bytes;

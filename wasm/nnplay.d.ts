@@ -562,7 +562,7 @@ export class ModelChain {
   readonly inputSize: number;
   readonly outputSize: number;
 }
-/** Rebuild a model (weights, optimizer state) from save()'s bytes, made here or natively. */
+/** Rebuild a model (weights, compile settings with their metrics, optimizer state) from save()'s bytes, made here or natively. */
 export function loadModel(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Sequential;
 /**
  * Knowledge distillation (Hinton et al.; Keras's Distiller example): the student's fit, each step on

@@ -69,8 +69,9 @@ test('the core checks the list: unknown names, the loss, duplicates, too many', 
   bad([0], /metrics must be a list of metric names or ids 1 to 7, got 0/);
   // ids are the core's: they read back as their names
   m.compile({ optimizer: 'sgd', loss: 'mse', metrics: [6] });
-  assert.deepEqual(Object.keys(nn.loadModel(m.save()).evaluate(X, X.map((r) => r.slice(0, 3)))).slice(0, 2), ['loss', 'mae']);
-  m.dispose();
+  const r = nn.loadModel(m.save());
+  assert.deepEqual(Object.keys(r.evaluate(X, X.map((row) => row.slice(0, 3)))).slice(0, 2), ['loss', 'mae']);
+  m.dispose(); r.dispose();
 });
 
 test('a version-4 file from before metrics were kept loads as before (tests/fixtures/v4-mlp.nnplay)', async () => {
@@ -82,8 +83,9 @@ test('a version-4 file from before metrics were kept loads as before (tests/fixt
   assert.deepEqual(Object.keys(h.history).sort(), ['accuracy', 'loss']);
   // compiled again with metrics, it keeps them from then on
   m.compile({ optimizer: nn.train.adam(0.02), loss: 'sparseCategoricalCrossentropy', metrics: ['acc'] });
-  assert.equal(nn.loadModel(m.save()).trainOnBatch(X, Y).length, 2);
-  m.dispose();
+  const r = nn.loadModel(m.save());
+  assert.equal(r.trainOnBatch(X, Y).length, 2);
+  m.dispose(); r.dispose();
 });
 
 test('a chain (nn.sequential of models) takes the same checked list', async () => {
