@@ -506,6 +506,8 @@ static int decode_entries(const nn_option *o, int n, void *cfg, uint32_t *given,
             return NN_ERR_ARG;
         }
         if (is_list) {
+            if (opts[i].kind != NN_KIND_NAMES && k == 0) /* [] : the option's own rule, "got []" */
+                return nn_option_set(&opts[i], dst, v, 0, NULL, what, err, NN_ERR_LEN);
             if (opts[i].kind != NN_KIND_NAMES)
                 return nn_fail_buf(err, NN_ERR_ARG, "%s: %s must be a %s, got a list of names", what, opts[i].name,
                                    opts[i].kind == NN_KIND_STRING || opts[i].kind == NN_KIND_ENUM ? "name" : "value");

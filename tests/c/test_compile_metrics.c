@@ -146,6 +146,19 @@ static void test_bad_lists(void)
     put_name(&f, "loss", "mse");
     put_str(&f, "metrics"); put_u8(&f, 2); put_u8(&f, 1);
     CHECK(nn_model_compile_encoded(m, f.b, f.n) == NN_ERR_ARG && strstr(nn_model_error(m), "compile: metrics must be a list of names, got true"));
+    /* a layer option given a list: [] gets the option's own rule */
+    nn_model *lm = mlp();
+    f.n = 0;
+    put_str(&f, "Dense"); put_u8(&f, 2); put_u8(&f, 0);
+    put_str(&f, "units"); put_u8(&f, 5); put_u8(&f, 0);
+    put_str(&f, "activation"); put_u8(&f, 5); put_u8(&f, 1); put_str(&f, "relu");
+    CHECK(nn_model_add_encoded(lm, f.b, f.n) != NN_OK && strstr(nn_model_error(lm), "units must be a positive integer") &&
+          strstr(nn_model_error(lm), "got []"));
+    f.n = 0;
+    put_str(&f, "Dense"); put_u8(&f, 1); put_u8(&f, 0);
+    put_str(&f, "activation"); put_u8(&f, 5); put_u8(&f, 1); put_str(&f, "relu");
+    CHECK(nn_model_add_encoded(lm, f.b, f.n) != NN_OK && strstr(nn_model_error(lm), "activation must be a name, got a list of names"));
+    nn_model_free(lm);
     /* one name stands for a list of one; ids (numbers) for their names */
     f.n = 0;
     put_u8(&f, 2); put_u8(&f, 0);
