@@ -110,7 +110,7 @@ export class ModelChain {
   compile(args = {}) {
     const c = this._c('compile');
     compileInto(args, (p, len) => C()._nn_chain_compile_encoded(c, p, len), (st) => this._error(st, 'compile'));
-    // the core checked them (a chain is never saved, so it keeps no copy to read back)
+    // the core checked them (the chain's save writes an uncompiled plain model: nothing to read back)
     const { listed } = metricsOf(args.metrics ?? [], args.loss);
     this._compiled = { lossName: args.loss, metrics: listed, listed };
     return this;
