@@ -396,7 +396,7 @@ enum { NN_METRIC_LOSS, NN_METRIC_ACCURACY, NN_METRIC_PRECISION, NN_METRIC_RECALL
 /* List n metrics (n <= NN_MAX_METRICS, each id once, none NN_METRIC_LOSS) on a compiled model; a
  * compile replaces them (nn_model_compile with none). Checked before anything changes. */
 int nn_model_set_metrics(nn_model *m, const int *ids, int n);
-/* The metrics compiled (0 when none were listed); the first min(n, cap) ids go to ids. */
+/* How many metrics compile listed (0: none); the first min(that, cap) ids go to ids. */
 int nn_model_metrics(const nn_model *m, int *ids, int cap);
 /* Metric i's name as compile was given it ('acc' stays 'acc'); "" for a bad index. Points into m. */
 const char *nn_model_metric_name(const nn_model *m, int i);
@@ -548,9 +548,9 @@ int nn_chain_set_lr(nn_chain *c, float lr);
 float nn_chain_get_lr(const nn_chain *c);
 /* Its compiled loss (-1 before compile) and fromLogits. */
 int nn_chain_loss(const nn_chain *c);
+int nn_chain_from_logits(const nn_chain *c);
 /* Its compiled metrics, as nn_model_metrics (nn_chain_compile_encoded's metrics key). */
 int nn_chain_metrics(const nn_chain *c, int *ids, int cap);
-int nn_chain_from_logits(const nn_chain *c);
 const char *nn_chain_error(const nn_chain *c);
 void nn_chain_free(nn_chain *c);
 

@@ -93,6 +93,9 @@ export class ModelChain {
   }
   countParams() { return this._parts.reduce((s, p) => s + p.countParams(), 0); }
 
+  /** As Sequential's: 'loss', then the metrics compile listed; [] before compile. */
+  get metricsNames() { return this._compiled ? ['loss', ...this._compiled.listed.map((m) => m.name)] : []; }
+
   /** The chain's own learning rate, settable between steps (its optimizer state is kept). */
   get learningRate() {
     if (!this._compiled) throw new Error('nnplay: learningRate: compile the model first');

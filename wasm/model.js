@@ -289,6 +289,9 @@ export class Sequential {
   /** Optimizer steps taken so far. */
   get steps() { return C()._nnw_step_count(this._m()); }
 
+  /** TF.js's metricsNames: 'loss', then the metrics compile listed as written (trainOnBatch's order); [] before compile. */
+  get metricsNames() { this._m(); return this._compiled ? ['loss', ...this._compiled.listed.map((m) => m.name)] : []; }
+
   _labelSize() { return C()._nn_model_label_size(this._ptr); }
 
   _labels(y, n, what) {

@@ -20,6 +20,8 @@ test('a model compiled with metrics saves and loads them: trainOnBatch, evaluate
   m.compile({ optimizer: nn.train.adam(0.02), loss: 'sparseCategoricalCrossentropy', metrics: ['acc', 'precision', 'recall'] });
   m.trainOnBatch(X, Y);
   const r = nn.loadModel(m.save());
+  assert.deepEqual(r.metricsNames, ['loss', 'acc', 'precision', 'recall']);
+  assert.deepEqual(r.metricsNames, m.metricsNames);
   const a = m.trainOnBatch(X, Y), b = r.trainOnBatch(X, Y);
   assert.ok(Array.isArray(b) && b.length === 4, `loaded trainOnBatch gives [loss, acc, precision, recall], got ${b}`);
   assert.deepEqual(b, a); // same weights, same optimizer state: the same numbers
@@ -40,6 +42,10 @@ test('compile without metrics: a bare loss and the default log metric, after a l
   const m = mlp();
   m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
   const r = nn.loadModel(m.save());
+  assert.deepEqual(r.metricsNames, ['loss']);
+  const u = mlp();
+  assert.deepEqual(u.metricsNames, []);
+  u.dispose();
   assert.equal(typeof r.trainOnBatch(X, Y), 'number');
   const h = await r.fit(X, Y, { epochs: 1 });
   assert.deepEqual(Object.keys(h.history).sort(), ['accuracy', 'loss']);
@@ -94,6 +100,7 @@ test('a chain (nn.sequential of models) takes the same checked list', async () =
   const c = nn.sequential({ layers: [g, d] });
   assert.throws(() => c.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['acc', 'accuracy'] }), /metrics lists accuracy twice/);
   c.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['acc'] });
+  assert.deepEqual(c.metricsNames, ['loss', 'acc']);
   const out = c.trainOnBatch([[0, 1], [1, 0]], [1, 0]);
   assert.ok(Array.isArray(out) && out.length === 2);
   c.dispose(); g.dispose(); d.dispose();
