@@ -23,6 +23,7 @@ struct nn_chain {
     chain_part part[NN_MAX_CHAIN];
     int n;
     int compiled, loss, from_logits;
+    nn_name_list metrics;      /* compile's metrics (nn_chain_compile_encoded) */
     nn_optimizer opt;
     uint64_t step;
     float *buf[2];             /* dL/d a model's input, passed to the one before */
@@ -134,6 +135,7 @@ int nn_chain_compile(nn_chain *c, const nn_optimizer *opt, nn_loss loss)
     c->opt = *opt;
     c->loss = loss;
     c->from_logits = 0;
+    memset(&c->metrics, 0, sizeof c->metrics);
     c->step = 0;
     c->compiled = 1;
     c->err[0] = 0;
@@ -270,12 +272,19 @@ int nn_chain_set_lr(nn_chain *c, float lr)
 float nn_chain_get_lr(const nn_chain *c) { return c && c->compiled ? c->opt.lr : 0.0f; }
 int nn_chain_loss(const nn_chain *c) { return c && c->compiled ? c->loss : -1; }
 int nn_chain_from_logits(const nn_chain *c) { return c ? c->from_logits : 0; }
+int nn_chain_metrics(const nn_chain *c, int *ids, int cap)
+{
+    if (!c || !c->compiled) return 0;
+    for (int i = 0; ids && i < c->metrics.n && i < cap; i++) ids[i] = c->metrics.ids[i];
+    return c->metrics.n;
+}
 
 int nn_chain_compile_encoded(nn_chain *c, const void *buf, size_t len)
 {
     if (!c) return NN_ERR_ARG;
     nn_optimizer o;
-    int loss, from_logits, st = nn_compile_decode(buf, len, &o, &loss, &from_logits, c->err);
+    nn_name_list metrics;
+    int loss, from_logits, st = nn_compile_decode(buf, len, &o, &loss, &from_logits, &metrics, c->err);
     if (st != NN_OK) return st;
     const nn_model *last = last_model(c);
     if (from_logits && last->layers[last->n_layers - 1].act != NN_ACT_LINEAR)
@@ -283,5 +292,6 @@ int nn_chain_compile_encoded(nn_chain *c, const void *buf, size_t len)
                            nn_act_name(last->layers[last->n_layers - 1].act));
     if ((st = nn_chain_compile(c, &o, (nn_loss)loss)) != NN_OK) return st;
     c->from_logits = from_logits;
+    c->metrics = metrics;
     return NN_OK;
 }

@@ -11,7 +11,7 @@
  * (bitmap + nonzeros), int8 with per-output-channel scales, or sparse int8.
  * Version 3 is version 4 with plain f32 arrays (f32 params[n_params], f32 opt[n_arrays][n_params])
  * and no pruning section. Layers and compile settings name their options, so a new option needs
- * no new version. Versions 1 to 3 are still read (1 and 2: fixed int/float records per layer).
+ * no new version (compile's metrics came that way: files without them load with none listed). Versions 1 to 3 are still read (1 and 2: fixed int/float records per layer).
  * The loader checks the whole structure against the file's length and the core's limits before it
  * allocates a model, so a small hostile file is refused in time and memory proportional to its
  * size (an encoded array holds at most 32 floats per byte). */

@@ -317,6 +317,7 @@ int nn_model_compile(nn_model *m, const nn_optimizer *opt, nn_loss loss)
                        nn_loss_name(loss), k);
     m->opt = *opt;
     m->loss = loss;
+    memset(&m->metrics, 0, sizeof m->metrics); /* Keras: a compile lists its own (compile_encoded sets them) */
     m->step = 0;
     if (alloc_opt_state(m) != NN_OK) return nn_fail(m, NN_ERR_NOMEM, "compile: out of memory");
     for (int l = 0; l < m->n_layers; l++) m->layers[l].updates = m->layers[l].spec.trainable != 0;

@@ -142,8 +142,10 @@ typedef enum {
     NN_KIND_SHAPE = 6, /* 1 to NN_MAX_RANK integers, each positive or -1 (reshape's targetShape) */
     NN_KIND_LAYER = 7, /* a recurrent layer's spec, nested (Bidirectional's layer); one level deep:
                         * the nested layer cannot hold a layer itself */
-    NN_KIND_STRING = 8 /* a name of fewer than `count` bytes: a letter or digit, then letters, digits
+    NN_KIND_STRING = 8, /* a name of fewer than `count` bytes: a letter or digit, then letters, digits
                         * and - _ . / (TF.js's rule for names); "" when not given */
+    NN_KIND_NAMES = 9  /* 0 to `count` names (or ids >= lo) from a name table, each id once, kept as
+                        * written (compile's metrics: 'acc' stays 'acc') */
 } nn_kind;
 
 /* A name table: ids 0..count-1 with canonical names, plus aliases accepted on input. */
@@ -159,6 +161,7 @@ typedef struct {
 
 #define NN_OPTION_REQUIRED 1  /* no default: the caller must give it */
 #define NN_OPTION_HI_OPEN 2   /* the upper limit is excluded: [lo, hi) */
+#define NN_OPTION_OPTIONAL 4  /* no default: written only when given (compile's metrics) */
 
 /* One option of a layer type (or of compile settings). */
 typedef struct {
@@ -378,10 +381,25 @@ int nn_model_add_from(nn_model *m, const nn_model *src, int i);
 int nn_model_layer_input_shape(const nn_model *m, int i, int *shape);
 /* Compile from settings in the key/value encoding (u16 n, n x entry; keys: optimizer,
  * learningRate, momentum, nesterov, beta1, beta2, rho, epsilon, initialAccumulatorValue, loss,
- * fromLogits), as the JS API's compile passes them. Unset keys take TF.js's defaults. */
+ * fromLogits, metrics), as the JS API's compile passes them. Unset keys take TF.js's defaults. */
 int nn_model_compile_encoded(nn_model *m, const void *buf, size_t len);
 /* The model's compile settings in that encoding; returns the bytes needed, 0 if not compiled. */
 size_t nn_model_compile_encode(const nn_model *m, void *buf, size_t cap);
+/* ---- compiled metrics (Keras's compile(metrics=[...]), kept in the file with the compile) ----
+ * Ids from the "metrics" name table (NN_METRIC_*: what nn_metrics_value reads); loss is always
+ * reported and is not listed. They only say what to report: nn_metrics computes every metric.
+ *     int ids[NN_MAX_METRICS], k = nn_model_metrics(m, ids, NN_MAX_METRICS);
+ *     for (int i = 0; i < k; i++) printf("%s %g\n", nn_model_metric_name(m, i), nn_metrics_value(&mt, ids[i])); */
+#define NN_MAX_METRICS 8
+enum { NN_METRIC_LOSS, NN_METRIC_ACCURACY, NN_METRIC_PRECISION, NN_METRIC_RECALL, NN_METRIC_F1,
+       NN_METRIC_MSE, NN_METRIC_MAE, NN_METRIC_R2 };
+/* List n metrics (n <= NN_MAX_METRICS, each id once, none NN_METRIC_LOSS) on a compiled model; a
+ * compile replaces them (nn_model_compile with none). Checked before anything changes. */
+int nn_model_set_metrics(nn_model *m, const int *ids, int n);
+/* How many metrics compile listed (0: none); the first min(that, cap) ids go to ids. */
+int nn_model_metrics(const nn_model *m, int *ids, int cap);
+/* Metric i's name as compile was given it ('acc' stays 'acc'); "" for a bad index. Points into m. */
+const char *nn_model_metric_name(const nn_model *m, int i);
 void nn_model_free(nn_model *m);
 /* n seeded random values: uniform in [a, b) (normal 0) or normal with mean a, stddev b (normal 1),
  * from the core's generator, so native and wasm give the same numbers for a seed (GAN noise). */
@@ -531,6 +549,8 @@ float nn_chain_get_lr(const nn_chain *c);
 /* Its compiled loss (-1 before compile) and fromLogits. */
 int nn_chain_loss(const nn_chain *c);
 int nn_chain_from_logits(const nn_chain *c);
+/* Its compiled metrics, as nn_model_metrics (nn_chain_compile_encoded's metrics key). */
+int nn_chain_metrics(const nn_chain *c, int *ids, int cap);
 const char *nn_chain_error(const nn_chain *c);
 void nn_chain_free(nn_chain *c);
 

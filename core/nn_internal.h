@@ -104,6 +104,17 @@ int nn_spec_read(nn_rbuf *r, nn_layer_spec *out, char *err);
 /* Set option o of cfg from numbers (count of them) or a name; messages name `what`. */
 int nn_option_set(const nn_option *o, void *cfg, const double *v, int count, const char *name,
                   const char *what, char *err, size_t err_len);
+/* Where an NN_KIND_NAMES option keeps its list: ids and the names as written (an alias stays an alias). */
+#define NN_LIST_NAME 32
+typedef struct {
+    int32_t n, given;               /* given 0: never set (an NN_OPTION_OPTIONAL option is not written) */
+    int32_t ids[NN_MAX_METRICS];
+    char names[NN_MAX_METRICS][NN_LIST_NAME];
+} nn_name_list;
+/* Set an NN_KIND_NAMES option from n names: each known (an id >= o->lo), each id once, n <= o->count;
+ * cfg is left as it was on a failure. */
+int nn_option_set_names(const nn_option *o, void *cfg, const char *const *names, int n, const char *what,
+                        char *err, size_t err_len);
 /* Where an NN_KIND_LAYER option keeps its layer inside a config: the type (0: none yet), the
  * options given and the config of a spec, in room for any recurrent layer's config. */
 #define NN_SUB_SPEC_BYTES 72
@@ -159,6 +170,7 @@ struct nn_model {
     nn_rng rng;
     int compiled, loss, from_logits;
     nn_optimizer opt;
+    nn_name_list metrics;       /* compile's metrics (n 0: none listed), cleared by nn_model_compile */
     float *opt_m, *opt_v;       /* optimizer state, n_params each (NULL when unused) */
     uint64_t step;
     int cap;                    /* batch capacity of the layer caches */
@@ -363,7 +375,10 @@ int nn_train_metrics(nn_model *m, int loss, const float *y, int n, double l, nn_
  * with optimizer o, step t and state om, ov (indexed as m's parameters; NULL when unused). */
 void nn_step_layers(nn_model *m, const nn_optimizer *o, uint64_t t, float *om, float *ov, const unsigned char *updates);
 /* Compile settings in the key/value encoding, decoded (TF.js's default learning rates filled in). */
-int nn_compile_decode(const void *buf, size_t len, nn_optimizer *opt, int *loss, int *from_logits, char *err);
+int nn_compile_decode(const void *buf, size_t len, nn_optimizer *opt, int *loss, int *from_logits,
+                      nn_name_list *metrics, char *err);
+/* Metrics checked by the compile settings' own option (the same messages as an encoded list). */
+int nn_metrics_list_set(nn_name_list *list, const int *ids, int n, char *err);
 /* Optimizer checks with messages into err (NN_ERR_LEN bytes). */
 int nn_optimizer_usable(const nn_optimizer *o, char *err);
 

@@ -119,8 +119,8 @@ int nn_opt_from_name(const char *name) { return nn_names_find(&nn_opt_names, nam
 const char *nn_opt_name(int opt) { return nn_names_get(&nn_opt_names, opt); }
 
 /* ---- compile settings in the key/value encoding (files, the JS API's compile) ---- */
-typedef struct { nn_optimizer opt; int loss, from_logits; } compile_cfg;
-enum { C_OPTIMIZER, C_LR };
+typedef struct { nn_optimizer opt; int loss, from_logits; nn_name_list metrics; } compile_cfg;
+enum { C_OPTIMIZER, C_LR, C_METRICS = 13 };
 static const nn_option compile_options[] = {
     [C_OPTIMIZER] = {"optimizer", NN_KIND_ENUM, 1, NN_OPT_SGD, 0, 0, 0, &nn_opt_names,
                      offsetof(compile_cfg, opt.type), NULL, "sgd, adam, rmsprop or adagrad"},
@@ -148,6 +148,11 @@ static const nn_option compile_options[] = {
      NULL, "the loss to minimize"},
     {"fromLogits", NN_KIND_BOOL, 1, 0, 0, 1, 0, NULL, offsetof(compile_cfg, from_logits), NULL,
      "the output is logits (a linear last layer)"},
+    /* ids from 1: the loss is always reported; written only when compile listed metrics, so a
+     * model compiled without them saves as before */
+    [C_METRICS] = {"metrics", NN_KIND_NAMES, NN_MAX_METRICS, 0, NN_METRIC_ACCURACY, 0, NN_OPTION_OPTIONAL,
+                   &nn_metric_names, offsetof(compile_cfg, metrics), NULL,
+                   "what training and evaluation report besides the loss, as named (Keras's metrics)"},
 };
 
 int nn_optimizer_usable(const nn_optimizer *o, char *err)
@@ -164,7 +169,9 @@ int nn_optimizer_check(const nn_optimizer *o, char *err)
 {
     /* through the table, so a struct from C or from an old file meets the limits an encoded
      * setting meets, with the same message */
-    compile_cfg c = {*o, 0, 0}, scratch;
+    compile_cfg c, scratch;
+    memset(&c, 0, sizeof c);
+    c.opt = *o;
     uint8_t buf[1024];
     nn_wbuf w = {buf, 0, sizeof buf};
     nn_options_encode(compile_options, NN_COUNT_OF(compile_options), &c, ~0u, &w);
@@ -174,7 +181,8 @@ int nn_optimizer_check(const nn_optimizer *o, char *err)
     return nn_options_decode(compile_options, NN_COUNT_OF(compile_options), &scratch, NULL, "compile", &r, err);
 }
 
-int nn_compile_decode(const void *buf, size_t len, nn_optimizer *opt, int *loss, int *from_logits, char *err)
+int nn_compile_decode(const void *buf, size_t len, nn_optimizer *opt, int *loss, int *from_logits,
+                      nn_name_list *metrics, char *err)
 {
     if (!buf) return nn_fail_buf(err, NN_ERR_ARG, "compile: no settings");
     compile_cfg c;
@@ -194,26 +202,72 @@ int nn_compile_decode(const void *buf, size_t len, nn_optimizer *opt, int *loss,
     *opt = c.opt;
     *loss = c.loss;
     *from_logits = c.from_logits;
+    if (metrics) *metrics = c.metrics;
     return NN_OK;
+}
+
+int nn_metrics_list_set(nn_name_list *list, const int *ids, int n, char *err)
+{
+    const nn_option *o = &compile_options[C_METRICS];
+    if (n < 0 || n > NN_MAX_METRICS || (n && !ids))
+        return nn_fail_buf(err, NN_ERR_ARG, "compile: metrics must be a list of at most %d metric ids, got %d",
+                           NN_MAX_METRICS, n);
+    const char *names[NN_MAX_METRICS];
+    for (int i = 0; i < n; i++) {
+        if (ids[i] < (int)o->lo || ids[i] >= nn_metric_names.count)
+            return nn_fail_buf(err, NN_ERR_ARG, "compile: unknown metric id %d (ids %d to %d: %s to %s)",
+                               ids[i], (int)o->lo, nn_metric_names.count - 1, nn_metric_names.names[(int)o->lo],
+                               nn_metric_names.names[nn_metric_names.count - 1]);
+        names[i] = nn_metric_names.names[ids[i]];
+    }
+    compile_cfg c;
+    memset(&c, 0, sizeof c);
+    int st = nn_option_set_names(o, &c, names, n, "compile", err, NN_ERR_LEN);
+    if (st == NN_OK) *list = c.metrics;
+    return st;
+}
+
+int nn_model_set_metrics(nn_model *m, const int *ids, int n)
+{
+    if (!m) return NN_ERR_ARG;
+    if (!m->compiled) return nn_fail(m, NN_ERR_STATE, "metrics: compile the model first");
+    nn_name_list l;
+    int st = nn_metrics_list_set(&l, ids, n, m->err);
+    if (st == NN_OK) m->metrics = l;
+    return st;
+}
+
+int nn_model_metrics(const nn_model *m, int *ids, int cap)
+{
+    if (!m || !m->compiled) return 0;
+    for (int i = 0; ids && i < m->metrics.n && i < cap; i++) ids[i] = m->metrics.ids[i];
+    return m->metrics.n;
+}
+
+const char *nn_model_metric_name(const nn_model *m, int i)
+{
+    return m && m->compiled && i >= 0 && i < m->metrics.n ? m->metrics.names[i] : "";
 }
 
 int nn_model_compile_encoded(nn_model *m, const void *buf, size_t len)
 {
     if (!m) return NN_ERR_ARG;
     nn_optimizer o;
+    nn_name_list metrics;
     int loss, from_logits;
-    int st = nn_compile_decode(buf, len, &o, &loss, &from_logits, m->err);
+    int st = nn_compile_decode(buf, len, &o, &loss, &from_logits, &metrics, m->err);
     if (st != NN_OK) return st;
     st = nn_model_compile(m, &o, (nn_loss)loss);
+    if (st == NN_OK) m->metrics = metrics;
     return st == NN_OK ? nn_model_set_from_logits(m, from_logits) : st;
 }
 
 size_t nn_model_compile_encode(const nn_model *m, void *buf, size_t cap)
 {
     if (!m || !m->compiled) return 0;
-    compile_cfg c = {m->opt, m->loss, m->from_logits};
+    compile_cfg c = {m->opt, m->loss, m->from_logits, m->metrics};
     nn_wbuf w = {buf, 0, buf ? cap : 0};
-    nn_options_encode(compile_options, NN_COUNT_OF(compile_options), &c, ~0u, &w);
+    nn_options_encode(compile_options, NN_COUNT_OF(compile_options), &c, m->metrics.given ? ~0u : ~(1u << C_METRICS), &w);
     return w.len;
 }
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { TAG_NUMBERS = 1, TAG_BOOL = 2, TAG_NAME = 3, TAG_SPEC = 4 };
-#define MAX_NUMBERS 8   /* per entry: more is refused, not truncated */
+enum { TAG_NUMBERS = 1, TAG_BOOL = 2, TAG_NAME = 3, TAG_SPEC = 4, TAG_NAMES = 5 };
+#define MAX_NUMBERS 8   /* per entry (numbers or names): more is refused, not truncated */
 #define MAX_NAME 64     /* longest key or name compared; longer ones are unknown */
 
 static const char *const padding_names[] = {"valid", "same"};
@@ -195,6 +195,16 @@ int nn_option_set(const nn_option *o, void *cfg, const double *v, int count, con
         memcpy(dst, name, len + 1);
         return NN_OK;
     }
+    if (o->kind == NN_KIND_NAMES) { /* one name, or ids: a list of canonical names */
+        const char *list[MAX_NUMBERS];
+        int ok = name ? 1 : count >= 0 && count <= MAX_NUMBERS;
+        for (int i = 0; ok && !name && i < count; i++) ok = is_int_in(v[i], o->lo, o->names->count - 1);
+        if (!ok) FAIL("a list of %s names or ids %d to %d, got %s", o->names->noun, (int)o->lo,
+                      o->names->count - 1, got);
+        if (name) list[0] = name;
+        for (int i = 0; !name && i < count; i++) list[i] = nn_names_get(o->names, (int)v[i]);
+        return nn_option_set_names(o, cfg, list, name ? 1 : count, what, err, err_len);
+    }
     if (name && o->kind != NN_KIND_ENUM) {
         if (o->kind == NN_KIND_BOOL) FAIL("true or false, got %s", got);
         FAIL("a number, got %s", got);
@@ -257,6 +267,43 @@ int nn_option_set(const nn_option *o, void *cfg, const double *v, int count, con
 #undef FAIL
 }
 
+int nn_option_set_names(const nn_option *o, void *cfg, const char *const *names, int n, const char *what,
+                        char *err, size_t err_len)
+{
+    nn_name_list l;
+    memset(&l, 0, sizeof l);
+    if (o->kind != NN_KIND_NAMES || n < 0 || n > NN_MAX_METRICS || n > o->count) {
+        if (err) snprintf(err, err_len, "%s: %s must be a list of at most %d %s names, got %d", what, o->name,
+                          o->count < NN_MAX_METRICS ? o->count : NN_MAX_METRICS, o->names ? o->names->noun : "", n);
+        return NN_ERR_ARG;
+    }
+    for (int i = 0; i < n; i++) {
+        int id = nn_names_find(o->names, names[i]);
+        size_t len = strlen(names[i]);
+        if (id < (int)o->lo || len >= NN_LIST_NAME) {
+            char list[160];
+            size_t k = 0;
+            list[0] = 0;
+            for (int j = (int)o->lo; j < o->names->count && k < sizeof list; j++)
+                k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", j > (int)o->lo ? ", " : "", o->names->names[j]);
+            if (err) snprintf(err, err_len, "%s: unknown %s '%.40s' (known: %s)", what, o->names->noun, names[i], list);
+            return NN_ERR_ARG;
+        }
+        for (int j = 0; j < i; j++)
+            if (l.ids[j] == id) {
+                if (err) snprintf(err, err_len, "%s: %s lists %s twice ('%s' and '%s')", what, o->name,
+                                  o->names->names[id], l.names[j], names[i]);
+                return NN_ERR_ARG;
+            }
+        l.ids[i] = id;
+        memcpy(l.names[i], names[i], len + 1);
+    }
+    l.n = n;
+    l.given = 1;
+    memcpy((char *)cfg + o->offset, &l, sizeof l);
+    return NN_OK;
+}
+
 /* The double nearest the shortest decimal that reads back as f: 0.05f gives 0.05, not
  * 0.0500000007, so configs read as they were written. */
 static double shortest(float f)
@@ -292,6 +339,7 @@ void nn_options_defaults(const nn_option *o, int n, void *cfg)
         case NN_KIND_SHAPE: memset(ints_at(&o[i], cfg), 0, (1 + NN_MAX_RANK) * sizeof(int32_t)); break;
         case NN_KIND_LAYER: memset((char *)cfg + o[i].offset, 0, sizeof(nn_sub_spec)); break;
         case NN_KIND_STRING: memset((char *)cfg + o[i].offset, 0, (size_t)o[i].count); break;
+        case NN_KIND_NAMES: memset((char *)cfg + o[i].offset, 0, sizeof(nn_name_list)); break;
         default: *ints_at(&o[i], cfg) = (int32_t)o[i].def;
         }
     }
@@ -304,7 +352,8 @@ static void encode_spec(const nn_layer_spec *s, nn_wbuf *w);
 static int entries_count(const nn_option *o, int n, uint32_t given)
 {
     int count = 0;
-    for (int i = 0; i < n; i++) count += !(o[i].flags & NN_OPTION_REQUIRED) || (given & (1u << i));
+    for (int i = 0; i < n; i++)
+        count += !(o[i].flags & (NN_OPTION_REQUIRED | NN_OPTION_OPTIONAL)) || (given & (1u << i));
     return count;
 }
 
@@ -319,7 +368,15 @@ void nn_options_encode(const nn_option *o, int n, const void *cfg, uint32_t give
 static void entries_write(const nn_option *o, int n, const void *cfg, uint32_t given, nn_wbuf *w)
 {
     for (int i = 0; i < n; i++) {
-        if ((o[i].flags & NN_OPTION_REQUIRED) && !(given & (1u << i))) continue;
+        if ((o[i].flags & (NN_OPTION_REQUIRED | NN_OPTION_OPTIONAL)) && !(given & (1u << i))) continue;
+        if (o[i].kind == NN_KIND_NAMES) { /* u8 n, n names as written */
+            const nn_name_list *l = (const nn_name_list *)(const void *)((const char *)cfg + o[i].offset);
+            uint8_t b[2] = {TAG_NAMES, (uint8_t)l->n};
+            put_str(w, o[i].name);
+            nn_put_bytes(w, b, 2);
+            for (int j = 0; j < l->n; j++) put_str(w, l->names[j]);
+            continue;
+        }
         if (o[i].kind == NN_KIND_STRING) {
             uint8_t t = TAG_NAME;
             put_str(w, o[i].name);
@@ -398,8 +455,10 @@ static int decode_entries(const nn_option *o, int n, void *cfg, uint32_t *given,
         const uint8_t *tag = take(r, 1);
         if (!tag) break;
         double v[MAX_NUMBERS];
-        int k = 0;
+        int k = 0, is_list = 0;
         const char *nm = NULL;
+        char list[MAX_NUMBERS][MAX_NAME + 1];
+        const char *listp[MAX_NUMBERS];
         nn_layer_spec sub;
         if (*tag == TAG_SPEC) { /* checked for depth before it is read: the recursion stops here */
             char msg[NN_ERR_LEN];
@@ -423,6 +482,14 @@ static int decode_entries(const nn_option *o, int n, void *cfg, uint32_t *given,
         } else if (*tag == TAG_NAME) {
             if (!get_str(r, name)) break;
             nm = name;
+        } else if (*tag == TAG_NAMES) { /* counted before it is read */
+            const uint8_t *c = take(r, 1);
+            if (!c) break;
+            if (*c > MAX_NUMBERS)
+                return nn_fail_buf(err, NN_ERR_ARG, "%s: %s has %u names, at most %d are read", what, key, *c, MAX_NUMBERS);
+            for (k = 0; k < *c && get_str(r, list[k]); k++) listp[k] = list[k];
+            if (k < *c) break;
+            is_list = 1;
         } else {
             return nn_fail_buf(err, NN_ERR_FORMAT, "%s: %s has an unknown value tag %u", what, key, *tag);
         }
@@ -438,6 +505,19 @@ static int decode_entries(const nn_option *o, int n, void *cfg, uint32_t *given,
             unknown_option(o, n, what, key, err, NN_ERR_LEN);
             return NN_ERR_ARG;
         }
+        if (is_list) {
+            if (opts[i].kind != NN_KIND_NAMES && k == 0) /* [] : the option's own rule, "got []" */
+                return nn_option_set(&opts[i], dst, v, 0, NULL, what, err, NN_ERR_LEN);
+            if (opts[i].kind != NN_KIND_NAMES)
+                return nn_fail_buf(err, NN_ERR_ARG, "%s: %s must be a %s, got a list of names", what, opts[i].name,
+                                   opts[i].kind == NN_KIND_STRING || opts[i].kind == NN_KIND_ENUM ? "name" : "value");
+            int st = nn_option_set_names(&opts[i], dst, listp, k, what, err, NN_ERR_LEN);
+            if (st != NN_OK) return st;
+            if (given && opts == o && i < 32) *given |= 1u << i;
+            continue;
+        }
+        if (*tag == TAG_BOOL && opts[i].kind == NN_KIND_NAMES)
+            return nn_fail_buf(err, NN_ERR_ARG, "%s: %s must be a list of names, got %s", what, opts[i].name, v[0] ? "true" : "false");
         if (*tag == TAG_BOOL && opts[i].kind == NN_KIND_STRING)
             return nn_fail_buf(err, NN_ERR_ARG, "%s: %s must be a name, got %s", what, opts[i].name, v[0] ? "true" : "false");
         if (*tag == TAG_BOOL && opts[i].kind != NN_KIND_BOOL && opts[i].kind != NN_KIND_LAYER)

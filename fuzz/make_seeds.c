@@ -27,6 +27,8 @@ static int write_file(const char *name, const void *bytes, size_t n)
 /* Save m (trained one step if compiled, so the optimizer state is not all zeros) and free it. */
 static int save_flags;   /* nn_model_save_ex flags for the next save (quantized seeds) */
 static float prune_to;   /* > 0: pruned to this sparsity after the training step (sparse seeds) */
+static int n_metrics;    /* > 0: compiled with the first n_metrics of metric_ids (a list of names) */
+static const int metric_ids[] = {NN_METRIC_ACCURACY, NN_METRIC_PRECISION, NN_METRIC_RECALL, NN_METRIC_MAE};
 
 static int save(const char *name, nn_model *m, const nn_optimizer *opt, nn_loss loss)
 {
@@ -37,6 +39,9 @@ static int save(const char *name, nn_model *m, const nn_optimizer *opt, nn_loss 
             nn_model_free(m);
             return 1;
         }
+        if (n_metrics && nn_model_set_metrics(m, metric_ids, n_metrics) != NN_OK)
+            fprintf(stderr, "make_seeds: %s: metrics: %s\n", name, nn_model_error(m));
+        n_metrics = 0;
         int in = nn_model_input_size(m), ly = nn_model_label_size(m);
         float *x = calloc((size_t)in * 2, sizeof(float)), *y = calloc((size_t)ly * 2, sizeof(float));
         int ids = nn_model_layer_spec(m, 0)->type == NN_LAYER_EMBEDDING; /* token ids 0..4 */
@@ -87,6 +92,13 @@ int main(int argc, char **argv)
     nn_model_add(m, nn_dense(1, NN_ACT_LINEAR));
     nn_model_add(m, nn_activation(NN_ACT_SIGMOID));
     bad |= save("dense_adam.nnplay", m, &adam, NN_LOSS_BCE);
+
+    /* the same, compiled with metrics (the compile settings' list of names) */
+    m = model(1, 3, 0, 0);
+    nn_model_add(m, nn_dense(4, NN_ACT_RELU));
+    nn_model_add(m, nn_dense(1, NN_ACT_SIGMOID));
+    n_metrics = 4;
+    bad |= save("dense_adam_metrics.nnplay", m, &adam, NN_LOSS_BCE);
 
     /* conv2d + maxpool2d + flatten + dense softmax, SGD with Nesterov momentum */
     m = model(3, 5, 5, 1);

@@ -44,7 +44,7 @@ static void emit_number(sbuf *b, double v)
     else emit(b, "null");
 }
 
-static const char *const kind_names[] = {"", "int", "float", "bool", "enum", "ints", "shape", "layer", "string"};
+static const char *const kind_names[] = {"", "int", "float", "bool", "enum", "ints", "shape", "layer", "string", "names"};
 
 static void emit_options(sbuf *b, const nn_option *o, int n)
 {

@@ -5,7 +5,7 @@
 // discriminator). Plain layers around the models become models of their own inside it.
 import { C, malloc, free, withAlloc, copyF32In, copyArrayIn, cstr, heapF32, heapI32, withErrorBuffer, now, yieldNow } from './core.js';
 import { checkKeys, show, toRows } from './convert.js';
-import { readMetrics, compileInto } from './model.js';
+import { readMetrics, compileInto, metricsOf } from './model.js';
 import { fitOptions, printEpoch, FIT_KEYS, trainBatch } from './train.js'; // model.js imports this module too: used at call time only
 
 const finalizer = typeof FinalizationRegistry === 'function'
@@ -93,6 +93,9 @@ export class ModelChain {
   }
   countParams() { return this._parts.reduce((s, p) => s + p.countParams(), 0); }
 
+  /** As Sequential's: 'loss', then the metrics compile listed; [] before compile. */
+  get metricsNames() { return this._compiled ? ['loss', ...this._compiled.listed.map((m) => m.name)] : []; }
+
   /** The chain's own learning rate, settable between steps (its optimizer state is kept). */
   get learningRate() {
     if (!this._compiled) throw new Error('nnplay: learningRate: compile the model first');
@@ -109,8 +112,10 @@ export class ModelChain {
   /** As Sequential.compile: the chain's own optimizer state and loss; layers frozen now stay frozen. */
   compile(args = {}) {
     const c = this._c('compile');
-    const metrics = compileInto(args, (p, len) => C()._nn_chain_compile_encoded(c, p, len), (st) => this._error(st, 'compile'));
-    this._compiled = { lossName: args.loss, metrics, listed: metrics };
+    compileInto(args, (p, len) => C()._nn_chain_compile_encoded(c, p, len), (st) => this._error(st, 'compile'));
+    // the core checked them (the chain's save writes an uncompiled plain model: nothing to read back)
+    const { listed } = metricsOf(args.metrics ?? [], args.loss);
+    this._compiled = { lossName: args.loss, metrics: listed, listed };
     return this;
   }
 

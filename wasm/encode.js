@@ -1,6 +1,6 @@
 // encode.js - the core's key/value encoding (core/nn.h): how layer configs and compile settings
 // cross into wasm, and how they come back. JS only checks that a value can be encoded (a number,
-// a boolean, a name, a list of numbers or a layer); what it must be is the core's business, so a
+// a boolean, a name, a list of numbers or names, or a layer); what it must be is the core's business, so a
 // bad value gets the core's message whichever way it came in.
 import { show } from './convert.js';
 
@@ -8,6 +8,7 @@ const TAG_NUMBERS = 1;
 const TAG_BOOL = 2;
 const TAG_NAME = 3;
 const TAG_SPEC = 4;
+const TAG_NAMES = 5; // u8 n, n strings: compile's metrics
 const MAX_NESTING = 8; // the core takes one level; this only stops a cycle before the stack does
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
@@ -76,7 +77,12 @@ function putEntries(w, obj, what, depth) {
       for (const x of list) w.f64(x);
       continue;
     }
-    throw new Error(`nnplay: ${what}: ${key} must be a number, true/false, a name, a list of numbers or a layer, got ${show(v)}`);
+    if (Array.isArray(v) && v.length <= 255 && v.every((x) => typeof x === 'string')) {
+      w.u8(TAG_NAMES); w.u8(v.length);
+      for (const x of v) w.str(x, `${what}: ${key}`);
+      continue;
+    }
+    throw new Error(`nnplay: ${what}: ${key} must be a number, true/false, a name, a list of numbers or names, or a layer, got ${show(v)}`);
   }
 }
 
@@ -116,6 +122,7 @@ function readEntries(r, listKeys, listKeysOf) {
     if (tag === TAG_BOOL) out[key] = r.u8v() !== 0;
     else if (tag === TAG_NAME) out[key] = r.str();
     else if (tag === TAG_SPEC) out[key] = readSpec(r, listKeysOf);
+    else if (tag === TAG_NAMES) out[key] = Array.from({ length: r.u8v() }, () => r.str());
     else {
       const count = r.u8v();
       const v = Array.from({ length: count }, () => r.f64());

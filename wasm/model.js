@@ -188,21 +188,18 @@ export class Sequential {
   compile(args = {}) {
     const m = this._m();
     this._notBusy('compile');
-    const metrics = compileInto(args, (p, len) => C()._nn_model_compile_encoded(m, p, len), (st) => this._error(st, 'compile'));
-    this._restoreCompile(metrics);
+    compileInto(args, (p, len) => C()._nn_model_compile_encoded(m, p, len), (st) => this._error(st, 'compile'));
+    this._restoreCompile();
     return this;
   }
 
-  /** The compile state from the core (after compile, or from a file). */
-  _restoreCompile(metrics) {
+  /** The compile state from the core (after compile, or from a file): its metrics too, as written. */
+  _restoreCompile() {
     const bytes = withAlloc(4, 'a length', (pl) => takeBytes(C()._nnw_compile_settings(this._ptr, pl), pl));
     if (!bytes) { this._compiled = null; return; }
     const s = decodeOptions(bytes);
-    const { loss, fromLogits, ...optimizer } = s;
-    const regression = loss === 'meanSquaredError' || loss === 'meanAbsoluteError';
-    const dflt = { name: regression ? 'mae' : 'accuracy', index: idOf('metrics', regression ? 'mae' : 'accuracy', 'metric') };
-    // listed: the metrics compile was given (trainOnBatch reports those, as Keras)
-    this._compiled = { lossName: loss, metrics: metrics ?? [dflt], listed: metrics ?? [], optimizer: Object.freeze(optimizer), fromLogits };
+    const { loss, fromLogits, metrics: listed, ...optimizer } = s;
+    this._compiled = { lossName: loss, ...metricsOf(listed, loss), optimizer: Object.freeze(optimizer), fromLogits };
   }
 
   _needCompiled(what) {
@@ -291,6 +288,9 @@ export class Sequential {
 
   /** Optimizer steps taken so far. */
   get steps() { return C()._nnw_step_count(this._m()); }
+
+  /** TF.js's metricsNames: 'loss', then the metrics compile listed as written (trainOnBatch's order); [] before compile. */
+  get metricsNames() { this._m(); return this._compiled ? ['loss', ...this._compiled.listed.map((m) => m.name)] : []; }
 
   _labelSize() { return C()._nn_model_label_size(this._ptr); }
 
@@ -533,22 +533,34 @@ export class Sequential {
 }
 
 /**
+ * What the logs report for the metrics compile listed (names as written, undefined when compile
+ * listed none): metrics ({ name, index }) for fit/evaluate, with a default when none were listed,
+ * and listed, what trainOnBatch returns after the loss (Keras's rule).
+ */
+export function metricsOf(listed, lossName) {
+  // the core took ids too: they read as their names
+  const own = (listed ?? []).map((m) => typeof m === 'number' ? { name: names('metrics')[m].name, index: m }
+    : { name: m, index: idOf('metrics', m, 'metric', 1) });
+  if (listed) return { metrics: own, listed: own };
+  const regression = lossName === 'meanSquaredError' || lossName === 'meanAbsoluteError';
+  const dflt = regression ? 'mae' : 'accuracy';
+  return { metrics: [{ name: dflt, index: idOf('metrics', dflt, 'metric') }], listed: [] };
+}
+
+/**
  * compile's arguments checked and encoded, handed to compileFn(bytes, length) (the core's compile
- * of a model or a chain); a failure throws onError(status). Returns the metrics ({ name, index }).
+ * of a model or a chain, which checks the metrics and keeps them); a failure throws onError(status).
  */
 export function compileInto(args, compileFn, onError) {
   checkKeys(args, ['optimizer', 'loss', 'metrics', 'fromLogits'], 'compile');
   const opt = toOptimizer(args.optimizer);
   if (args.loss == null) throw new Error('nnplay: compile needs a loss, e.g. loss: \'meanSquaredError\'');
   if (args.metrics != null && !Array.isArray(args.metrics)) throw new Error('nnplay: compile: metrics must be an array of names');
-  // metric 0 is the loss, always reported
-  const metrics = (args.metrics || []).map((name) => ({ name, index: idOf('metrics', name, 'metric', 1) }));
-  const settings = encodeOptions({ ...opt, loss: args.loss, fromLogits: args.fromLogits ?? false }, 'compile');
+  const settings = encodeOptions({ ...opt, loss: args.loss, fromLogits: args.fromLogits ?? false, metrics: args.metrics }, 'compile');
   const p = copyBytesIn(settings, 'compile settings');
   let st;
   try { st = compileFn(p, settings.length); } finally { free(p); }
   if (st !== 0) throw onError(st);
-  return metrics;
 }
 
 /** The core's metric values of mt: { v (by metric id), count, numClasses, sumLoss }. */
@@ -582,7 +594,7 @@ export function readMetrics(mt, metrics, prefix = '', withConfusion = false) {
 /** tf.sequential: a model from a list of layers. */
 export const sequential = (args) => new Sequential(args);
 
-/** Rebuild a model from bytes made by save() (here, natively, or in another browser). */
+/** Rebuild a model from bytes made by save() (here, natively, or in another browser): compiled as saved, its metrics too. */
 export function loadModel(bytes) {
   let u8;
   if (bytes instanceof Uint8Array) u8 = bytes;

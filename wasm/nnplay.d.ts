@@ -461,6 +461,8 @@ export class Sequential {
   readonly isDisposed: boolean;
   learningRate: number;
   readonly steps: number;
+  /** TF.js's metricsNames: 'loss', then the metrics compile listed, as written (kept by save/loadModel); [] before compile. */
+  readonly metricsNames: string[];
   readonly inputSize: number;
   readonly outputSize: number;
   readonly inputShape: number[];
@@ -533,6 +535,8 @@ export class ModelChain {
   trainOnBatch(x: Data, y: Data, sampleWeight?: Data): number | number[];
   /** Its own learning rate, settable between steps (optimizer state kept). */
   learningRate: number;
+  /** 'loss', then the metrics compile listed; [] before compile. */
+  readonly metricsNames: string[];
   /** A model's fit (every callback hook, verbose, stopTraining) without augment; seeded shuffle. */
   fit(x: Data, y: Data, args?: Omit<FitArgs, 'augment'>): Promise<History>;
   /** Set true (e.g. in a callback) to stop fit after the current batch. */
@@ -562,7 +566,7 @@ export class ModelChain {
   readonly inputSize: number;
   readonly outputSize: number;
 }
-/** Rebuild a model (weights, optimizer state) from save()'s bytes, made here or natively. */
+/** Rebuild a model (weights, compile settings with their metrics, optimizer state) from save()'s bytes, made here or natively. */
 export function loadModel(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): Sequential;
 /**
  * Knowledge distillation (Hinton et al.; Keras's Distiller example): the student's fit, each step on

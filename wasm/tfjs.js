@@ -222,7 +222,7 @@ function compileToKeras(c, where) {
   else if (o.optimizer === 'sgd') optimizer = { class_name: 'SGD', config: { learningRate: o.learningRate } };
   else throw err(where, `optimizer '${o.optimizer}' has no TF.js class here`);
   const known = { accuracy: 'accuracy', precision: 'precision', recall: 'recall', mse: 'mse', mae: 'mae' };
-  const metrics = c.metrics.map(({ name }) => {
+  const metrics = c.listed.map(({ name }) => { // what compile listed (Keras's training_config), never a default
     const canon = names('metrics').find((e) => e.name === name || e.aliases.includes(name))?.name;
     if (!known[canon]) throw err(where, `metric '${name}' has no TF.js metric name`);
     return known[canon];

@@ -90,7 +90,10 @@ function parseLayout(file) {
       const tag = u8(`${what}: tag`);
       if (tag === 2) pos += 1;
       else if (tag === 3) str(`${what}: name`);
-      else {
+      else if (tag === 5) { // a list of names (compile's metrics)
+        const k = u8(`${what}: name count`);
+        for (let j = 0; j < k; j++) str(`${what}: name ${j}`);
+      } else {
         const k = u8(`${what}: number count`);
         for (let j = 0; j < k; j++) { f64s.push({ at: pos, what }); pos += 8; }
       }
@@ -162,7 +165,7 @@ function makeModels() {
     L().activation({ activation: 'tanh' }),
     L().dense({ units: 1, activation: 'sigmoid' }),
   ] });
-  tiny.compile({ optimizer: nn.train.adam(0.01), loss: 'binaryCrossentropy' });
+  tiny.compile({ optimizer: nn.train.adam(0.01), loss: 'binaryCrossentropy', metrics: ['acc', 'mse'] }); // a list of names in the settings
   out.push({ name: 'tiny dense (compiled, adam)', bytes: tiny.save(), small: true });
   tiny.dispose();
   const tinyU = nn.sequential({ seed: 4, layers: [L().dense({ inputShape: [3], units: 2 }), L().dense({ units: 2, activation: 'softmax' })] });

@@ -239,6 +239,29 @@ test('compile settings travel as trainingConfig (never the optimizer state): TF.
   m.dispose(); r.dispose(); r2.dispose(); t.dispose(); t2.dispose();
 });
 
+test('compile metrics travel as training_config.metrics, through an nnplay file too, and TF.js reports them', async () => {
+  const m = nn.sequential({ seed: 6, layers: [nn.layers.dense({ inputShape: [4], units: 5, activation: 'relu' }), nn.layers.dense({ units: 3, activation: 'softmax' })] });
+  m.compile({ optimizer: nn.train.adam(0.01), loss: 'sparseCategoricalCrossentropy', metrics: ['acc', 'precision'] });
+  const saved = nn.loadModel(m.save()); // the file keeps them, so the export after a load has them
+  const art = saved.toTfjs();
+  assert.deepEqual(art.trainingConfig.metrics, ['accuracy', 'precision']);
+  const x = floats(6 * 4, 2), y = [0, 1, 2, 0, 1, 2];
+  const back = await nn.loadTfjs(art);
+  const r = back.trainOnBatch(x, y);
+  assert.ok(Array.isArray(r) && r.length === 3, `[loss, accuracy, precision], got ${r}`);
+  const again = nn.loadModel(back.save());
+  assert.deepEqual(Object.keys(again.evaluate(x, y)).slice(0, 3), ['loss', 'accuracy', 'precision']);
+  const t = await tf.loadLayersModel(tf.io.fromMemory(art));
+  const ev = t.evaluate(tf.tensor(x, [6, 4]), tf.tensor(y, [6, 1]));
+  assert.equal(ev.length, 3, 'TF.js compiled it with both metrics');
+  tf.dispose(ev);
+  // none listed: none written (the log's default accuracy is not a compile setting)
+  const plain = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 1 })] }).compile({ optimizer: 'sgd', loss: 'mse' });
+  const plain2 = nn.loadModel(plain.save());
+  assert.deepEqual(plain2.toTfjs().trainingConfig.metrics, []);
+  for (const k of [m, saved, back, again, plain, plain2, t]) k.dispose();
+});
+
 test('what Keras writes (tensorflowjs_converter\'s model.json: model_config, InputLayer, GlorotUniform, layer/cell/weight names, training_config)', async () => {
   const t = tf.sequential({ layers: [tf.layers.lstm({ inputShape: [4, 3], units: 3, recurrentActivation: 'sigmoid', name: 'lstm' }),
     tf.layers.batchNormalization({ name: 'batch_normalization' }), tf.layers.dense({ units: 2, name: 'dense' })] });
