@@ -146,7 +146,17 @@ export const TUNING = `Tuning notes (issue 12; trials on this shared 2-core mach
   paper's own best grid share is 94.2% (PacGAN3), after 400,000 steps. Still to try: the paper's wider G (4 x 400,
   batch norm) and maxout D at a budget a page can afford; something against the dropped row. Pack 6 with the new
   preset trades sharpness for modes: seeds 7, 5 and 2 at 25 / 83.8%, 25 / 85.5%, 24 / 76.4% against
-  20 / 85.7%, 23 / 92.9%, 25 / 88.4% with pack 4 (and a round costs 1.5 times as much).`;
+  20 / 85.7%, 23 / 92.9%, 25 / 88.4% with pack 4 (and a round costs 1.5 times as much).
+- Packs of 2 (second session of 2026-11-26; the same 512 or 1,024 samples a step, so batch 256 ring, 512 grid packs):
+  the ring over 10 seeds 8 / 97.3% (95.8-97.9%) against 8 / 95.0% with packs of 4, every mode kept: the ring's
+  preset since. On the grid's preset (least squares, 2 D steps) packs of 2 sharpen every seed but drop modes on some:
+  seeds 1, 2, 5, 7, 8 at 22 / 94.9%, 24 / 96.2%, 18 / 92.6%, 25 / 95.8%, 25 / 96.0%. Neither a longer first phase
+  (drop at 7,000: seed 5 19 / 93.4% at 7,500) nor batch 1,024 (seed 5: 25 / 94.0% at 5,000, then 20 / 96.0% at 10,000)
+  kept them. Packs of 3 sit between: seeds 5 and 2 at 24 / 89.6% and 25 / 83.6%. A wider D (3 x 256) with packs of 4:
+  seeds 2 and 8 at 20 / 92.0% and 25 / 94.1%, so D's capacity trades modes for sharpness as packing does. Batch norm in
+  G (dense, batch norm, relu; packs of 4): seeds 2 and 8 at 23 / 47.8% and 18 / 41.8%. What kept the modes with packs
+  of 2 is a deeper G, the paper's 4 layers (4 x 128): seeds 1 and 5 at 25 / 96.5% and 25 / 97.0% (the 3-layer G: 22 and
+  18 modes); a round takes about 1.2 times the 3-layer one's multiply-adds.`;
 
 /** Replace (or append) the "## GANs" section of bench/RESULTS.md with the group's Markdown tables. */
 export function writeGanSection(root, markdown, date) {

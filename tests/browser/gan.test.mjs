@@ -221,12 +221,12 @@ test('the URL restores the whole setup, and a changed setup makes a link that re
     await page.waitForFunction(() => window.nnGan.engineSettings);
     const t = await engine(page);
     assert.deepEqual([t.target, t.loss, t.pack, t.seed, t.g.units], ['twoGaussians', 'leastSquares', 3, 7, 64]);
-    // nonsense in a link keeps the defaults, and says nothing alarming
+    // nonsense in a link keeps the start (the ring's preset), and says nothing alarming
     await page.goto('about:blank');
     await openGan(page, url, '#target=constructor&g=99,abc,__proto__,x,-1&loss=<b>&pack=1e9&seed=-4&pts=zz');
     const d = await engine(page);
-    const { DEFAULTS } = await import('../../web/gan/lab.js');
-    assert.deepEqual([d.target, d.loss, d.pack, d.seed, d.g], [DEFAULTS.target, DEFAULTS.loss, DEFAULTS.pack, DEFAULTS.seed, DEFAULTS.g]);
+    const ring = presetFor('ring').settings;
+    assert.deepEqual([d.target, d.loss, d.pack, d.seed, d.g], [ring.target, ring.loss, ring.pack, ring.seed, ring.g]);
     assert.deepEqual(errors, []);
   });
 });
