@@ -156,7 +156,10 @@ export const TUNING = `Tuning notes (issue 12; trials on this shared 2-core mach
   seeds 2 and 8 at 20 / 92.0% and 25 / 94.1%, so D's capacity trades modes for sharpness as packing does. Batch norm in
   G (dense, batch norm, relu; packs of 4): seeds 2 and 8 at 23 / 47.8% and 18 / 41.8%. What kept the modes with packs
   of 2 is a deeper G, the paper's 4 layers (4 x 128): seeds 1 and 5 at 25 / 96.5% and 25 / 97.0% (the 3-layer G: 22 and
-  18 modes); a round takes about 1.2 times the 3-layer one's multiply-adds.`;
+  18 modes); a round takes about 1.2 times the 3-layer one's multiply-adds. Hence the grid's preset since (packs of 2,
+  batch 512, G 4 x 128). Over 10 seeds (the table): 96.2% high quality (93.1-98.0%) against 88.0%, but 23.5 modes
+  against 24.0: seeds 4, 7 and 8 lost 4-6 modes (21, 19, 20), the other seven kept all 25. Next to try: packs of 3 with
+  the 4-layer G, a wider G (the paper's 400 units), and what those three seeds' G does to the noise plane.`;
 
 /** Replace (or append) the "## GANs" section of bench/RESULTS.md with the group's Markdown tables. */
 export function writeGanSection(root, markdown, date) {
