@@ -27,4 +27,22 @@ static int nt_summary(const char *suite)
     return nt_failed ? 1 : 0;
 }
 
+/* A file from tests/fixtures (NN_SOURCE_DIR is the source tree; ctest sets it), malloc'd; NULL if
+ * it cannot be read. */
+static inline unsigned char *nt_fixture(const char *name, size_t *len)
+{
+    char path[512];
+    const char *dir = getenv("NN_SOURCE_DIR");
+    snprintf(path, sizeof path, "%s/tests/fixtures/%s", dir ? dir : ".", name);
+    FILE *f = fopen(path, "rb");
+    if (!f) { printf("  cannot open %s\n", path); return NULL; }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *b = n < 0 ? NULL : malloc((size_t)n + 1);
+    *len = b ? fread(b, 1, (size_t)n, f) : 0;
+    fclose(f);
+    return b;
+}
+
 #endif

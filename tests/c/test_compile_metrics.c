@@ -193,27 +193,11 @@ static void test_bad_lists(void)
     nn_model_free(m);
 }
 
-static unsigned char *read_fixture(const char *name, size_t *len)
-{
-    char path[512];
-    const char *dir = getenv("NN_SOURCE_DIR");
-    snprintf(path, sizeof path, "%s/tests/fixtures/%s", dir ? dir : ".", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) { printf("  cannot open %s\n", path); return NULL; }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc((size_t)n + 1);
-    *len = fread(b, 1, (size_t)n, f);
-    fclose(f);
-    return b;
-}
-
 /* tests/fixtures/v4-mlp.nnplay: compiled with metrics by a build that did not keep them. */
 static void test_old_file(void)
 {
     size_t len = 0;
-    unsigned char *b = read_fixture("v4-mlp.nnplay", &len);
+    unsigned char *b = nt_fixture("v4-mlp.nnplay", &len);
     char err[NN_ERR_LEN] = "";
     nn_model *m = b ? nn_model_load(b, len, err) : NULL;
     CHECK(b && b[8] == 4 && m != NULL);

@@ -5,22 +5,6 @@
 #include "test.h"
 #include <string.h>
 
-static unsigned char *read_file(const char *name, size_t *len)
-{
-    char path[512];
-    const char *dir = getenv("NN_SOURCE_DIR");
-    snprintf(path, sizeof path, "%s/tests/fixtures/%s", dir ? dir : ".", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) { printf("  cannot open %s\n", path); return NULL; }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc((size_t)n + 1);
-    *len = fread(b, 1, (size_t)n, f);
-    fclose(f);
-    return b;
-}
-
 static uint32_t crc32_of(const unsigned char *p, size_t n)
 {
     uint32_t crc = ~0u;
@@ -275,9 +259,9 @@ static void test_old_files(void)
         char fn[128];
         size_t len, elen;
         snprintf(fn, sizeof fn, "%s.nnplay", names[f]);
-        unsigned char *b = read_file(fn, &len);
+        unsigned char *b = nt_fixture(fn, &len);
         snprintf(fn, sizeof fn, "%s.expected.f32", f == 0 ? "v2-uncompiled" : names[f]);
-        unsigned char *e = read_file(fn, &elen);
+        unsigned char *e = nt_fixture(fn, &elen);
         CHECK(b && e);
         if (!b || !e) { free(b); free(e); continue; }
         char err[NN_ERR_LEN] = "";
@@ -326,9 +310,9 @@ static void test_v3_files(void)
         char fn[128], err[NN_ERR_LEN] = "";
         size_t len, elen;
         snprintf(fn, sizeof fn, "%s.nnplay", names[f]);
-        unsigned char *b = read_file(fn, &len);
+        unsigned char *b = nt_fixture(fn, &len);
         snprintf(fn, sizeof fn, "%s.expected.f32", names[f]);
-        unsigned char *e = read_file(fn, &elen);
+        unsigned char *e = nt_fixture(fn, &elen);
         CHECK(b && e && b[8] == 3);
         nn_model *m = b ? nn_model_load(b, len, err) : NULL;
         CHECK(m != NULL);
