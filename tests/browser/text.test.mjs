@@ -148,11 +148,24 @@ test('text page, Generate: the shipped Tang model writes Chinese, shows next-cha
     await page.selectOption('#g-corpus', 'fortunes');
     await page.waitForFunction(() => /English fortunes/.test(document.getElementById('g-status').textContent) &&
       /the shipped model/.test(document.getElementById('g-model-info').textContent) && /Embedding → LSTM → Dense: LSTM 192/.test(document.getElementById('g-model-info').textContent), null, { timeout: 30_000 });
-    await page.click('#g-generate');
-    await page.waitForSelector('#g-output[data-done="true"]', { timeout: 30_000 });
-    const english = await page.textContent('#g-output .generated');
-    const words = english.match(/\b(the|and|of|to|a|is|you|in|it|that)\b/gi) || [];
-    assert.ok(words.length >= 5, `English-looking: ${english}`);
+    // 400 characters drawn at the corpus's temperature: about 80 words, so "at least 5 common ones"
+    // does not hang on one draw (100 characters once gave 4)
+    const commonWords = (s) => (s.match(/\b(the|and|of|to|a|is|you|in|it|that)\b/gi) || []).length;
+    const generated = async () => {
+      await page.click('#g-generate');
+      await page.waitForSelector('#g-output[data-done="true"]', { timeout: 60_000 });
+      return page.textContent('#g-output .generated');
+    };
+    await page.selectOption('#g-length', '400');
+    const english = await generated();
+    assert.equal(Array.from(english).length, 400);
+    assert.ok(commonWords(english) >= 5, `English-looking: ${english}`);
+    // temperature 0 takes the most likely character each time: the same text twice, still English
+    await page.locator('#g-temp').evaluate((r) => { r.value = '0'; r.dispatchEvent(new Event('input', { bubbles: true })); });
+    assert.equal(await page.textContent('#g-temp-value'), '0');
+    const greedy = await generated();
+    assert.equal(await generated(), greedy);
+    assert.ok(commonWords(greedy) >= 5, `greedy: ${greedy}`);
     assert.deepEqual(errors, []);
   });
 });
