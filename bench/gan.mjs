@@ -159,7 +159,21 @@ export const TUNING = `Tuning notes (issue 12; trials on this shared 2-core mach
   18 modes); a round takes about 1.2 times the 3-layer one's multiply-adds. Hence the grid's preset since (packs of 2,
   batch 512, G 4 x 128). Over 10 seeds (the table): 96.2% high quality (93.1-98.0%) against 88.0%, but 23.5 modes
   against 24.0: seeds 4, 7 and 8 lost 4-6 modes (21, 19, 20), the other seven kept all 25. Next to try: packs of 3 with
-  the 4-layer G, a wider G (the paper's 400 units), and what those three seeds' G does to the noise plane.`;
+  the 4-layer G, a wider G (the paper's 400 units), and what those three seeds' G does to the noise plane.
+- The seeds that lose modes (third session of 2026-11-26; the grid's preset, 10,000 rounds, modes / high quality;
+  the preset itself: seeds 4, 7, 8 at 21, 19, 20 modes). Seed 4 scored every 500 rounds: 14-24 modes before the drop
+  and 21-24 after it, moving by one or two from one score to the next, 95% high quality from 8,000 on. Its samples
+  show why: a whole column of 5 modes (x = 2) gets no cluster of its own, only the bridges from x = 0 to x = 4 run
+  through it, so whether 1 or 3 of those modes catch a sample within 3 std is luck; the earlier sessions' "dropped
+  row" again. Tried on those seeds: uniform noise 15 / 96.9%, 20 / 95.7% (seeds 4, 7); packs of 3 with the 4-layer G
+  24 / 91.2%, 23 / 92.6%; packs of 4 with the 4-layer G (batch 256) 20 / 89.4% (seed 4); G 5 x 128 23 / 94.0% (seed
+  4); G 4 x 192 25 / 96.3%, 23 / 96.6%, 25 / 97.4% (seeds 4, 7, 8; seed 7 fell to 12 modes at 5,000 and came back),
+  but in a 10-seed run it then lost modes on seeds 1 and 2 (20 / 98.0%, 24 / 97.2%; stopped there): a wider G moves
+  the drops to other seeds. D's rate halved (5e-4, G's 1e-3): seeds 1, 4, 7, 8 at 25 / 96.0%, 25 / 88.0%,
+  25 / 96.6%, 25 / 95.6%, every mode on each, but seed 4's bridges stay (a slower D keeps the modes and thins the
+  bridges less); run on to 16,000 rounds seed 4 creeps to 24-25 / 91.4%. With the drops at 4,000 and 8,000 instead,
+  seeds 4 and 8 at 25 / 75.3% and 25 / 92.3% (an earlier drop freezes the bridges). Next: a 10-seed run with D at
+  5e-4 (the page's rate list would need the value), and something for seed 4's bridges.`;
 
 /** Replace (or append) the "## GANs" section of bench/RESULTS.md with the group's Markdown tables. */
 export function writeGanSection(root, markdown, date) {
