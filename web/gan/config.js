@@ -8,7 +8,7 @@ import { TARGET_NAMES, LOSSES, presetFor } from './lab.js';
 export { TARGET_NAMES, LOSSES };
 export const LAYER_CHOICES = [0, 1, 2, 3, 4];
 export const UNIT_CHOICES = [4, 8, 16, 32, 64, 128];
-export const LR_CHOICES = [0.00001, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
+export const LR_CHOICES = [0.00001, 0.0001, 0.0003, 0.0005, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
 export const OPTIMIZERS = ['sgd', 'adam'];
 export const D_STEPS = [1, 2, 3, 5];
 export const SMOOTHING = [1, 0.9, 0.8, 0.7]; // the real label D learns (1: no smoothing)
