@@ -34,10 +34,10 @@ static int bn_setup(nn_layer *L, char *err)
 static int bn_tensors(const nn_layer *L, nn_tensor *t)
 {
     int c = channels(L);
-    t[0] = (nn_tensor){"gamma", 1, {c}, 0, 0, 0};
-    t[1] = (nn_tensor){"beta", 1, {c}, 0, 0, 0};
-    t[2] = (nn_tensor){"moving_mean", 1, {c}, 1, 0, 0};
-    t[3] = (nn_tensor){"moving_variance", 1, {c}, 1, 0, 0};
+    t[0] = (nn_tensor){"gamma", 1, {c}, 0, 0, 0, 0};
+    t[1] = (nn_tensor){"beta", 1, {c}, 0, 0, 0, 0};
+    t[2] = (nn_tensor){"moving_mean", 1, {c}, 1, 0, 0, 0};
+    t[3] = (nn_tensor){"moving_variance", 1, {c}, 1, 0, 0, 0};
     return 4;
 }
 

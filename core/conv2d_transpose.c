@@ -94,8 +94,8 @@ static int convt_setup(nn_layer *L, char *err)
 static int convt_tensors(const nn_layer *L, nn_tensor *t)
 {
     const convt_cfg *c = NN_CFG(L, convt_cfg);
-    t[0] = (nn_tensor){"kernel", 4, {c->w.size[0], c->w.size[1], c->filters, L->in_shape[2]}, 0, 1, 0};
-    t[1] = (nn_tensor){"bias", 1, {c->filters}, 0, 0, 0};
+    t[0] = (nn_tensor){"kernel", 4, {c->w.size[0], c->w.size[1], c->filters, L->in_shape[2]}, 0, 1, 0, 2};
+    t[1] = (nn_tensor){"bias", 1, {c->filters}, 0, 0, 0, 0};
     return c->use_bias ? 2 : 1;
 }
 

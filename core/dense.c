@@ -47,8 +47,8 @@ static int dense_setup(nn_layer *L, char *err)
 static int dense_tensors(const nn_layer *L, nn_tensor *t)
 {
     const dense_cfg *c = NN_CFG(L, dense_cfg);
-    t[0] = (nn_tensor){"kernel", 2, {in_last(L), c->units}, 0, 1, 0};
-    t[1] = (nn_tensor){"bias", 1, {c->units}, 0, 0, 0};
+    t[0] = (nn_tensor){"kernel", 2, {in_last(L), c->units}, 0, 1, 0, 0};
+    t[1] = (nn_tensor){"bias", 1, {c->units}, 0, 0, 0, 0};
     return c->use_bias ? 2 : 1;
 }
 

@@ -44,7 +44,7 @@ static int emb_setup(nn_layer *L, char *err)
 static int emb_tensors(const nn_layer *L, nn_tensor *t)
 {
     const emb_cfg *c = NN_CFG(L, emb_cfg);
-    t[0] = (nn_tensor){"embeddings", 2, {c->input_dim, c->output_dim}, 0, 0, 0};
+    t[0] = (nn_tensor){"embeddings", 2, {c->input_dim, c->output_dim}, 0, 0, 0, 0};
     return 1;
 }
 

@@ -204,6 +204,8 @@ typedef struct {
     int state;        /* 1: non-trainable state (nn_model_state), 0: trainable (nn_model_params) */
     int regularized;  /* L1/L2 apply to it (the kernel) */
     size_t offset;    /* into nn_model_params or nn_model_state */
+    int out_axis;     /* the axis of output channels, one int8 scale each; 0: the last (a
+                       * Conv2DTranspose kernel [kh, kw, filters, in_c] says 2) */
 } nn_tensor;
 #define NN_MAX_TENSORS 8
 
@@ -654,7 +656,7 @@ size_t nn_model_save_size_ex(const nn_model *m, int flags);
 int nn_model_save_ex(const nn_model *m, void *buf, size_t cap, size_t *written, int flags);
 /* NN_SAVE_QUANTIZE_INT8: post-training weight quantization. The prunable tensors (below: kernels,
  * recurrent kernels, embeddings) are stored as int8 with one f32 scale per output channel (the
- * last axis), symmetric: q = round(w / s), s = max|w| / 127 over the channel; biases, batchnorm and
+ * tensor's out_axis), symmetric: q = round(w / s), s = max|w| / 127 over the channel; biases, batchnorm and
  * optimizer state stay f32. About 4x smaller; nn_model_load dequantizes (w = q s), so the loaded
  * model is float and keeps working and training. Lossless sparse storage is automatic: any array
  * whose bitmap of nonzeros plus nonzero values is smaller than its floats is stored that way. */

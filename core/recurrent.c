@@ -35,9 +35,9 @@ int nn_seq_tensors(const nn_layer *L, int gates, int bias_rows, nn_tensor *t)
 {
     const nn_seq_cfg *c = NN_CFG(L, nn_seq_cfg);
     int g = gates * c->units;
-    t[0] = (nn_tensor){"kernel", 2, {nn_seq_features(L), g}, 0, 1, 0};
-    t[1] = (nn_tensor){"recurrent_kernel", 2, {c->units, g}, 0, 0, 0};
-    t[2] = bias_rows > 1 ? (nn_tensor){"bias", 2, {bias_rows, g}, 0, 0, 0} : (nn_tensor){"bias", 1, {g}, 0, 0, 0};
+    t[0] = (nn_tensor){"kernel", 2, {nn_seq_features(L), g}, 0, 1, 0, 0};
+    t[1] = (nn_tensor){"recurrent_kernel", 2, {c->units, g}, 0, 0, 0, 0};
+    t[2] = bias_rows > 1 ? (nn_tensor){"bias", 2, {bias_rows, g}, 0, 0, 0, 0} : (nn_tensor){"bias", 1, {g}, 0, 0, 0, 0};
     return c->use_bias ? 3 : 2;
 }
 

@@ -7,8 +7,12 @@
  *                    | f32 v[popcount]                     (the nonzero values, in order)
  *     2 int8:        u32 channels | f32 scale[channels] | i8 q[count]     value j = q[j] scale[j % channels]
  *     3 sparse int8: bitmap | u32 channels | f32 scale[channels] | i8 q[popcount]   (nonzeros only)
- * int8 is symmetric with one scale per output channel (the last axis of a kernel [.., out], so
- * channel = j % channels), s = max|w| / 127, q in [-127, 127]: post-training weight quantization.
+ *     4, 5: int8 and sparse int8 with u32 stride after channels: value j's channel is
+ *           (j / stride) % channels (output channels on an inner axis: Conv2DTranspose's kernel)
+ * int8 is symmetric with one scale per output channel (the tensor's out_axis, the last for most
+ * kernels [.., out], so channel = j % channels), s = max|w| / 127, q in [-127, 127]: post-training
+ * weight quantization. Encodings 4 and 5 are written only where the stride is not 1, so files of
+ * every other model read in builds from before them.
  * A lossless segment is sparse whenever that is smaller (any array with more than ~3% zeros).
  * Every segment takes at least count/8 bytes, so an array is at most 32 floats per byte of file:
  * the loader checks the whole structure against the bytes left before it allocates. */
@@ -16,7 +20,8 @@
 #include <math.h>
 #include <string.h>
 
-enum { ENC_F32 = 0, ENC_SPARSE_F32 = 1, ENC_INT8 = 2, ENC_SPARSE_INT8 = 3 };
+enum { ENC_F32 = 0, ENC_SPARSE_F32 = 1, ENC_INT8 = 2, ENC_SPARSE_INT8 = 3, ENC_INT8_STRIDED = 4,
+       ENC_SPARSE_INT8_STRIDED = 5 };
 
 static void put_u8(nn_wbuf *w, uint8_t v) { nn_put_bytes(w, &v, 1); }
 
@@ -29,14 +34,16 @@ static void put_bitmap(nn_wbuf *w, const float *v, size_t n)
     }
 }
 
-/* The int8 scales of n values in `ch` channels (channel = j % ch); 0 when they are not all finite. */
-static int int8_scales(const float *v, size_t n, int ch, float *scale)
+/* The int8 scales of n values in `ch` channels (channel = (j / stride) % ch); 0 when they are not
+ * all finite. */
+static int int8_scales(const float *v, size_t n, int ch, size_t stride, float *scale)
 {
     for (int c = 0; c < ch; c++) scale[c] = 0.0f;
     for (size_t j = 0; j < n; j++) {
         if (!isfinite(v[j])) return 0;
         float a = fabsf(v[j]);
-        if (a > scale[j % ch]) scale[j % ch] = a;
+        size_t c = (j / stride) % (size_t)ch;
+        if (a > scale[c]) scale[c] = a;
     }
     for (int c = 0; c < ch; c++) scale[c] /= 127.0f;
     return 1;
@@ -49,29 +56,32 @@ static int8_t quantize(float v, float s)
     return (int8_t)(q > 127.0f ? 127 : q < -127.0f ? -127 : q);
 }
 
-/* One segment of n values; quantize with ch channels when ch > 0. */
-static void put_segment(nn_wbuf *w, const float *v, size_t n, int ch)
+/* One segment of n values; quantize with ch channels `stride` values apart when ch > 0. */
+static void put_segment(nn_wbuf *w, const float *v, size_t n, int ch, size_t stride)
 {
     size_t nnz = 0;
     for (size_t j = 0; j < n; j++) nnz += v[j] != 0.0f;
     uint64_t bitmap = ((uint64_t)n + 7) / 8;
     float *scale = NULL;
-    if (ch > 0 && (scale = NN_MALLOC((size_t)ch * sizeof(float))) && !int8_scales(v, n, ch, scale)) {
+    if (ch > 0 && (scale = NN_MALLOC((size_t)ch * sizeof(float))) && !int8_scales(v, n, ch, stride, scale)) {
         NN_FREE(scale); /* NaN or Inf cannot be quantized: stored as it is */
         scale = NULL;
     }
     int enc;
-    if (scale) enc = bitmap + nnz < (uint64_t)n ? ENC_SPARSE_INT8 : ENC_INT8;
+    if (scale && bitmap + nnz < (uint64_t)n) enc = stride > 1 ? ENC_SPARSE_INT8_STRIDED : ENC_SPARSE_INT8;
+    else if (scale) enc = stride > 1 ? ENC_INT8_STRIDED : ENC_INT8;
     else enc = bitmap + 4 * (uint64_t)nnz < 4 * (uint64_t)n ? ENC_SPARSE_F32 : ENC_F32;
     put_u8(w, (uint8_t)enc);
     nn_put_u64(w, n);
-    if (enc == ENC_SPARSE_F32 || enc == ENC_SPARSE_INT8) put_bitmap(w, v, n);
+    int sparse = enc == ENC_SPARSE_F32 || enc == ENC_SPARSE_INT8 || enc == ENC_SPARSE_INT8_STRIDED;
+    if (sparse) put_bitmap(w, v, n);
     if (scale) {
         nn_put_u32(w, (uint32_t)ch);
+        if (stride > 1) nn_put_u32(w, (uint32_t)stride);
         for (int c = 0; c < ch; c++) nn_put_f32(w, scale[c]);
         for (size_t j = 0; j < n; j++) {
-            if (enc == ENC_SPARSE_INT8 && v[j] == 0.0f) continue;
-            int8_t q = quantize(v[j], scale[j % ch]);
+            if (sparse && v[j] == 0.0f) continue;
+            int8_t q = quantize(v[j], scale[(j / stride) % (size_t)ch]);
             nn_put_bytes(w, &q, 1);
         }
         NN_FREE(scale);
@@ -96,13 +106,16 @@ void nn_storage_write(const nn_model *m, nn_wbuf *w, const float *a, int quantiz
                 size_t size = 1;
                 for (int d = 0; d < t[j].rank; d++) size *= (size_t)t[j].shape[d];
                 if (t[j].offset < at || t[j].offset + size > m->n_params) continue; /* never: the layout is contiguous */
-                if (t[j].offset > at) { if (pass) put_segment(w, a + at, t[j].offset - at, 0); else segs++; }
-                int ch = quantize_int8 && nn_tensor_prunable(&t[j]) ? t[j].shape[t[j].rank - 1] : 0;
-                if (pass) put_segment(w, a + t[j].offset, size, ch); else segs++;
+                if (t[j].offset > at) { if (pass) put_segment(w, a + at, t[j].offset - at, 0, 1); else segs++; }
+                int axis = t[j].out_axis > 0 && t[j].out_axis < t[j].rank ? t[j].out_axis : t[j].rank - 1;
+                size_t stride = 1;
+                for (int d = axis + 1; d < t[j].rank; d++) stride *= (size_t)t[j].shape[d];
+                int ch = quantize_int8 && nn_tensor_prunable(&t[j]) ? t[j].shape[axis] : 0;
+                if (pass) put_segment(w, a + t[j].offset, size, ch, stride); else segs++;
                 at = t[j].offset + size;
             }
         }
-        if (at < m->n_params) { if (pass) put_segment(w, a + at, m->n_params - at, 0); else segs++; }
+        if (at < m->n_params) { if (pass) put_segment(w, a + at, m->n_params - at, 0, 1); else segs++; }
     }
 }
 
@@ -127,10 +140,11 @@ int nn_storage_read(nn_rbuf *r, float *out, uint64_t n, char *err)
         uint64_t count = nn_get_u64(r);
         if (r->bad) BAD("truncated model bytes (weight segment %u)", s);
         if (count == 0) BAD("corrupt model: weight segment %u is empty", s);
-        if (enc > ENC_SPARSE_INT8) BAD("corrupt model: weight segment %u has unknown encoding %d", s, enc);
+        if (enc > ENC_SPARSE_INT8_STRIDED) BAD("corrupt model: weight segment %u has unknown encoding %d", s, enc);
         if (count > n - at) BAD("corrupt model: weight segments hold more than the %llu values the layers need",
                                 (unsigned long long)n);
-        int sparse = enc == ENC_SPARSE_F32 || enc == ENC_SPARSE_INT8, int8 = enc >= ENC_INT8;
+        int sparse = enc == ENC_SPARSE_F32 || enc == ENC_SPARSE_INT8 || enc == ENC_SPARSE_INT8_STRIDED;
+        int int8 = enc >= ENC_INT8, strided = enc >= ENC_INT8_STRIDED;
         uint64_t stored = count;
         const uint8_t *bits = NULL;
         if (sparse) {
@@ -146,12 +160,15 @@ int nn_storage_read(nn_rbuf *r, float *out, uint64_t n, char *err)
             }
             r->pos += (size_t)nb;
         }
-        uint32_t ch = 0;
+        uint32_t ch = 0, stride = 1;
         const uint8_t *scales = NULL;
         if (int8) {
             ch = nn_get_u32(r);
+            if (strided) stride = nn_get_u32(r);
             if (r->bad) BAD("truncated model bytes (weight segment %u)", s);
-            if (ch == 0 || count % ch) BAD("corrupt model: weight segment %u: %u channels for %llu values", s, ch, (unsigned long long)count);
+            if (strided && stride < 2) BAD("corrupt model: weight segment %u: channel stride %u", s, stride);
+            if (ch == 0 || count % ((uint64_t)ch * stride))
+                BAD("corrupt model: weight segment %u: %u channels %u apart for %llu values", s, ch, stride, (unsigned long long)count);
             if ((uint64_t)ch * 4 > left(r)) BAD("truncated model bytes (weight segment %u's scales)", s);
             scales = r->p + r->pos;
             for (uint32_t c = 0; c < ch; c++) {
@@ -170,7 +187,7 @@ int nn_storage_read(nn_rbuf *r, float *out, uint64_t n, char *err)
                 if (bits && !((bits[j / 8] >> (j % 8)) & 1u)) { o[j] = 0.0f; continue; }
                 if (int8) {
                     float sc;
-                    uint32_t c = (uint32_t)(j % ch);
+                    uint32_t c = (uint32_t)(j / stride % ch);
                     nn_rbuf sr = {scales + 4 * (size_t)c, 4, 0, 0};
                     sc = nn_get_f32(&sr);
                     o[j] = (float)(int8_t)r->p[r->pos + v++] * sc;

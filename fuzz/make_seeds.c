@@ -229,6 +229,15 @@ int main(int argc, char **argv)
     prune_to = 0.8f;
     save_flags = NN_SAVE_QUANTIZE_INT8 | NN_SAVE_NO_OPTIMIZER;
     bad |= save("pruned_int8_slim.nnplay", m, &adam, NN_LOSS_SCCE);
+    /* int8 with the channels an inner axis apart (Conv2DTranspose's filters): dense and sparse */
+    for (int k = 0; k < 2; k++) {
+        m = model(3, 2, 2, 3);
+        nn_model_add(m, nn_conv2d_transpose(4, 3, 3, 2, NN_PAD_SAME, NN_ACT_RELU));
+        nn_model_add(m, nn_conv2d_transpose(1, 2, 2, 1, NN_PAD_VALID, NN_ACT_TANH));
+        prune_to = k ? 0.6f : 0.0f;
+        save_flags = NN_SAVE_QUANTIZE_INT8 | (k ? NN_SAVE_NO_OPTIMIZER : 0);
+        bad |= save(k ? "pruned_int8_conv2d_transpose_slim.nnplay" : "int8_conv2d_transpose.nnplay", m, &adam, NN_LOSS_MSE);
+    }
     /* files of versions 1 to 3: tools/fuzz.mjs copies the .nnplay files of tests/fixtures in */
     return bad;
 }

@@ -1,5 +1,5 @@
 /* test_prune.c - magnitude pruning (TF MOT's schedules and masks), the model file's weight
- * encodings (sparse, int8, sparse int8) and a loader that refuses hostile encodings. */
+ * encodings (sparse, int8 with per-channel scales, sparse int8) and a loader that refuses hostile encodings. */
 #include "nn.h"
 #include "test.h"
 #include <stdint.h>
@@ -458,6 +458,62 @@ static void refuse(const unsigned char *b, size_t len, const char *want, const c
     nn_model_free(r);
 }
 
+/* Conv2DTranspose's kernel [kh, kw, filters, in_c] has its output channels on axis 2: one scale per
+ * filter (encoding 4, channels in_c values apart), so a filter of small weights keeps them even
+ * beside a filter of large ones; the loaded model predicts as the float one does. */
+static void test_quantize_conv_transpose(void)
+{
+    enum { H = 4, C = 3, F = 8, K = 3 };
+    int in[3] = {H, H, C};
+    nn_model *m = nn_model_create(3, in, 12);
+    nn_model_add(m, nn_conv2d_transpose(F, K, K, 2, NN_PAD_SAME, NN_ACT_LINEAR));
+    nn_optimizer o = nn_adam(0.01f);
+    nn_model_compile(m, &o, NN_LOSS_MSE);
+    nn_tensor t[NN_MAX_TENSORS];
+    CHECK(nn_model_layer_tensors(m, 0, t) == 2 && t[0].out_axis == 2 && t[0].shape[2] == F);
+    float *w = nn_model_params(m) + t[0].offset;
+    size_t size = tensor_size(&t[0]);
+    for (size_t j = 0; j < size; j++) w[j] *= powf(10.0f, (float)((int)(j / C % F) - 4)); /* filter f: 10^(f-4) */
+    size_t len;
+    unsigned char *b = save(m, NN_SAVE_NO_OPTIMIZER | NN_SAVE_QUANTIZE_INT8, &len);
+    size_t at = params_at(b);
+    CHECK(b[at + 4] == 4 && b[at + 4 + 9] == F && b[at + 4 + 13] == C); /* int8, F channels C apart */
+    char err[NN_ERR_LEN];
+    nn_model *r = nn_model_load(b, len, err);
+    CHECK(r != NULL);
+    if (!r) { printf("  %s\n", err); free(b); nn_model_free(m); return; }
+    const float *q = nn_model_params(r) + t[0].offset;
+    float mx[F] = {0};
+    for (size_t j = 0; j < size; j++) mx[j / C % F] = fmaxf(mx[j / C % F], fabsf(w[j]));
+    int ok = 1, kept[F] = {0};
+    for (size_t j = 0; j < size; j++) {
+        ok &= fabsf(w[j] - q[j]) <= mx[j / C % F] / 127.0f * 0.5f + 1e-12f;
+        kept[j / C % F] += q[j] != 0.0f;
+    }
+    CHECK(ok);
+    for (int f = 0; f < F; f++) CHECK(kept[f] > K * K * C / 2); /* one scale for all would zero filters 0-4 */
+    static float x[2 * H * H * C];
+    for (size_t i = 0; i < sizeof x / sizeof *x; i++) x[i] = sinf(0.7f * (float)i);
+    static float p1[2 * 2 * H * 2 * H * F], p2[sizeof p1 / sizeof *p1];
+    nn_model_predict(m, x, 2, p1);
+    nn_model_predict(r, x, 2, p2);
+    double worst = 0, top = 0;
+    for (size_t i = 0; i < sizeof p1 / sizeof *p1; i++) { worst = fmax(worst, fabs(p1[i] - p2[i])); top = fmax(top, fabs(p1[i])); }
+    CHECK(worst < 0.01 * top);
+    nn_model_free(r);
+    /* hostile strides: 1 (that is encoding 2), one that does not divide the values */
+    unsigned char *h = malloc(len);
+#define MUT(stmt, want) do { memcpy(h, b, len); stmt; reseal(h, len); refuse(h, len, want, #stmt); } while (0)
+    MUT(put32(h + at + 4 + 13, 1), "channel stride 1");
+    MUT(put32(h + at + 4 + 13, 0), "channel stride 0");
+    MUT(put32(h + at + 4 + 13, 5), "8 channels 5 apart");
+    MUT(put32(h + at + 4 + 13, 0x40000000), "apart");
+#undef MUT
+    free(h);
+    free(b);
+    nn_model_free(m);
+}
+
 static void test_hostile_encodings(void)
 {
     int in[1] = {12};
@@ -540,6 +596,7 @@ int main(void)
     RUN(test_pop_drops_pruning);
     RUN(test_save_pruned);
     RUN(test_quantize);
+    RUN(test_quantize_conv_transpose);
     RUN(test_hostile_encodings);
     return nt_summary("prune");
 }

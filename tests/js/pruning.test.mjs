@@ -182,6 +182,36 @@ test('save({ quantize: "int8" }): about 4x smaller, float again on load, predict
   for (const x of [m, r, rb]) x.dispose();
 });
 
+test('save({ quantize: "int8" }) of a conv2dTranspose kernel [kh, kw, filters, inC]: one scale per filter (output channel)', async () => {
+  const F = 6;
+  const C = 4;
+  const m = nn.sequential({ seed: 7, layers: [
+    nn.layers.conv2dTranspose({ inputShape: [3, 3, C], filters: F, kernelSize: 3, strides: 2, padding: 'same' }),
+  ] });
+  const w = m.getWeights();
+  const k = w[0];
+  assert.deepEqual(k.shape, [3, 3, F, C]);
+  k.forEach((v, j) => { k[j] = v * 10 ** (Math.floor(j / C) % F - 3); }); // filter f: 10^(f-3), so one scale for all would zero the small ones
+  m.setWeights(w);
+  const r = await nn.loadModel(m.save({ quantize: 'int8' }));
+  const kq = r.getWeights()[0];
+  const max = new Float32Array(F);
+  k.forEach((v, j) => { const f = Math.floor(j / C) % F; max[f] = Math.max(max[f], Math.abs(v)); });
+  k.forEach((v, j) => {
+    const f = Math.floor(j / C) % F;
+    assert.ok(Math.abs(v - kq[j]) <= max[f] / 127 / 2 + 1e-12, `kernel[${j}] (filter ${f}) within half a step of its filter's scale`);
+  });
+  const x = Array.from({ length: 2 }, (_, i) => Array.from({ length: 9 * C }, (_, j) => Math.sin(i + 0.3 * j)));
+  const p1 = m.predict(x);
+  const p2 = r.predict(x);
+  let worst = 0;
+  let top = 0;
+  for (let i = 0; i < p1.length; i++) { worst = Math.max(worst, Math.abs(p1[i] - p2[i])); top = Math.max(top, Math.abs(p1[i])); }
+  assert.ok(worst < 0.01 * top, `predictions within ${worst} of ${top}`);
+  m.dispose();
+  r.dispose();
+});
+
 test('hostile weight encodings are refused with a message', async () => {
   const m = build();
   nn.pruning.pruneLowMagnitude(m, { pruningSchedule: nn.pruning.constantSparsity({ targetSparsity: 0.9 }) });

@@ -16,7 +16,7 @@ static int scale_setup(nn_layer *L, char *err)
 
 static int scale_tensors(const nn_layer *L, nn_tensor *t)
 {
-    t[0] = (nn_tensor){"scale", 1, {1}, 0, 0, 0};
+    t[0] = (nn_tensor){"scale", 1, {1}, 0, 0, 0, 0};
     return 1;
 }
 
