@@ -656,8 +656,8 @@ size_t nn_model_save_size_ex(const nn_model *m, int flags);
 int nn_model_save_ex(const nn_model *m, void *buf, size_t cap, size_t *written, int flags);
 /* NN_SAVE_QUANTIZE_INT8: post-training weight quantization. The prunable tensors (below: kernels,
  * recurrent kernels, embeddings) are stored as int8 with one f32 scale per output channel (the
- * tensor's out_axis), symmetric: q = round(w / s), s = max|w| / 127 over the channel; biases, batchnorm and
- * optimizer state stay f32. About 4x smaller; nn_model_load dequantizes (w = q s), so the loaded
+ * tensor's out_axis), symmetric: q = round(w / s), s = max|w| / 127 over the channel; biases,
+ * batchnorm and optimizer state stay f32. About 4x smaller; nn_model_load dequantizes (w = q s), so the loaded
  * model is float and keeps working and training. Lossless sparse storage is automatic: any array
  * whose bitmap of nonzeros plus nonzero values is smaller than its floats is stored that way. */
 #define NN_SAVE_QUANTIZE_INT8 2

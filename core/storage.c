@@ -23,6 +23,8 @@
 enum { ENC_F32 = 0, ENC_SPARSE_F32 = 1, ENC_INT8 = 2, ENC_SPARSE_INT8 = 3, ENC_INT8_STRIDED = 4,
        ENC_SPARSE_INT8_STRIDED = 5 };
 
+static int enc_sparse(int enc) { return enc == ENC_SPARSE_F32 || enc == ENC_SPARSE_INT8 || enc == ENC_SPARSE_INT8_STRIDED; }
+
 static void put_u8(nn_wbuf *w, uint8_t v) { nn_put_bytes(w, &v, 1); }
 
 static void put_bitmap(nn_wbuf *w, const float *v, size_t n)
@@ -73,7 +75,7 @@ static void put_segment(nn_wbuf *w, const float *v, size_t n, int ch, size_t str
     else enc = bitmap + 4 * (uint64_t)nnz < 4 * (uint64_t)n ? ENC_SPARSE_F32 : ENC_F32;
     put_u8(w, (uint8_t)enc);
     nn_put_u64(w, n);
-    int sparse = enc == ENC_SPARSE_F32 || enc == ENC_SPARSE_INT8 || enc == ENC_SPARSE_INT8_STRIDED;
+    int sparse = enc_sparse(enc);
     if (sparse) put_bitmap(w, v, n);
     if (scale) {
         nn_put_u32(w, (uint32_t)ch);
@@ -143,8 +145,7 @@ int nn_storage_read(nn_rbuf *r, float *out, uint64_t n, char *err)
         if (enc > ENC_SPARSE_INT8_STRIDED) BAD("corrupt model: weight segment %u has unknown encoding %d", s, enc);
         if (count > n - at) BAD("corrupt model: weight segments hold more than the %llu values the layers need",
                                 (unsigned long long)n);
-        int sparse = enc == ENC_SPARSE_F32 || enc == ENC_SPARSE_INT8 || enc == ENC_SPARSE_INT8_STRIDED;
-        int int8 = enc >= ENC_INT8, strided = enc >= ENC_INT8_STRIDED;
+        int sparse = enc_sparse(enc), int8 = enc >= ENC_INT8, strided = enc >= ENC_INT8_STRIDED;
         uint64_t stored = count;
         const uint8_t *bits = NULL;
         if (sparse) {
